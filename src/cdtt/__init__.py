@@ -1,0 +1,1 @@
+"""CDTT platform: the system a Vietnamese province runs its Community Digital Technology Teams on."""

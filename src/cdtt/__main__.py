@@ -1,0 +1,3 @@
+from cdtt.cli import main
+
+main()

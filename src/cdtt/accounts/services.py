@@ -1,0 +1,99 @@
+"""Creating and changing users: the role must fit the level of the scope unit."""
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cdtt.accounts.access import in_scope
+from cdtt.accounts.models import Organization, Role, User
+from cdtt.audit.services import audit_record
+from cdtt.geo.models import AdminUnit, Level
+
+ROLE_LEVELS = {
+    Role.PROVINCE_ADMIN: {Level.PROVINCE},
+    Role.PROVINCE_LEADER: {Level.PROVINCE},
+    Role.AGENCY_OFFICER: {Level.PROVINCE, Level.DISTRICT, Level.COMMUNE},
+    Role.DISTRICT_OFFICER: {Level.DISTRICT},
+    Role.COMMUNE_OFFICER: {Level.COMMUNE},
+    Role.TEAM_LEADER: {Level.COMMUNE, Level.VILLAGE},
+    Role.TEAM_MEMBER: {Level.COMMUNE, Level.VILLAGE},
+    Role.TEACHER: {Level.DISTRICT, Level.COMMUNE},
+}
+
+
+def _check_scope(*, actor: User | None, role: str, scope_unit: AdminUnit) -> None:
+    if role not in Role.values:
+        raise ValidationError(_("Vai trò không hợp lệ: %(role)s") % {"role": role})
+    if scope_unit.level not in ROLE_LEVELS[role]:
+        raise ValidationError(
+            _("Vai trò %(role)s không dùng cho đơn vị cấp %(level)s.")
+            % {"role": Role(role).label, "level": scope_unit.get_level_display()}
+        )
+    if actor is not None and not in_scope(actor, scope_unit):
+        raise ValidationError(_("Đơn vị nằm ngoài phạm vi quản lý của bạn."))
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    password: str,
+    role: str,
+    scope_unit: AdminUnit,
+    full_name: str = "",
+    email: str = "",
+    phone: str = "",
+    organization: Organization | None = None,
+) -> User:
+    _check_scope(actor=actor, role=role, scope_unit=scope_unit)
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError(_("Tên đăng nhập %(u)s đã tồn tại.") % {"u": username})
+    user = User(
+        username=username, role=role, scope_unit=scope_unit, full_name=full_name,
+        email=email, phone=phone, organization=organization,
+    )
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit_record(
+        actor=actor, action="user.create", obj=user, unit=scope_unit,
+        summary=_("Tạo người dùng %(u)s (%(r)s)") % {"u": username, "r": user.get_role_display()},
+        changes={"role": role, "scope_unit": scope_unit.code},
+    )
+    return user
+
+
+@transaction.atomic
+def user_update(
+    *, actor: User, user: User, role: str, scope_unit: AdminUnit, full_name: str,
+    email: str = "", phone: str = "", organization: Organization | None = None,
+) -> User:
+    _check_scope(actor=actor, role=role, scope_unit=scope_unit)
+    before = {"role": user.role, "scope_unit": user.scope_unit.code if user.scope_unit else None}
+    user.role, user.scope_unit, user.full_name = role, scope_unit, full_name
+    user.email, user.phone, user.organization = email, phone, organization
+    user.save()
+    audit_record(
+        actor=actor, action="user.update", obj=user, unit=scope_unit,
+        summary=_("Cập nhật người dùng %(u)s") % {"u": user.username},
+        changes={"before": before, "after": {"role": role, "scope_unit": scope_unit.code}},
+    )
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, actor: User, user: User, active: bool) -> User:
+    if user.pk == actor.pk and not active:
+        raise ValidationError(_("Bạn không thể tự khóa tài khoản của mình."))
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    user.api_tokens.all().delete()
+    audit_record(
+        actor=actor, action="user.activate" if active else "user.deactivate", obj=user,
+        unit=user.scope_unit,
+        summary=(_("Mở khóa %(u)s") if active else _("Khóa %(u)s")) % {"u": user.username},
+    )
+    return user

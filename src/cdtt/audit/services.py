@@ -1,0 +1,30 @@
+"""Writing the audit log; called inside each service's transaction."""
+
+from typing import Any
+
+from cdtt.audit.models import AuditEntry
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: Any = None,
+    summary: str = "",
+    changes: dict | None = None,
+    unit: Any = None,
+    object_type: str = "",
+    object_id: str = "",
+) -> AuditEntry:
+    if obj is not None:
+        object_type = object_type or obj._meta.label
+        object_id = object_id or str(obj.pk)
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        summary=(summary or str(obj or ""))[:300],
+        changes=changes or {},
+        unit_path=getattr(unit, "path", "") or "",
+    )

@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: access rules, navigation, home page, jobs and their progress."""

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from cdtt.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("jobs/<int:pk>/", views.job_status, name="job"),
+    path("healthz", views.healthz, name="healthz"),
+]

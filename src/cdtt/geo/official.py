@@ -1,0 +1,95 @@
+"""Official provinces, districts and communes, read from the vietnamadminunits package.
+
+The package ships both structures: the 63-province, three-tier map in force until 30/6/2025
+(``admin_units_legacy``) and the 34-province, two-tier map since 01/7/2025 (``admin_units``).
+"""
+
+from dataclasses import dataclass
+
+from vietnamadminunits.database import query
+
+from cdtt.geo.models import Level, Structure
+
+_PROVINCE_TYPES = ("Thành phố", "Tỉnh")
+
+
+@dataclass(frozen=True)
+class OfficialUnit:
+    code: str
+    name: str
+    unit_type: str
+    level: str
+    parent_code: str | None
+    lat: float | None
+    lon: float | None
+
+
+def _split_type(full_name: str, short_name: str) -> str:
+    """'Tỉnh Thanh Hóa', 'Thanh Hóa' -> 'Tỉnh'."""
+    if full_name.endswith(short_name):
+        return full_name[: len(full_name) - len(short_name)].strip()
+    return next((t for t in _PROVINCE_TYPES if full_name.startswith(t)), "")
+
+
+def _province_code(province_code: str, table: str) -> str:
+    rows = query(f"SELECT DISTINCT provinceCode FROM [{table}] WHERE provinceCode = '{int(province_code):02d}'")
+    if not rows:
+        raise LookupError(province_code)
+    return rows[0]["provinceCode"]
+
+
+def official_units(province_code: str, structure: str) -> list[OfficialUnit]:
+    """All official units of one province, parents before children."""
+    if structure == Structure.Y2024:
+        return _units_2024(_province_code(province_code, "admin_units_legacy"))
+    if structure == Structure.Y2025:
+        return _units_2025(_province_code(province_code, "admin_units"))
+    raise ValueError(structure)
+
+
+def _units_2024(code: str) -> list[OfficialUnit]:
+    rows = query(
+        "SELECT DISTINCT province, provinceShort, provinceLat, provinceLon, district, districtShort,"
+        " districtType, districtCode, districtLat, districtLon, ward, wardShort, wardType, wardCode,"
+        f" wardLat, wardLon FROM admin_units_legacy WHERE provinceCode = '{code}'"
+        " ORDER BY districtCode, wardCode"
+    )
+    first = rows[0]
+    units = [
+        OfficialUnit(code, first["provinceShort"], _split_type(first["province"], first["provinceShort"]),
+                     Level.PROVINCE, None, first["provinceLat"], first["provinceLon"])
+    ]
+    seen: set[str] = set()
+    for row in rows:
+        if row["districtCode"] not in seen:
+            seen.add(row["districtCode"])
+            units.append(OfficialUnit(
+                row["districtCode"], row["districtShort"], row["districtType"] or "",
+                Level.DISTRICT, code, row["districtLat"], row["districtLon"]))
+        if row["wardCode"] and row["wardCode"] not in seen:
+            seen.add(row["wardCode"])
+            units.append(OfficialUnit(
+                row["wardCode"], row["wardShort"], row["wardType"] or "",
+                Level.COMMUNE, row["districtCode"], row["wardLat"], row["wardLon"]))
+    return units
+
+
+def _units_2025(code: str) -> list[OfficialUnit]:
+    rows = query(
+        "SELECT DISTINCT province, provinceShort, provinceLat, provinceLon, ward, wardShort,"
+        f" wardType, wardCode, wardLat, wardLon FROM admin_units WHERE provinceCode = '{code}'"
+        " ORDER BY wardCode"
+    )
+    first = rows[0]
+    units = [
+        OfficialUnit(code, first["provinceShort"], _split_type(first["province"], first["provinceShort"]),
+                     Level.PROVINCE, None, first["provinceLat"], first["provinceLon"])
+    ]
+    seen: set[str] = set()
+    for row in rows:
+        if row["wardCode"] not in seen:
+            seen.add(row["wardCode"])
+            units.append(OfficialUnit(
+                row["wardCode"], row["wardShort"], row["wardType"] or "",
+                Level.COMMUNE, code, row["wardLat"], row["wardLon"]))
+    return units

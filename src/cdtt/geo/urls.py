@@ -1,0 +1,16 @@
+from django.urls import path
+
+from cdtt.geo import views
+
+app_name = "geo"
+urlpatterns = [
+    path("", views.browse, name="browse"),
+    path("search/", views.search, name="search"),
+    path("villages/import/", views.village_import, name="village_import"),
+    path("villages/template.xlsx", views.village_template, name="village_template"),
+    path("<str:code>/", views.unit_detail, name="unit"),
+    path("<str:code>/map.json", views.unit_map, name="map"),
+    path("<str:code>/villages/new/", views.village_new, name="village_new"),
+    path("<str:code>/edit/", views.village_edit, name="village_edit"),
+    path("<str:code>/retire/", views.village_retire_view, name="village_retire"),
+]

@@ -1,0 +1,137 @@
+"""Households, residents, yearly targets and the per-village counters coverage is read from."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Located(models.Model):
+    """A fact that carries the ids of its village, commune, district and province."""
+
+    village = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey(
+        "geo.AdminUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    province = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class Household(Located):
+    code = models.CharField(_("mã hộ"), max_length=40)
+    address = models.CharField(_("địa chỉ"), max_length=250, blank=True)
+    covered = models.BooleanField(_("có người thành thạo 5 kỹ năng"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("hộ gia đình")
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "code"], name="household_code_in_commune")
+        ]
+        indexes = [models.Index(fields=["village", "covered"])]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ResidentStatus(models.TextChoices):
+    CURRENT = "current", _("Đang cư trú")
+    MOVED_OUT = "moved_out", _("Đã chuyển đi")
+    DECEASED = "deceased", _("Đã mất")
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("Nam")
+    FEMALE = "F", _("Nữ")
+    OTHER = "O", _("Khác")
+
+
+class Resident(Located):
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="residents")
+    full_name = models.CharField(_("họ và tên"), max_length=120)
+    name_key = models.CharField(max_length=120, db_index=True)
+    birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("năm sinh"))
+    # "1990-05-01" or "1990": part of the natural key (commune, household, name, birth).
+    birth_key = models.CharField(max_length=10)
+    gender = models.CharField(_("giới tính"), max_length=1, choices=Gender.choices, blank=True)
+    relation = models.CharField(_("quan hệ với chủ hộ"), max_length=40, blank=True)
+    phone = models.CharField(_("số điện thoại"), max_length=15, blank=True)
+    status = models.CharField(
+        _("tình trạng"), max_length=10, choices=ResidentStatus.choices, default=ResidentStatus.CURRENT
+    )
+    status_changed_on = models.DateField(null=True, blank=True)
+    proficient = models.BooleanField(_("thành thạo 5 kỹ năng"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("nhân khẩu")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "name_key", "birth_key"], name="resident_natural_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def is_current(self) -> bool:
+        return self.status == ResidentStatus.CURRENT
+
+
+class Target(models.Model):
+    """A unit's coverage target for a year (percent of households covered)."""
+
+    unit = models.ForeignKey("geo.AdminUnit", on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    rate = models.DecimalField(_("chỉ tiêu (%)"), max_digits=5, decimal_places=2)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="target_unit_year")]
+
+
+class VillageCoverage(models.Model):
+    """Exact counters of one village, changed in the same transaction as the write that moves
+    them. Units above a village read the sum of their villages' rows (one GROUP BY)."""
+
+    village = models.OneToOneField(
+        "geo.AdminUnit", primary_key=True, on_delete=models.CASCADE, related_name="coverage"
+    )
+    commune = models.ForeignKey("geo.AdminUnit", on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey(
+        "geo.AdminUnit", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    province = models.ForeignKey("geo.AdminUnit", on_delete=models.CASCADE, related_name="+")
+    households = models.IntegerField(default=0)
+    covered = models.IntegerField(default=0)
+    residents = models.IntegerField(default=0)
+    proficient = models.IntegerField(default=0)  # residents proficient in all five skills
+    p_public_services = models.IntegerField(default=0)
+    p_shopping = models.IntegerField(default=0)
+    p_payment = models.IntegerField(default=0)
+    p_safety = models.IntegerField(default=0)
+    p_local_platform = models.IntegerField(default=0)
+
+
+class CoverageSnapshot(models.Model):
+    """Daily copy of a village's counters, for the chart over time."""
+
+    village = models.ForeignKey("geo.AdminUnit", on_delete=models.CASCADE, related_name="+")
+    commune = models.ForeignKey("geo.AdminUnit", on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey("geo.AdminUnit", null=True, on_delete=models.CASCADE, related_name="+")
+    province = models.ForeignKey("geo.AdminUnit", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(db_index=True)
+    households = models.IntegerField(default=0)
+    covered = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["village", "day"], name="snapshot_village_day")]

@@ -1,0 +1,170 @@
+"""Django settings. Every value comes from the environment through typed helpers;
+SQLite is the embedded default, DATABASE_URL selects PostgreSQL."""
+
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from cdtt.lib.env import envbool, envint, envlist, envstr
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+VAR_DIR = Path(envstr("CDTT_VAR_DIR", str(PROJECT_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = envbool("CDTT_DEBUG", False)
+SECRET_KEY = envstr("CDTT_SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789")
+ALLOWED_HOSTS = envlist("CDTT_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = envlist("CDTT_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "axes",
+    "huey.contrib.djhuey",
+    "cdtt.core",
+    "cdtt.geo",
+    "cdtt.audit",
+    "cdtt.accounts",
+    "cdtt.skills",
+    "cdtt.registry",
+    "cdtt.teams",
+    "cdtt.campaigns",
+    "cdtt.portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+    "cdtt.core.access.DenyByDefaultMiddleware",
+]
+
+ROOT_URLCONF = "cdtt.urls"
+WSGI_APPLICATION = "cdtt.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "cdtt.core.context.navigation",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{VAR_DIR / 'cdtt.sqlite3'}",
+        conn_max_age=envint("CDTT_DB_CONN_MAX_AGE", 60),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES["default"]["TEST"] = {"NAME": envstr("CDTT_TEST_DB_NAME") or None}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Login throttling (django-axes): lock an account+address after repeated failures.
+AXES_FAILURE_LIMIT = envint("CDTT_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = envint("CDTT_LOGIN_COOLOFF_MINUTES", 15) / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLED = envbool("CDTT_LOGIN_THROTTLE", True)
+
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+FORMAT_MODULE_PATH = ["cdtt.formats"]
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(envstr("CDTT_STATIC_ROOT", str(VAR_DIR / "static")))
+NODE_MODULES = PROJECT_DIR / "node_modules"
+STATICFILES_DIRS = [
+    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
+    ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
+]
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = VAR_DIR / "media"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("CDTT_MAX_REQUEST_BYTES", 2 * 1024 * 1024)
+
+# Background jobs: huey, embedded on SQLite by default, Redis in production (CDTT_REDIS_URL).
+_redis_url = envstr("CDTT_REDIS_URL")
+HUEY = {
+    "huey_class": "huey.RedisHuey" if _redis_url else "huey.SqliteHuey",
+    "name": "cdtt",
+    "immediate": envbool("CDTT_JOBS_IMMEDIATE", False),
+    "results": True,
+    "consumer": {"workers": envint("CDTT_JOB_WORKERS", 2), "worker_type": "thread"},
+}
+if _redis_url:
+    HUEY["url"] = _redis_url
+else:
+    HUEY["filename"] = str(VAR_DIR / "jobs.sqlite3")
+
+# The map's tile layer; empty means the map shows only the communes' points.
+MAP_TILE_URL = envstr("CDTT_MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = envstr("CDTT_MAP_TILE_ATTRIBUTION", "")
+
+# Keyed hash for personal identifiers (never stored in clear).
+PII_HASH_KEY = envstr("CDTT_PII_HASH_KEY", SECRET_KEY)
+API_TOKEN_DAYS = envint("CDTT_API_TOKEN_DAYS", 30)
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": envstr("CDTT_LOG_LEVEL", "WARNING")},
+}

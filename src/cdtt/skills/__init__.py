@@ -1,0 +1,1 @@
+"""The five basic digital skills, their checklists, and residents' assessments in them."""

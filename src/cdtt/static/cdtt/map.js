@@ -1,0 +1,27 @@
+// Communes as points on a Leaflet map. The tile layer is optional (a setting): with none the
+// map still shows the points, which is what an intranet without tile access gets.
+(function () {
+  const el = document.getElementById("map");
+  if (!el || !window.L) return;
+  const map = L.map(el, { zoomSnap: 0.5 });
+  if (el.dataset.tiles) {
+    L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution || "", maxZoom: 18 }).addTo(map);
+  }
+  const colour = (rate) => rate == null ? "#0b5cad" : rate >= 0.8 ? "#1b7f3b" : rate >= 0.5 ? "#e0a100" : "#b3261e";
+  fetch(el.dataset.src, { credentials: "same-origin" }).then((r) => r.json()).then((data) => {
+    const layer = L.geoJSON(data, {
+      pointToLayer: (f, latlng) => L.circleMarker(latlng, {
+        radius: 6, weight: 1, color: "#333", fillOpacity: 0.8, fillColor: colour(f.properties.rate),
+      }),
+      onEachFeature: (f, l) => {
+        const p = f.properties;
+        const rate = p.rate == null ? "" : `<br>${(p.rate * 100).toFixed(1)}%`;
+        l.bindPopup(`<a href="${p.url || ""}">${p.name}</a> (${p.code})${rate}`);
+      },
+    }).addTo(map);
+    const bounds = layer.getBounds();
+    if (bounds.isValid()) map.fitBounds(bounds, { padding: [20, 20] });
+    else map.setView([19.8, 105.6], 8);
+    el.dataset.loaded = String(data.features.length);
+  });
+})();

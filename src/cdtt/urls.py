@@ -1,0 +1,20 @@
+"""Root URLs: each app's pages under its own prefix, the JSON API under /api/v1/."""
+
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from cdtt.api import api
+
+urlpatterns = [
+    path("", include("cdtt.core.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("cdtt.accounts.urls")),
+    path("units/", include("cdtt.geo.urls")),
+    path("audit/", include("cdtt.audit.urls")),
+    path("skills/", include("cdtt.skills.urls")),
+    path("registry/", include("cdtt.registry.urls")),
+    path("teams/", include("cdtt.teams.urls")),
+    path("campaigns/", include("cdtt.campaigns.urls")),
+    path("public/", include("cdtt.portal.urls")),
+    path("api/v1/", api.urls),
+]
