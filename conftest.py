@@ -1,7 +1,5 @@
 """Shared test fixtures: a small administrative tree and users at each level (three personas)."""
 
-import os
-
 import pytest
 
 from cdtt.geo.models import AdminUnit, Level
@@ -66,6 +64,9 @@ def login(client):
 
 
 @pytest.fixture(autouse=True)
-def _no_login_lockout_between_tests(settings):
-    settings.AXES_ENABLED = os.environ.get("CDTT_TEST_AXES", "1") == "1"
-    settings.HUEY = {**settings.HUEY, "immediate": True}
+def _fresh_login_throttle():
+    """Login failures of one test must not lock out users of the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
