@@ -1,0 +1,1 @@
+"""Public pages, without login: find your team, learn the five digital skills."""

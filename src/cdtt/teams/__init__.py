@@ -1,0 +1,1 @@
+"""Community Digital Technology Teams: teams, members and the organisations behind them."""

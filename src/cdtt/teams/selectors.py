@@ -1,0 +1,363 @@
+"""Reads of teams, members and organisations within a user's scope, and the team figures.
+
+``field_villages(user)`` is a contract: the field app's worklist and the visit permission
+rely on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from cdtt.accounts import roles
+from cdtt.accounts.access import scope_path
+from cdtt.accounts.models import Organization, Role
+from cdtt.geo.models import AdminUnit, Level
+from cdtt.lib.text import fold
+from cdtt.teams.models import MemberRole, Membership, Person, Team
+
+_UNIT_FILTER = {
+    Level.PROVINCE: "province_id",
+    Level.DISTRICT: "district_id",
+    Level.COMMUNE: "commune_id",
+}
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def person_of(user) -> Person | None:
+    """The Person record linked to a login, if any."""
+    if not _active(user):
+        return None
+    return Person.objects.filter(user=user).first()
+
+
+def organization_tree(org: Organization | None) -> list[int]:
+    """An organisation and all its branches (ids)."""
+    if org is None:
+        return []
+    ids, frontier = [org.pk], [org.pk]
+    while frontier:
+        frontier = list(
+            Organization.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+        )
+        frontier = [i for i in frontier if i not in ids]
+        ids.extend(frontier)
+    return ids
+
+
+def officer_organizations(user) -> list[int]:
+    """The organisations whose focal staff an agency officer manages across the province."""
+    if not _active(user) or user.role != Role.AGENCY_OFFICER or not user.organization_id:
+        return []
+    return organization_tree(user.organization)
+
+
+# --- teams ---------------------------------------------------------------------------------
+
+def teams_for(user) -> QuerySet[Team]:
+    """Teams the user may see: those in their scope subtree, the teams they serve in, and for an
+    organisation's officer the teams its focal staff serve in."""
+    if not _active(user):
+        return Team.objects.none()
+    cond = Q(pk__in=[])
+    path = scope_path(user)
+    if path is not None:
+        cond |= Q(path__startswith=path)
+    if user.role in roles.FIELD:
+        cond |= Q(memberships__person__user=user)
+    orgs = officer_organizations(user)
+    if orgs:
+        cond |= Q(memberships__person__organization_id__in=orgs)
+    ids = Team.objects.filter(cond).values("pk")
+    return Team.objects.filter(pk__in=ids).select_related("unit", "commune")
+
+
+def access_team(user, pk: int) -> Team:
+    """The team if the user may see it; otherwise 404 (as if it did not exist)."""
+    try:
+        return teams_for(user).get(pk=pk)
+    except Team.DoesNotExist:
+        raise Http404("team") from None
+
+
+def can_manage_team(user, team: Team) -> bool:
+    """Officers of the team's commune or above (within scope) found, change and dissolve teams."""
+    if not _active(user) or user.role not in roles.MANAGE_UNITS:
+        return False
+    path = scope_path(user)
+    return path is not None and team.commune.path.startswith(path)
+
+
+def leaders_prefetch() -> Prefetch:
+    return Prefetch(
+        "memberships",
+        queryset=Membership.objects.filter(left_on__isnull=True, role=MemberRole.LEADER)
+        .select_related("person"),
+        to_attr="active_leaders",
+    )
+
+
+def team_list(user, *, q: str = "", unit: AdminUnit | None = None, status: str = "active",
+              level: str = "") -> QuerySet[Team]:
+    teams = teams_for(user).annotate(
+        n_members=Count("memberships", filter=Q(memberships__left_on__isnull=True)),
+    ).prefetch_related(leaders_prefetch())
+    if status == "active":
+        teams = teams.filter(dissolved_on__isnull=True)
+    elif status == "dissolved":
+        teams = teams.filter(dissolved_on__isnull=False)
+    if level:
+        teams = teams.filter(level=level)
+    if unit is not None:
+        teams = teams.filter(path__startswith=unit.path)
+    key = fold(q)
+    if key:
+        teams = teams.filter(Q(name_key__contains=key) | Q(decision_number__icontains=q.strip()))
+    return teams.order_by("path", "name_key")
+
+
+def team_leader(team: Team) -> Membership | None:
+    return (team.memberships.filter(left_on__isnull=True, role=MemberRole.LEADER)
+            .select_related("person").first())
+
+
+# --- members -------------------------------------------------------------------------------
+
+def members_for(user) -> QuerySet[Membership]:
+    """Memberships the user may see: those of visible teams; for an organisation's officer also
+    every membership of the staff their organisation sent, anywhere in the province."""
+    if not _active(user):
+        return Membership.objects.none()
+    cond = Q(team__in=teams_for(user).values("pk"))
+    orgs = officer_organizations(user)
+    if orgs:
+        cond |= Q(person__organization_id__in=orgs)
+    return Membership.objects.filter(cond).select_related(
+        "person", "person__organization", "team", "team__unit"
+    )
+
+
+def persons_for(user) -> QuerySet[Person]:
+    """People the user may see: members of visible teams, their organisation's staff, themselves."""
+    if not _active(user):
+        return Person.objects.none()
+    cond = Q(pk__in=members_for(user).values("person_id")) | Q(user=user)
+    orgs = officer_organizations(user)
+    if orgs:
+        cond |= Q(organization_id__in=orgs)
+    return Person.objects.filter(cond).select_related("organization", "user")
+
+
+def access_person(user, pk: int) -> Person:
+    try:
+        return persons_for(user).get(pk=pk)
+    except Person.DoesNotExist:
+        raise Http404("person") from None
+
+
+def can_manage_person(user, person: Person) -> bool:
+    """Officers managing one of the person's teams, or the officer of the organisation that sent
+    them, may change a person's details."""
+    if not _active(user):
+        return False
+    if person.organization_id and person.organization_id in officer_organizations(user):
+        return True
+    if user.role not in roles.MANAGE_UNITS:
+        return False
+    path = scope_path(user)
+    if path is None:
+        return False
+    return person.memberships.filter(team__commune__path__startswith=path).exists() or (
+        not person.memberships.exists()
+    )
+
+
+def member_list(user, *, q: str = "", unit: AdminUnit | None = None, role: str = "",
+                kind: str = "", organization: int | None = None, core: str = "",
+                status: str = "active") -> QuerySet[Membership]:
+    members = members_for(user)
+    if status == "active":
+        members = members.filter(left_on__isnull=True, team__dissolved_on__isnull=True)
+    elif status == "left":
+        members = members.filter(left_on__isnull=False)
+    if unit is not None:
+        members = members.filter(team__path__startswith=unit.path)
+    if role:
+        members = members.filter(role=role)
+    if kind:
+        members = members.filter(person__organization__kind=kind)
+    if organization:
+        members = members.filter(person__organization_id=organization)
+    if core == "1":
+        members = members.filter(core_force=True)
+    key = fold(q)
+    if key:
+        members = members.filter(
+            Q(person__name_key__contains=key) | Q(person__phone__contains=q.strip())
+        )
+    return members.order_by("team__path", "team__name_key", "role", "person__name_key")
+
+
+# --- the field app's villages (contract) ---------------------------------------------------
+
+def field_villages(user) -> QuerySet[AdminUnit]:
+    """The villages a field user works in: those served by the active teams in which the user's
+    Person is an active member. A user with no Person falls back to the villages under their
+    scope unit (the unit itself when it is a village). Anonymous or inactive: none."""
+    if not _active(user):
+        return AdminUnit.objects.none()
+    person = person_of(user)
+    if person is not None:
+        teams = Membership.objects.filter(
+            person=person, left_on__isnull=True, team__dissolved_on__isnull=True
+        ).values("team_id")
+        ids = Team.villages.through.objects.filter(team_id__in=teams).values("adminunit_id")
+        return AdminUnit.objects.filter(pk__in=ids, level=Level.VILLAGE).order_by("path")
+    path = scope_path(user)
+    if path is None:
+        return AdminUnit.objects.none()
+    return AdminUnit.objects.filter(
+        path__startswith=path, level=Level.VILLAGE, valid_to__isnull=True
+    ).order_by("path")
+
+
+# --- organisations -------------------------------------------------------------------------
+
+def organizations_for(user) -> QuerySet[Organization]:
+    """Organisations the user may see: those located in their scope, those above it (a province
+    enterprise sends staff to every commune), and an officer's own organisation tree."""
+    if not _active(user):
+        return Organization.objects.none()
+    path = scope_path(user)
+    cond = Q(pk__in=officer_organizations(user))
+    if path is not None:
+        ancestors = [c for c in path.strip("/").split("/") if c]
+        cond |= Q(unit__path__startswith=path) | Q(unit__code__in=ancestors)
+    return Organization.objects.filter(cond).select_related("unit", "parent")
+
+
+def access_organization(user, pk: int) -> Organization:
+    try:
+        return organizations_for(user).get(pk=pk)
+    except Organization.DoesNotExist:
+        raise Http404("organization") from None
+
+
+def can_manage_organization(user, org: Organization | None = None) -> bool:
+    if not _active(user):
+        return False
+    if org is not None and org.pk in officer_organizations(user):
+        return True
+    if user.role not in roles.MANAGE_UNITS:
+        return False
+    path = scope_path(user)
+    return path is not None and (org is None or org.unit.path.startswith(path))
+
+
+# --- villages and figures ------------------------------------------------------------------
+
+def _active_teams() -> QuerySet[Team]:
+    return Team.objects.filter(dissolved_on__isnull=True)
+
+
+def villages_without_team(commune: AdminUnit) -> QuerySet[AdminUnit]:
+    """Current villages under the unit that no active team serves."""
+    served = Team.villages.through.objects.filter(
+        adminunit_id=OuterRef("pk"), team__dissolved_on__isnull=True
+    )
+    return AdminUnit.objects.filter(
+        path__startswith=commune.path, level=Level.VILLAGE, valid_to__isnull=True
+    ).exclude(Exists(served)).order_by("path")
+
+
+@dataclass
+class TeamFigures:
+    unit: AdminUnit
+    teams: int = 0
+    villages: int = 0
+    villages_with_team: int = 0
+    members: int = 0
+    residents: int = 0
+    core_force: int = 0
+    trained: int = 0
+    by_kind: list[tuple[str, str, int]] = field(default_factory=list)  # (kind, label, count)
+
+    @property
+    def villages_rate(self) -> float:
+        return self.villages_with_team / self.villages if self.villages else 0.0
+
+    @property
+    def villages_percent(self) -> str:
+        return f"{100 * self.villages_rate:.1f}"
+
+    @property
+    def per_100_residents(self) -> float | None:
+        return 100 * self.members / self.residents if self.residents else None
+
+    @property
+    def per_100_text(self) -> str:
+        v = self.per_100_residents
+        return "—" if v is None else f"{v:.2f}"
+
+    @property
+    def core_share(self) -> str:
+        return f"{100 * self.core_force / self.members:.1f}" if self.members else "0.0"
+
+    @property
+    def trained_share(self) -> str:
+        return f"{100 * self.trained / self.members:.1f}" if self.members else "0.0"
+
+
+def _teams_in(unit: AdminUnit) -> QuerySet[Team]:
+    if unit.level in _UNIT_FILTER:
+        return _active_teams().filter(**{_UNIT_FILTER[unit.level]: unit.pk})
+    return _active_teams().filter(Q(unit=unit) | Q(villages=unit)).distinct()
+
+
+def _residents_of(unit: AdminUnit) -> int:
+    try:
+        from cdtt.registry.selectors import coverage_of
+    except ImportError:  # pragma: no cover - the registry app is part of the project
+        return 0
+    return coverage_of(unit).residents
+
+
+def team_figures(unit: AdminUnit, *, residents: int | None = None) -> TeamFigures:
+    """Teams and members at any level. Members are distinct people in active memberships of
+    active teams (a person serving in two teams counts once)."""
+    from cdtt.accounts.models import OrganizationKind
+
+    teams = _teams_in(unit)
+    fig = TeamFigures(unit=unit, teams=teams.count())
+    villages = AdminUnit.objects.filter(path__startswith=unit.path, level=Level.VILLAGE,
+                                        valid_to__isnull=True)
+    fig.villages = villages.count()
+    fig.villages_with_team = fig.villages - villages_without_team(unit).count()
+    people = Person.objects.filter(
+        pk__in=Membership.objects.filter(team__in=teams.values("pk"), left_on__isnull=True)
+        .values("person_id")
+    )
+    fig.members = people.count()
+    fig.core_force = people.filter(
+        pk__in=Membership.objects.filter(team__in=teams.values("pk"), left_on__isnull=True,
+                                         core_force=True).values("person_id")
+    ).count()
+    fig.trained = people.filter(trained_on__isnull=False).count()
+    labels = dict(OrganizationKind.choices)
+    counts = {row["organization__kind"] or "": row["n"]
+              for row in people.values("organization__kind").annotate(n=Count("pk"))}
+    fig.by_kind = [(k, str(labels.get(k, "")) or "Chưa rõ", n) for k, n in
+                   sorted(counts.items(), key=lambda kv: -kv[1])]
+    fig.residents = _residents_of(unit) if residents is None else residents
+    return fig
+
+
+def children_figures(unit: AdminUnit) -> list[TeamFigures]:
+    """The figures of each current child unit (for the drill-down table and the map)."""
+    children = AdminUnit.objects.filter(parent=unit, valid_to__isnull=True).order_by("name_key")
+    return [team_figures(child) for child in children]
