@@ -1,0 +1,338 @@
+"""Roll-ups of coverage: kept exact by each write, checked and rebuilt from scratch here.
+
+Layers, each derived from the one below:
+  SkillAssessment -> ResidentSkill (level of the latest assessment, ties broken by id)
+  ResidentSkill   -> Resident.proficient (every active skill at level 2; no active skill: False)
+  Resident        -> Household.covered (a current resident is proficient)
+  Resident        -> VillageCoverage counters, counting only current residents:
+      households  households with at least one current resident
+      covered     households with at least one current proficient resident
+      residents   current residents;  proficient  those proficient in every active skill
+      p_<skill>   current residents whose level in that skill is 2
+
+Writes change one household at a time: ``household_change`` locks the household, measures its
+contribution to the counters before and after the block, and moves the village row by the
+difference with F() updates, so that concurrent writes in one village add up exactly.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import Count, F
+
+from cdtt.geo.models import AdminUnit
+from cdtt.geo.models import Level as UnitLevel
+from cdtt.registry.models import CoverageSnapshot, Household, Resident, ResidentStatus, VillageCoverage
+from cdtt.skills.models import SKILL_CODES, Level, ResidentSkill, Skill
+
+COUNTERS = ["households", "covered", "residents", "proficient", *[f"p_{c}" for c in SKILL_CODES]]
+CURRENT = ResidentStatus.CURRENT.value
+
+
+def zero() -> dict[str, int]:
+    return dict.fromkeys(COUNTERS, 0)
+
+
+# --- incremental: one household at a time -------------------------------------------------
+
+
+def household_counters(household_id: int) -> dict[str, int]:
+    """What one household adds to its village's counters (two small queries)."""
+    counts = zero()
+    flags = list(
+        Resident.objects.filter(household_id=household_id, status=CURRENT).values_list("proficient", flat=True)
+    )
+    if not flags:
+        return counts
+    counts["households"] = 1
+    counts["residents"] = len(flags)
+    counts["proficient"] = sum(1 for f in flags if f)
+    counts["covered"] = 1 if counts["proficient"] else 0
+    per_skill = (
+        ResidentSkill.objects.filter(
+            resident__household_id=household_id, resident__status=CURRENT, level=Level.PROFICIENT
+        )
+        .values_list("skill__code")
+        .annotate(n=Count("id"))
+    )
+    for code, n in per_skill:
+        if code in SKILL_CODES:
+            counts[f"p_{code}"] = n
+    return counts
+
+
+def village_apply(village_id: int, delta: dict[str, int]) -> None:
+    """Move a village's counters by ``delta`` (atomic increments; the row is created if new)."""
+    delta = {k: v for k, v in delta.items() if v}
+    if not delta:
+        return
+    updated = VillageCoverage.objects.filter(village_id=village_id).update(
+        **{k: F(k) + v for k, v in delta.items()}
+    )
+    if updated:
+        return
+    village = AdminUnit.objects.get(pk=village_id)
+    ids = village.ancestor_ids()
+    VillageCoverage.objects.bulk_create(
+        [VillageCoverage(village_id=village_id, commune_id=ids["commune_id"], district_id=ids["district_id"],
+                         province_id=ids["province_id"])],
+        ignore_conflicts=True,  # another transaction created it first: just add to it
+    )
+    VillageCoverage.objects.filter(village_id=village_id).update(**{k: F(k) + v for k, v in delta.items()})
+
+
+def active_skill_ids() -> list[int]:
+    return list(Skill.objects.filter(active=True).values_list("id", flat=True))
+
+
+def resident_proficient_refresh(resident: Resident, active_ids: list[int] | None = None) -> bool:
+    """Recompute a resident's flag from their current levels; saves only when it changes."""
+    active_ids = active_skill_ids() if active_ids is None else active_ids
+    n = ResidentSkill.objects.filter(
+        resident_id=resident.pk, skill_id__in=active_ids, level=Level.PROFICIENT
+    ).count()
+    value = bool(active_ids) and n == len(active_ids)
+    if value != resident.proficient:
+        resident.proficient = value
+        Resident.objects.filter(pk=resident.pk).update(proficient=value)
+    return value
+
+
+@contextmanager
+def household_change(household_id: int) -> Iterator[None]:
+    """Lock a household; after the block, fix its covered flag and move the village counters.
+
+    Must run inside a transaction. A household moved to another village by the block leaves
+    its old village's counters and enters the new one's.
+    """
+    assert connection.in_atomic_block, "household_change needs a transaction"
+    before_village = (
+        Household.objects.select_for_update().filter(pk=household_id).values_list("village_id", flat=True).get()
+    )
+    before = household_counters(household_id)
+    yield
+    after_village, covered = Household.objects.filter(pk=household_id).values_list("village_id", "covered").get()
+    after = household_counters(household_id)
+    if bool(after["covered"]) != covered:
+        Household.objects.filter(pk=household_id).update(covered=bool(after["covered"]))
+    if before_village == after_village:
+        village_apply(after_village, {k: after[k] - before[k] for k in COUNTERS})
+    else:
+        village_apply(before_village, {k: -before[k] for k in COUNTERS})
+        village_apply(after_village, after)
+
+
+# --- from scratch: set-based SQL -----------------------------------------------------------
+
+_LATEST_SQL = """
+    SELECT resident_id, skill_id, level, assessed_at FROM (
+        SELECT resident_id, skill_id, level, assessed_at,
+               ROW_NUMBER() OVER (PARTITION BY resident_id, skill_id
+                                  ORDER BY assessed_at DESC, id DESC) AS rn
+        FROM skills_skillassessment
+    ) latest WHERE rn = 1
+"""
+
+_EXPECTED_PROFICIENT_SQL = """
+    SELECT r.id AS resident_id,
+           CASE WHEN a.n > 0 AND COALESCE(p.n, 0) = a.n THEN 1 ELSE 0 END AS expected,
+           CASE WHEN r.proficient THEN 1 ELSE 0 END AS stored
+    FROM registry_resident r
+    CROSS JOIN (SELECT COUNT(*) AS n FROM skills_skill WHERE active) a
+    LEFT JOIN (
+        SELECT rs.resident_id, COUNT(*) AS n
+        FROM skills_residentskill rs JOIN skills_skill s ON s.id = rs.skill_id
+        WHERE rs.level = 2 AND s.active
+        GROUP BY rs.resident_id
+    ) p ON p.resident_id = r.id
+    {where}
+"""
+
+_EXPECTED_COVERED_SQL = """
+    SELECT h.id,
+           CASE WHEN EXISTS (SELECT 1 FROM registry_resident r WHERE r.household_id = h.id
+                             AND r.status = 'current' AND r.proficient) THEN 1 ELSE 0 END AS expected,
+           CASE WHEN h.covered THEN 1 ELSE 0 END AS stored
+    FROM registry_household h
+    {where}
+"""
+
+
+def _expected_village_sql(where: str = "") -> str:
+    skills = ",\n".join(
+        f"SUM(CASE WHEN s.code = '{code}' THEN 1 ELSE 0 END) AS p_{code}" for code in SKILL_CODES
+    )
+    totals = ",\n".join(f"COALESCE(SUM(ps.p_{code}), 0)" for code in SKILL_CODES)
+    return f"""
+        SELECT r.village_id,
+               COUNT(DISTINCT r.household_id),
+               COUNT(DISTINCT CASE WHEN r.proficient THEN r.household_id END),
+               COUNT(*),
+               SUM(CASE WHEN r.proficient THEN 1 ELSE 0 END),
+               {totals}
+        FROM registry_resident r
+        LEFT JOIN (
+            SELECT rs.resident_id, {skills}
+            FROM skills_residentskill rs JOIN skills_skill s ON s.id = rs.skill_id
+            WHERE rs.level = 2
+            GROUP BY rs.resident_id
+        ) ps ON ps.resident_id = r.id
+        WHERE r.status = 'current' {where}
+        GROUP BY r.village_id
+    """
+
+
+def expected_village_counters(village_ids: list[int] | None = None) -> dict[int, tuple[int, ...]]:
+    """Counters of villages computed from residents (all villages, or the given ones)."""
+    params: list = []
+    where = ""
+    if village_ids is not None:
+        if not village_ids:
+            return {}
+        where = f"AND r.village_id IN ({', '.join(['%s'] * len(village_ids))})"
+        params = list(village_ids)
+    with connection.cursor() as cur:
+        cur.execute(_expected_village_sql(where), params)
+        return {row[0]: tuple(int(v or 0) for v in row[1:]) for row in cur.fetchall()}
+
+
+def stored_village_counters(village_ids: list[int] | None = None) -> dict[int, tuple[int, ...]]:
+    rows = VillageCoverage.objects.all()
+    if village_ids is not None:
+        rows = rows.filter(village_id__in=village_ids)
+    return {row[0]: tuple(row[1:]) for row in rows.values_list("village_id", *COUNTERS)}
+
+
+@dataclass(frozen=True)
+class Difference:
+    what: str  # resident_skill, resident.proficient, household.covered, village
+    key: str
+    stored: object
+    expected: object
+
+    def __str__(self) -> str:
+        return f"{self.what} {self.key}: stored {self.stored}, expected {self.expected}"
+
+
+def _fetch(sql: str, params=()) -> list[tuple]:
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
+
+
+def rollups_check(limit: int = 1000) -> list[Difference]:
+    """Compare every stored roll-up with a recomputation from the layer below; [] when exact."""
+    diffs: list[Difference] = []
+    latest = f"SELECT resident_id, skill_id, level FROM ({_LATEST_SQL}) l"
+    stored_rs = "SELECT resident_id, skill_id, level FROM skills_residentskill"
+    for row in _fetch(f"SELECT * FROM ({latest} EXCEPT {stored_rs}) d LIMIT {limit}"):
+        diffs.append(Difference("resident_skill", f"resident {row[0]} skill {row[1]}", None, row[2]))
+    for row in _fetch(f"SELECT * FROM ({stored_rs} EXCEPT {latest}) d LIMIT {limit}"):
+        diffs.append(Difference("resident_skill", f"resident {row[0]} skill {row[1]}", row[2], None))
+    for rid, expected, stored in _fetch(
+        f"SELECT * FROM ({_EXPECTED_PROFICIENT_SQL.format(where='')}) e WHERE e.expected <> e.stored LIMIT {limit}"
+    ):
+        if expected != stored:
+            diffs.append(Difference("resident.proficient", f"resident {rid}", bool(stored), bool(expected)))
+            if len(diffs) >= limit:
+                return diffs
+    for hid, expected, stored in _fetch(
+        f"SELECT * FROM ({_EXPECTED_COVERED_SQL.format(where='')}) e WHERE e.expected <> e.stored LIMIT {limit}"
+    ):
+        if expected != stored:
+            diffs.append(Difference("household.covered", f"household {hid}", bool(stored), bool(expected)))
+            if len(diffs) >= limit:
+                return diffs
+    expected = expected_village_counters()
+    stored = stored_village_counters()
+    empty = (0,) * len(COUNTERS)
+    for village_id in sorted(set(expected) | set(stored)):
+        e, s = expected.get(village_id, empty), stored.get(village_id, empty)
+        if e != s:
+            diffs.append(Difference(
+                "village", f"village {village_id}",
+                {k: v for k, v in zip(COUNTERS, s, strict=True)},
+                {k: v for k, v in zip(COUNTERS, e, strict=True)},
+            ))
+    return diffs[:limit]
+
+
+def _execute(sql: str, params=()) -> int:
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.rowcount
+
+
+@transaction.atomic
+def rollups_rebuild() -> dict[str, int]:
+    """Recompute every roll-up from the assessments and residents; returns rows changed."""
+    changed: dict[str, int] = {}
+    # Levels: replace only the pairs that differ.
+    latest = f"SELECT resident_id, skill_id, level, assessed_at FROM ({_LATEST_SQL}) l"
+    _execute(
+        f"""DELETE FROM skills_residentskill WHERE id IN (
+              SELECT rs.id FROM skills_residentskill rs
+              LEFT JOIN ({latest}) l ON l.resident_id = rs.resident_id AND l.skill_id = rs.skill_id
+              WHERE l.resident_id IS NULL OR l.level <> rs.level OR l.assessed_at <> rs.assessed_at)"""
+    )
+    changed["resident_skill"] = _execute(
+        f"""INSERT INTO skills_residentskill (resident_id, skill_id, level, assessed_at)
+            SELECT l.resident_id, l.skill_id, l.level, l.assessed_at FROM ({latest}) l
+            WHERE NOT EXISTS (SELECT 1 FROM skills_residentskill rs
+                              WHERE rs.resident_id = l.resident_id AND rs.skill_id = l.skill_id)"""
+    )
+    changed["resident.proficient"] = _execute(
+        f"""UPDATE registry_resident SET proficient = NOT proficient WHERE id IN (
+              SELECT resident_id FROM ({_EXPECTED_PROFICIENT_SQL.format(where='')}) e
+              WHERE e.expected <> e.stored)"""
+    )
+    changed["household.covered"] = _execute(
+        f"""UPDATE registry_household SET covered = NOT covered WHERE id IN (
+              SELECT id FROM ({_EXPECTED_COVERED_SQL.format(where='')}) e WHERE e.expected <> e.stored)"""
+    )
+    changed["village"] = villages_recount(None)
+    return changed
+
+
+def villages_recount(village_ids: list[int] | None) -> int:
+    """Set the counters of these villages (None: all) to a recomputation; returns rows changed."""
+    expected = expected_village_counters(village_ids)
+    stored = stored_village_counters(village_ids)
+    empty = (0,) * len(COUNTERS)
+    to_update, to_create = [], []
+    missing = [v for v in expected if v not in stored]
+    units = {u.pk: u for u in AdminUnit.objects.filter(pk__in=missing)}
+    for village_id in set(expected) | set(stored):
+        e = expected.get(village_id, empty)
+        if village_id in stored:
+            if stored[village_id] != e:
+                to_update.append(VillageCoverage(village_id=village_id, **dict(zip(COUNTERS, e, strict=True))))
+        else:
+            ids = units[village_id].ancestor_ids()
+            to_create.append(VillageCoverage(village_id=village_id, commune_id=ids["commune_id"],
+                                             district_id=ids["district_id"], province_id=ids["province_id"],
+                                             **dict(zip(COUNTERS, e, strict=True))))
+    if to_update:
+        VillageCoverage.objects.bulk_update(to_update, COUNTERS, batch_size=500)
+    if to_create:
+        VillageCoverage.objects.bulk_create(to_create, batch_size=500)
+    return len(to_update) + len(to_create)
+
+
+@transaction.atomic
+def snapshot_take(day) -> int:
+    """Copy every village's counters to CoverageSnapshot for ``day`` (replacing that day)."""
+    CoverageSnapshot.objects.filter(day=day).delete()
+    villages = AdminUnit.objects.filter(level=UnitLevel.VILLAGE).values_list(
+        "id", "commune_id", "district_id", "province_id"
+    )
+    counts = {v: (h, c) for v, h, c in VillageCoverage.objects.values_list("village_id", "households", "covered")}
+    rows = [
+        CoverageSnapshot(village_id=v, commune_id=c, district_id=d, province_id=p, day=day,
+                         households=counts.get(v, (0, 0))[0], covered=counts.get(v, (0, 0))[1])
+        for v, c, d, p in villages
+    ]
+    CoverageSnapshot.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)

@@ -1,0 +1,112 @@
+"""Registry writes keep the village counters exact, in the same transaction."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from cdtt.registry.models import VillageCoverage
+from cdtt.registry.rollups import rollups_check
+from cdtt.registry.selectors import coverage_children, coverage_of
+from cdtt.registry.services import (
+    household_create,
+    household_update,
+    resident_create,
+    resident_set_status,
+    resident_update,
+    target_set,
+)
+from cdtt.skills.models import SKILL_CODES
+from cdtt.skills.services import assessment_record
+
+
+def make_proficient(resident, codes=SKILL_CODES):
+    for code in codes:
+        assessment_record(actor=None, resident=resident, skill_code=code, level=2, method="home_visit")
+
+
+def counters(village):
+    row = VillageCoverage.objects.filter(village=village).first()
+    return (row.households, row.covered, row.residents, row.proficient) if row else (0, 0, 0, 0)
+
+
+def test_household_becomes_covered_when_a_resident_masters_all_five(tree):
+    hh = household_create(actor=None, village=tree.village, code="HK01")
+    a = resident_create(actor=None, household=hh, full_name="Nguyễn Văn An", birth_date=dt.date(1990, 5, 1),
+                        birth_year=None, phone="912345678")
+    assert a.phone == "0912345678"
+    resident_create(actor=None, household=hh, full_name="Lê Thị Bình", birth_date=None, birth_year=1992)
+    assert counters(tree.village) == (1, 0, 2, 0)
+    make_proficient(a, SKILL_CODES[:4])
+    hh.refresh_from_db()
+    assert not hh.covered
+    make_proficient(a, SKILL_CODES[4:])
+    hh.refresh_from_db()
+    a.refresh_from_db()
+    assert a.proficient and hh.covered
+    assert counters(tree.village) == (1, 1, 2, 1)
+    assert coverage_of(tree.province).covered == 1
+    assert rollups_check() == []
+
+
+def test_an_older_assessment_does_not_override_the_latest(tree):
+    hh = household_create(actor=None, village=tree.village, code="HK01")
+    a = resident_create(actor=None, household=hh, full_name="An", birth_date=None, birth_year=1990)
+    make_proficient(a)
+    assessment_record(actor=None, resident=a, skill_code="payment", level=0, method="self_test",
+                      assessed_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    a.refresh_from_db()
+    assert a.proficient
+    assert rollups_check() == []
+
+
+def test_moved_out_and_deceased_leave_the_counts_and_come_back(tree):
+    hh = household_create(actor=None, village=tree.village, code="HK01")
+    a = resident_create(actor=None, household=hh, full_name="An", birth_date=None, birth_year=1990)
+    make_proficient(a)
+    assert counters(tree.village) == (1, 1, 1, 1)
+    resident_set_status(actor=None, resident=a, status="moved_out")
+    assert counters(tree.village) == (0, 0, 0, 0)
+    hh.refresh_from_db()
+    assert not hh.covered
+    resident_set_status(actor=None, resident=a, status="current")
+    assert counters(tree.village) == (1, 1, 1, 1)
+    resident_set_status(actor=None, resident=a, status="deceased")
+    assert counters(tree.village) == (0, 0, 0, 0)
+    assert rollups_check() == []
+
+
+def test_household_moving_village_moves_its_counts(tree):
+    hh = household_create(actor=None, village=tree.village, code="HK01")
+    a = resident_create(actor=None, household=hh, full_name="An", birth_date=None, birth_year=1990)
+    make_proficient(a)
+    household_update(actor=None, household=hh, village=tree.village2, address="Xóm mới")
+    assert counters(tree.village) == (0, 0, 0, 0)
+    assert counters(tree.village2) == (1, 1, 1, 1)
+    a.refresh_from_db()
+    assert a.village_id == tree.village2.pk
+    children = dict((u.code, c) for u, c in coverage_children(tree.commune))
+    assert children[tree.village2.code].covered == 1 and children[tree.village.code].households == 0
+    assert rollups_check() == []
+
+
+def test_bad_values_are_refused(tree):
+    hh = household_create(actor=None, village=tree.village, code="HK01")
+    with pytest.raises(ValidationError):
+        household_create(actor=None, village=tree.village2, code="HK01")
+    with pytest.raises(ValidationError):
+        household_create(actor=None, village=tree.commune, code="HK02")
+    with pytest.raises(ValidationError):
+        resident_create(actor=None, household=hh, full_name="An", birth_date=None, birth_year=1890)
+    with pytest.raises(ValidationError):
+        resident_create(actor=None, household=hh, full_name="An", birth_date=None, birth_year=1990, phone="12345")
+    a = resident_create(actor=None, household=hh, full_name="An", birth_date=None, birth_year=1990)
+    with pytest.raises(ValidationError):
+        resident_create(actor=None, household=hh, full_name="AN", birth_date=None, birth_year=1990)
+    resident_update(actor=None, resident=a, full_name="Trần An", birth_date=dt.date(1990, 1, 2), birth_year=1990,
+                    gender="M", relation="Chủ hộ", phone="+84 912 345 678")
+    a.refresh_from_db()
+    assert a.phone == "0912345678" and a.birth_key == "1990-01-02"
+    with pytest.raises(ValidationError):
+        target_set(actor=None, unit=tree.province, year=2025, rate=120)
+    assert target_set(actor=None, unit=tree.province, year=2025, rate="95.5").rate == 95.5
