@@ -28,8 +28,8 @@ def test_officer_walks_the_tree(seeded, live_server, page):
     page.wait_for_selector("h1:has-text('Huyện Quảng Xương')")
     page.click("#children a:has-text('Quảng Định')")
     page.wait_for_selector("h1:has-text('Xã Quảng Định')")
-    page.click("#children a:has-text('Thôn 1')")
-    page.wait_for_selector("h1:has-text('Thôn Thôn 1')")
+    page.click("#children a:has-text('Yên Trung')")
+    page.wait_for_selector("h1:has-text('Thôn Yên Trung')")
     crumbs = page.inner_text(".breadcrumbs")
     assert "Tỉnh Thanh Hóa" in crumbs and "Huyện Quảng Xương" in crumbs and "Xã Quảng Định" in crumbs
 
