@@ -259,8 +259,12 @@ class _Commune:
         people = [(surname, head_male, head_age, "Chủ hộ")]
         if size > 1 and rng.random() < (0.88 if head_age < 70 else 0.65):
             age = max(18, head_age + round(rng.gauss(-3 if head_male else 3, 3)))
-            people.append((self.surnames.pick(rng), not head_male, age, "Vợ" if head_male else "Chồng"))
-        mother_age = head_age if not head_male else (people[1][2] if len(people) > 1 else head_age - 3)
+            relation = "Vợ" if head_male else "Chồng"
+            people.append((self.surnames.pick(rng), not head_male, age, relation))
+        if not head_male:
+            mother_age = head_age
+        else:
+            mother_age = people[1][2] if len(people) > 1 else head_age - 3
         if head_age < 45 and len(people) < size and rng.random() < 0.3:
             male = rng.random() < 0.4
             people.append((self.surnames.pick(rng) if not male else surname, male,

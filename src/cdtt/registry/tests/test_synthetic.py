@@ -48,7 +48,8 @@ def test_it_is_deterministic(tmp_path):
 def test_a_commune_reads_the_same_alone_or_with_others(tmp_path):
     whole, _ = _write(tmp_path, "all.csv")
     alone, _ = _write(tmp_path, "one.csv", specs=SPECS[1:2])
-    rows_whole = [r for r in whole.read_text(encoding="utf-8").splitlines() if r.startswith("14800,")]
+    lines = whole.read_text(encoding="utf-8").splitlines()
+    rows_whole = [r for r in lines if r.startswith("14800,")]
     rows_alone = alone.read_text(encoding="utf-8").splitlines()[1:]
     assert rows_whole == rows_alone
 
@@ -66,7 +67,8 @@ def test_rows_are_plausible(tmp_path):
     heads = [r for r in rows if r["Quan hệ với chủ hộ"] == "Chủ hộ"]
     assert len(heads) == summary.households
     assert {r["Giới tính"] for r in rows} == {"Nam", "Nữ"}
-    assert {r["Quan hệ với chủ hộ"] for r in rows} <= {"Chủ hộ", "Vợ", "Chồng", "Con", "Bố", "Mẹ", "Cháu"}
+    relations = {r["Quan hệ với chủ hộ"] for r in rows}
+    assert relations <= {"Chủ hộ", "Vợ", "Chồng", "Con", "Bố", "Mẹ", "Cháu"}
     phones = [r["Số điện thoại"] for r in rows if r["Số điện thoại"]]
     assert phones and all(p.startswith("0") and len(p) == 10 and p.isdigit() for p in phones)
     levels = {r[h] for r in rows for h in HEADERS[9:]}
