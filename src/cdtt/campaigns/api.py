@@ -1,5 +1,194 @@
-"""JSON API of the campaigns app (mounted under /api/v1/)."""
+"""JSON API of the campaigns app (mounted under /api/v1/): the field app's sync and worklist.
 
-from ninja import Router
+``POST /visits`` reads the raw body itself, so that malformed JSON and oversized payloads get
+the same clear ``{detail}`` answer as every other refusal, and nothing is written on a 4xx.
+"""
+
+import json
+from datetime import datetime
+
+from django.db.models import Q
+from django.http import JsonResponse
+from ninja import Router, Schema
+
+from cdtt.accounts.access import scope_path
+from cdtt.campaigns import selectors
+from cdtt.campaigns.models import Campaign, CampaignStatus, Service, Visit
+from cdtt.campaigns.services import MAX_PAYLOAD_BYTES, Refused, visit_submit
 
 router = Router(tags=["campaigns"])
+
+
+class Error(Schema):
+    detail: str
+
+
+class HouseholdRef(Schema):
+    commune_code: str
+    code: str
+
+
+class AssessmentIn(Schema):
+    resident_id: int
+    skill: str
+    level: int
+    checklist: list[int] = []
+
+
+class VisitIn(Schema):
+    id: str
+    household: HouseholdRef
+    visited_at: datetime
+    outcome: str
+    campaign: int | None = None
+    services: list[str] = []
+    members: list[str] = []
+    present: list[int] = []
+    note: str = ""
+    assessments: list[AssessmentIn] = []
+
+
+def _error(status: int, detail: str) -> JsonResponse:
+    return JsonResponse({"detail": detail}, status=status)
+
+
+def visit_out(visit: Visit) -> dict:
+    from cdtt.skills.models import SkillAssessment
+
+    assessments = [
+        {"resident_id": rid, "skill": code, "level": level, "checklist": checklist}
+        for rid, code, level, checklist in SkillAssessment.objects.filter(visit_id=visit.pk)
+        .order_by("resident_id", "skill__code")
+        .values_list("resident_id", "skill__code", "level", "checklist")
+    ]
+    household = (
+        Visit.objects.filter(pk=visit.pk)
+        .values_list("household__code", "commune__code", "household__covered")
+        .first()
+    )
+    return {
+        "id": str(visit.pk),
+        "household": {"commune_code": household[1], "code": household[0], "covered": household[2]},
+        "visited_at": visit.visited_at.isoformat(),
+        "outcome": visit.outcome,
+        "campaign": visit.campaign_id,
+        "team": visit.team_id,
+        "services": visit.services,
+        "members": visit.members,
+        "present": visit.residents_present,
+        "note": visit.note,
+        "assessments": assessments,
+        "created_at": visit.created_at.isoformat(),
+    }
+
+
+@router.post(
+    "/visits",
+    response={200: dict, 201: dict, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error,
+              413: Error, 422: Error},
+    openapi_extra={"requestBody": {"required": True, "content": {
+        "application/json": {"schema": VisitIn.model_json_schema(ref_template="#/$defs/{model}")}
+    }}},
+)
+def visit_create(request):
+    """Record a visit (idempotent by its client UUID): 201 stored, 200 the same visit was already
+    stored, 409 that UUID was stored with another content. Nothing is written on a 4xx."""
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if (length.isdigit() and int(length) > MAX_PAYLOAD_BYTES) or len(request.body) > MAX_PAYLOAD_BYTES:
+        return _error(413, f"Dữ liệu gửi lên quá lớn (tối đa {MAX_PAYLOAD_BYTES // 1024} KB).")
+    try:
+        payload = json.loads(request.body or b"")
+    except (ValueError, UnicodeDecodeError):
+        return _error(400, "Dữ liệu gửi lên không phải JSON hợp lệ.")
+    try:
+        visit, created = visit_submit(actor=request.user, payload=payload)
+    except Refused as exc:
+        return _error(exc.status, exc.detail)
+    return JsonResponse(visit_out(visit), status=201 if created else 200)
+
+
+def visits_for(user):
+    path = scope_path(user)
+    if path is None:
+        return Visit.objects.none()
+    return Visit.objects.filter(
+        Q(village__path__startswith=path) | Q(village__in=selectors.field_villages(user).values("pk"))
+    )
+
+
+@router.get("/visits/{visit_id}", response={200: dict, 404: Error})
+def visit_get(request, visit_id: str):
+    """A visit the caller may see (their villages or their scope)."""
+    try:
+        visit = visits_for(request.user).filter(pk=visit_id).first()
+    except Exception:  # not a UUID: answered as unknown
+        visit = None
+    if visit is None:
+        return _error(404, "Không tìm thấy lượt đến hộ.")
+    return JsonResponse(visit_out(visit))
+
+
+@router.get("/worklist", response={200: dict, 404: Error, 422: Error})
+def worklist(request, village: str = ""):
+    """Households of one of the caller's villages, uncovered first, with what each still lacks."""
+    villages = selectors.field_villages(request.user)
+    if not village:
+        codes = list(villages.values_list("code", flat=True)[:2])
+        if len(codes) != 1:
+            return _error(422, "Hãy chọn thôn (tham số village).")
+        village = codes[0]
+    unit = villages.filter(code=village).first()
+    if unit is None:
+        return _error(404, "Không tìm thấy thôn trong địa bàn của bạn.")
+    return JsonResponse({
+        "village": {"code": unit.code, "name": unit.full_name},
+        "households": selectors.worklist(unit),
+    })
+
+
+def _campaign_out(c: Campaign) -> dict:
+    return {"id": c.pk, "name": c.name, "starts_on": c.starts_on.isoformat(),
+            "ends_on": c.ends_on.isoformat(), "status": c.status,
+            "services": [s.code for s in c.services.all()],
+            "scope": [u.code for u in c.scope_units.all()]}
+
+
+@router.get("/campaigns", response={200: dict})
+def campaign_list(request):
+    """Campaigns under way that concern the caller, with the services they guide people in."""
+    campaigns = (
+        selectors.campaigns_for(request.user).filter(status=CampaignStatus.ACTIVE)
+        .prefetch_related("services", "scope_units").order_by("-starts_on")
+    )
+    return JsonResponse({"items": [_campaign_out(c) for c in campaigns]})
+
+
+@router.get("/me", response={200: dict})
+def me(request):
+    """What the field app needs once: who I am, my villages (with the campaigns covering each),
+    the skills with their checklists, and the services catalog."""
+    from cdtt.skills.models import Skill
+
+    user = request.user
+    villages = list(selectors.field_villages(user).select_related("commune"))
+    active = selectors.active_campaigns_for_villages(villages)
+    skills = [
+        {"code": s.code, "name": s.name,
+         "checklist": [{"id": i.pk, "text": i.text} for i in s.checklist.all() if i.active]}
+        for s in Skill.objects.filter(active=True).prefetch_related("checklist")
+    ]
+    return JsonResponse({
+        "username": user.username, "full_name": str(user), "role": user.role,
+        "villages": [
+            {"code": v.code, "name": v.full_name,
+             "commune": v.commune.full_name if v.commune else "",
+             "campaigns": active["by_village"].get(v.pk, [])}
+            for v in villages
+        ],
+        "campaigns": [_campaign_out(c) for c in active["campaigns"]],
+        "skills": skills,
+        "services": [
+            {"code": s.code, "name": s.name, "skills": s.skill_codes}
+            for s in Service.objects.filter(active=True)
+        ],
+    })

@@ -1,0 +1,368 @@
+"""Reads of the campaigns app: which campaigns a user sees, the field worklist, and the figures
+of the campaign dashboard (sums of the per-village-per-day counters, one GROUP BY each)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from cdtt.accounts.access import scope_path
+from cdtt.campaigns.models import Campaign, CampaignDay, CampaignStatus, CampaignTarget, Visit
+from cdtt.geo.models import AdminUnit, Level
+from cdtt.registry.models import CoverageSnapshot, Household, Resident, ResidentStatus
+from cdtt.registry.selectors import Coverage, coverage_of
+
+COLUMN = {
+    Level.PROVINCE: "province_id",
+    Level.DISTRICT: "district_id",
+    Level.COMMUNE: "commune_id",
+    Level.VILLAGE: "village_id",
+}
+STALE_DAYS = 2
+
+
+# --- which campaigns -------------------------------------------------------------------------
+
+
+def campaigns_for(user) -> QuerySet[Campaign]:
+    """Campaigns whose scope overlaps the user's: a scope unit inside the user's subtree, or the
+    user's unit inside a scope unit."""
+    path = scope_path(user)
+    if path is None:
+        return Campaign.objects.none()
+    ancestors = [c for c in path.strip("/").split("/") if c]
+    ids = Campaign.scope_units.through.objects.filter(
+        Q(adminunit__path__startswith=path) | Q(adminunit__code__in=ancestors)
+    ).values("campaign_id")
+    return Campaign.objects.filter(pk__in=ids)
+
+
+def access_campaign(user, pk: int) -> Campaign:
+    campaign = campaigns_for(user).filter(pk=pk).first()
+    if campaign is None:
+        raise Http404("campaign")
+    return campaign
+
+
+def scope_filter(campaign: Campaign) -> Q:
+    """Villages (or any units) inside the campaign's scope."""
+    cond = Q(pk__in=[])
+    for unit in campaign.scope_units.all():
+        cond |= Q(path__startswith=unit.path)
+    return cond
+
+
+def campaign_top_unit(campaign: Campaign, user) -> AdminUnit:
+    """Where the dashboard opens: the user's unit when it lies inside the campaign's scope,
+    otherwise the campaign's (first) scope unit inside the user's subtree."""
+    units = list(campaign.scope_units.all())
+    mine = user.scope_unit
+    if mine is not None and any(mine.path.startswith(u.path) for u in units):
+        return mine
+    path = scope_path(user) or "/"
+    inside = [u for u in units if u.path.startswith(path)]
+    if not inside:
+        raise Http404("unit")
+    return sorted(inside, key=lambda u: u.path)[0]
+
+
+def campaign_units_visible(campaign: Campaign, user, unit: AdminUnit) -> bool:
+    path = scope_path(user)
+    if path is None or not unit.path.startswith(path):
+        return False
+    return any(unit.path.startswith(u.path) or u.path.startswith(unit.path)
+               for u in campaign.scope_units.all())
+
+
+# --- the field app ---------------------------------------------------------------------------
+
+
+def field_villages(user) -> QuerySet[AdminUnit]:
+    from cdtt.teams.selectors import field_villages as villages
+
+    return villages(user)
+
+
+def active_campaigns_for_villages(villages: list[AdminUnit], today: date | None = None) -> dict:
+    """{village id: [campaign ids]} for campaigns under way (or about to be) that cover each."""
+    today = today or timezone.localdate()
+    campaigns = list(
+        Campaign.objects.filter(status=CampaignStatus.ACTIVE, ends_on__gte=today - timedelta(days=366))
+        .prefetch_related("scope_units", "services")
+        .order_by("starts_on")
+    )
+    result = {v.pk: [] for v in villages}
+    for campaign in campaigns:
+        paths = [u.path for u in campaign.scope_units.all()]
+        for v in villages:
+            if any(v.path.startswith(p) for p in paths):
+                result[v.pk].append(campaign.pk)
+    return {"campaigns": campaigns, "by_village": result}
+
+
+def worklist(village: AdminUnit) -> list[dict]:
+    """The households of a village for the field app: uncovered first, each with its current
+    residents, their levels and the skills they still lack. Five queries whatever the size."""
+    from cdtt.skills.models import Skill
+
+    skills = list(Skill.objects.filter(active=True).values_list("pk", "code"))
+    code_of = dict(skills)
+    codes = [c for _, c in skills]
+    commune_code = (
+        AdminUnit.objects.filter(pk=village.commune_id).values_list("code", flat=True).first() or ""
+    )
+    households = list(
+        Household.objects.filter(village=village).values_list("pk", "code", "address", "covered")
+    )
+    residents = list(
+        Resident.objects.filter(village=village, status=ResidentStatus.CURRENT)
+        .order_by("household_id", "-birth_year", "pk")
+        .values_list("pk", "household_id", "full_name", "birth_year", "relation")
+    )
+    levels: dict[int, dict[str, int]] = {}
+    from cdtt.skills.models import ResidentSkill
+
+    for rid, skill_id, level in ResidentSkill.objects.filter(
+        resident__village=village, resident__status=ResidentStatus.CURRENT
+    ).values_list("resident_id", "skill_id", "level"):
+        code = code_of.get(skill_id)
+        if code:
+            levels.setdefault(rid, {})[code] = level
+    visits = {
+        hid: (last, n)
+        for hid, last, n in Visit.objects.filter(village=village)
+        .values("household_id")
+        .annotate(last=Max("visited_at"), n=Count("pk"))
+        .order_by()
+        .values_list("household_id", "last", "n")
+    }
+    by_household: dict[int, list[dict]] = {}
+    for rid, hid, name, year, relation in residents:
+        lv = levels.get(rid, {})
+        by_household.setdefault(hid, []).append({
+            "id": rid, "full_name": name, "birth_year": year, "relation": relation,
+            "levels": {c: lv.get(c, 0) for c in codes},
+            "lacks": [c for c in codes if lv.get(c, 0) < 2],
+        })
+    items = []
+    for hid, code, address, covered in households:
+        people = by_household.get(hid, [])
+        closest = min((p["lacks"] for p in people), key=len, default=list(codes))
+        last, n = visits.get(hid, (None, 0))
+        items.append({
+            "id": hid, "commune_code": commune_code, "code": code, "address": address,
+            "covered": covered, "lacks": [] if covered else closest,
+            "visits": n, "last_visit": last.isoformat() if last else None, "residents": people,
+        })
+    items.sort(key=lambda h: (h["covered"], len(h["lacks"]), h["code"]))
+    return items
+
+
+# --- the dashboard ---------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    visits: int = 0
+    guided: int = 0
+    reached: int = 0  # distinct households reached in the campaign
+    assessments: int = 0
+    households_to_visit: int | None = None
+    residents_to_guide: int | None = None
+    before: Coverage | None = None
+    now: Coverage | None = None
+    unit: AdminUnit | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def target_percent(self) -> str:
+        if not self.households_to_visit:
+            return "—"
+        return f"{100 * self.reached / self.households_to_visit:.1f}"
+
+    @property
+    def target_ratio(self) -> float:
+        if not self.households_to_visit:
+            return 0.0
+        return min(1.0, self.reached / self.households_to_visit)
+
+
+_SUMS = {"visits": Sum("visits"), "guided": Sum("guided"), "reached": Sum("new_households"),
+         "assessments": Sum("assessments")}
+
+
+def _days(campaign: Campaign, unit: AdminUnit) -> QuerySet[CampaignDay]:
+    return CampaignDay.objects.filter(campaign=campaign, **{COLUMN[unit.level]: unit.pk})
+
+
+def snapshot_day(campaign: Campaign) -> date | None:
+    """The day of the coverage snapshot that stands for "before the campaign"."""
+    return (
+        CoverageSnapshot.objects.filter(day__lte=campaign.starts_on)
+        .aggregate(d=Max("day"))["d"]
+    )
+
+
+def coverage_before(campaign: Campaign, unit: AdminUnit, day: date | None) -> Coverage | None:
+    if day is None:
+        return None
+    totals = CoverageSnapshot.objects.filter(day=day, **{COLUMN[unit.level]: unit.pk}).aggregate(
+        households=Sum("households"), covered=Sum("covered")
+    )
+    return Coverage(households=totals["households"] or 0, covered=totals["covered"] or 0)
+
+
+def target_of(campaign: Campaign, unit: AdminUnit) -> CampaignTarget | None:
+    return CampaignTarget.objects.filter(campaign=campaign, unit=unit).first()
+
+
+def unit_figures(campaign: Campaign, unit: AdminUnit, *, snap: date | None = None) -> Figures:
+    totals = _days(campaign, unit).aggregate(**_SUMS)
+    fig = Figures(unit=unit, **{k: v or 0 for k, v in totals.items()})
+    target = target_of(campaign, unit)
+    if target is None:
+        below = CampaignTarget.objects.filter(campaign=campaign, unit__parent=unit).aggregate(
+            h=Sum("households_to_visit"), r=Sum("residents_to_guide")
+        )
+        fig.households_to_visit, fig.residents_to_guide = below["h"], below["r"]
+    else:
+        fig.households_to_visit = target.households_to_visit
+        fig.residents_to_guide = target.residents_to_guide
+    fig.now = coverage_of(unit)
+    fig.before = coverage_before(campaign, unit, snap)
+    return fig
+
+
+def children_figures(campaign: Campaign, unit: AdminUnit, *, snap: date | None = None) -> list[Figures]:
+    """Each child unit of ``unit`` inside the campaign's scope, with its figures."""
+    children = list(
+        AdminUnit.objects.filter(parent=unit, valid_to__isnull=True)
+        .filter(scope_filter(campaign) | Q(pk__in=[u.pk for u in campaign.scope_units.all()]))
+        .order_by("name_key")
+    )
+    if not children or unit.level == Level.VILLAGE:
+        return []
+    column = COLUMN[children[0].level]
+    sums = {
+        row[column]: row
+        for row in _days(campaign, unit).values(column).annotate(**_SUMS).order_by()
+    }
+    targets = {
+        t.unit_id: t for t in CampaignTarget.objects.filter(campaign=campaign, unit__in=children)
+    }
+    from cdtt.registry.selectors import coverage_children
+
+    now = {child.pk: cov for child, cov in coverage_children(unit)}
+    before: dict[int, Coverage] = {}
+    if snap is not None:
+        for row in (
+            CoverageSnapshot.objects.filter(day=snap, **{COLUMN[unit.level]: unit.pk})
+            .values(column).annotate(h=Sum("households"), c=Sum("covered")).order_by()
+        ):
+            before[row[column]] = Coverage(households=row["h"] or 0, covered=row["c"] or 0)
+    result = []
+    for child in children:
+        row = sums.get(child.pk, {})
+        t = targets.get(child.pk)
+        result.append(Figures(
+            unit=child, visits=row.get("visits") or 0, guided=row.get("guided") or 0,
+            reached=row.get("reached") or 0, assessments=row.get("assessments") or 0,
+            households_to_visit=t.households_to_visit if t else None,
+            residents_to_guide=t.residents_to_guide if t else None,
+            now=now.get(child.pk, Coverage()), before=before.get(child.pk) if snap else None,
+        ))
+    return result
+
+
+def daily_series(campaign: Campaign, unit: AdminUnit) -> list[dict]:
+    """One row per day of the campaign: visits, households first reached, and cumulative reach."""
+    rows = {
+        r["day"]: r
+        for r in _days(campaign, unit).values("day").annotate(**_SUMS).order_by()
+    }
+    series, cumulative = [], 0
+    last = min(campaign.ends_on, max(timezone.localdate(), campaign.starts_on))
+    day = campaign.starts_on
+    while day <= last:
+        r = rows.get(day, {})
+        cumulative += r.get("reached") or 0
+        series.append({"day": day, "visits": r.get("visits") or 0, "guided": r.get("guided") or 0,
+                       "reached": r.get("reached") or 0, "cumulative": cumulative,
+                       "assessments": r.get("assessments") or 0})
+        day += timedelta(days=1)
+    return series
+
+
+def day_figures(campaign: Campaign, unit: AdminUnit, day: date) -> dict[int, dict]:
+    """{child unit id: sums of that day} for the daily summary."""
+    child_level = {Level.PROVINCE: Level.DISTRICT, Level.DISTRICT: Level.COMMUNE,
+                   Level.COMMUNE: Level.VILLAGE}.get(unit.level)
+    if child_level is None:
+        return {}
+    column = COLUMN[child_level]
+    return {
+        r[column]: r
+        for r in _days(campaign, unit).filter(day=day).values(column).annotate(**_SUMS).order_by()
+    }
+
+
+def team_ranking(campaign: Campaign, unit: AdminUnit, limit: int = 10) -> list[dict]:
+    return list(
+        Visit.objects.filter(campaign=campaign, team__isnull=False, **{COLUMN[unit.level]: unit.pk})
+        .values("team_id", "team__name")
+        .annotate(visits=Count("pk"), households=Count("household_id", distinct=True))
+        .order_by("-households", "-visits", "team__name")[:limit]
+    )
+
+
+def commune_ranking(campaign: Campaign, unit: AdminUnit, limit: int = 10) -> list[dict]:
+    """Communes by share of their household target reached (or by households reached)."""
+    if unit.level in (Level.COMMUNE, Level.VILLAGE):
+        return []
+    rows = list(
+        _days(campaign, unit).values("commune_id").annotate(**_SUMS).order_by()
+    )
+    targets = dict(
+        CampaignTarget.objects.filter(campaign=campaign, unit__level=Level.COMMUNE,
+                                      unit__path__startswith=unit.path)
+        .values_list("unit_id", "households_to_visit")
+    )
+    names = {u.pk: u for u in AdminUnit.objects.filter(pk__in=[r["commune_id"] for r in rows])}
+    for r in rows:
+        r["unit"] = names.get(r["commune_id"])
+        r["target"] = targets.get(r["commune_id"])
+        r["rate"] = (r["reached"] / r["target"]) if r["target"] else None
+    rows.sort(key=lambda r: (-(r["rate"] if r["rate"] is not None else -1), -(r["reached"] or 0)))
+    return rows[:limit]
+
+
+def stale_villages(campaign: Campaign, unit: AdminUnit, today: date | None = None,
+                   limit: int = 200) -> tuple[int, list[dict]]:
+    """Villages with households, inside the campaign's scope and the unit, with no visit in the
+    campaign for two days (today and yesterday). Empty before the campaign is two days old."""
+    today = today or timezone.localdate()
+    if campaign.status != CampaignStatus.ACTIVE or today > campaign.ends_on or (
+        (today - campaign.starts_on).days < STALE_DAYS
+    ):
+        return 0, []
+    since = today - timedelta(days=STALE_DAYS - 1)
+    recent = CampaignDay.objects.filter(campaign=campaign, day__gte=since, visits__gt=0).values(
+        "village_id"
+    )
+    villages = (
+        AdminUnit.objects.filter(level=Level.VILLAGE, valid_to__isnull=True,
+                                 path__startswith=unit.path, coverage__households__gt=0)
+        .filter(scope_filter(campaign))
+        .exclude(pk__in=recent)
+    )
+    total = villages.count()
+    rows = list(villages.select_related("commune").order_by("path")[:limit])
+    last = dict(
+        CampaignDay.objects.filter(campaign=campaign, village__in=[v.pk for v in rows], visits__gt=0)
+        .values("village_id").annotate(last=Max("day")).order_by().values_list("village_id", "last")
+    )
+    return total, [{"unit": v, "last": last.get(v.pk)} for v in rows]

@@ -1,0 +1,545 @@
+"""Writes of the campaigns app: campaigns, their targets, and the visits the field app submits.
+
+``visit_submit`` is the heart of the field app's sync and is idempotent by the client's UUID:
+the same UUID with the same payload returns the stored visit, with another payload it is a
+conflict, and concurrent retries of one UUID store it once (the primary key decides; the loser
+of the race reads the winner's row). Everything a visit changes (the visit, the assessments,
+the residents' levels, the coverage counters, the campaign's daily counters, the audit entry)
+is written in one transaction: a refusal writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Min, Sum
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from cdtt.accounts import roles
+from cdtt.accounts.access import scope_path
+from cdtt.audit.services import audit_record
+from cdtt.campaigns.models import (
+    Campaign,
+    CampaignStatus,
+    CampaignTarget,
+    Outcome,
+    Service,
+    Visit,
+)
+from cdtt.geo.models import AdminUnit
+from cdtt.registry.models import Household
+
+# Limits of what a phone may send (bytes are checked by the API before parsing).
+MAX_PAYLOAD_BYTES = 32 * 1024
+CLOCK_SKEW = timedelta(minutes=10)
+MAX_AGE = timedelta(days=366)
+MAX_ASSESSMENTS = 60
+MAX_MEMBERS = 20
+
+VISIT_ROLES = roles.FIELD | roles.REGISTRY_WRITE
+
+
+class Refused(Exception):
+    """A request the service refuses; ``status`` is the HTTP status the API answers with."""
+
+    def __init__(self, status: int, detail: str):
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
+def _d(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+# --- campaigns ------------------------------------------------------------------------------
+
+
+def _check_dates(starts_on: date, ends_on: date) -> None:
+    if ends_on < starts_on:
+        raise Refused(422, "Ngày kết thúc phải sau hoặc trùng ngày bắt đầu.")
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    actor,
+    name: str,
+    starts_on: date,
+    ends_on: date,
+    scope_units: list[AdminUnit],
+    services: list[Service] | None = None,
+    description: str = "",
+    status: str = CampaignStatus.ACTIVE,
+) -> Campaign:
+    if not roles.has_role(actor, roles.MANAGE_CATALOG):
+        raise PermissionDenied
+    _check_dates(starts_on, ends_on)
+    if not scope_units:
+        raise Refused(422, "Cần chọn ít nhất một địa bàn triển khai.")
+    campaign = Campaign.objects.create(
+        name=name.strip(), description=description, starts_on=starts_on, ends_on=ends_on,
+        status=status, created_by=actor,
+    )
+    campaign.scope_units.set(scope_units)
+    campaign.services.set(services or [])
+    audit_record(actor=actor, action="campaign.create", obj=campaign,
+                 changes={"starts_on": str(starts_on), "ends_on": str(ends_on),
+                          "scope": [u.code for u in scope_units]})
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(*, actor, campaign: Campaign, **fields) -> Campaign:
+    if not roles.has_role(actor, roles.MANAGE_CATALOG):
+        raise PermissionDenied
+    scope_units = fields.pop("scope_units", None)
+    services = fields.pop("services", None)
+    changes = {}
+    for key, value in fields.items():
+        if key not in {"name", "description", "starts_on", "ends_on", "status"}:
+            raise TypeError(key)
+        if getattr(campaign, key) != value:
+            changes[key] = str(value)
+            setattr(campaign, key, value)
+    _check_dates(campaign.starts_on, campaign.ends_on)
+    if fields.get("starts_on") or fields.get("ends_on"):
+        outside = Visit.objects.filter(campaign=campaign).exclude(
+            visited_at__date__gte=campaign.starts_on, visited_at__date__lte=campaign.ends_on
+        )
+        if outside.exists():
+            raise Refused(422, "Đã có lượt đến hộ nằm ngoài khoảng thời gian mới của chiến dịch.")
+    campaign.save()
+    if scope_units is not None:
+        if not scope_units:
+            raise Refused(422, "Cần chọn ít nhất một địa bàn triển khai.")
+        campaign.scope_units.set(scope_units)
+        changes["scope"] = [u.code for u in scope_units]
+    if services is not None:
+        campaign.services.set(services)
+        changes["services"] = [s.code for s in services]
+    audit_record(actor=actor, action="campaign.update", obj=campaign, changes=changes)
+    return campaign
+
+
+def in_campaign_scope(campaign: Campaign, unit: AdminUnit) -> bool:
+    return any(unit.path.startswith(s.path) for s in campaign.scope_units.all())
+
+
+def can_set_target(user, campaign: Campaign, unit: AdminUnit) -> bool:
+    """Province admins set the targets of any unit in the campaign's scope; district and commune
+    officers split their own unit's target down to the units below it."""
+    if not in_campaign_scope(campaign, unit):
+        return False
+    if roles.has_role(user, roles.MANAGE_CATALOG):
+        path = scope_path(user)
+        return path is not None and unit.path.startswith(path)
+    if roles.has_role(user, {"district_officer", "commune_officer"}):
+        path = scope_path(user)
+        return path is not None and unit.path.startswith(path) and unit.path != path
+    return False
+
+
+@dataclass
+class TargetValue:
+    households_to_visit: int
+    residents_to_guide: int
+
+
+def _children_sum(campaign: Campaign, unit: AdminUnit, exclude: set[int] = frozenset()) -> TargetValue:
+    totals = (
+        CampaignTarget.objects.filter(campaign=campaign, unit__parent=unit)
+        .exclude(unit_id__in=exclude)
+        .aggregate(h=Sum("households_to_visit"), r=Sum("residents_to_guide"))
+    )
+    return TargetValue(totals["h"] or 0, totals["r"] or 0)
+
+
+def _check_against_children(campaign: Campaign, unit: AdminUnit, value: TargetValue) -> None:
+    below = _children_sum(campaign, unit)
+    if value.households_to_visit < below.households_to_visit or (
+        value.residents_to_guide < below.residents_to_guide
+    ):
+        raise Refused(
+            422,
+            f"Chỉ tiêu của {unit.full_name} không được nhỏ hơn tổng chỉ tiêu đã giao cho các đơn vị "
+            f"trực thuộc ({below.households_to_visit} hộ, {below.residents_to_guide} người).",
+        )
+
+
+@transaction.atomic
+def target_set(*, actor, campaign: Campaign, unit: AdminUnit, households_to_visit: int,
+               residents_to_guide: int) -> CampaignTarget:
+    """Set one unit's target; the sum of a parent's children never exceeds the parent's."""
+    return target_split(
+        actor=actor, campaign=campaign, parent=unit.parent, values={unit: TargetValue(
+            households_to_visit, residents_to_guide)},
+    )[0]
+
+
+@transaction.atomic
+def target_split(*, actor, campaign: Campaign, parent: AdminUnit | None,
+                 values: dict[AdminUnit, TargetValue]) -> list[CampaignTarget]:
+    """Set the targets of several children of ``parent`` at once (all or nothing)."""
+    for unit, value in values.items():
+        if not can_set_target(actor, campaign, unit):
+            raise PermissionDenied
+        if value.households_to_visit < 0 or value.residents_to_guide < 0:
+            raise Refused(422, "Chỉ tiêu phải là số không âm.")
+        if unit.parent_id != getattr(parent, "pk", None):
+            raise Refused(422, f"{unit.full_name} không trực thuộc đơn vị đang chia chỉ tiêu.")
+        _check_against_children(campaign, unit, value)
+    if parent is not None:
+        cap = (CampaignTarget.objects.select_for_update()
+               .filter(campaign=campaign, unit=parent).first())
+        if cap is not None:
+            others = _children_sum(campaign, parent, exclude={u.pk for u in values})
+            h = others.households_to_visit + sum(v.households_to_visit for v in values.values())
+            r = others.residents_to_guide + sum(v.residents_to_guide for v in values.values())
+            if h > cap.households_to_visit or r > cap.residents_to_guide:
+                raise Refused(
+                    422,
+                    f"Tổng chỉ tiêu các đơn vị trực thuộc ({h} hộ, {r} người) vượt chỉ tiêu của "
+                    f"{parent.full_name} ({cap.households_to_visit} hộ, {cap.residents_to_guide} "
+                    "người).",
+                )
+    saved = []
+    for unit, value in values.items():
+        target, _ = CampaignTarget.objects.update_or_create(
+            campaign=campaign, unit=unit,
+            defaults={"households_to_visit": value.households_to_visit,
+                      "residents_to_guide": value.residents_to_guide, "set_by": actor},
+        )
+        saved.append(target)
+        audit_record(actor=actor, action="campaign.target", obj=target, unit=unit,
+                     summary=f"{campaign} · {unit.full_name}",
+                     changes={"households": value.households_to_visit,
+                              "residents": value.residents_to_guide})
+    return saved
+
+
+# --- visits ---------------------------------------------------------------------------------
+
+
+def _as_int(value, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            return int(value)
+        raise Refused(422, f"{what} phải là số nguyên.")
+    return value
+
+
+def _text(value, what: str, limit: int) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise Refused(422, f"{what} phải là chuỗi ký tự.")
+    value = " ".join(value.split())
+    if len(value) > limit:
+        raise Refused(422, f"{what} dài quá {limit} ký tự.")
+    return value
+
+
+def normalize_visit(payload, *, now: datetime | None = None) -> dict:
+    """Check the shape of a submitted visit and return its canonical form (the form that is
+    hashed: key order, list order and the time zone of ``visited_at`` do not matter)."""
+    if not isinstance(payload, dict):
+        raise Refused(400, "Dữ liệu phải là một đối tượng JSON.")
+    try:
+        visit_id = uuid.UUID(str(payload.get("id", "")))
+    except ValueError:
+        raise Refused(422, "Mã lượt đến hộ (id) phải là một UUID.") from None
+    household = payload.get("household")
+    if not isinstance(household, dict) or not household.get("code") or not household.get(
+        "commune_code"
+    ):
+        raise Refused(422, "Thiếu thông tin hộ: household phải có commune_code và code.")
+    raw_at = payload.get("visited_at")
+    at = parse_datetime(raw_at) if isinstance(raw_at, str) else None
+    if at is None:
+        raise Refused(422, "Thời điểm đến hộ (visited_at) không hợp lệ; dùng định dạng ISO 8601.")
+    if timezone.is_naive(at):
+        at = timezone.make_aware(at)
+    now = now or timezone.now()
+    if at > now + CLOCK_SKEW:
+        raise Refused(
+            422,
+            f"Thời điểm đến hộ ({timezone.localtime(at):%d/%m/%Y %H:%M}) ở tương lai; "
+            "hãy kiểm tra ngày giờ của điện thoại.",
+        )
+    if at < now - MAX_AGE:
+        raise Refused(
+            422,
+            f"Thời điểm đến hộ ({timezone.localtime(at):%d/%m/%Y}) đã quá một năm; không ghi nhận.",
+        )
+    outcome = payload.get("outcome")
+    if outcome not in Outcome.values:
+        raise Refused(
+            422, f"Kết quả không hợp lệ; dùng một trong: {', '.join(Outcome.values)}."
+        )
+    campaign = payload.get("campaign")
+    campaign = None if campaign in (None, "") else _as_int(campaign, "Mã chiến dịch")
+    services = payload.get("services") or []
+    if not isinstance(services, list) or not all(isinstance(s, str) for s in services):
+        raise Refused(422, "Danh sách dịch vụ (services) phải là các mã dịch vụ.")
+    members = payload.get("members") or []
+    if not isinstance(members, list) or len(members) > MAX_MEMBERS:
+        raise Refused(422, f"Danh sách thành viên (members) tối đa {MAX_MEMBERS} người.")
+    members = [_text(m, "Tên thành viên", 120) for m in members]
+    present = payload.get("present") or []
+    if not isinstance(present, list):
+        raise Refused(422, "Danh sách người có mặt (present) phải là các mã nhân khẩu.")
+    present = sorted({_as_int(p, "Mã nhân khẩu") for p in present})
+    assessments_in = payload.get("assessments") or []
+    if not isinstance(assessments_in, list) or len(assessments_in) > MAX_ASSESSMENTS:
+        raise Refused(422, f"Danh sách đánh giá (assessments) tối đa {MAX_ASSESSMENTS} mục.")
+    assessments, seen = [], set()
+    for item in assessments_in:
+        if not isinstance(item, dict):
+            raise Refused(422, "Mỗi đánh giá phải có resident_id, skill và level.")
+        resident_id = _as_int(item.get("resident_id"), "Mã nhân khẩu (resident_id)")
+        skill = item.get("skill")
+        if not isinstance(skill, str) or not skill:
+            raise Refused(422, "Mỗi đánh giá phải ghi mã kỹ năng (skill).")
+        level = item.get("level")
+        if isinstance(level, bool) or not isinstance(level, int) or level not in (0, 1, 2):
+            raise Refused(
+                422,
+                f"Mức đánh giá phải là 0 (chưa biết), 1 (cơ bản) hoặc 2 (thành thạo); "
+                f"nhận được: {json.dumps(level, ensure_ascii=False)[:20]}.",
+            )
+        checklist = item.get("checklist") or []
+        if not isinstance(checklist, list):
+            raise Refused(422, "Danh sách việc làm được (checklist) phải là các mã mục.")
+        if (resident_id, skill) in seen:
+            raise Refused(422, "Một nhân khẩu được đánh giá hai lần cùng một kỹ năng trong lượt này.")
+        seen.add((resident_id, skill))
+        assessments.append({
+            "resident_id": resident_id, "skill": skill, "level": level,
+            "checklist": sorted({_as_int(c, "Mục việc làm được") for c in checklist}),
+        })
+    if assessments and outcome == Outcome.NOBODY_HOME:
+        raise Refused(422, "Không có ai ở nhà thì không thể ghi đánh giá kỹ năng.")
+    assessments.sort(key=lambda a: (a["resident_id"], a["skill"]))
+    return {
+        "id": str(visit_id),
+        "household": {"commune_code": str(household["commune_code"]).strip(),
+                      "code": str(household["code"]).strip()},
+        "visited_at": at.astimezone(UTC).isoformat(),
+        "outcome": outcome,
+        "campaign": campaign,
+        "services": sorted(set(services)),
+        "members": members,
+        "present": present,
+        "note": _text(payload.get("note"), "Ghi chú", 500),
+        "assessments": assessments,
+    }
+
+
+def payload_hash(canonical: dict) -> str:
+    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _field_villages(user):
+    from cdtt.teams.selectors import field_villages
+
+    return field_villages(user)
+
+
+def _household_for(user, commune_code: str, code: str) -> Household:
+    household = (
+        Household.objects.filter(
+            commune__code=commune_code, code=code, village__in=_field_villages(user).values("pk")
+        )
+        .select_related("village")
+        .first()
+    )
+    if household is None:
+        # Outside the member's villages is answered exactly as unknown.
+        raise Refused(404, "Không tìm thấy hộ gia đình trong địa bàn của bạn.")
+    return household
+
+
+def _replay(visit: Visit, digest: str) -> tuple[Visit, bool]:
+    if visit.payload_hash != digest:
+        raise Refused(
+            409,
+            "Lượt đến hộ này đã được gửi trước đó với nội dung khác; không ghi đè. "
+            "Hãy kiểm tra lại và ghi thành một lượt mới nếu cần.",
+        )
+    return visit, False
+
+
+def _campaign_for(data: dict, household: Household, local_day: date) -> Campaign | None:
+    if data["campaign"] is None:
+        return None
+    campaign = Campaign.objects.filter(pk=data["campaign"]).prefetch_related("scope_units").first()
+    if campaign is None or campaign.status == CampaignStatus.DRAFT:
+        raise Refused(422, f"Không tìm thấy chiến dịch đang triển khai số {data['campaign']}.")
+    if not (campaign.starts_on <= local_day <= campaign.ends_on):
+        raise Refused(
+            422,
+            f"Ngày đến hộ {_d(local_day)} nằm ngoài thời gian của chiến dịch «{campaign.name}» "
+            f"({_d(campaign.starts_on)} – {_d(campaign.ends_on)}); không thể ghi vào chiến dịch này.",
+        )
+    if not in_campaign_scope(campaign, household.village):
+        raise Refused(422, f"Hộ không thuộc địa bàn triển khai của chiến dịch «{campaign.name}».")
+    return campaign
+
+
+def _check_services(codes: list[str]) -> None:
+    if not codes:
+        return
+    known = set(Service.objects.filter(code__in=codes, active=True).values_list("code", flat=True))
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise Refused(422, f"Dịch vụ không có trong danh mục: {', '.join(unknown)[:200]}.")
+
+
+def _check_assessments(data: dict, household: Household) -> None:
+    """Unknown skills, residents of another household, checklist items of another skill."""
+    if not data["assessments"]:
+        return
+    from cdtt.registry.models import Resident, ResidentStatus
+    from cdtt.skills.models import ChecklistItem, Skill
+
+    codes = {a["skill"] for a in data["assessments"]}
+    skills = dict(Skill.objects.filter(code__in=codes, active=True).values_list("code", "pk"))
+    unknown = sorted(codes - set(skills))
+    if unknown:
+        raise Refused(
+            422, f"Kỹ năng không tồn tại hoặc không còn áp dụng: {', '.join(unknown)[:200]}."
+        )
+    residents = set(
+        Resident.objects.filter(household=household, status=ResidentStatus.CURRENT).values_list(
+            "pk", flat=True
+        )
+    )
+    for a in data["assessments"]:
+        if a["resident_id"] not in residents:
+            raise Refused(422, f"Nhân khẩu số {a['resident_id']} không thuộc hộ {household.code}.")
+    items = set(
+        ChecklistItem.objects.filter(skill_id__in=skills.values()).values_list("skill_id", "pk")
+    )
+    for a in data["assessments"]:
+        for item in a["checklist"]:
+            if (skills[a["skill"]], item) not in items:
+                raise Refused(422, f"Mục việc làm được số {item} không thuộc kỹ năng {a['skill']}.")
+
+
+def _team_of(user, village_id: int) -> int | None:
+    from cdtt.teams.models import Membership
+
+    return (
+        Membership.objects.filter(
+            person__user=user, left_on__isnull=True, team__dissolved_on__isnull=True,
+            team__villages=village_id,
+        )
+        .values_list("team_id", flat=True)
+        .first()
+    )
+
+
+_UPSERT = """
+INSERT INTO campaigns_campaignday
+    (campaign_id, village_id, commune_id, district_id, province_id, day,
+     visits, guided, households, new_households, assessments)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+ON CONFLICT (campaign_id, village_id, day) DO UPDATE SET
+    visits = campaigns_campaignday.visits + excluded.visits,
+    guided = campaigns_campaignday.guided + excluded.guided,
+    households = campaigns_campaignday.households + excluded.households,
+    new_households = campaigns_campaignday.new_households + excluded.new_households,
+    assessments = campaigns_campaignday.assessments + excluded.assessments
+"""
+
+
+def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime.combine(day, datetime.min.time()))
+    return start, start + timedelta(days=1)
+
+
+def _count_campaign_day(visit: Visit, household: Household) -> None:
+    """Move the campaign's daily counters of the visit's village. The household row is locked
+    by the caller, so visits to one household are counted one after another."""
+    campaign_id = visit.campaign_id
+    day = timezone.localdate(visit.visited_at)
+    start, end = _day_bounds(day)
+    others = Visit.objects.filter(campaign_id=campaign_id, household_id=household.pk).exclude(
+        pk=visit.pk
+    )
+    same_day = others.filter(visited_at__gte=start, visited_at__lt=end).exists()
+    first = others.aggregate(first=Min("visited_at"))["first"]
+    first_day = timezone.localdate(first) if first else None
+    deltas: dict[date, list[int]] = {
+        day: [1, int(visit.outcome == Outcome.GUIDED), int(not same_day),
+              int(first_day is None or first_day > day), visit.assessments]
+    }
+    if first_day is not None and first_day > day:
+        # A visit synced late that predates the household's first counted one: the household
+        # was first reached on this earlier day.
+        deltas[first_day] = [0, 0, 0, -1, 0]
+    with connection.cursor() as cursor:
+        for d in sorted(deltas):  # one order for every writer: no deadlock between two days
+            cursor.execute(_UPSERT, [campaign_id, visit.village_id, visit.commune_id,
+                                     visit.district_id, visit.province_id, d, *deltas[d]])
+
+
+def visit_submit(*, actor, payload) -> tuple[Visit, bool]:
+    """Record a visit the field app sends; returns (visit, created). Raises ``Refused``."""
+    if not roles.has_role(actor, VISIT_ROLES):
+        raise Refused(403, "Vai trò của bạn không được ghi nhận lượt đến hộ.")
+    data = normalize_visit(payload)
+    digest = payload_hash(data)
+    household = _household_for(actor, data["household"]["commune_code"], data["household"]["code"])
+    existing = Visit.objects.filter(pk=data["id"]).first()
+    if existing is not None:
+        return _replay(existing, digest)
+    visited_at = parse_datetime(data["visited_at"])
+    campaign = _campaign_for(data, household, timezone.localdate(visited_at))
+    _check_services(data["services"])
+    _check_assessments(data, household)
+    try:
+        with transaction.atomic():
+            visit = Visit.objects.create(
+                id=data["id"], household=household, village_id=household.village_id,
+                commune_id=household.commune_id, district_id=household.district_id,
+                province_id=household.province_id, campaign=campaign,
+                team_id=_team_of(actor, household.village_id), recorded_by=actor,
+                members=data["members"], residents_present=data["present"],
+                visited_at=visited_at, outcome=data["outcome"], services=data["services"],
+                assessments=len(data["assessments"]), note=data["note"], payload_hash=digest,
+            )
+            # Visits to one household are written one after another (exact daily counters).
+            Household.objects.select_for_update().filter(pk=household.pk).values_list("pk").get()
+            if data["assessments"]:
+                from cdtt.registry.models import Resident
+                from cdtt.skills.services import assessment_record
+
+                residents = Resident.objects.in_bulk({a["resident_id"] for a in data["assessments"]})
+                for a in data["assessments"]:
+                    assessment_record(
+                        actor=actor, resident=residents[a["resident_id"]], skill_code=a["skill"],
+                        level=a["level"], method="home_visit", assessed_at=visited_at,
+                        checklist=a["checklist"], assessor_name=str(actor)[:120],
+                        visit_id=visit.pk,
+                    )
+            if campaign is not None:
+                _count_campaign_day(visit, household)
+            audit_record(actor=actor, action="visit.create", obj=visit,
+                         unit=household.village, summary=f"{household.code} · {visit.outcome}")
+    except IntegrityError:
+        # Nothing got stored: another request with the same UUID got there first.
+        existing = Visit.objects.filter(pk=data["id"]).first()
+        if existing is None:
+            raise
+        return _replay(existing, digest)
+    return visit, True

@@ -1,0 +1,94 @@
+"""Concurrent retries of one visit UUID store it once (PostgreSQL: real concurrent transactions)."""
+
+import threading
+import uuid
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from cdtt.campaigns.models import CampaignDay, Visit
+from cdtt.campaigns.services import Refused, visit_submit
+from cdtt.skills.models import SkillAssessment
+
+from .conftest import all_skills
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _run_concurrently(n: int, work) -> list:
+    barrier = threading.Barrier(n)
+    results: list = [None] * n
+
+    def run(i):
+        try:
+            barrier.wait()
+            results[i] = work(i)
+        except Exception as exc:  # noqa: BLE001 - reported to the test
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
+
+
+def test_concurrent_duplicates_are_stored_once(field):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL for truly concurrent transactions")
+    data = {
+        "id": str(uuid.uuid4()),
+        "household": {"commune_code": "16000", "code": field.home.code},
+        "visited_at": timezone.now().isoformat(),
+        "outcome": "guided",
+        "campaign": field.campaign.pk,
+        "services": ["vneid"],
+        "assessments": all_skills(field.head),
+    }
+    results = _run_concurrently(8, lambda i: visit_submit(actor=field.member, payload=data))
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sorted(created for _, created in results) == [False] * 7 + [True]
+    assert Visit.objects.count() == 1
+    assert SkillAssessment.objects.count() == 5
+    day = CampaignDay.objects.get()
+    assert (day.visits, day.households, day.new_households) == (1, 1, 1)
+
+
+def test_concurrent_conflicting_duplicates_keep_one_and_refuse_the_others(field):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL for truly concurrent transactions")
+    visit_id = str(uuid.uuid4())
+
+    def work(i):
+        data = {"id": visit_id, "household": {"commune_code": "16000", "code": field.home.code},
+                "visited_at": timezone.now().isoformat(), "outcome": "come_back_later",
+                "note": f"phone {i}"}
+        try:
+            return visit_submit(actor=field.member, payload=data)[1]
+        except Refused as exc:
+            return exc.status
+
+    results = _run_concurrently(6, work)
+    assert sorted(results, key=str) == sorted([True] + [409] * 5, key=str)
+    assert Visit.objects.count() == 1
+
+
+def test_concurrent_visits_to_one_village_keep_the_counters_exact(field):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL for truly concurrent transactions")
+    homes = [field.home, field.home2] * 4
+
+    def work(i):
+        data = {"id": str(uuid.uuid4()),
+                "household": {"commune_code": "16000", "code": homes[i].code},
+                "visited_at": timezone.now().isoformat(), "outcome": "guided",
+                "campaign": field.campaign.pk}
+        return visit_submit(actor=field.member, payload=data)[1]
+
+    assert _run_concurrently(8, work) == [True] * 8
+    day = CampaignDay.objects.get()
+    assert (day.visits, day.households, day.new_households) == (8, 2, 2)
