@@ -361,3 +361,16 @@ def children_figures(unit: AdminUnit) -> list[TeamFigures]:
     """The figures of each current child unit (for the drill-down table and the map)."""
     children = AdminUnit.objects.filter(parent=unit, valid_to__isnull=True).order_by("name_key")
     return [team_figures(child) for child in children]
+
+
+def village_team_rates(unit: AdminUnit) -> dict[int, tuple[int, int]]:
+    """Per commune under the unit: (current villages, villages served by an active team).
+    Two GROUP BY queries, whatever the number of communes (the map of the province)."""
+    villages = AdminUnit.objects.filter(path__startswith=unit.path, level=Level.VILLAGE,
+                                        valid_to__isnull=True)
+    totals = dict(villages.values("commune_id").annotate(n=Count("pk")).values_list("commune_id", "n"))
+    served_q = Team.villages.through.objects.filter(
+        adminunit_id=OuterRef("pk"), team__dissolved_on__isnull=True)
+    served = dict(villages.filter(Exists(served_q)).values("commune_id").annotate(n=Count("pk"))
+                  .values_list("commune_id", "n"))
+    return {cid: (n, served.get(cid, 0)) for cid, n in totals.items()}
