@@ -1,4 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from cdtt.registry import views
 
 app_name = "registry"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("units/<str:code>/", views.dashboard_unit, name="dashboard_unit"),
+    path("units/<str:code>/map.json", views.dashboard_map, name="dashboard_map"),
+    path("households/", views.households, name="households"),
+    path("households/new/", views.household_new, name="household_new"),
+    path("households/<int:pk>/", views.household_detail, name="household"),
+    path("households/<int:pk>/edit/", views.household_edit, name="household_edit"),
+    path("households/<int:pk>/residents/new/", views.resident_new, name="resident_new"),
+    path("residents/<int:pk>/edit/", views.resident_edit, name="resident_edit"),
+    path("residents/<int:pk>/status/", views.resident_status, name="resident_status"),
+    path("residents/<int:pk>/assess/", views.assessment_new, name="assess"),
+    path("import/", views.population_import_page, name="import"),
+    path("import/template.xlsx", views.population_template, name="import_template"),
+    path("targets/", views.targets, name="targets"),
+]
