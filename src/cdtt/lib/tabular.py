@@ -7,6 +7,7 @@ file as a whole raise ``FileProblem``; problems with a row are the caller's to r
 
 import csv
 import io
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -123,3 +124,74 @@ def cell(cells: list[str], index: int | None) -> str:
     if index is None or index >= len(cells):
         return ""
     return cells[index]
+
+
+def clean_fast(value: str) -> str:
+    """Same result as ``cdtt.lib.text.clean`` for text cells, cheaper for millions of them:
+    str.split() and the regex ``\\s+`` agree on what is whitespace."""
+    if value.isascii():
+        return " ".join(value.split())
+    return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+def _stream_csv(path: str) -> Table:
+    handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by the generator
+    try:
+        sample = handle.read(4096)
+    except UnicodeDecodeError as exc:
+        handle.close()
+        raise FileProblem(
+            _("Tệp không được mã hóa UTF-8. Hãy lưu lại tệp dạng CSV UTF-8.")
+        ) from exc
+    if "\x00" in sample:
+        handle.close()
+        raise FileProblem(_("Tệp không phải CSV hay XLSX hợp lệ."))
+    handle.seek(0)
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    reader = csv.reader(handle, delimiter=delimiter)
+    header = next(reader, None)
+    if not header:
+        handle.close()
+        raise FileProblem(_("Tệp không có dữ liệu."))
+    headers = [clean(h) for h in header]
+
+    def body():
+        number = 1
+        try:
+            for number, row in enumerate(reader, start=2):  # noqa: B007
+                cells = [clean_fast(c) for c in row]
+                if any(cells):
+                    yield number, cells
+        except UnicodeDecodeError as exc:
+            raise FileProblem(
+                _("Tệp không được mã hóa UTF-8 (lỗi sau dòng %(line)d). Hãy lưu lại tệp dạng CSV UTF-8.")
+                % {"line": number}
+            ) from exc
+        except csv.Error as exc:
+            raise FileProblem(_("Tệp CSV hỏng ở dòng %(line)d.") % {"line": number + 1}) from exc
+        finally:
+            handle.close()
+
+    return Table(headers, [header_key(h) for h in headers], body())
+
+
+def open_table_path(path: str) -> Table:
+    """Like ``open_table`` for a file on disk; a CSV is streamed, never read whole into memory.
+    Iterating the rows may raise ``FileProblem`` (a bad byte far into the file)."""
+    with open(path, "rb") as f:
+        head = f.read(4096)
+    if not head.strip():
+        raise FileProblem(_("Tệp rỗng."))
+    if head.startswith(ZIP_MAGIC):
+        with open(path, "rb") as f:
+            return _open_xlsx(f.read())
+    return _stream_csv(path)
+
+
+def count_lines(path: str) -> int:
+    """Lines in a file (a cheap estimate of its rows, for progress)."""
+    n = 0
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            n += block.count(b"\n")
+    return n

@@ -144,7 +144,7 @@ _EXPECTED_PROFICIENT_SQL = """
     LEFT JOIN (
         SELECT rs.resident_id, COUNT(*) AS n
         FROM skills_residentskill rs JOIN skills_skill s ON s.id = rs.skill_id
-        WHERE rs.level = 2 AND s.active
+        WHERE rs.level = 2 AND s.active {rs_where}
         GROUP BY rs.resident_id
     ) p ON p.resident_id = r.id
     {where}
@@ -160,7 +160,7 @@ _EXPECTED_COVERED_SQL = """
 """
 
 
-def _expected_village_sql(where: str = "") -> str:
+def _expected_village_sql(where: str = "", rs_where: str = "") -> str:
     skills = ",\n".join(
         f"SUM(CASE WHEN s.code = '{code}' THEN 1 ELSE 0 END) AS p_{code}" for code in SKILL_CODES
     )
@@ -176,7 +176,7 @@ def _expected_village_sql(where: str = "") -> str:
         LEFT JOIN (
             SELECT rs.resident_id, {skills}
             FROM skills_residentskill rs JOIN skills_skill s ON s.id = rs.skill_id
-            WHERE rs.level = 2
+            WHERE rs.level = 2 {rs_where}
             GROUP BY rs.resident_id
         ) ps ON ps.resident_id = r.id
         WHERE r.status = 'current' {where}
@@ -187,14 +187,16 @@ def _expected_village_sql(where: str = "") -> str:
 def expected_village_counters(village_ids: list[int] | None = None) -> dict[int, tuple[int, ...]]:
     """Counters of villages computed from residents (all villages, or the given ones)."""
     params: list = []
-    where = ""
+    where = rs_where = ""
     if village_ids is not None:
         if not village_ids:
             return {}
-        where = f"AND r.village_id IN ({', '.join(['%s'] * len(village_ids))})"
-        params = list(village_ids)
+        marks = ", ".join(["%s"] * len(village_ids))
+        where = f"AND r.village_id IN ({marks})"
+        rs_where = f"AND rs.resident_id IN (SELECT id FROM registry_resident WHERE village_id IN ({marks}))"
+        params = list(village_ids) * 2  # the skills subquery comes first in the statement
     with connection.cursor() as cur:
-        cur.execute(_expected_village_sql(where), params)
+        cur.execute(_expected_village_sql(where, rs_where), params)
         return {row[0]: tuple(int(v or 0) for v in row[1:]) for row in cur.fetchall()}
 
 
@@ -232,7 +234,7 @@ def rollups_check(limit: int = 1000) -> list[Difference]:
     for row in _fetch(f"SELECT * FROM ({stored_rs} EXCEPT {latest}) d LIMIT {limit}"):
         diffs.append(Difference("resident_skill", f"resident {row[0]} skill {row[1]}", row[2], None))
     for rid, expected, stored in _fetch(
-        f"SELECT * FROM ({_EXPECTED_PROFICIENT_SQL.format(where='')}) e WHERE e.expected <> e.stored LIMIT {limit}"
+        f"SELECT * FROM ({_EXPECTED_PROFICIENT_SQL.format(where='', rs_where='')}) e WHERE e.expected <> e.stored LIMIT {limit}"
     ):
         if expected != stored:
             diffs.append(Difference("resident.proficient", f"resident {rid}", bool(stored), bool(expected)))
@@ -285,7 +287,7 @@ def rollups_rebuild() -> dict[str, int]:
     )
     changed["resident.proficient"] = _execute(
         f"""UPDATE registry_resident SET proficient = NOT proficient WHERE id IN (
-              SELECT resident_id FROM ({_EXPECTED_PROFICIENT_SQL.format(where='')}) e
+              SELECT resident_id FROM ({_EXPECTED_PROFICIENT_SQL.format(where='', rs_where='')}) e
               WHERE e.expected <> e.stored)"""
     )
     changed["household.covered"] = _execute(
@@ -296,8 +298,24 @@ def rollups_rebuild() -> dict[str, int]:
     return changed
 
 
+def flags_refresh(households_sql: str) -> None:
+    """Recompute resident.proficient and household.covered for the households the SQL selects."""
+    in_households = f"IN ({households_sql})"
+    proficient = _EXPECTED_PROFICIENT_SQL.format(
+        where=f"WHERE r.household_id {in_households}",
+        rs_where=f"AND rs.resident_id IN (SELECT id FROM registry_resident WHERE household_id {in_households})",
+    )
+    _execute(f"""UPDATE registry_resident SET proficient = NOT proficient WHERE id IN (
+                   SELECT resident_id FROM ({proficient}) e WHERE e.expected <> e.stored)""")
+    covered = _EXPECTED_COVERED_SQL.format(where=f"WHERE h.id {in_households}")
+    _execute(f"""UPDATE registry_household SET covered = NOT covered WHERE id IN (
+                   SELECT id FROM ({covered}) e WHERE e.expected <> e.stored)""")
+
+
 def villages_recount(village_ids: list[int] | None) -> int:
     """Set the counters of these villages (None: all) to a recomputation; returns rows changed."""
+    if village_ids is not None and len(village_ids) > 5000:
+        village_ids = None  # the whole province: one pass over everything is cheaper
     expected = expected_village_counters(village_ids)
     stored = stored_village_counters(village_ids)
     empty = (0,) * len(COUNTERS)
