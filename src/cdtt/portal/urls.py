@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from cdtt.portal import views
 
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("find/", views.find, name="find"),
+    path("skills/", views.skills, name="skills"),
+    path("units/<str:code>/", views.place, name="place"),
+]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import PASSWORD
+from cdtt.testing import PASSWORD
 from cdtt.teams.models import MemberRole
 from cdtt.teams.services import member_invite
 from cdtt.teams.tests.factories import found_team
