@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cdtt.accounts import roles
@@ -281,6 +282,16 @@ def _households_export(request, unit: AdminUnit, queryset) -> HttpResponse:
 # --- Household and residents -----------------------------------------------------------------
 
 
+# Short labels for the badges on narrow screens; the full name is the badge's title.
+SHORT_NAMES = {
+    "public_services": _lazy("Dịch vụ công"),
+    "shopping": _lazy("Mua sắm"),
+    "payment": _lazy("Thanh toán"),
+    "safety": _lazy("An toàn mạng"),
+    "local_platform": _lazy("Nền tảng khác"),
+}
+
+
 def _badge(level) -> str:
     return {2: "ok", 1: "basic"}.get(level, "no")
 
@@ -300,7 +311,10 @@ def household_detail(request, pk: int):
         people.append(
             {
                 "resident": r,
-                "skills": [(s, mine.get(s.code), _badge(mine.get(s.code))) for s in skills],
+                "skills": [
+                    (s, mine.get(s.code), _badge(mine.get(s.code)), SHORT_NAMES.get(s.code, s.name))
+                    for s in skills
+                ],
             }
         )
     return render(
@@ -520,7 +534,6 @@ def assessment_new(request, pk: int):
         request.POST or None,
         items=items,
         initial={
-            "level": 2,
             "method": "home_visit",
             "assessed_on": timezone.localdate(),
             "assessor_name": user.full_name or user.username,

@@ -37,7 +37,7 @@ def test_province_dashboard_figures_match_the_data(data, make_user, login):
     per_skill = dict(ctx["per_skill"])
     assert per_skill["Thanh toán trực tuyến"] == 3
     html = response.content.decode()
-    assert 'id="n-households">5<' in html and "40.0%" in html
+    assert 'id="n-households">5<' in html and "40,0%" in html
 
 
 def test_children_sorted_laggards_first_with_drill_down(data, make_user, login):
