@@ -1,5 +1,149 @@
-"""JSON API of the registry app (mounted under /api/v1/)."""
+"""JSON API of the registry app (mounted under /api/v1/): coverage and households.
 
-from ninja import Router
+A unit outside the caller's scope answers exactly like a missing one (404).
+"""
+
+import datetime as dt
+
+from django.http import Http404
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from cdtt.accounts.access import access_unit
+from cdtt.registry.models import Resident, ResidentStatus
+from cdtt.registry.selectors import active_skill_codes, coverage_children, coverage_of, households_for, resident_levels
 
 router = Router(tags=["registry"])
+
+PAGE_SIZE = 50
+
+
+class Error(Schema):
+    detail: str
+
+
+class UnitRef(Schema):
+    code: str
+    name: str
+    level: str
+
+
+class ChildCoverage(UnitRef):
+    households: int
+    covered: int
+    rate: float
+
+
+class CoverageOut(Schema):
+    unit: UnitRef
+    households: int
+    covered: int
+    rate: float
+    residents: int
+    proficient: int
+    children: list[ChildCoverage]
+
+
+class ResidentOut(Schema):
+    id: int
+    full_name: str
+    birth_date: dt.date | None
+    birth_year: int
+    levels: dict[str, int]
+
+
+class HouseholdOut(Schema):
+    id: int
+    commune_code: str
+    code: str
+    village: str
+    village_code: str
+    address: str
+    covered: bool
+    residents: list[ResidentOut]
+
+
+class HouseholdPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[HouseholdOut]
+
+
+def _unit(request, code: str):
+    try:
+        return access_unit(request.user, code)
+    except Http404:
+        raise HttpError(404, "Không tìm thấy đơn vị.") from None
+
+
+def _rate(households: int, covered: int) -> float:
+    """Covered households ÷ households, a fraction between 0 and 1."""
+    return round(covered / households, 4) if households else 0.0
+
+
+@router.get("/coverage/{unit_code}", response={200: CoverageOut, 404: Error}, summary="Coverage of a unit")
+def coverage(request, unit_code: str):
+    """Households, covered households and their rate (a fraction 0–1) for the unit, and for each child."""
+    unit = _unit(request, unit_code)
+    total = coverage_of(unit)
+    return {
+        "unit": {"code": unit.code, "name": unit.full_name, "level": unit.level},
+        "households": total.households,
+        "covered": total.covered,
+        "rate": _rate(total.households, total.covered),
+        "residents": total.residents,
+        "proficient": total.proficient,
+        "children": [
+            {"code": child.code, "name": child.full_name, "level": child.level, "households": c.households,
+             "covered": c.covered, "rate": _rate(c.households, c.covered)}
+            for child, c in coverage_children(unit)
+        ],
+    }
+
+
+class HouseholdFilter(Schema):
+    unit: str | None = None
+    covered: bool | None = None
+    missing_skill: str = ""
+    page: int = 1
+    page_size: int = PAGE_SIZE
+
+
+@router.get("/households", response={200: HouseholdPage, 400: Error, 404: Error}, summary="Households of a unit")
+def households(request, filters: Query[HouseholdFilter]):
+    """Households below ``unit`` (default: the caller's whole scope), with their current residents and
+    each resident's level (0 none, 1 basic, 2 proficient) in every active skill; paged."""
+    if filters.page < 1 or not 1 <= filters.page_size <= 500:
+        raise HttpError(400, "Trang hoặc cỡ trang không hợp lệ (cỡ trang từ 1 đến 500).")
+    unit = _unit(request, filters.unit) if filters.unit else None
+    codes = active_skill_codes()
+    if filters.missing_skill and filters.missing_skill not in codes:
+        raise HttpError(400, "Không có kỹ năng mã “%s”." % filters.missing_skill)
+    qs = households_for(request.user, unit=unit, covered=filters.covered, missing_skill=filters.missing_skill)
+    count = qs.count()
+    start = (filters.page - 1) * filters.page_size
+    page = list(qs.select_related("village", "commune")[start:start + filters.page_size])
+    residents: dict[int, list] = {h.pk: [] for h in page}
+
+    rows = list(Resident.objects.filter(household_id__in=residents, status=ResidentStatus.CURRENT)
+                .order_by("household_id", "id")
+                .only("id", "household_id", "full_name", "birth_date", "birth_year"))
+    levels = resident_levels(rows)
+    for r in rows:
+        current = levels.get(r.pk, {})
+        residents[r.household_id].append({
+            "id": r.pk, "full_name": r.full_name, "birth_date": r.birth_date, "birth_year": r.birth_year,
+            "levels": {code: current.get(code, 0) for code in codes},
+        })
+    return {
+        "count": count,
+        "page": filters.page,
+        "page_size": filters.page_size,
+        "items": [
+            {"id": h.pk, "commune_code": h.commune.code, "code": h.code, "village": h.village.full_name,
+             "village_code": h.village.code, "address": h.address, "covered": h.covered,
+             "residents": residents[h.pk]}
+            for h in page
+        ],
+    }

@@ -1,0 +1,73 @@
+"""Background jobs of the registry: the population import, the full roll-up rebuild, snapshots."""
+
+import logging
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from cdtt.core.jobs import job_finish, job_progress
+
+log = logging.getLogger(__name__)
+
+
+@db_task()
+def population_import_job(job_id: int, actor_id: int | None, path: str, dry_run: bool = False,
+                          skip_invalid: bool = False, delete_file: bool = True) -> None:
+    """Run the population import for the page that started it; the uploaded file is removed after."""
+    from cdtt.accounts.models import User
+    from cdtt.registry.imports import population_import
+
+    actor = User.objects.select_related("scope_unit").filter(pk=actor_id).first() if actor_id else None
+    try:
+        if actor_id and actor is None:
+            job_finish(job_id, ok=False, message=_("Người dùng không còn tồn tại."))
+            return
+        result = population_import(actor=actor, path=path, dry_run=dry_run, skip_invalid=skip_invalid,
+                                   progress=job_progress(job_id))
+        job_finish(
+            job_id,
+            ok=result.ok or (skip_invalid and result.rows_imported > 0),
+            message=result.message() if result.ok or skip_invalid else
+            _("Tệp có %(n)d lỗi, chưa ghi dữ liệu nào.") % {"n": result.errors_total},
+            result={
+                "rows": result.rows,
+                "households_created": result.households_created,
+                "households_updated": result.households_updated,
+                "residents_created": result.residents_created,
+                "residents_updated": result.residents_updated,
+                "assessments": result.assessments,
+                "villages_created": result.villages_created,
+                "dry_run": dry_run,
+                "errors_total": result.errors_total,
+                "errors": [e.as_dict() for e in result.errors],
+            },
+        )
+    except Exception:
+        log.exception("population import job %s failed", job_id)
+        job_finish(job_id, ok=False, message=_("Lỗi hệ thống khi nhập tệp; dữ liệu không thay đổi."))
+    finally:
+        if delete_file:
+            Path(path).unlink(missing_ok=True)
+
+
+@db_task()
+def rollups_rebuild_job(job_id: int | None = None) -> None:
+    """A full recomputation (after a change to the skill catalog, or on request)."""
+    from cdtt.registry.rollups import rollups_rebuild
+
+    changed = rollups_rebuild()
+    if job_id:
+        job_finish(job_id, ok=True, message=_("Đã tính lại số liệu: %(n)d dòng thay đổi.")
+                   % {"n": sum(changed.values())}, result=changed)
+
+
+@db_periodic_task(crontab(minute="55", hour="23"))
+def coverage_snapshot_daily() -> None:
+    """The day's figures for the chart over time."""
+    from django.utils import timezone
+
+    from cdtt.registry.rollups import snapshot_take
+
+    snapshot_take(timezone.localdate())

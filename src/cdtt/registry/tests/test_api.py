@@ -1,0 +1,88 @@
+"""GET /api/v1/coverage/{unit} and /api/v1/households: allowed, sibling unit, anonymous."""
+
+import pytest
+
+from cdtt.registry.imports import population_import
+from cdtt.testing import PASSWORD
+
+ROWS = """Mã xã,Thôn,Mã hộ,Họ và tên,Ngày sinh,Dịch vụ công trực tuyến,Mua sắm trực tuyến,Thanh toán trực tuyến,An toàn trên không gian mạng,Nền tảng số khác
+16000,Yên Trung,HK01,Nguyễn Văn An,05/03/1985,2,2,2,2,2
+16000,Yên Trung,HK01,Lê Thị Bình,1987,1,0,,,
+16000,Phú Lộc,HK02,Trần Văn Cường,1960,,,,,
+16001,Đông,HK01,Phạm Thị Dung,1990,2,2,2,2,2
+"""
+
+
+@pytest.fixture
+def population(tree):
+    result = population_import(actor=None, data=ROWS.encode())
+    assert result.ok, result.errors
+    return tree
+
+
+def bearer(client, user) -> dict:
+    response = client.post("/api/v1/auth/token", {"username": user.username, "password": PASSWORD},
+                           content_type="application/json")
+    assert response.status_code == 200
+    return {"HTTP_AUTHORIZATION": f"Bearer {response.json()['token']}"}
+
+
+def test_coverage_of_a_commune_with_its_villages(client, population, make_user):
+    officer = make_user("commune_officer", population.commune)
+    body = client.get("/api/v1/coverage/16000", **bearer(client, officer)).json()
+    assert body["unit"] == {"code": "16000", "name": "Xã Quảng Định", "level": "commune"}
+    assert (body["households"], body["covered"], body["rate"]) == (2, 1, 0.5)
+    children = {c["code"]: c for c in body["children"]}
+    assert children["16000-001"]["covered"] == 1 and children["16000-002"] == {
+        "code": "16000-002", "name": "Thôn Phú Lộc", "level": "village", "households": 1, "covered": 0,
+        "rate": 0.0}
+
+
+def test_coverage_of_the_province_sums_every_level(client, population, make_user):
+    admin = make_user("province_admin", population.province)
+    body = client.get("/api/v1/coverage/38", **bearer(client, admin)).json()
+    assert (body["households"], body["covered"]) == (3, 2)
+    children = {c["code"]: (c["households"], c["covered"]) for c in body["children"]}
+    assert children == {"400": (3, 2), "401": (0, 0)}
+
+
+def test_sibling_unit_and_missing_unit_answer_alike(client, population, make_user):
+    officer = make_user("commune_officer", population.sibling_commune)
+    headers = bearer(client, officer)
+    sibling = client.get("/api/v1/coverage/16000", **headers)
+    missing = client.get("/api/v1/coverage/nope", **headers)
+    assert sibling.status_code == missing.status_code == 404
+    assert sibling.json() == missing.json() == {"detail": "Không tìm thấy đơn vị."}
+    assert client.get("/api/v1/households?unit=16000", **headers).status_code == 404
+
+
+def test_anonymous_is_refused(client, population):
+    for url in ("/api/v1/coverage/38", "/api/v1/households?unit=38"):
+        response = client.get(url)
+        assert response.status_code == 401 and "detail" in response.json()
+
+
+def test_households_of_a_unit_with_levels(client, population, make_user):
+    officer = make_user("commune_officer", population.commune)
+    headers = bearer(client, officer)
+    body = client.get("/api/v1/households?unit=16000", **headers).json()
+    assert body["count"] == 2
+    hh = {h["code"]: h for h in body["items"]}
+    assert hh["HK01"]["commune_code"] == "16000" and hh["HK01"]["covered"] is True
+    an = next(r for r in hh["HK01"]["residents"] if r["full_name"] == "Nguyễn Văn An")
+    assert an["levels"] == dict.fromkeys(["public_services", "shopping", "payment", "safety", "local_platform"], 2)
+    assert an["birth_date"] == "1985-03-05"
+    binh = next(r for r in hh["HK01"]["residents"] if r["full_name"] == "Lê Thị Bình")
+    assert binh["levels"]["public_services"] == 1 and binh["levels"]["payment"] == 0
+    uncovered = client.get("/api/v1/households?unit=16000&covered=false", **headers).json()
+    assert [h["code"] for h in uncovered["items"]] == ["HK02"]
+    # No unit: the caller's scope; a sibling commune's households never appear.
+    assert client.get("/api/v1/households", **headers).json()["count"] == 2
+    paged = client.get("/api/v1/households?unit=16000&page=2&page_size=1", **headers).json()
+    assert paged["count"] == 2 and len(paged["items"]) == 1
+    assert client.get("/api/v1/households?page=0", **headers).status_code == 400
+
+
+def test_openapi_lists_the_endpoints(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "/api/v1/coverage/{unit_code}" in paths and "/api/v1/households" in paths
