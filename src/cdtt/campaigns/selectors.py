@@ -195,7 +195,7 @@ _SUMS = {"visits": Sum("visits"), "guided": Sum("guided"), "reached": Sum("new_h
          "assessments": Sum("assessments")}
 
 
-def _days(campaign: Campaign, unit: AdminUnit) -> QuerySet[CampaignDay]:
+def days_of(campaign: Campaign, unit: AdminUnit) -> QuerySet[CampaignDay]:
     return CampaignDay.objects.filter(campaign=campaign, **{COLUMN[unit.level]: unit.pk})
 
 
@@ -221,7 +221,7 @@ def target_of(campaign: Campaign, unit: AdminUnit) -> CampaignTarget | None:
 
 
 def unit_figures(campaign: Campaign, unit: AdminUnit, *, snap: date | None = None) -> Figures:
-    totals = _days(campaign, unit).aggregate(**_SUMS)
+    totals = days_of(campaign, unit).aggregate(**_SUMS)
     fig = Figures(unit=unit, **{k: v or 0 for k, v in totals.items()})
     target = target_of(campaign, unit)
     if target is None:
@@ -249,7 +249,7 @@ def children_figures(campaign: Campaign, unit: AdminUnit, *, snap: date | None =
     column = COLUMN[children[0].level]
     sums = {
         row[column]: row
-        for row in _days(campaign, unit).values(column).annotate(**_SUMS).order_by()
+        for row in days_of(campaign, unit).values(column).annotate(**_SUMS).order_by()
     }
     targets = {
         t.unit_id: t for t in CampaignTarget.objects.filter(campaign=campaign, unit__in=children)
@@ -282,7 +282,7 @@ def daily_series(campaign: Campaign, unit: AdminUnit) -> list[dict]:
     """One row per day of the campaign: visits, households first reached, and cumulative reach."""
     rows = {
         r["day"]: r
-        for r in _days(campaign, unit).values("day").annotate(**_SUMS).order_by()
+        for r in days_of(campaign, unit).values("day").annotate(**_SUMS).order_by()
     }
     series, cumulative = [], 0
     last = min(campaign.ends_on, max(timezone.localdate(), campaign.starts_on))
@@ -295,19 +295,6 @@ def daily_series(campaign: Campaign, unit: AdminUnit) -> list[dict]:
                        "assessments": r.get("assessments") or 0})
         day += timedelta(days=1)
     return series
-
-
-def day_figures(campaign: Campaign, unit: AdminUnit, day: date) -> dict[int, dict]:
-    """{child unit id: sums of that day} for the daily summary."""
-    child_level = {Level.PROVINCE: Level.DISTRICT, Level.DISTRICT: Level.COMMUNE,
-                   Level.COMMUNE: Level.VILLAGE}.get(unit.level)
-    if child_level is None:
-        return {}
-    column = COLUMN[child_level]
-    return {
-        r[column]: r
-        for r in _days(campaign, unit).filter(day=day).values(column).annotate(**_SUMS).order_by()
-    }
 
 
 def team_ranking(campaign: Campaign, unit: AdminUnit, limit: int = 10) -> list[dict]:
@@ -324,7 +311,7 @@ def commune_ranking(campaign: Campaign, unit: AdminUnit, limit: int = 10) -> lis
     if unit.level in (Level.COMMUNE, Level.VILLAGE):
         return []
     rows = list(
-        _days(campaign, unit).values("commune_id").annotate(**_SUMS).order_by()
+        days_of(campaign, unit).values("commune_id").annotate(**_SUMS).order_by()
     )
     targets = dict(
         CampaignTarget.objects.filter(campaign=campaign, unit__level=Level.COMMUNE,

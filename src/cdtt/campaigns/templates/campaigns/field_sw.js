@@ -1,0 +1,37 @@
+/* Service worker of the field app: keeps the app shell so that it opens without a signal.
+ * Data (the worklist, the queue of visits) is kept by the app itself, never by this cache. */
+var CACHE = "cdtt-field-{{ version }}";
+var SHELL = {{ shell|safe }};
+
+self.addEventListener("install", function (event) {
+  event.waitUntil(caches.open(CACHE).then(function (c) { return c.addAll(SHELL); }).then(function () {
+    return self.skipWaiting();
+  }));
+});
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(caches.keys().then(function (keys) {
+    return Promise.all(keys.filter(function (k) {
+      return k.indexOf("cdtt-field-") === 0 && k !== CACHE;
+    }).map(function (k) { return caches.delete(k); }));
+  }).then(function () { return self.clients.claim(); }));
+});
+
+self.addEventListener("fetch", function (event) {
+  var req = event.request;
+  if (req.method !== "GET") return;
+  var url = new URL(req.url);
+  if (url.origin !== self.location.origin || url.pathname.indexOf("/api/") === 0) return;
+  if (req.mode === "navigate") {
+    // The page: the network when there is one (updates), the cached shell otherwise.
+    event.respondWith(fetch(req).then(function (res) {
+      var copy = res.clone();
+      if (res.ok) caches.open(CACHE).then(function (c) { c.put(SHELL[0], copy); });
+      return res;
+    }).catch(function () { return caches.match(SHELL[0]); }));
+    return;
+  }
+  if (SHELL.indexOf(url.pathname) >= 0) {
+    event.respondWith(caches.match(url.pathname).then(function (hit) { return hit || fetch(req); }));
+  }
+});
