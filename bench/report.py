@@ -1,0 +1,76 @@
+"""Regenerate the results table of bench/README.md from bench/results/*.json.
+
+The table shows the newest full (not ``--quick``) run of each scale, or the newest quick run
+when a scale has no full one. Everything between the two markers is rewritten.
+"""
+
+import json
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+README = BENCH_DIR / "README.md"
+START, END = "<!-- results:start -->", "<!-- results:end -->"
+
+
+def _latest() -> list[dict]:
+    runs: dict[str, dict] = {}
+    for path in sorted((BENCH_DIR / "results").glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["_file"] = f"results/{path.name}"
+        key = data["scale"]
+        have = runs.get(key)
+        better = have is None or (have.get("quick") and not data.get("quick")) or (
+            bool(have.get("quick")) == bool(data.get("quick"))
+            and data.get("started_at", "") >= have.get("started_at", "")
+        )
+        if better:
+            runs[key] = data
+    order = {"province": 0, "small": 1}
+    return sorted(runs.values(), key=lambda d: order.get(d["scale"], 9))
+
+
+def _cell(text) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def table(run: dict) -> str:
+    pop = run.get("population", {})
+    server = run.get("server", {})
+    machine = run.get("machine", {})
+    lines = [
+        f"### Scale `{run['scale']}`{' (quick)' if run.get('quick') else ''} — "
+        f"{run['date']} ([{run['_file']}]({run['_file']}))",
+        "",
+        f"{pop.get('residents', 0):,} residents, {pop.get('households', 0):,} households, "
+        f"{pop.get('villages', 0):,} villages, {pop.get('communes', 0)} communes; "
+        f"PostgreSQL {run.get('postgres', '?')}, {machine.get('cpus', '?')} CPUs, "
+        f"Python {machine.get('python', '?')}; gunicorn {server.get('gunicorn_workers', 2)} "
+        f"{server.get('worker_class', '')} workers; whole run {run.get('total_s', '?')} s.",
+        "",
+        "| what | measured | reference (same run) | budget | result |",
+        "|---|---|---|---|---|",
+    ]
+    for m in run["measures"]:
+        if m["measured"] is None:
+            measured, verdict = "not measured", _cell(m.get("note") or "")
+        else:
+            measured = f"{m['measured']} {m['unit']}".strip()
+            verdict = {True: "pass", False: "**FAIL**", None: "—"}[m["passed"]]
+            if m.get("note"):
+                verdict += f" ({_cell(m['note'])})"
+        lines.append(f"| {_cell(m['what'])} | {_cell(measured)} | {_cell(m.get('reference', ''))} "
+                     f"| {_cell(m.get('budget', ''))} | {verdict} |")
+    return "\n".join(lines)
+
+
+def readme_update() -> None:
+    runs = _latest()
+    body = "\n\n".join(table(r) for r in runs) if runs else "No results yet."
+    text = README.read_text(encoding="utf-8") if README.exists() else f"{START}\n{END}\n"
+    head, _, rest = text.partition(START)
+    _, _, tail = rest.partition(END)
+    README.write_text(f"{head}{START}\n{body}\n{END}{tail}", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    readme_update()

@@ -1,0 +1,69 @@
+"""``cdtt bench``: the benchmarks of DESIGN.md §7 (bench/run.py), on PostgreSQL, in a database
+of their own; results go to bench/results/ and the table in bench/README.md."""
+
+import sys
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
+
+from cdtt.core.demo import SCALES
+
+
+def _bench_modules():
+    bench_dir = settings.PROJECT_DIR / "bench"
+    if not (bench_dir / "run.py").exists():
+        raise CommandError(f"cdtt bench needs the source checkout (no {bench_dir / 'run.py'}).")
+    if str(settings.PROJECT_DIR) not in sys.path:
+        sys.path.insert(0, str(settings.PROJECT_DIR))
+    from bench import report, run
+
+    return run, report
+
+
+class Command(BaseCommand):
+    help = (
+        "Measure the performance budgets on PostgreSQL (DATABASE_URL must point to PostgreSQL): "
+        "import vs bare COPY, coverage per level, worklist, XLSX export, visit load, field app "
+        "size. Creates (and drops first) its own database, cdtt_bench by default."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=sorted(SCALES), default="province")
+        parser.add_argument("--quick", action="store_true",
+                            help="fewer samples (50 a level) and a 5-second visit load")
+        parser.add_argument("--database", default="cdtt_bench",
+                            help="name of the bench database (must start with cdtt_bench)")
+        parser.add_argument("--seconds", type=float, default=20.0,
+                            help="duration of the visit load")
+        parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"],
+                            help="gunicorn worker class of the 2 workers")
+
+    def handle(self, *args, scale, quick, database, seconds, worker_class, **options):
+        engine = connections["default"].settings_dict["ENGINE"]
+        if "postgresql" not in engine:
+            raise CommandError(
+                "cdtt bench runs on PostgreSQL only; the database configured is "
+                f"{engine.rsplit('.', 1)[-1]}. "
+                "Set DATABASE_URL=postgres://USER@HOST:5432/cdtt_bench "
+                "(the bench creates and drops its own database on that server)."
+            )
+        if not database.startswith("cdtt_bench"):
+            raise CommandError("the bench database's name must start with cdtt_bench: "
+                               "it is dropped and created afresh at every run.")
+        run, report = _bench_modules()
+
+        def out(line: str) -> None:
+            self.stdout.write(line)
+            self.stdout.flush()
+
+        bench = run.BenchRun(scale=scale, quick=quick, database=database,
+                             worker_class=worker_class, seconds=seconds, out=out)
+        results = bench.run()
+        path = run.results_write(results)
+        report.readme_update()
+        failed = [m for m in results["measures"] if m["passed"] is False]
+        missing = [m for m in results["measures"] if m["measured"] is None]
+        out(f"\nResults: {path}; table regenerated in bench/README.md.")
+        out(f"{len(results['measures']) - len(failed) - len(missing)} within budget, "
+            f"{len(failed)} over budget, {len(missing)} not measured; {results['total_s']} s.")

@@ -1,0 +1,122 @@
+"""The demo orchestration on a tiny scale: units, population, snapshots, teams, logins; and
+running it twice changes nothing."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from cdtt.accounts.models import User
+from cdtt.core import demo
+from cdtt.geo.models import AdminUnit, Level
+from cdtt.registry.models import CoverageSnapshot, Household, Resident, VillageCoverage
+
+TODAY = dt.date(2024, 10, 20)
+
+
+def _counts() -> dict[str, int]:
+    from cdtt.teams.models import Team
+
+    return {
+        "units": AdminUnit.objects.count(),
+        "households": Household.objects.count(),
+        "residents": Resident.objects.count(),
+        "snapshots": CoverageSnapshot.objects.count(),
+        "users": User.objects.count(),
+        "teams": Team.objects.count(),
+    }
+
+
+@pytest.fixture
+def built(db, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    lines: list[str] = []
+    report = demo.demo_build(scale="small", communes_limit=2, households_per_commune=25,
+                             migrate=False, today=TODAY, out=lines.append)
+    return report, lines
+
+
+def test_it_loads_the_real_units_and_a_population(built):
+    report, _lines = built
+    assert AdminUnit.objects.filter(level=Level.COMMUNE, province__code="38").count() == 547
+    assert AdminUnit.objects.filter(level=Level.DISTRICT, province__code="38").count() == 26
+    communes = demo.communes_for("small", 2)
+    assert all(c.district.code == demo.DEMO_DISTRICT for c in communes)
+    assert set(Household.objects.values_list("commune_id", flat=True)) == {c.pk for c in communes}
+    assert report.households == Household.objects.count() > 20
+    assert report.residents == Resident.objects.count() > report.households
+    assert AdminUnit.objects.filter(level=Level.VILLAGE, commune__in=communes).count() >= 10
+    totals = VillageCoverage.objects.values_list("households", "covered")
+    assert sum(h for h, _ in totals) == report.households
+    assert 0 < sum(c for _, c in totals) < report.households
+
+
+def test_it_creates_a_login_for_each_role(built):
+    report, _lines = built
+    roles = {u.username: (u.role, u.scope_unit.level) for u in User.objects.filter(
+        username__in=demo.DEMO_USERNAMES)}
+    assert roles == {
+        "sotttt": ("province_admin", "province"),
+        "lanhdao": ("province_leader", "province"),
+        "huyen": ("district_officer", "district"),
+        "xa": ("commune_officer", "commune"),
+        "totruong": ("team_leader", "commune"),
+        "thanhvien": ("team_member", "commune"),
+    }
+    assert [login.username for login in report.logins] == demo.DEMO_USERNAMES
+    for username in demo.DEMO_USERNAMES:
+        assert User.objects.get(username=username).check_password(demo.DEMO_PASSWORD)
+    assert User.objects.get(username="huyen").scope_unit.code == demo.DEMO_DISTRICT
+
+
+def test_field_logins_belong_to_a_team_of_the_commune(built):
+    from cdtt.teams.selectors import field_villages
+
+    xa = User.objects.get(username="xa")
+    for username in ("totruong", "thanhvien"):
+        user = User.objects.get(username=username)
+        villages = list(field_villages(user))
+        assert villages and all(v.commune_id == xa.scope_unit_id for v in villages)
+
+
+def test_snapshots_rise_to_todays_counters(built):
+    from django.db.models import Sum
+
+    days = CoverageSnapshot.objects.values("day").annotate(c=Sum("covered"), h=Sum("households"))
+    by_day = {row["day"]: (row["c"], row["h"]) for row in days}
+    assert len(by_day) == demo.SNAPSHOT_DAYS
+    assert max(by_day) == TODAY
+    now = VillageCoverage.objects.aggregate(c=Sum("covered"))["c"]
+    assert by_day[TODAY][0] == now
+    first = min(by_day)
+    assert by_day[first][0] < now
+    assert all(c <= h for c, h in by_day.values())
+
+
+def test_running_it_again_duplicates_nothing(built, settings):
+    before = _counts()
+    lines: list[str] = []
+    demo.demo_build(scale="small", communes_limit=2, households_per_commune=25, migrate=False,
+                    today=TODAY, out=lines.append)
+    assert _counts() == before
+    assert any("nothing to import" in line for line in lines)
+
+
+def test_the_command_builds_without_serving(db, settings, tmp_path, capsys):
+    settings.VAR_DIR = tmp_path
+    call_command("demo", "--no-serve", "--communes", "1", "--households", "10", "--port", "8123")
+    out = capsys.readouterr().out
+    assert "http://127.0.0.1:8123/" in out
+    assert demo.DEMO_PASSWORD in out
+    assert "sotttt" in out and "thanhvien" in out
+    assert Household.objects.count() > 0
+
+
+def test_the_bench_refuses_sqlite(db):
+    with pytest.raises(CommandError, match="PostgreSQL"):
+        call_command("bench", "--quick")
+
+
+def test_an_unknown_scale_is_refused(db):
+    with pytest.raises(ValueError):
+        demo.communes_for("country")
