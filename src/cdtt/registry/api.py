@@ -11,7 +11,13 @@ from ninja.errors import HttpError
 
 from cdtt.accounts.access import access_unit
 from cdtt.registry.models import Resident, ResidentStatus
-from cdtt.registry.selectors import active_skill_codes, coverage_children, coverage_of, households_for, resident_levels
+from cdtt.registry.selectors import (
+    active_skill_codes,
+    coverage_children,
+    coverage_of,
+    households_for,
+    resident_levels,
+)
 
 router = Router(tags=["registry"])
 
@@ -82,7 +88,9 @@ def _rate(households: int, covered: int) -> float:
     return round(covered / households, 4) if households else 0.0
 
 
-@router.get("/coverage/{unit_code}", response={200: CoverageOut, 404: Error}, summary="Coverage of a unit")
+@router.get(
+    "/coverage/{unit_code}", response={200: CoverageOut, 404: Error}, summary="Coverage of a unit"
+)
 def coverage(request, unit_code: str):
     """Households, covered households and their rate (a fraction 0–1) for the unit, and for each child."""
     unit = _unit(request, unit_code)
@@ -95,8 +103,14 @@ def coverage(request, unit_code: str):
         "residents": total.residents,
         "proficient": total.proficient,
         "children": [
-            {"code": child.code, "name": child.full_name, "level": child.level, "households": c.households,
-             "covered": c.covered, "rate": _rate(c.households, c.covered)}
+            {
+                "code": child.code,
+                "name": child.full_name,
+                "level": child.level,
+                "households": c.households,
+                "covered": c.covered,
+                "rate": _rate(c.households, c.covered),
+            }
             for child, c in coverage_children(unit)
         ],
     }
@@ -110,7 +124,11 @@ class HouseholdFilter(Schema):
     page_size: int = PAGE_SIZE
 
 
-@router.get("/households", response={200: HouseholdPage, 400: Error, 404: Error}, summary="Households of a unit")
+@router.get(
+    "/households",
+    response={200: HouseholdPage, 400: Error, 404: Error},
+    summary="Households of a unit",
+)
 def households(request, filters: Query[HouseholdFilter]):
     """Households below ``unit`` (default: the caller's whole scope), with their current residents and
     each resident's level (0 none, 1 basic, 2 proficient) in every active skill; paged."""
@@ -119,31 +137,47 @@ def households(request, filters: Query[HouseholdFilter]):
     unit = _unit(request, filters.unit) if filters.unit else None
     codes = active_skill_codes()
     if filters.missing_skill and filters.missing_skill not in codes:
-        raise HttpError(400, "Không có kỹ năng mã “%s”." % filters.missing_skill)
-    qs = households_for(request.user, unit=unit, covered=filters.covered, missing_skill=filters.missing_skill)
+        raise HttpError(400, f"Không có kỹ năng mã “{filters.missing_skill}”.")
+    qs = households_for(
+        request.user, unit=unit, covered=filters.covered, missing_skill=filters.missing_skill
+    )
     count = qs.count()
     start = (filters.page - 1) * filters.page_size
-    page = list(qs.select_related("village", "commune")[start:start + filters.page_size])
+    page = list(qs.select_related("village", "commune")[start : start + filters.page_size])
     residents: dict[int, list] = {h.pk: [] for h in page}
 
-    rows = list(Resident.objects.filter(household_id__in=residents, status=ResidentStatus.CURRENT)
-                .order_by("household_id", "id")
-                .only("id", "household_id", "full_name", "birth_date", "birth_year"))
+    rows = list(
+        Resident.objects.filter(household_id__in=residents, status=ResidentStatus.CURRENT)
+        .order_by("household_id", "id")
+        .only("id", "household_id", "full_name", "birth_date", "birth_year")
+    )
     levels = resident_levels(rows)
     for r in rows:
         current = levels.get(r.pk, {})
-        residents[r.household_id].append({
-            "id": r.pk, "full_name": r.full_name, "birth_date": r.birth_date, "birth_year": r.birth_year,
-            "levels": {code: current.get(code, 0) for code in codes},
-        })
+        residents[r.household_id].append(
+            {
+                "id": r.pk,
+                "full_name": r.full_name,
+                "birth_date": r.birth_date,
+                "birth_year": r.birth_year,
+                "levels": {code: current.get(code, 0) for code in codes},
+            }
+        )
     return {
         "count": count,
         "page": filters.page,
         "page_size": filters.page_size,
         "items": [
-            {"id": h.pk, "commune_code": h.commune.code, "code": h.code, "village": h.village.full_name,
-             "village_code": h.village.code, "address": h.address, "covered": h.covered,
-             "residents": residents[h.pk]}
+            {
+                "id": h.pk,
+                "commune_code": h.commune.code,
+                "code": h.code,
+                "village": h.village.full_name,
+                "village_code": h.village.code,
+                "address": h.address,
+                "covered": h.covered,
+                "residents": residents[h.pk],
+            }
             for h in page
         ],
     }

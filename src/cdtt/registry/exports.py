@@ -12,15 +12,30 @@ from cdtt.skills.models import SKILL_CODES, Skill
 def _headers() -> list[str]:
     names = dict(Skill.objects.values_list("code", "name"))
     return [
-        _("Mã"), _("Tên"), _("Cấp"), _("Số hộ"), _("Hộ có người thành thạo 5 kỹ năng"), _("Tỷ lệ (%)"),
-        _("Số nhân khẩu"), _("Thành thạo cả 5 kỹ năng"),
+        _("Mã"),
+        _("Tên"),
+        _("Cấp"),
+        _("Số hộ"),
+        _("Hộ có người thành thạo 5 kỹ năng"),
+        _("Tỷ lệ (%)"),
+        _("Số nhân khẩu"),
+        _("Thành thạo cả 5 kỹ năng"),
         *[_("Thành thạo: %(s)s") % {"s": names.get(code, code)} for code in SKILL_CODES],
     ]
 
 
 def _row(unit: AdminUnit, c: Coverage) -> list:
-    return [unit.code, unit.full_name, unit.get_level_display(), c.households, c.covered,
-            round(100 * c.rate, 2), c.residents, c.proficient, *[getattr(c, f"p_{code}") for code in SKILL_CODES]]
+    return [
+        unit.code,
+        unit.full_name,
+        unit.get_level_display(),
+        c.households,
+        c.covered,
+        round(100 * c.rate, 2),
+        c.residents,
+        c.proficient,
+        *[getattr(c, f"p_{code}") for code in SKILL_CODES],
+    ]
 
 
 def coverage_xlsx(unit: AdminUnit, *, villages: bool = False) -> bytes:
@@ -35,9 +50,20 @@ def coverage_xlsx(unit: AdminUnit, *, villages: bool = False) -> bytes:
 
 def villages_below(unit: AdminUnit) -> list[tuple[AdminUnit, Coverage]]:
     """Every current village under the unit with its counters (two queries)."""
-    field = {Level.PROVINCE: "province_id", Level.DISTRICT: "district_id", Level.COMMUNE: "commune_id"}[unit.level]
-    counters = {row[0]: Coverage(*row[1:]) for row in VillageCoverage.objects.filter(**{field: unit.pk})
-                .values_list("village_id", *COUNTERS)}
-    villages = AdminUnit.objects.filter(level=Level.VILLAGE, valid_to__isnull=True, **{field: unit.pk}).only(
-        "code", "name", "unit_type", "level", "path").order_by("path")
+    field = {
+        Level.PROVINCE: "province_id",
+        Level.DISTRICT: "district_id",
+        Level.COMMUNE: "commune_id",
+    }[unit.level]
+    counters = {
+        row[0]: Coverage(*row[1:])
+        for row in VillageCoverage.objects.filter(**{field: unit.pk}).values_list(
+            "village_id", *COUNTERS
+        )
+    }
+    villages = (
+        AdminUnit.objects.filter(level=Level.VILLAGE, valid_to__isnull=True, **{field: unit.pk})
+        .only("code", "name", "unit_type", "level", "path")
+        .order_by("path")
+    )
     return [(v, counters.get(v.pk) or Coverage()) for v in villages]

@@ -47,8 +47,18 @@ SKILL_HEADERS = {
     "safety": "An toàn trên không gian mạng",
     "local_platform": "Nền tảng số khác",
 }
-TEMPLATE_HEADERS = ["Mã xã", "Thôn", "Mã hộ", "Địa chỉ", "Họ và tên", "Ngày sinh", "Giới tính",
-                    "Quan hệ với chủ hộ", "Số điện thoại", *SKILL_HEADERS.values()]
+TEMPLATE_HEADERS = [
+    "Mã xã",
+    "Thôn",
+    "Mã hộ",
+    "Địa chỉ",
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Quan hệ với chủ hộ",
+    "Số điện thoại",
+    *SKILL_HEADERS.values(),
+]
 
 _LEVELS = {"2": 2, "1": 1, "0": 0, "thanh thao": 2, "co ban": 1, "chua biet": 0}
 _GENDERS = {"nam": "M", "nu": "F", "khac": "O", "m": "M", "f": "F", "o": "O"}
@@ -80,9 +90,13 @@ class PopulationImportResult:
         return (self.ok or self.rows_imported > 0) and not self.dry_run
 
     def message(self) -> str:
-        text = _("Đã nhập %(h)d hộ (%(hc)d mới), %(r)d nhân khẩu (%(rc)d mới), %(a)d lượt đánh giá kỹ năng.") % {
-            "h": self.households_created + self.households_updated, "hc": self.households_created,
-            "r": self.residents_created + self.residents_updated, "rc": self.residents_created,
+        text = _(
+            "Đã nhập %(h)d hộ (%(hc)d mới), %(r)d nhân khẩu (%(rc)d mới), %(a)d lượt đánh giá kỹ năng."
+        ) % {
+            "h": self.households_created + self.households_updated,
+            "hc": self.households_created,
+            "r": self.residents_created + self.residents_updated,
+            "rc": self.residents_created,
             "a": self.assessments,
         }
         if self.dry_run:
@@ -157,10 +171,19 @@ class _Villages:
 
 
 _STAGING_COLUMNS = [
-    ("row_no", "integer"), ("commune_id", "bigint"), ("village_id", "bigint"), ("hh_code", "varchar(40)"),
-    ("address", "varchar(250)"), ("full_name", "varchar(120)"), ("name_key", "varchar(120)"),
-    ("birth_date", "date"), ("birth_year", "integer"), ("birth_key", "varchar(10)"), ("gender", "varchar(1)"),
-    ("relation", "varchar(40)"), ("phone", "varchar(15)"),
+    ("row_no", "integer"),
+    ("commune_id", "bigint"),
+    ("village_id", "bigint"),
+    ("hh_code", "varchar(40)"),
+    ("address", "varchar(250)"),
+    ("full_name", "varchar(120)"),
+    ("name_key", "varchar(120)"),
+    ("birth_date", "date"),
+    ("birth_year", "integer"),
+    ("birth_key", "varchar(10)"),
+    ("gender", "varchar(1)"),
+    ("relation", "varchar(40)"),
+    ("phone", "varchar(15)"),
     *[(f"s_{code}", "smallint") for code in SKILL_CODES],
 ]
 _NAMES = [c for c, _t in _STAGING_COLUMNS]
@@ -192,7 +215,9 @@ class _Staging:
                     copy.write_row(row)
         else:
             marks = ", ".join(["%s"] * len(_NAMES))
-            self.cur.executemany(f"INSERT INTO imp_rows ({', '.join(_NAMES)}) VALUES ({marks})", self.buffer)
+            self.cur.executemany(
+                f"INSERT INTO imp_rows ({', '.join(_NAMES)}) VALUES ({marks})", self.buffer
+            )
         self.buffer = []
 
 
@@ -203,13 +228,23 @@ def _columns(table: Table) -> tuple[dict[str, int], dict[str, int]]:
     for h in OPTIONAL:
         if header_key(h) in table.keys:
             named[h] = table.keys.index(header_key(h))
-    skills = {code: table.keys.index(header_key(h)) for code, h in SKILL_HEADERS.items()
-              if header_key(h) in table.keys}
+    skills = {
+        code: table.keys.index(header_key(h))
+        for code, h in SKILL_HEADERS.items()
+        if header_key(h) in table.keys
+    }
     return named, skills
 
 
-def _validate(table: Table, staging: _Staging, result: PopulationImportResult, communes: dict[str, int],
-              villages: _Villages, progress: Progress | None, total: int) -> None:
+def _validate(
+    table: Table,
+    staging: _Staging,
+    result: PopulationImportResult,
+    communes: dict[str, int],
+    villages: _Villages,
+    progress: Progress | None,
+    total: int,
+) -> None:
     """One pass over the rows: check each, copy the good ones into the staging table."""
     named, skills = _columns(table)
     today = timezone.localdate()
@@ -276,13 +311,20 @@ def _validate(table: Table, staging: _Staging, result: PopulationImportResult, c
             gender = _GENDERS.get(fold(raw)) if raw else ""
             if gender is None:
                 bad = True
-                _error(result, number, "Giới tính", _("Giới tính “%(v)s” phải là Nam, Nữ hoặc Khác.") % {"v": raw})
+                _error(
+                    result,
+                    number,
+                    "Giới tính",
+                    _("Giới tính “%(v)s” phải là Nam, Nữ hoặc Khác.") % {"v": raw},
+                )
         relation = None
         if i_relation is not None:
             relation = cells[i_relation]
             if len(relation) > 40:
                 bad = True
-                _error(result, number, "Quan hệ với chủ hộ", _("Quan hệ với chủ hộ dài quá 40 ký tự."))
+                _error(
+                    result, number, "Quan hệ với chủ hộ", _("Quan hệ với chủ hộ dài quá 40 ký tự.")
+                )
         phone = None
         if i_phone is not None:
             raw = cells[i_phone]
@@ -305,8 +347,13 @@ def _validate(table: Table, staging: _Staging, result: PopulationImportResult, c
                 level = _LEVELS.get(fold(raw))
             if level is None:
                 bad = True
-                _error(result, number, SKILL_HEADERS[skill_code],
-                       _("Mức “%(v)s” phải là Thành thạo, Cơ bản, Chưa biết (hoặc 2, 1, 0).") % {"v": raw})
+                _error(
+                    result,
+                    number,
+                    SKILL_HEADERS[skill_code],
+                    _("Mức “%(v)s” phải là Thành thạo, Cơ bản, Chưa biết (hoặc 2, 1, 0).")
+                    % {"v": raw},
+                )
             levels.append(level)
         if bad:
             continue
@@ -320,8 +367,24 @@ def _validate(table: Table, staging: _Staging, result: PopulationImportResult, c
             if len(name_keys) < 500_000:
                 name_keys[full_name] = name_key
         iso, year, bkey = birth
-        staging.add((number, commune_id, village_id, hh_code, address, full_name, name_key, iso, year, bkey,
-                     gender, relation, phone, *levels))
+        staging.add(
+            (
+                number,
+                commune_id,
+                village_id,
+                hh_code,
+                address,
+                full_name,
+                name_key,
+                iso,
+                year,
+                bkey,
+                gender,
+                relation,
+                phone,
+                *levels,
+            )
+        )
         result.rows_imported += 1
     result.rows = seen
     staging.flush()
@@ -342,18 +405,27 @@ def _file_checks(cur, result: PopulationImportResult, villages: _Villages) -> li
     """Checks over the whole file; returns the bad rows' numbers."""
     bad: list[int] = []
     # A resident listed twice (same household, name and birth).
-    for row_no, first in _fetch(cur, """
+    for row_no, first in _fetch(
+        cur,
+        """
         SELECT s.row_no, d.first FROM imp_rows s JOIN (
             SELECT commune_id, hh_code, name_key, birth_key, MIN(row_no) AS first FROM imp_rows
             GROUP BY commune_id, hh_code, name_key, birth_key HAVING COUNT(*) > 1
         ) d ON d.commune_id = s.commune_id AND d.hh_code = s.hh_code AND d.name_key = s.name_key
                AND d.birth_key = s.birth_key
-        WHERE s.row_no <> d.first ORDER BY s.row_no"""):
+        WHERE s.row_no <> d.first ORDER BY s.row_no""",
+    ):
         bad.append(row_no)
-        _error(result, row_no, "Họ và tên",
-               _("Nhân khẩu trùng họ tên và ngày sinh với dòng %(r)d cùng hộ.") % {"r": first})
+        _error(
+            result,
+            row_no,
+            "Họ và tên",
+            _("Nhân khẩu trùng họ tên và ngày sinh với dòng %(r)d cùng hộ.") % {"r": first},
+        )
     # A household code with two villages: in the database, or else at its first row in the file.
-    rows = _fetch(cur, """
+    rows = _fetch(
+        cur,
+        """
         SELECT s.row_no, s.hh_code, COALESCE(h.village_id, f.village_id), h.id IS NOT NULL, f.row_no
         FROM imp_rows s
         JOIN (SELECT commune_id, hh_code, MIN(row_no) AS first FROM imp_rows GROUP BY commune_id, hh_code) m
@@ -361,17 +433,21 @@ def _file_checks(cur, result: PopulationImportResult, villages: _Villages) -> li
         JOIN imp_rows f ON f.row_no = m.first
         LEFT JOIN registry_household h ON h.commune_id = s.commune_id AND h.code = s.hh_code
         WHERE s.village_id <> COALESCE(h.village_id, f.village_id)
-        ORDER BY s.row_no""")
+        ORDER BY s.row_no""",
+    )
     db_names = {
         pk: f"{unit_type} {name}".strip()
-        for pk, unit_type, name in AdminUnit.objects.filter(pk__in={r[2] for r in rows if r[2] > 0})
-        .values_list("pk", "unit_type", "name")
+        for pk, unit_type, name in AdminUnit.objects.filter(
+            pk__in={r[2] for r in rows if r[2] > 0}
+        ).values_list("pk", "unit_type", "name")
     }
     for row_no, hh_code, village_id, in_db, first in rows:
         bad.append(row_no)
         name = villages.names.get(village_id) or db_names.get(village_id, "")
         if in_db:
-            reason = _("Mã hộ “%(c)s” đã có trong dữ liệu, thuộc %(v)s, không phải thôn ở dòng này.")
+            reason = _(
+                "Mã hộ “%(c)s” đã có trong dữ liệu, thuộc %(v)s, không phải thôn ở dòng này."
+            )
         else:
             reason = _("Mã hộ “%(c)s” đã dùng ở dòng %(r)d cho %(v)s, không phải thôn ở dòng này.")
         _error(result, row_no, "Mã hộ", reason % {"c": hh_code, "v": name, "r": first})
@@ -379,50 +455,74 @@ def _file_checks(cur, result: PopulationImportResult, villages: _Villages) -> li
 
 
 def _create_villages(cur, villages: _Villages) -> int:
-    used = [pk for (pk,) in _fetch(cur, "SELECT DISTINCT village_id FROM imp_rows WHERE village_id < 0")]
-    communes = {u.pk: u for u in AdminUnit.objects.filter(pk__in={villages.new[pk][0] for pk in used})}
+    used = [
+        pk for (pk,) in _fetch(cur, "SELECT DISTINCT village_id FROM imp_rows WHERE village_id < 0")
+    ]
+    communes = {
+        u.pk: u for u in AdminUnit.objects.filter(pk__in={villages.new[pk][0] for pk in used})
+    }
     for placeholder in sorted(used, reverse=True):  # -1 first: file order
         commune_id, unit_type, name = villages.new[placeholder]
         commune = communes[commune_id]
-        village = village_build(commune=commune, name=name, unit_type=unit_type, code=_next_village_code(commune))
+        village = village_build(
+            commune=commune, name=name, unit_type=unit_type, code=_next_village_code(commune)
+        )
         village.save()
-        cur.execute("UPDATE imp_rows SET village_id = %s WHERE village_id = %s", [village.pk, placeholder])
+        cur.execute(
+            "UPDATE imp_rows SET village_id = %s WHERE village_id = %s", [village.pk, placeholder]
+        )
     return len(used)
 
 
-def _apply(cur, result: PopulationImportResult, actor, has: set[str], skill_ids: dict[str, int]) -> None:
+def _apply(
+    cur, result: PopulationImportResult, actor, has: set[str], skill_ids: dict[str, int]
+) -> None:
     pg = connection.vendor == "postgresql"
     now = timezone.now()
     # Households: the first row of each carries its address.
     cur.execute("DROP TABLE IF EXISTS imp_households")
     cur.execute(f"""
-        CREATE TEMPORARY TABLE imp_households {'ON COMMIT DROP' if pg else ''} AS
+        CREATE TEMPORARY TABLE imp_households {"ON COMMIT DROP" if pg else ""} AS
         SELECT s.commune_id, s.hh_code, s.village_id, s.address, h.id AS household_id, h.address AS old_address
         FROM imp_rows s
         JOIN (SELECT commune_id, hh_code, MIN(row_no) AS first FROM imp_rows GROUP BY commune_id, hh_code) m
           ON m.first = s.row_no
         LEFT JOIN registry_household h ON h.commune_id = s.commune_id AND h.code = s.hh_code""")
-    address_changed = "h.address IS NOT NULL AND h.address <> h.old_address" if "address" in has else "1 = 0"
-    (created, updated), = _fetch(cur, f"""
+    address_changed = (
+        "h.address IS NOT NULL AND h.address <> h.old_address" if "address" in has else "1 = 0"
+    )
+    ((created, updated),) = _fetch(
+        cur,
+        f"""
         SELECT COALESCE(SUM(CASE WHEN h.household_id IS NULL THEN 1 ELSE 0 END), 0),
                COALESCE(SUM(CASE WHEN h.household_id IS NOT NULL AND {address_changed} THEN 1 ELSE 0 END), 0)
-        FROM imp_households h""")
+        FROM imp_households h""",
+    )
     result.households_created, result.households_updated = int(created), int(updated)
-    on_conflict = ("DO UPDATE SET address = excluded.address, updated_at = excluded.updated_at "
-                   "WHERE registry_household.address <> excluded.address") if "address" in has else "DO NOTHING"
-    cur.execute(f"""
+    on_conflict = (
+        (
+            "DO UPDATE SET address = excluded.address, updated_at = excluded.updated_at "
+            "WHERE registry_household.address <> excluded.address"
+        )
+        if "address" in has
+        else "DO NOTHING"
+    )
+    cur.execute(
+        f"""
         INSERT INTO registry_household (code, address, covered, created_at, updated_at,
                                         village_id, commune_id, district_id, province_id)
         SELECT h.hh_code, COALESCE(h.address, ''), FALSE, %s, %s, h.village_id, h.commune_id,
                c.district_id, c.province_id
         FROM imp_households h JOIN geo_adminunit c ON c.id = h.commune_id
         WHERE 1 = 1
-        ON CONFLICT (commune_id, code) {on_conflict}""", [now, now])
+        ON CONFLICT (commune_id, code) {on_conflict}""",
+        [now, now],
+    )
 
     # Residents, keyed by (household, name key, birth key).
     cur.execute("DROP TABLE IF EXISTS imp_residents")
     cur.execute(f"""
-        CREATE TEMPORARY TABLE imp_residents {'ON COMMIT DROP' if pg else ''} AS
+        CREATE TEMPORARY TABLE imp_residents {"ON COMMIT DROP" if pg else ""} AS
         SELECT s.*, h.id AS household_id, h.village_id AS h_village_id, h.district_id, h.province_id,
                r.id AS resident_id, r.full_name AS old_full_name, r.birth_date AS old_birth_date,
                r.gender AS old_gender, r.relation AS old_relation, r.phone AS old_phone
@@ -433,19 +533,26 @@ def _apply(cur, result: PopulationImportResult, actor, has: set[str], skill_ids:
     fields = ["full_name", "birth_date"] + [f for f in ("gender", "relation", "phone") if f in has]
     differs = " OR ".join(
         f"(r.{f} IS NULL AND r.old_{f} IS NOT NULL) OR (r.{f} IS NOT NULL AND r.old_{f} IS NULL) "
-        f"OR r.{f} <> r.old_{f}" for f in fields
+        f"OR r.{f} <> r.old_{f}"
+        for f in fields
     )
-    (created, updated), = _fetch(cur, f"""
+    ((created, updated),) = _fetch(
+        cur,
+        f"""
         SELECT COALESCE(SUM(CASE WHEN r.resident_id IS NULL THEN 1 ELSE 0 END), 0),
                COALESCE(SUM(CASE WHEN r.resident_id IS NOT NULL AND ({differs}) THEN 1 ELSE 0 END), 0)
-        FROM imp_residents r""")
+        FROM imp_residents r""",
+    )
     result.residents_created, result.residents_updated = int(created), int(updated)
     set_changed = ", ".join(f"{f} = excluded.{f}" for f in fields)
     changed_where = " OR ".join(
-        f"registry_resident.{f} IS DISTINCT FROM excluded.{f}" if pg else f"registry_resident.{f} IS NOT excluded.{f}"
+        f"registry_resident.{f} IS DISTINCT FROM excluded.{f}"
+        if pg
+        else f"registry_resident.{f} IS NOT excluded.{f}"
         for f in fields
     )
-    cur.execute(f"""
+    cur.execute(
+        f"""
         INSERT INTO registry_resident (household_id, village_id, commune_id, district_id, province_id,
             full_name, name_key, birth_date, birth_year, birth_key, gender, relation, phone, status,
             proficient, created_at, updated_at)
@@ -454,7 +561,9 @@ def _apply(cur, result: PopulationImportResult, actor, has: set[str], skill_ids:
                COALESCE(r.relation, ''), COALESCE(r.phone, ''), 'current', FALSE, %s, %s
         FROM imp_residents r WHERE 1 = 1
         ON CONFLICT (household_id, name_key, birth_key)
-        DO UPDATE SET {set_changed}, updated_at = excluded.updated_at WHERE {changed_where}""", [now, now])
+        DO UPDATE SET {set_changed}, updated_at = excluded.updated_at WHERE {changed_where}""",
+        [now, now],
+    )
 
     # Skill levels: an assessment only where the level differs from the current one.
     assessor_id = actor.pk if getattr(actor, "pk", None) else None
@@ -469,36 +578,59 @@ def _apply(cur, result: PopulationImportResult, actor, has: set[str], skill_ids:
                                     AND r.birth_key = i.birth_key
             LEFT JOIN skills_residentskill rs ON rs.resident_id = r.id AND rs.skill_id = %s
             WHERE i.s_{code} IS NOT NULL AND COALESCE(rs.level, 0) <> i.s_{code}"""
-        cur.execute(f"""
+        cur.execute(
+            f"""
             INSERT INTO skills_skillassessment (resident_id, skill_id, level, method, assessor_id, assessor_name,
                                                 assessed_at, checklist, visit_id, created_at)
             SELECT r.id, %s, i.s_{code}, %s, %s, %s, %s, {checklist}, NULL, %s {changes}""",
-                    [skill_ids[code], Method.IMPORT.value, assessor_id, assessor_name, now, now, skill_ids[code]])
+            [
+                skill_ids[code],
+                Method.IMPORT.value,
+                assessor_id,
+                assessor_name,
+                now,
+                now,
+                skill_ids[code],
+            ],
+        )
         result.assessments += max(cur.rowcount, 0)
-        cur.execute(f"""
+        cur.execute(
+            f"""
             INSERT INTO skills_residentskill (resident_id, skill_id, level, assessed_at)
             SELECT r.id, %s, i.s_{code}, %s {changes}
             ON CONFLICT (resident_id, skill_id) DO UPDATE SET level = excluded.level,
                                                               assessed_at = excluded.assessed_at""",
-                    [skill_ids[code], now, skill_ids[code]])
+            [skill_ids[code], now, skill_ids[code]],
+        )
 
 
 def _refresh_touched(cur) -> list[int]:
     """Flags and village counters of what the import touched, recomputed set-based."""
     cur.execute("DROP TABLE IF EXISTS imp_touched")
     pg = connection.vendor == "postgresql"
-    cur.execute(f"""CREATE TEMPORARY TABLE imp_touched {'ON COMMIT DROP' if pg else ''} AS
+    cur.execute(f"""CREATE TEMPORARY TABLE imp_touched {"ON COMMIT DROP" if pg else ""} AS
                     SELECT DISTINCT household_id FROM imp_residents""")
     rollups.flags_refresh("SELECT household_id FROM imp_touched")
     village_ids = [v for (v,) in _fetch(cur, "SELECT DISTINCT h_village_id FROM imp_residents")]
     # Lock the rows first: a concurrent write's increment then lands after our recount, not under it.
-    list(VillageCoverage.objects.select_for_update().filter(village_id__in=village_ids).values_list("pk"))
+    list(
+        VillageCoverage.objects.select_for_update()
+        .filter(village_id__in=village_ids)
+        .values_list("pk")
+    )
     rollups.villages_recount(village_ids)
     return village_ids
 
 
-def population_import(*, actor, data: bytes | None = None, path: str | None = None, dry_run: bool = False,
-                      skip_invalid: bool = False, progress: Progress | None = None) -> PopulationImportResult:
+def population_import(
+    *,
+    actor,
+    data: bytes | None = None,
+    path: str | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    progress: Progress | None = None,
+) -> PopulationImportResult:
     """Import the population file (bytes or a path). Any bad row and no ``skip_invalid``: nothing
     is written and every bad row is reported. ``actor`` None (the command line) sees every commune."""
     result = PopulationImportResult(dry_run=dry_run)
@@ -528,10 +660,12 @@ def population_import(*, actor, data: bytes | None = None, path: str | None = No
                 except FileProblem:
                     raise
                 except Exception as exc:  # openpyxl failing on a damaged sheet half-way
-                    if type(exc).__module__.startswith(("openpyxl", "zipfile", "xml")) or isinstance(
-                        exc, (KeyError, ValueError, OSError)
-                    ):
-                        raise FileProblem(_("Tệp Excel bị hỏng hoặc không đúng định dạng XLSX.")) from exc
+                    if type(exc).__module__.startswith(
+                        ("openpyxl", "zipfile", "xml")
+                    ) or isinstance(exc, (KeyError, ValueError, OSError)):
+                        raise FileProblem(
+                            _("Tệp Excel bị hỏng hoặc không đúng định dạng XLSX.")
+                        ) from exc
                     raise
                 if progress:
                     progress(result.rows, result.rows)
@@ -540,17 +674,25 @@ def population_import(*, actor, data: bytes | None = None, path: str | None = No
                     raise _Rollback
                 if bad:
                     for i in range(0, len(bad), 1000):
-                        part = bad[i:i + 1000]
-                        cur.execute(f"DELETE FROM imp_rows WHERE row_no IN ({', '.join(['%s'] * len(part))})", part)
+                        part = bad[i : i + 1000]
+                        cur.execute(
+                            f"DELETE FROM imp_rows WHERE row_no IN ({', '.join(['%s'] * len(part))})",
+                            part,
+                        )
                     result.rows_imported -= len(bad)
                 named, skills = _columns_present(table)
                 result.villages_created = _create_villages(cur, villages)
                 _apply(cur, result, actor, named | set(skills), skill_ids)
                 _refresh_touched(cur)
                 if result.rows_imported:
-                    audit_record(actor=actor, action="population.import", object_type="registry.Household",
-                                 unit=getattr(actor, "scope_unit", None), summary=result.message(),
-                                 changes={"rows": result.rows, "errors": result.errors_total})
+                    audit_record(
+                        actor=actor,
+                        action="population.import",
+                        object_type="registry.Household",
+                        unit=getattr(actor, "scope_unit", None),
+                        summary=result.message(),
+                        changes={"rows": result.rows, "errors": result.errors_total},
+                    )
                 if dry_run:
                     raise _Rollback
     except _Rollback:
@@ -564,9 +706,16 @@ def population_import(*, actor, data: bytes | None = None, path: str | None = No
 
 def _columns_present(table: Table) -> tuple[set[str], set[str]]:
     keys = set(table.keys)
-    named = {name for name, h in (("address", "Địa chỉ"), ("gender", "Giới tính"),
-                                   ("relation", "Quan hệ với chủ hộ"), ("phone", "Số điện thoại"))
-             if header_key(h) in keys}
+    named = {
+        name
+        for name, h in (
+            ("address", "Địa chỉ"),
+            ("gender", "Giới tính"),
+            ("relation", "Quan hệ với chủ hộ"),
+            ("phone", "Số điện thoại"),
+        )
+        if header_key(h) in keys
+    }
     skills = {code for code, h in SKILL_HEADERS.items() if header_key(h) in keys}
     return named, skills
 
@@ -578,7 +727,20 @@ def table_is_xlsx(path: str) -> bool:
 
 def population_template_xlsx() -> bytes:
     """The population file's exact headers and one example row, for download."""
-    example = ["16000", "Thôn 1", "HK0001", "Số 12, Thôn 1", "Nguyễn Văn An", "05/03/1985", "Nam", "Chủ hộ",
-               "0912345678", "Thành thạo", "Cơ bản", "Thành thạo", "Chưa biết", "Cơ bản"]
+    example = [
+        "16000",
+        "Thôn 1",
+        "HK0001",
+        "Số 12, Thôn 1",
+        "Nguyễn Văn An",
+        "05/03/1985",
+        "Nam",
+        "Chủ hộ",
+        "0912345678",
+        "Thành thạo",
+        "Cơ bản",
+        "Thành thạo",
+        "Chưa biết",
+        "Cơ bản",
+    ]
     return xlsx_bytes(_("Nhân khẩu"), TEMPLATE_HEADERS, [example])
-

@@ -24,7 +24,13 @@ from django.db.models import Count, F
 
 from cdtt.geo.models import AdminUnit
 from cdtt.geo.models import Level as UnitLevel
-from cdtt.registry.models import CoverageSnapshot, Household, Resident, ResidentStatus, VillageCoverage
+from cdtt.registry.models import (
+    CoverageSnapshot,
+    Household,
+    Resident,
+    ResidentStatus,
+    VillageCoverage,
+)
 from cdtt.skills.models import SKILL_CODES, Level, ResidentSkill, Skill
 
 COUNTERS = ["households", "covered", "residents", "proficient", *[f"p_{c}" for c in SKILL_CODES]]
@@ -42,7 +48,9 @@ def household_counters(household_id: int) -> dict[str, int]:
     """What one household adds to its village's counters (two small queries)."""
     counts = zero()
     flags = list(
-        Resident.objects.filter(household_id=household_id, status=CURRENT).values_list("proficient", flat=True)
+        Resident.objects.filter(household_id=household_id, status=CURRENT).values_list(
+            "proficient", flat=True
+        )
     )
     if not flags:
         return counts
@@ -76,11 +84,19 @@ def village_apply(village_id: int, delta: dict[str, int]) -> None:
     village = AdminUnit.objects.get(pk=village_id)
     ids = village.ancestor_ids()
     VillageCoverage.objects.bulk_create(
-        [VillageCoverage(village_id=village_id, commune_id=ids["commune_id"], district_id=ids["district_id"],
-                         province_id=ids["province_id"])],
+        [
+            VillageCoverage(
+                village_id=village_id,
+                commune_id=ids["commune_id"],
+                district_id=ids["district_id"],
+                province_id=ids["province_id"],
+            )
+        ],
         ignore_conflicts=True,  # another transaction created it first: just add to it
     )
-    VillageCoverage.objects.filter(village_id=village_id).update(**{k: F(k) + v for k, v in delta.items()})
+    VillageCoverage.objects.filter(village_id=village_id).update(
+        **{k: F(k) + v for k, v in delta.items()}
+    )
 
 
 def active_skill_ids() -> list[int]:
@@ -109,11 +125,16 @@ def household_change(household_id: int) -> Iterator[None]:
     """
     assert connection.in_atomic_block, "household_change needs a transaction"
     before_village = (
-        Household.objects.select_for_update().filter(pk=household_id).values_list("village_id", flat=True).get()
+        Household.objects.select_for_update()
+        .filter(pk=household_id)
+        .values_list("village_id", flat=True)
+        .get()
     )
     before = household_counters(household_id)
     yield
-    after_village, covered = Household.objects.filter(pk=household_id).values_list("village_id", "covered").get()
+    after_village, covered = (
+        Household.objects.filter(pk=household_id).values_list("village_id", "covered").get()
+    )
     after = household_counters(household_id)
     if bool(after["covered"]) != covered:
         Household.objects.filter(pk=household_id).update(covered=bool(after["covered"]))
@@ -230,21 +251,29 @@ def rollups_check(limit: int = 1000) -> list[Difference]:
     latest = f"SELECT resident_id, skill_id, level FROM ({_LATEST_SQL}) l"
     stored_rs = "SELECT resident_id, skill_id, level FROM skills_residentskill"
     for row in _fetch(f"SELECT * FROM ({latest} EXCEPT {stored_rs}) d LIMIT {limit}"):
-        diffs.append(Difference("resident_skill", f"resident {row[0]} skill {row[1]}", None, row[2]))
+        diffs.append(
+            Difference("resident_skill", f"resident {row[0]} skill {row[1]}", None, row[2])
+        )
     for row in _fetch(f"SELECT * FROM ({stored_rs} EXCEPT {latest}) d LIMIT {limit}"):
-        diffs.append(Difference("resident_skill", f"resident {row[0]} skill {row[1]}", row[2], None))
+        diffs.append(
+            Difference("resident_skill", f"resident {row[0]} skill {row[1]}", row[2], None)
+        )
     for rid, expected, stored in _fetch(
         f"SELECT * FROM ({_EXPECTED_PROFICIENT_SQL.format(where='', rs_where='')}) e WHERE e.expected <> e.stored LIMIT {limit}"
     ):
         if expected != stored:
-            diffs.append(Difference("resident.proficient", f"resident {rid}", bool(stored), bool(expected)))
+            diffs.append(
+                Difference("resident.proficient", f"resident {rid}", bool(stored), bool(expected))
+            )
             if len(diffs) >= limit:
                 return diffs
     for hid, expected, stored in _fetch(
         f"SELECT * FROM ({_EXPECTED_COVERED_SQL.format(where='')}) e WHERE e.expected <> e.stored LIMIT {limit}"
     ):
         if expected != stored:
-            diffs.append(Difference("household.covered", f"household {hid}", bool(stored), bool(expected)))
+            diffs.append(
+                Difference("household.covered", f"household {hid}", bool(stored), bool(expected))
+            )
             if len(diffs) >= limit:
                 return diffs
     expected = expected_village_counters()
@@ -253,11 +282,14 @@ def rollups_check(limit: int = 1000) -> list[Difference]:
     for village_id in sorted(set(expected) | set(stored)):
         e, s = expected.get(village_id, empty), stored.get(village_id, empty)
         if e != s:
-            diffs.append(Difference(
-                "village", f"village {village_id}",
-                {k: v for k, v in zip(COUNTERS, s, strict=True)},
-                {k: v for k, v in zip(COUNTERS, e, strict=True)},
-            ))
+            diffs.append(
+                Difference(
+                    "village",
+                    f"village {village_id}",
+                    {k: v for k, v in zip(COUNTERS, s, strict=True)},
+                    {k: v for k, v in zip(COUNTERS, e, strict=True)},
+                )
+            )
     return diffs[:limit]
 
 
@@ -287,12 +319,12 @@ def rollups_rebuild() -> dict[str, int]:
     )
     changed["resident.proficient"] = _execute(
         f"""UPDATE registry_resident SET proficient = NOT proficient WHERE id IN (
-              SELECT resident_id FROM ({_EXPECTED_PROFICIENT_SQL.format(where='', rs_where='')}) e
+              SELECT resident_id FROM ({_EXPECTED_PROFICIENT_SQL.format(where="", rs_where="")}) e
               WHERE e.expected <> e.stored)"""
     )
     changed["household.covered"] = _execute(
         f"""UPDATE registry_household SET covered = NOT covered WHERE id IN (
-              SELECT id FROM ({_EXPECTED_COVERED_SQL.format(where='')}) e WHERE e.expected <> e.stored)"""
+              SELECT id FROM ({_EXPECTED_COVERED_SQL.format(where="")}) e WHERE e.expected <> e.stored)"""
     )
     changed["village"] = villages_recount(None)
     return changed
@@ -326,12 +358,20 @@ def villages_recount(village_ids: list[int] | None) -> int:
         e = expected.get(village_id, empty)
         if village_id in stored:
             if stored[village_id] != e:
-                to_update.append(VillageCoverage(village_id=village_id, **dict(zip(COUNTERS, e, strict=True))))
+                to_update.append(
+                    VillageCoverage(village_id=village_id, **dict(zip(COUNTERS, e, strict=True)))
+                )
         else:
             ids = units[village_id].ancestor_ids()
-            to_create.append(VillageCoverage(village_id=village_id, commune_id=ids["commune_id"],
-                                             district_id=ids["district_id"], province_id=ids["province_id"],
-                                             **dict(zip(COUNTERS, e, strict=True))))
+            to_create.append(
+                VillageCoverage(
+                    village_id=village_id,
+                    commune_id=ids["commune_id"],
+                    district_id=ids["district_id"],
+                    province_id=ids["province_id"],
+                    **dict(zip(COUNTERS, e, strict=True)),
+                )
+            )
     if to_update:
         VillageCoverage.objects.bulk_update(to_update, COUNTERS, batch_size=500)
     if to_create:
@@ -346,10 +386,20 @@ def snapshot_take(day) -> int:
     villages = AdminUnit.objects.filter(level=UnitLevel.VILLAGE).values_list(
         "id", "commune_id", "district_id", "province_id"
     )
-    counts = {v: (h, c) for v, h, c in VillageCoverage.objects.values_list("village_id", "households", "covered")}
+    counts = {
+        v: (h, c)
+        for v, h, c in VillageCoverage.objects.values_list("village_id", "households", "covered")
+    }
     rows = [
-        CoverageSnapshot(village_id=v, commune_id=c, district_id=d, province_id=p, day=day,
-                         households=counts.get(v, (0, 0))[0], covered=counts.get(v, (0, 0))[1])
+        CoverageSnapshot(
+            village_id=v,
+            commune_id=c,
+            district_id=d,
+            province_id=p,
+            day=day,
+            households=counts.get(v, (0, 0))[0],
+            covered=counts.get(v, (0, 0))[1],
+        )
         for v, c, d, p in villages
     ]
     CoverageSnapshot.objects.bulk_create(rows, batch_size=1000)

@@ -12,8 +12,17 @@ from cdtt.registry.models import Household, Resident, ResidentStatus, Target, Vi
 from cdtt.skills.models import Level as SkillLevel
 from cdtt.skills.models import ResidentSkill, Skill
 
-COUNTERS = ["households", "covered", "residents", "proficient", "p_public_services", "p_shopping",
-            "p_payment", "p_safety", "p_local_platform"]
+COUNTERS = [
+    "households",
+    "covered",
+    "residents",
+    "proficient",
+    "p_public_services",
+    "p_shopping",
+    "p_payment",
+    "p_safety",
+    "p_local_platform",
+]
 
 _FILTER_BY_LEVEL = {
     Level.PROVINCE: "province_id",
@@ -119,10 +128,14 @@ def households_for(
         households = households.filter(covered=covered)
     if missing_skill:
         households = households.exclude(
-            Exists(ResidentSkill.objects.filter(
-                resident__household=OuterRef("pk"), resident__status=ResidentStatus.CURRENT,
-                skill__code=missing_skill, level=SkillLevel.PROFICIENT,
-            ))
+            Exists(
+                ResidentSkill.objects.filter(
+                    resident__household=OuterRef("pk"),
+                    resident__status=ResidentStatus.CURRENT,
+                    skill__code=missing_skill,
+                    level=SkillLevel.PROFICIENT,
+                )
+            )
         )
     q = clean(q)
     if q:
@@ -139,7 +152,9 @@ def access_household(user, pk: int) -> Household:
     """The household if the user may see it; otherwise 404 (missing and out of scope alike)."""
     scope = _scope_filter(user)
     household = (
-        Household.objects.filter(pk=pk, **scope).select_related("village", "commune").first() if scope else None
+        Household.objects.filter(pk=pk, **scope).select_related("village", "commune").first()
+        if scope
+        else None
     )
     if household is None:
         raise Http404("household")
@@ -177,7 +192,10 @@ def resident_levels(residents) -> dict[int, dict[str, int]]:
 def targets_for(unit: AdminUnit, year: int) -> Target | None:
     """The unit's own target for the year, or the nearest ancestor's."""
     codes = [c for c in unit.path.strip("/").split("/") if c]
-    targets = {t.unit.code: t for t in Target.objects.filter(unit__code__in=codes, year=year).select_related("unit")}
+    targets = {
+        t.unit.code: t
+        for t in Target.objects.filter(unit__code__in=codes, year=year).select_related("unit")
+    }
     for code in reversed(codes):
         if code in targets:
             return targets[code]

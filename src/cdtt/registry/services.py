@@ -33,8 +33,12 @@ def birth_key(birth_date: dt.date | None, birth_year: int) -> str:
 
 def _located(village: AdminUnit) -> dict:
     ids = village.ancestor_ids()
-    return {"village_id": village.pk, "commune_id": ids["commune_id"], "district_id": ids["district_id"],
-            "province_id": ids["province_id"]}
+    return {
+        "village_id": village.pk,
+        "commune_id": ids["commune_id"],
+        "district_id": ids["district_id"],
+        "province_id": ids["province_id"],
+    }
 
 
 def _check_village(village: AdminUnit) -> None:
@@ -84,9 +88,16 @@ def household_create(*, actor, village: AdminUnit, code: str, address: str = "")
     if Household.objects.filter(commune_id=village.commune_id, code=code).exists():
         raise ValidationError(_("Xã đã có hộ mã “%(c)s”.") % {"c": code})
     # A household with no current resident counts nowhere yet: no counter moves.
-    household = Household.objects.create(code=code, address=clean(address)[:250], **_located(village))
-    audit_record(actor=actor, action="household.create", obj=household, unit=village,
-                 summary=_("Thêm hộ %(c)s tại %(v)s") % {"c": code, "v": village.full_name})
+    household = Household.objects.create(
+        code=code, address=clean(address)[:250], **_located(village)
+    )
+    audit_record(
+        actor=actor,
+        action="household.create",
+        obj=household,
+        unit=village,
+        summary=_("Thêm hộ %(c)s tại %(v)s") % {"c": code, "v": village.full_name},
+    )
     return household
 
 
@@ -95,24 +106,40 @@ def household_update(*, actor, household: Household, village: AdminUnit, address
     """Change a household's address or village; its residents move with it."""
     _check_village(village)
     address = clean(address)[:250]
-    if village.commune_id != household.commune_id and Household.objects.filter(
-        commune_id=village.commune_id, code=household.code
-    ).exists():
+    if (
+        village.commune_id != household.commune_id
+        and Household.objects.filter(commune_id=village.commune_id, code=household.code).exists()
+    ):
         raise ValidationError(_("Xã mới đã có hộ mã “%(c)s”.") % {"c": household.code})
     before = {"village": household.village_id, "address": household.address}
     with household_change(household.pk):
         located = _located(village)
-        Household.objects.filter(pk=household.pk).update(address=address, updated_at=timezone.now(), **located)
+        Household.objects.filter(pk=household.pk).update(
+            address=address, updated_at=timezone.now(), **located
+        )
         Resident.objects.filter(household_id=household.pk).update(**located)
     household.refresh_from_db()
-    audit_record(actor=actor, action="household.update", obj=household, unit=village,
-                 summary=_("Sửa hộ %(c)s") % {"c": household.code},
-                 changes={"before": before, "after": {"village": village.pk, "address": address}})
+    audit_record(
+        actor=actor,
+        action="household.update",
+        obj=household,
+        unit=village,
+        summary=_("Sửa hộ %(c)s") % {"c": household.code},
+        changes={"before": before, "after": {"village": village.pk, "address": address}},
+    )
     return household
 
 
-def _resident_values(household: Household, full_name, birth_date, birth_year, gender, relation, phone,
-                     exclude_pk: int | None = None) -> dict:
+def _resident_values(
+    household: Household,
+    full_name,
+    birth_date,
+    birth_year,
+    gender,
+    relation,
+    phone,
+    exclude_pk: int | None = None,
+) -> dict:
     full_name = clean(full_name)
     if not full_name:
         raise ValidationError(_("Họ và tên không được để trống."))
@@ -129,8 +156,9 @@ def _resident_values(household: Household, full_name, birth_date, birth_year, ge
         "relation": clean(relation)[:40],
         "phone": _phone(phone),
     }
-    clash = Resident.objects.filter(household_id=household.pk, name_key=values["name_key"],
-                                    birth_key=values["birth_key"])
+    clash = Resident.objects.filter(
+        household_id=household.pk, name_key=values["name_key"], birth_key=values["birth_key"]
+    )
     if exclude_pk:
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
@@ -139,40 +167,87 @@ def _resident_values(household: Household, full_name, birth_date, birth_year, ge
 
 
 @transaction.atomic
-def resident_create(*, actor, household: Household, full_name: str, birth_date: dt.date | None,
-                    birth_year: int | None, gender: str = "", relation: str = "", phone: str = "") -> Resident:
+def resident_create(
+    *,
+    actor,
+    household: Household,
+    full_name: str,
+    birth_date: dt.date | None,
+    birth_year: int | None,
+    gender: str = "",
+    relation: str = "",
+    phone: str = "",
+) -> Resident:
     with household_change(household.pk):
         household.refresh_from_db()
-        values = _resident_values(household, full_name, birth_date, birth_year, gender, relation, phone)
-        resident = Resident.objects.create(
-            household=household, village_id=household.village_id, commune_id=household.commune_id,
-            district_id=household.district_id, province_id=household.province_id, **values,
+        values = _resident_values(
+            household, full_name, birth_date, birth_year, gender, relation, phone
         )
-    audit_record(actor=actor, action="resident.create", obj=resident, unit=household.village,
-                 summary=_("Thêm nhân khẩu %(n)s vào hộ %(c)s") % {"n": resident.full_name, "c": household.code})
+        resident = Resident.objects.create(
+            household=household,
+            village_id=household.village_id,
+            commune_id=household.commune_id,
+            district_id=household.district_id,
+            province_id=household.province_id,
+            **values,
+        )
+    audit_record(
+        actor=actor,
+        action="resident.create",
+        obj=resident,
+        unit=household.village,
+        summary=_("Thêm nhân khẩu %(n)s vào hộ %(c)s")
+        % {"n": resident.full_name, "c": household.code},
+    )
     return resident
 
 
 @transaction.atomic
-def resident_update(*, actor, resident: Resident, full_name: str, birth_date: dt.date | None,
-                    birth_year: int | None, gender: str, relation: str, phone: str) -> Resident:
+def resident_update(
+    *,
+    actor,
+    resident: Resident,
+    full_name: str,
+    birth_date: dt.date | None,
+    birth_year: int | None,
+    gender: str,
+    relation: str,
+    phone: str,
+) -> Resident:
     household = resident.household
-    values = _resident_values(household, full_name, birth_date, birth_year, gender, relation, phone,
-                              exclude_pk=resident.pk)
+    values = _resident_values(
+        household,
+        full_name,
+        birth_date,
+        birth_year,
+        gender,
+        relation,
+        phone,
+        exclude_pk=resident.pk,
+    )
     before = {k: str(getattr(resident, k)) for k in values if k not in ("name_key", "birth_key")}
     # Identity fields do not move counters; no household lock needed.
     Resident.objects.filter(pk=resident.pk).update(updated_at=timezone.now(), **values)
     resident.refresh_from_db()
     after = {k: str(getattr(resident, k)) for k in before}
-    audit_record(actor=actor, action="resident.update", obj=resident, unit=household.village,
-                 summary=_("Sửa nhân khẩu %(n)s") % {"n": resident.full_name},
-                 changes={"before": {k: v for k, v in before.items() if after[k] != v},
-                          "after": {k: v for k, v in after.items() if before[k] != v}})
+    audit_record(
+        actor=actor,
+        action="resident.update",
+        obj=resident,
+        unit=household.village,
+        summary=_("Sửa nhân khẩu %(n)s") % {"n": resident.full_name},
+        changes={
+            "before": {k: v for k, v in before.items() if after[k] != v},
+            "after": {k: v for k, v in after.items() if before[k] != v},
+        },
+    )
     return resident
 
 
 @transaction.atomic
-def resident_set_status(*, actor, resident: Resident, status: str, on: dt.date | None = None) -> Resident:
+def resident_set_status(
+    *, actor, resident: Resident, status: str, on: dt.date | None = None
+) -> Resident:
     """Moved out / deceased leaves the counts (the record and its history stay); current re-enters."""
     if status not in ResidentStatus.values:
         raise ValidationError(_("Tình trạng cư trú không hợp lệ."))
@@ -186,9 +261,14 @@ def resident_set_status(*, actor, resident: Resident, status: str, on: dt.date |
         Resident.objects.filter(pk=resident.pk).update(
             status=status, status_changed_on=resident.status_changed_on, updated_at=timezone.now()
         )
-    audit_record(actor=actor, action="resident.status", obj=resident, unit=resident.village,
-                 summary=_("%(n)s: %(s)s") % {"n": resident.full_name, "s": ResidentStatus(status).label},
-                 changes={"before": before, "after": status})
+    audit_record(
+        actor=actor,
+        action="resident.status",
+        obj=resident,
+        unit=resident.village,
+        summary=_("%(n)s: %(s)s") % {"n": resident.full_name, "s": ResidentStatus(status).label},
+        changes={"before": before, "after": status},
+    )
     return resident
 
 
@@ -206,8 +286,16 @@ def target_set(*, actor, unit: AdminUnit, year: int, rate) -> Target:
     if unit.level == Level.VILLAGE:
         raise ValidationError(_("Chỉ tiêu đặt cho tỉnh, huyện hoặc xã."))
     target, _created = Target.objects.update_or_create(
-        unit=unit, year=int(year), defaults={"rate": rate, "set_by": actor if getattr(actor, "pk", None) else None}
+        unit=unit,
+        year=int(year),
+        defaults={"rate": rate, "set_by": actor if getattr(actor, "pk", None) else None},
     )
-    audit_record(actor=actor, action="target.set", obj=target, unit=unit,
-                 summary=_("Chỉ tiêu %(y)d của %(u)s: %(r)s%%") % {"y": int(year), "u": unit.full_name, "r": rate})
+    audit_record(
+        actor=actor,
+        action="target.set",
+        obj=target,
+        unit=unit,
+        summary=_("Chỉ tiêu %(y)d của %(u)s: %(r)s%%")
+        % {"y": int(year), "u": unit.full_name, "r": rate},
+    )
     return target

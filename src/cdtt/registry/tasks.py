@@ -13,24 +13,38 @@ log = logging.getLogger(__name__)
 
 
 @db_task()
-def population_import_job(job_id: int, actor_id: int | None, path: str, dry_run: bool = False,
-                          skip_invalid: bool = False, delete_file: bool = True) -> None:
+def population_import_job(
+    job_id: int,
+    actor_id: int | None,
+    path: str,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    delete_file: bool = True,
+) -> None:
     """Run the population import for the page that started it; the uploaded file is removed after."""
     from cdtt.accounts.models import User
     from cdtt.registry.imports import population_import
 
-    actor = User.objects.select_related("scope_unit").filter(pk=actor_id).first() if actor_id else None
+    actor = (
+        User.objects.select_related("scope_unit").filter(pk=actor_id).first() if actor_id else None
+    )
     try:
         if actor_id and actor is None:
             job_finish(job_id, ok=False, message=_("Người dùng không còn tồn tại."))
             return
-        result = population_import(actor=actor, path=path, dry_run=dry_run, skip_invalid=skip_invalid,
-                                   progress=job_progress(job_id))
+        result = population_import(
+            actor=actor,
+            path=path,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            progress=job_progress(job_id),
+        )
         job_finish(
             job_id,
             ok=result.ok or (skip_invalid and result.rows_imported > 0),
-            message=result.message() if result.ok or skip_invalid else
-            _("Tệp có %(n)d lỗi, chưa ghi dữ liệu nào.") % {"n": result.errors_total},
+            message=result.message()
+            if result.ok or skip_invalid
+            else _("Tệp có %(n)d lỗi, chưa ghi dữ liệu nào.") % {"n": result.errors_total},
             result={
                 "rows": result.rows,
                 "households_created": result.households_created,
@@ -46,7 +60,9 @@ def population_import_job(job_id: int, actor_id: int | None, path: str, dry_run:
         )
     except Exception:
         log.exception("population import job %s failed", job_id)
-        job_finish(job_id, ok=False, message=_("Lỗi hệ thống khi nhập tệp; dữ liệu không thay đổi."))
+        job_finish(
+            job_id, ok=False, message=_("Lỗi hệ thống khi nhập tệp; dữ liệu không thay đổi.")
+        )
     finally:
         if delete_file:
             Path(path).unlink(missing_ok=True)
@@ -59,8 +75,12 @@ def rollups_rebuild_job(job_id: int | None = None) -> None:
 
     changed = rollups_rebuild()
     if job_id:
-        job_finish(job_id, ok=True, message=_("Đã tính lại số liệu: %(n)d dòng thay đổi.")
-                   % {"n": sum(changed.values())}, result=changed)
+        job_finish(
+            job_id,
+            ok=True,
+            message=_("Đã tính lại số liệu: %(n)d dòng thay đổi.") % {"n": sum(changed.values())},
+            result=changed,
+        )
 
 
 @db_periodic_task(crontab(minute="55", hour="23"))

@@ -52,27 +52,47 @@ def assessment_record(
         raise ValidationError(_("Thời điểm đánh giá ở tương lai."))
     checklist = sorted(set(int(i) for i in (checklist or [])))
     if checklist:
-        known = set(ChecklistItem.objects.filter(skill=skill, pk__in=checklist).values_list("pk", flat=True))
+        known = set(
+            ChecklistItem.objects.filter(skill=skill, pk__in=checklist).values_list("pk", flat=True)
+        )
         if set(checklist) - known:
             raise ValidationError(_("Có việc quan sát không thuộc kỹ năng này."))
     assessor = actor if getattr(actor, "pk", None) else None
     with household_change(resident.household_id):
         assessment = SkillAssessment.objects.create(
-            resident_id=resident.pk, skill=skill, level=level, method=method, assessor=assessor,
+            resident_id=resident.pk,
+            skill=skill,
+            level=level,
+            method=method,
+            assessor=assessor,
             assessor_name=clean(assessor_name)[:120] or (str(actor) if assessor else ""),
-            assessed_at=assessed_at, checklist=checklist, visit_id=visit_id,
+            assessed_at=assessed_at,
+            checklist=checklist,
+            visit_id=visit_id,
         )
-        current = ResidentSkill.objects.select_for_update().filter(resident_id=resident.pk, skill=skill).first()
+        current = (
+            ResidentSkill.objects.select_for_update()
+            .filter(resident_id=resident.pk, skill=skill)
+            .first()
+        )
         if current is None:
-            ResidentSkill.objects.create(resident_id=resident.pk, skill=skill, level=level, assessed_at=assessed_at)
-        elif assessed_at >= current.assessed_at:  # ties: the later record wins, as in rollups_rebuild
+            ResidentSkill.objects.create(
+                resident_id=resident.pk, skill=skill, level=level, assessed_at=assessed_at
+            )
+        elif (
+            assessed_at >= current.assessed_at
+        ):  # ties: the later record wins, as in rollups_rebuild
             current.level, current.assessed_at = level, assessed_at
             current.save(update_fields=["level", "assessed_at"])
         resident.refresh_from_db(fields=["proficient"])
         resident_proficient_refresh(resident)
     audit_record(
-        actor=actor, action="assessment.record", obj=assessment, unit=resident.village,
-        summary=_("%(n)s: %(s)s — %(l)s") % {"n": resident.full_name, "s": skill.name, "l": Level(level).label},
+        actor=actor,
+        action="assessment.record",
+        obj=assessment,
+        unit=resident.village,
+        summary=_("%(n)s: %(s)s — %(l)s")
+        % {"n": resident.full_name, "s": skill.name, "l": Level(level).label},
     )
     return assessment
 
@@ -85,31 +105,50 @@ def skill_update(*, actor, skill: Skill, name: str, description: str, active: bo
         raise ValidationError(_("Tên kỹ năng không được để trống."))
     rebuild = bool(active) != skill.active
     before = {"name": skill.name, "description": skill.description, "active": skill.active}
-    skill.name, skill.description, skill.active = name[:160], (description or "").strip(), bool(active)
+    skill.name, skill.description, skill.active = (
+        name[:160],
+        (description or "").strip(),
+        bool(active),
+    )
     skill.save(update_fields=["name", "description", "active"])
     if rebuild:
         rollups_rebuild()
-    audit_record(actor=actor, action="skill.update", obj=skill, summary=_("Sửa kỹ năng %(n)s") % {"n": skill.name},
-                 changes={"before": before, "after": {"name": skill.name, "description": skill.description,
-                                                      "active": skill.active}})
+    audit_record(
+        actor=actor,
+        action="skill.update",
+        obj=skill,
+        summary=_("Sửa kỹ năng %(n)s") % {"n": skill.name},
+        changes={
+            "before": before,
+            "after": {"name": skill.name, "description": skill.description, "active": skill.active},
+        },
+    )
     return skill
 
 
 @transaction.atomic
-def checklist_item_add(*, actor, skill: Skill, text: str, position: int | None = None) -> ChecklistItem:
+def checklist_item_add(
+    *, actor, skill: Skill, text: str, position: int | None = None
+) -> ChecklistItem:
     text = clean(text)
     if not text:
         raise ValidationError(_("Nội dung không được để trống."))
     if position is None:
         position = (skill.checklist.aggregate(m=Max("position"))["m"] or 0) + 1
     item = ChecklistItem.objects.create(skill=skill, text=text[:300], position=position)
-    audit_record(actor=actor, action="checklist.add", obj=item,
-                 summary=_("Thêm việc quan sát cho %(s)s: %(t)s") % {"s": skill.name, "t": item.text})
+    audit_record(
+        actor=actor,
+        action="checklist.add",
+        obj=item,
+        summary=_("Thêm việc quan sát cho %(s)s: %(t)s") % {"s": skill.name, "t": item.text},
+    )
     return item
 
 
 @transaction.atomic
-def checklist_item_update(*, actor, item: ChecklistItem, text: str, position: int | None = None) -> ChecklistItem:
+def checklist_item_update(
+    *, actor, item: ChecklistItem, text: str, position: int | None = None
+) -> ChecklistItem:
     text = clean(text)
     if not text:
         raise ValidationError(_("Nội dung không được để trống."))
@@ -118,8 +157,13 @@ def checklist_item_update(*, actor, item: ChecklistItem, text: str, position: in
     if position is not None:
         item.position = position
     item.save(update_fields=["text", "position"])
-    audit_record(actor=actor, action="checklist.update", obj=item, summary=item.text,
-                 changes={"before": before, "after": item.text})
+    audit_record(
+        actor=actor,
+        action="checklist.update",
+        obj=item,
+        summary=item.text,
+        changes={"before": before, "after": item.text},
+    )
     return item
 
 

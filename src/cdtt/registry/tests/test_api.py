@@ -21,8 +21,11 @@ def population(tree):
 
 
 def bearer(client, user) -> dict:
-    response = client.post("/api/v1/auth/token", {"username": user.username, "password": PASSWORD},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": user.username, "password": PASSWORD},
+        content_type="application/json",
+    )
     assert response.status_code == 200
     return {"HTTP_AUTHORIZATION": f"Bearer {response.json()['token']}"}
 
@@ -34,8 +37,13 @@ def test_coverage_of_a_commune_with_its_villages(client, population, make_user):
     assert (body["households"], body["covered"], body["rate"]) == (2, 1, 0.5)
     children = {c["code"]: c for c in body["children"]}
     assert children["16000-001"]["covered"] == 1 and children["16000-002"] == {
-        "code": "16000-002", "name": "Thôn Phú Lộc", "level": "village", "households": 1, "covered": 0,
-        "rate": 0.0}
+        "code": "16000-002",
+        "name": "Thôn Phú Lộc",
+        "level": "village",
+        "households": 1,
+        "covered": 0,
+        "rate": 0.0,
+    }
 
 
 def test_coverage_of_the_province_sums_every_level(client, population, make_user):
@@ -70,7 +78,9 @@ def test_households_of_a_unit_with_levels(client, population, make_user):
     hh = {h["code"]: h for h in body["items"]}
     assert hh["HK01"]["commune_code"] == "16000" and hh["HK01"]["covered"] is True
     an = next(r for r in hh["HK01"]["residents"] if r["full_name"] == "Nguyễn Văn An")
-    assert an["levels"] == dict.fromkeys(["public_services", "shopping", "payment", "safety", "local_platform"], 2)
+    assert an["levels"] == dict.fromkeys(
+        ["public_services", "shopping", "payment", "safety", "local_platform"], 2
+    )
     assert an["birth_date"] == "1985-03-05"
     binh = next(r for r in hh["HK01"]["residents"] if r["full_name"] == "Lê Thị Bình")
     assert binh["levels"]["public_services"] == 1 and binh["levels"]["payment"] == 0

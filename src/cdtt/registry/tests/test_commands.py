@@ -39,8 +39,14 @@ def test_import_command_reports_bad_rows_and_exits_1(tree, tmp_path):
     assert "Dòng 4, cột “Ngày sinh”" in err.getvalue()
     assert not Resident.objects.exists()
     with pytest.raises(CommandError):
-        call_command("import", "population", write(tmp_path, BAD), "--skip-invalid", stderr=io.StringIO(),
-                     stdout=io.StringIO())
+        call_command(
+            "import",
+            "population",
+            write(tmp_path, BAD),
+            "--skip-invalid",
+            stderr=io.StringIO(),
+            stdout=io.StringIO(),
+        )
     assert Resident.objects.count() == 2
 
 
@@ -55,10 +61,19 @@ def test_export_coverage(tree, tmp_path):
     target = tmp_path / "coverage.xlsx"
     call_command("export", "coverage", "--unit", "16000", "-o", str(target), stdout=io.StringIO())
     rows = list(load_workbook(target).active.iter_rows(values_only=True))
-    assert rows[0][:6] == ("Mã", "Tên", "Cấp", "Số hộ", "Hộ có người thành thạo 5 kỹ năng", "Tỷ lệ (%)")
+    assert rows[0][:6] == (
+        "Mã",
+        "Tên",
+        "Cấp",
+        "Số hộ",
+        "Hộ có người thành thạo 5 kỹ năng",
+        "Tỷ lệ (%)",
+    )
     assert rows[1][:6] == ("16000", "Xã Quảng Định", "Xã/Phường/Thị trấn", 2, 1, 50)
     assert {r[0] for r in rows[2:]} == {"16000-001", "16000-002"}
-    call_command("export", "coverage", "--unit", "38", "-o", str(target), "--villages", stdout=io.StringIO())
+    call_command(
+        "export", "coverage", "--unit", "38", "-o", str(target), "--villages", stdout=io.StringIO()
+    )
     rows = list(load_workbook(target).active.iter_rows(values_only=True))
     assert len(rows) == 2 + 4  # header, province, its four villages
     with pytest.raises(CommandError):
@@ -86,7 +101,9 @@ def test_import_job_reports_progress_and_errors(tree, tmp_path, make_user):
     population_import_job(job.pk, officer.pk, write(tmp_path, BAD), False, False)
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
-    assert job.result["errors"] == [{"row": 4, "column": "Ngày sinh", "reason": job.result["errors"][0]["reason"]}]
+    assert job.result["errors"] == [
+        {"row": 4, "column": "Ngày sinh", "reason": job.result["errors"][0]["reason"]}
+    ]
     job = job_create(kind="population_import", title="t", actor=officer)
     path = write(tmp_path, GOOD)
     population_import_job(job.pk, officer.pk, path, False, False)

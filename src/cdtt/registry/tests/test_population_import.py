@@ -11,9 +11,11 @@ from cdtt.registry.models import Household, Resident, VillageCoverage
 from cdtt.registry.rollups import rollups_check
 from cdtt.skills.models import ResidentSkill, SkillAssessment
 
-HEADER = "Mã xã,Thôn,Mã hộ,Địa chỉ,Họ và tên,Ngày sinh,Giới tính,Quan hệ với chủ hộ,Số điện thoại," \
-         "Dịch vụ công trực tuyến,Mua sắm trực tuyến,Thanh toán trực tuyến,An toàn trên không gian mạng," \
-         "Nền tảng số khác"
+HEADER = (
+    "Mã xã,Thôn,Mã hộ,Địa chỉ,Họ và tên,Ngày sinh,Giới tính,Quan hệ với chủ hộ,Số điện thoại,"
+    "Dịch vụ công trực tuyến,Mua sắm trực tuyến,Thanh toán trực tuyến,An toàn trên không gian mạng,"
+    "Nền tảng số khác"
+)
 
 
 def csv_bytes(*rows: str, header: str = HEADER) -> bytes:
@@ -35,7 +37,11 @@ def errors_of(result):
 def test_good_file_imports_and_rolls_up(tree):
     result = population_import(actor=None, data=csv_bytes(*GOOD))
     assert result.ok, result.errors
-    assert (result.households_created, result.residents_created, result.villages_created) == (2, 3, 1)
+    assert (result.households_created, result.residents_created, result.villages_created) == (
+        2,
+        3,
+        1,
+    )
     assert result.assessments == 5 + 2  # zeros on a never-assessed skill are no change
     an = Resident.objects.get(full_name="Nguyễn Văn An")
     assert an.phone == "0912345678" and an.proficient and an.household.covered and an.gender == "M"
@@ -43,22 +49,45 @@ def test_good_file_imports_and_rolls_up(tree):
     new_village = AdminUnit.objects.get(parent=tree.commune, name="Mới")
     assert Household.objects.get(code="HK02").village == new_village
     row = VillageCoverage.objects.get(village=tree.village)
-    assert (row.households, row.covered, row.residents, row.proficient, row.p_shopping) == (1, 1, 2, 1, 1)
+    assert (row.households, row.covered, row.residents, row.proficient, row.p_shopping) == (
+        1,
+        1,
+        2,
+        1,
+        1,
+    )
     assert rollups_check() == []
     assert "Đã nhập" in result.message()
 
 
 def test_same_file_twice_changes_nothing_and_an_updated_file_updates(tree):
     population_import(actor=None, data=csv_bytes(*GOOD))
-    counts = (Household.objects.count(), Resident.objects.count(), SkillAssessment.objects.count(),
-              ResidentSkill.objects.count())
+    counts = (
+        Household.objects.count(),
+        Resident.objects.count(),
+        SkillAssessment.objects.count(),
+        ResidentSkill.objects.count(),
+    )
     again = population_import(actor=None, data=csv_bytes(*GOOD))
     assert again.ok
-    assert (again.households_created, again.households_updated, again.residents_created,
-            again.residents_updated, again.assessments, again.villages_created) == (0, 0, 0, 0, 0, 0)
-    assert counts == (Household.objects.count(), Resident.objects.count(), SkillAssessment.objects.count(),
-                      ResidentSkill.objects.count())
-    updated = [GOOD[0].replace("Số 1", "Số 9").replace(",2,2,Thành thạo", ",2,1,Thành thạo"), *GOOD[1:]]
+    assert (
+        again.households_created,
+        again.households_updated,
+        again.residents_created,
+        again.residents_updated,
+        again.assessments,
+        again.villages_created,
+    ) == (0, 0, 0, 0, 0, 0)
+    assert counts == (
+        Household.objects.count(),
+        Resident.objects.count(),
+        SkillAssessment.objects.count(),
+        ResidentSkill.objects.count(),
+    )
+    updated = [
+        GOOD[0].replace("Số 1", "Số 9").replace(",2,2,Thành thạo", ",2,1,Thành thạo"),
+        *GOOD[1:],
+    ]
     result = population_import(actor=None, data=csv_bytes(*updated))
     assert (result.households_updated, result.residents_updated, result.assessments) == (1, 0, 1)
     an = Resident.objects.get(full_name="Nguyễn Văn An")
@@ -69,7 +98,9 @@ def test_same_file_twice_changes_nothing_and_an_updated_file_updates(tree):
 
 def test_missing_required_column(tree):
     header = HEADER.replace("Mã hộ,", "")
-    result = population_import(actor=None, data=csv_bytes("16000,Thôn Yên Trung,,An,1990", header=header))
+    result = population_import(
+        actor=None, data=csv_bytes("16000,Thôn Yên Trung,,An,1990", header=header)
+    )
     assert errors_of(result) == [(1, "Mã hộ")]
     assert "Thiếu cột" in result.errors[0].reason
     assert not Household.objects.exists()
@@ -77,21 +108,29 @@ def test_missing_required_column(tree):
 
 def test_headers_match_ignoring_case_diacritics_spaces_underscores(tree):
     header = "ma_xa,THON,Ma Ho,ho va ten,NGAY_SINH"
-    result = population_import(actor=None, data=csv_bytes("16000,Thôn Yên Trung,HK01,An,1990", header=header))
+    result = population_import(
+        actor=None, data=csv_bytes("16000,Thôn Yên Trung,HK01,An,1990", header=header)
+    )
     assert result.ok and Resident.objects.count() == 1
 
 
 def test_unknown_commune_and_commune_out_of_scope_read_alike(tree, make_user):
     officer = make_user("commune_officer", tree.commune)
-    data = csv_bytes("99999,Thôn Yên Trung,HK01,,An,1990,,,,,,,,", "16001,Thôn Đông,HK01,,Bình,1990,,,,,,,,")
+    data = csv_bytes(
+        "99999,Thôn Yên Trung,HK01,,An,1990,,,,,,,,", "16001,Thôn Đông,HK01,,Bình,1990,,,,,,,,"
+    )
     result = population_import(actor=officer, data=data)
     assert errors_of(result) == [(2, "Mã xã"), (3, "Mã xã")]
-    assert result.errors[0].reason.replace("99999", "X") == result.errors[1].reason.replace("16001", "X")
+    assert result.errors[0].reason.replace("99999", "X") == result.errors[1].reason.replace(
+        "16001", "X"
+    )
     assert not Household.objects.exists()
 
 
 def test_household_code_reused_with_another_village(tree):
-    data = csv_bytes("16000,Thôn Yên Trung,HK01,,An,1990,,,,,,,,", "16000,Phú Lộc,HK01,,Bình,1991,,,,,,,,")
+    data = csv_bytes(
+        "16000,Thôn Yên Trung,HK01,,An,1990,,,,,,,,", "16000,Phú Lộc,HK01,,Bình,1991,,,,,,,,"
+    )
     result = population_import(actor=None, data=data)
     assert errors_of(result) == [(3, "Mã hộ")]
     assert "dòng 2" in result.errors[0].reason
@@ -103,7 +142,9 @@ def test_household_code_reused_with_another_village(tree):
 
 @pytest.mark.parametrize("birth", ["31/02/1990", "1890", "2030", "12/13/1990", "abc", "01/01/90"])
 def test_impossible_birth_dates(tree, birth):
-    result = population_import(actor=None, data=csv_bytes(f"16000,Thôn Yên Trung,HK01,,An,{birth},,,,,,,,"))
+    result = population_import(
+        actor=None, data=csv_bytes(f"16000,Thôn Yên Trung,HK01,,An,{birth},,,,,,,,")
+    )
     assert errors_of(result) == [(2, "Ngày sinh")]
     assert not Resident.objects.exists()
 
@@ -120,12 +161,20 @@ def test_nfd_text_matches_nfc_names(tree):
 
 
 def test_phone_numbers_keep_or_regain_their_leading_zero(tree):
-    rows = ["16000,Thôn Yên Trung,HK01,,An,1990,,,912345678,,,,,", "16000,Thôn Yên Trung,HK01,,Bình,1991,,,0387654321,,,,,",
-            "16000,Thôn Yên Trung,HK01,,Chi,1992,,,84 912 000 111,,,,,", "16000,Thôn Yên Trung,HK01,,Dũng,1993,,,12345,,,,,"]
+    rows = [
+        "16000,Thôn Yên Trung,HK01,,An,1990,,,912345678,,,,,",
+        "16000,Thôn Yên Trung,HK01,,Bình,1991,,,0387654321,,,,,",
+        "16000,Thôn Yên Trung,HK01,,Chi,1992,,,84 912 000 111,,,,,",
+        "16000,Thôn Yên Trung,HK01,,Dũng,1993,,,12345,,,,,",
+    ]
     result = population_import(actor=None, data=csv_bytes(*rows))
     assert errors_of(result) == [(5, "Số điện thoại")]
     result = population_import(actor=None, data=csv_bytes(*rows[:3]))
-    assert sorted(Resident.objects.values_list("phone", flat=True)) == ["0387654321", "0912000111", "0912345678"]
+    assert sorted(Resident.objects.values_list("phone", flat=True)) == [
+        "0387654321",
+        "0912000111",
+        "0912345678",
+    ]
 
 
 def test_blank_rows_are_ignored(tree):
@@ -138,8 +187,12 @@ def test_blank_rows_are_ignored(tree):
 def test_bad_values_are_reported_per_column(tree):
     data = csv_bytes("16000,,HK01,,,1990,Trai,,,Giỏi,,,,")
     result = population_import(actor=None, data=data)
-    assert set(errors_of(result)) == {(2, "Thôn"), (2, "Họ và tên"), (2, "Giới tính"),
-                                      (2, "Dịch vụ công trực tuyến")}
+    assert set(errors_of(result)) == {
+        (2, "Thôn"),
+        (2, "Họ và tên"),
+        (2, "Giới tính"),
+        (2, "Dịch vụ công trực tuyến"),
+    }
 
 
 def test_duplicate_resident_in_file(tree):
@@ -168,11 +221,15 @@ def test_large_file_with_one_bad_row_at_the_end_writes_nothing(tree, tmp_path):
     with open(path, "w", encoding="utf-8") as f:
         f.write(HEADER + "\n")
         for i in range(n):
-            f.write(f"16000,{VILLAGES[(i // 4) % 2]},HK{i // 4:05d},Số {i},Nguyễn Văn Thành {i},01/01/1980,Nam,Con,"
-                    f"0912{i:06d},2,1,2,0,1\n")
+            f.write(
+                f"16000,{VILLAGES[(i // 4) % 2]},HK{i // 4:05d},Số {i},Nguyễn Văn Thành {i},01/01/1980,Nam,Con,"
+                f"0912{i:06d},2,1,2,0,1\n"
+            )
         f.write("16000,Thôn Yên Trung,HK99999,,Sai Ngày,31/02/1990,,,,,,,,\n")
     seen = []
-    result = population_import(actor=None, path=str(path), progress=lambda d, t: seen.append((d, t)))
+    result = population_import(
+        actor=None, path=str(path), progress=lambda d, t: seen.append((d, t))
+    )
     assert errors_of(result) == [(n + 2, "Ngày sinh")]
     assert not Household.objects.exists() and not Resident.objects.exists()
     assert seen and seen[-1][0] == n + 1
@@ -188,8 +245,24 @@ def test_xlsx_file_and_template(tree):
     wb = Workbook()
     ws = wb.active
     ws.append(TEMPLATE_HEADERS)
-    ws.append([16000, "Phú Lộc", "HK05", "", "Phạm Văn Đức", "02/02/1970", "Nam", "", 912345678,
-               2, 2, 2, 2, 2])
+    ws.append(
+        [
+            16000,
+            "Phú Lộc",
+            "HK05",
+            "",
+            "Phạm Văn Đức",
+            "02/02/1970",
+            "Nam",
+            "",
+            912345678,
+            2,
+            2,
+            2,
+            2,
+            2,
+        ]
+    )
     buf = io.BytesIO()
     wb.save(buf)
     result = population_import(actor=None, data=buf.getvalue())
@@ -205,12 +278,15 @@ def test_xlsx_that_is_really_a_csv(tree, tmp_path):
     assert result.ok and Resident.objects.count() == 1
 
 
-@pytest.mark.parametrize("content", [
-    b"PK\x03\x04garbage-that-is-not-a-zip" * 10,
-    b"\xff\xfe\x00\x00binary\x00\x00",
-    "Mã xã,Thôn\n16000,Thôn Yên Trung\n".encode("utf-16"),
-    b"",
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"PK\x03\x04garbage-that-is-not-a-zip" * 10,
+        b"\xff\xfe\x00\x00binary\x00\x00",
+        "Mã xã,Thôn\n16000,Thôn Yên Trung\n".encode("utf-16"),
+        b"",
+    ],
+)
 def test_corrupt_file_gives_a_clear_error(tree, tmp_path, content):
     path = tmp_path / "broken.xlsx"
     path.write_bytes(content)

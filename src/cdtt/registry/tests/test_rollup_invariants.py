@@ -14,20 +14,36 @@ from cdtt.skills.models import SKILL_CODES
 from cdtt.skills.services import assessment_record, skill_update
 
 HEADER = "Mã xã,Thôn,Mã hộ,Họ và tên,Ngày sinh," + ",".join(
-    ["Dịch vụ công trực tuyến", "Mua sắm trực tuyến", "Thanh toán trực tuyến", "An toàn trên không gian mạng",
-     "Nền tảng số khác"])
+    [
+        "Dịch vụ công trực tuyến",
+        "Mua sắm trực tuyến",
+        "Thanh toán trực tuyến",
+        "An toàn trên không gian mạng",
+        "Nền tảng số khác",
+    ]
+)
 VILLAGES = {"16000": ["Yên Trung", "Phú Lộc"], "16001": ["Đông"]}
 NAMES = ["An", "Bình", "Cường", "Dung"]
 
 level = st.sampled_from(["", "0", "1", "2", "Thành thạo", "Cơ bản", "Chưa biết"])
-person = st.tuples(st.sampled_from(["16000", "16001"]), st.integers(0, 3), st.sampled_from(NAMES),
-                   st.lists(level, min_size=5, max_size=5))
+person = st.tuples(
+    st.sampled_from(["16000", "16001"]),
+    st.integers(0, 3),
+    st.sampled_from(NAMES),
+    st.lists(level, min_size=5, max_size=5),
+)
 import_op = st.tuples(st.just("import"), st.lists(person, min_size=1, max_size=6))
-assess_op = st.tuples(st.just("assess"), st.integers(0, 50), st.sampled_from(SKILL_CODES), st.integers(0, 2))
-status_op = st.tuples(st.just("status"), st.integers(0, 50), st.sampled_from(["moved_out", "deceased", "current"]))
+assess_op = st.tuples(
+    st.just("assess"), st.integers(0, 50), st.sampled_from(SKILL_CODES), st.integers(0, 2)
+)
+status_op = st.tuples(
+    st.just("status"), st.integers(0, 50), st.sampled_from(["moved_out", "deceased", "current"])
+)
 move_op = st.tuples(st.just("move"), st.integers(0, 50))
 skill_op = st.tuples(st.just("skill"), st.sampled_from(SKILL_CODES), st.booleans())
-ops = st.lists(st.one_of(import_op, assess_op, status_op, move_op, skill_op), min_size=1, max_size=12)
+ops = st.lists(
+    st.one_of(import_op, assess_op, status_op, move_op, skill_op), min_size=1, max_size=12
+)
 
 
 def _rows(people) -> bytes:
@@ -35,7 +51,9 @@ def _rows(people) -> bytes:
     for commune, hh, name, levels in people:
         villages = VILLAGES[commune]
         # A household keeps one village: derived from its number.
-        lines.append(f"{commune},{villages[hh % len(villages)]},HK{hh},{name},1990,{','.join(levels)}")
+        lines.append(
+            f"{commune},{villages[hh % len(villages)]},HK{hh},{name},1990,{','.join(levels)}"
+        )
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -49,7 +67,9 @@ def _run(tree, op) -> None:
     if kind == "import":
         population_import(actor=None, data=_rows(op[1]), skip_invalid=True)
     elif kind == "assess" and (r := _pick(Resident, op[1])):
-        assessment_record(actor=None, resident=r, skill_code=op[2], level=op[3], method="home_visit")
+        assessment_record(
+            actor=None, resident=r, skill_code=op[2], level=op[3], method="home_visit"
+        )
     elif kind == "status" and (r := _pick(Resident, op[1])):
         resident_set_status(actor=None, resident=r, status=op[2])
     elif kind == "move" and (h := _pick(Household, op[1])):
@@ -59,10 +79,18 @@ def _run(tree, op) -> None:
     elif kind == "skill":
         from cdtt.skills.models import Skill
 
-        skill_update(actor=None, skill=Skill.objects.get(code=op[1]), name=op[1], description="", active=op[2])
+        skill_update(
+            actor=None,
+            skill=Skill.objects.get(code=op[1]),
+            name=op[1],
+            description="",
+            active=op[2],
+        )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(sequence=ops)
 def test_rollups_equal_a_recomputation(tree, sequence):
     sid = transaction.savepoint()
@@ -71,12 +99,18 @@ def test_rollups_equal_a_recomputation(tree, sequence):
             _run(tree, op)
             assert rollups_check() == [], op
         current = Resident.objects.filter(status="current")
-        totals = VillageCoverage.objects.aggregate(r=Sum("residents"), p=Sum("proficient"), c=Sum("covered"))
+        totals = VillageCoverage.objects.aggregate(
+            r=Sum("residents"), p=Sum("proficient"), c=Sum("covered")
+        )
         assert (totals["r"] or 0) == current.count()
         assert (totals["p"] or 0) == current.filter(proficient=True).count()
         assert (totals["c"] or 0) == Household.objects.filter(
-            residents__status="current", residents__proficient=True).distinct().count()
-        assert not Household.objects.filter(covered=True).exclude(
-            residents__status="current", residents__proficient=True).exists()
+            residents__status="current", residents__proficient=True
+        ).distinct().count()
+        assert (
+            not Household.objects.filter(covered=True)
+            .exclude(residents__status="current", residents__proficient=True)
+            .exists()
+        )
     finally:
         transaction.savepoint_rollback(sid)

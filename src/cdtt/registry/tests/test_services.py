@@ -22,7 +22,9 @@ from cdtt.skills.services import assessment_record
 
 def make_proficient(resident, codes=SKILL_CODES):
     for code in codes:
-        assessment_record(actor=None, resident=resident, skill_code=code, level=2, method="home_visit")
+        assessment_record(
+            actor=None, resident=resident, skill_code=code, level=2, method="home_visit"
+        )
 
 
 def counters(village):
@@ -32,10 +34,18 @@ def counters(village):
 
 def test_household_becomes_covered_when_a_resident_masters_all_five(tree):
     hh = household_create(actor=None, village=tree.village, code="HK01")
-    a = resident_create(actor=None, household=hh, full_name="Nguyễn Văn An", birth_date=dt.date(1990, 5, 1),
-                        birth_year=None, phone="912345678")
+    a = resident_create(
+        actor=None,
+        household=hh,
+        full_name="Nguyễn Văn An",
+        birth_date=dt.date(1990, 5, 1),
+        birth_year=None,
+        phone="912345678",
+    )
     assert a.phone == "0912345678"
-    resident_create(actor=None, household=hh, full_name="Lê Thị Bình", birth_date=None, birth_year=1992)
+    resident_create(
+        actor=None, household=hh, full_name="Lê Thị Bình", birth_date=None, birth_year=1992
+    )
     assert counters(tree.village) == (1, 0, 2, 0)
     make_proficient(a, SKILL_CODES[:4])
     hh.refresh_from_db()
@@ -53,8 +63,14 @@ def test_an_older_assessment_does_not_override_the_latest(tree):
     hh = household_create(actor=None, village=tree.village, code="HK01")
     a = resident_create(actor=None, household=hh, full_name="An", birth_date=None, birth_year=1990)
     make_proficient(a)
-    assessment_record(actor=None, resident=a, skill_code="payment", level=0, method="self_test",
-                      assessed_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    assessment_record(
+        actor=None,
+        resident=a,
+        skill_code="payment",
+        level=0,
+        method="self_test",
+        assessed_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+    )
     a.refresh_from_db()
     assert a.proficient
     assert rollups_check() == []
@@ -99,12 +115,27 @@ def test_bad_values_are_refused(tree):
     with pytest.raises(ValidationError):
         resident_create(actor=None, household=hh, full_name="An", birth_date=None, birth_year=1890)
     with pytest.raises(ValidationError):
-        resident_create(actor=None, household=hh, full_name="An", birth_date=None, birth_year=1990, phone="12345")
+        resident_create(
+            actor=None,
+            household=hh,
+            full_name="An",
+            birth_date=None,
+            birth_year=1990,
+            phone="12345",
+        )
     a = resident_create(actor=None, household=hh, full_name="An", birth_date=None, birth_year=1990)
     with pytest.raises(ValidationError):
         resident_create(actor=None, household=hh, full_name="AN", birth_date=None, birth_year=1990)
-    resident_update(actor=None, resident=a, full_name="Trần An", birth_date=dt.date(1990, 1, 2), birth_year=1990,
-                    gender="M", relation="Chủ hộ", phone="+84 912 345 678")
+    resident_update(
+        actor=None,
+        resident=a,
+        full_name="Trần An",
+        birth_date=dt.date(1990, 1, 2),
+        birth_year=1990,
+        gender="M",
+        relation="Chủ hộ",
+        phone="+84 912 345 678",
+    )
     a.refresh_from_db()
     assert a.phone == "0912345678" and a.birth_key == "1990-01-02"
     with pytest.raises(ValidationError):

@@ -76,7 +76,10 @@ def seed(apps, schema_editor):
         )
         if created:
             ChecklistItem.objects.bulk_create(
-                [ChecklistItem(skill=skill, text=text, position=i) for i, text in enumerate(items, start=1)]
+                [
+                    ChecklistItem(skill=skill, text=text, position=i)
+                    for i, text in enumerate(items, start=1)
+                ]
             )
 
 

@@ -13,10 +13,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="what", required=True)
-        coverage = sub.add_parser("coverage", help="households, covered households, rate, proficient per skill")
+        coverage = sub.add_parser(
+            "coverage", help="households, covered households, rate, proficient per skill"
+        )
         coverage.add_argument("--unit", required=True, help="unit code, e.g. 38")
         coverage.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
-        coverage.add_argument("--villages", action="store_true", help="one row per village below the unit")
+        coverage.add_argument(
+            "--villages", action="store_true", help="one row per village below the unit"
+        )
 
     def handle(self, *args, **opts):
         unit = AdminUnit.objects.filter(code=opts["unit"]).first()

@@ -14,8 +14,12 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="what", required=True)
         population = sub.add_parser("population", help="households and residents (DESIGN.md §6)")
         population.add_argument("file")
-        population.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
-        population.add_argument("--skip-invalid", action="store_true", help="import the good rows, report the rest")
+        population.add_argument(
+            "--dry-run", action="store_true", help="check and count, write nothing"
+        )
+        population.add_argument(
+            "--skip-invalid", action="store_true", help="import the good rows, report the rest"
+        )
 
     def handle(self, *args, **opts):
         interactive = sys.stderr.isatty()
@@ -29,8 +33,13 @@ class Command(BaseCommand):
             open(opts["file"], "rb").close()
         except OSError as exc:
             raise CommandError(f"Không mở được tệp: {exc.strerror}") from None
-        result = population_import(actor=None, path=opts["file"], dry_run=opts["dry_run"],
-                                   skip_invalid=opts["skip_invalid"], progress=progress)
+        result = population_import(
+            actor=None,
+            path=opts["file"],
+            dry_run=opts["dry_run"],
+            skip_invalid=opts["skip_invalid"],
+            progress=progress,
+        )
         if interactive:
             sys.stderr.write("\n")
         for error in result.errors:
@@ -43,5 +52,7 @@ class Command(BaseCommand):
             self.stdout.write(result.message())
             if result.ok:
                 return
-        raise CommandError(f"Tệp có {result.errors_total} lỗi; "
-                           + ("các dòng lỗi đã bỏ qua." if opts["skip_invalid"] else "chưa ghi dữ liệu nào."))
+        raise CommandError(
+            f"Tệp có {result.errors_total} lỗi; "
+            + ("các dòng lỗi đã bỏ qua." if opts["skip_invalid"] else "chưa ghi dữ liệu nào.")
+        )

@@ -15,8 +15,13 @@ class Command(BaseCommand):
         group = parser.add_mutually_exclusive_group(required=True)
         group.add_argument("--check", action="store_true")
         group.add_argument("--rebuild", action="store_true")
-        group.add_argument("--snapshot", nargs="?", const="today", metavar="YYYY-MM-DD",
-                           help="copy each village's counters for the chart over time")
+        group.add_argument(
+            "--snapshot",
+            nargs="?",
+            const="today",
+            metavar="YYYY-MM-DD",
+            help="copy each village's counters for the chart over time",
+        )
 
     def handle(self, *args, **opts):
         if opts["rebuild"]:
@@ -24,12 +29,18 @@ class Command(BaseCommand):
             self.stdout.write(", ".join(f"{k}: {v}" for k, v in changed.items()))
             return
         if opts["snapshot"]:
-            day = timezone.localdate() if opts["snapshot"] == "today" else dt.date.fromisoformat(opts["snapshot"])
+            day = (
+                timezone.localdate()
+                if opts["snapshot"] == "today"
+                else dt.date.fromisoformat(opts["snapshot"])
+            )
             self.stdout.write(f"{snapshot_take(day)} villages on {day.isoformat()}")
             return
         diffs = rollups_check()
         for d in diffs:
             self.stdout.write(str(d))
         if diffs:
-            raise CommandError(f"{len(diffs)} difference(s); run `cdtt rollups --rebuild` to repair.")
+            raise CommandError(
+                f"{len(diffs)} difference(s); run `cdtt rollups --rebuild` to repair."
+            )
         self.stdout.write("Roll-ups are exact.")
