@@ -6,6 +6,7 @@ app_name = "registry"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("units/<str:code>/", views.dashboard_unit, name="dashboard_unit"),
+    path("units/<str:code>/history.json", views.dashboard_history, name="dashboard_history"),
     path("units/<str:code>/map.json", views.dashboard_map, name="dashboard_map"),
     path("households/", views.households, name="households"),
     path("households/new/", views.household_new, name="household_new"),

@@ -103,7 +103,6 @@ def _dashboard(request, unit: AdminUnit):
         for code, count in board.proficient_per_skill(coverage)
         if code in active
     ]
-    points = board.history(unit, coverage)
     return render(
         request,
         "registry/dashboard.html",
@@ -114,8 +113,6 @@ def _dashboard(request, unit: AdminUnit):
             "progress": board.target_progress(unit, coverage),
             "year": timezone.localdate().year,
             "children": children,
-            "chart": board.chart_data(points),
-            "show_chart": len(points) > 1,
             "show_map": unit.level in (Level.PROVINCE, Level.DISTRICT),
             "crumbs": _crumbs(request.user, unit),
             "crumb_url": "registry:dashboard_unit",
@@ -133,6 +130,13 @@ def _coverage_export(request, unit: AdminUnit) -> HttpResponse:
     response = HttpResponse(coverage_xlsx(unit), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="pho-cap-{unit.code}.xlsx"'
     return response
+
+
+@role_required(VIEW)
+def dashboard_history(request, code: str):
+    """The chart's data, fetched after the page has opened."""
+    unit = access_unit(request.user, code)
+    return JsonResponse(board.chart_data(board.history(unit, selectors.coverage_of(unit))))
 
 
 @role_required(VIEW)

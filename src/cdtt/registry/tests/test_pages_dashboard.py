@@ -95,12 +95,14 @@ def test_chart_uses_snapshots_and_today(data, make_user, login):
         covered=1,
     )
     client = login(make_user("district_officer", data.district))
-    response = client.get("/registry/")
-    chart = response.context["chart"]
+    html = client.get("/registry/").content.decode()
+    assert 'data-src="/registry/units/400/history.json"' in html
+    assert "vendor/chartjs/chart.umd.js" in html and "cdtt/dashboard.js" in html
+    chart = client.get("/registry/units/400/history.json").json()
     assert chart["labels"] == [day.strftime("%d/%m/%Y"), dt.date.today().strftime("%d/%m/%Y")]
     assert chart["rates"] == [25.0, 50.0]
-    html = response.content.decode()
-    assert 'id="chart-data"' in html and "vendor/chartjs/chart.umd.js" in html
+    # Outside the scope: 404.
+    assert client.get(f"/registry/units/{data.far_commune.code}/history.json").status_code == 404
 
 
 def test_map_points_carry_rate_and_link(data, make_user, login):
