@@ -16,7 +16,7 @@ from cdtt.accounts.access import scope_path
 from cdtt.accounts.models import Organization, Role
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.lib.text import fold
-from cdtt.teams.models import MemberRole, Membership, Person, Team
+from cdtt.teams.models import MemberRole, Membership, Person, Team, TeamLevel
 
 _UNIT_FILTER = {
     Level.PROVINCE: "province_id",
@@ -266,9 +266,11 @@ def _active_teams() -> QuerySet[Team]:
 
 
 def villages_without_team(commune: AdminUnit) -> QuerySet[AdminUnit]:
-    """Current villages under the unit that no active team serves."""
+    """Current villages under the unit with no active village-level team (a commune-level team
+    serving the village does not count: the directive asks for one team per village)."""
     served = Team.villages.through.objects.filter(
-        adminunit_id=OuterRef("pk"), team__dissolved_on__isnull=True
+        adminunit_id=OuterRef("pk"), team__dissolved_on__isnull=True,
+        team__level=TeamLevel.VILLAGE,
     )
     return AdminUnit.objects.filter(
         path__startswith=commune.path, level=Level.VILLAGE, valid_to__isnull=True
@@ -358,9 +360,59 @@ def team_figures(unit: AdminUnit, *, residents: int | None = None) -> TeamFigure
 
 
 def children_figures(unit: AdminUnit) -> list[TeamFigures]:
-    """The figures of each current child unit (for the drill-down table and the map)."""
-    children = AdminUnit.objects.filter(parent=unit, valid_to__isnull=True).order_by("name_key")
-    return [team_figures(child) for child in children]
+    """The figures of each current child unit (drill-down table), with a handful of GROUP BY
+    queries whatever the number of children."""
+    children = list(AdminUnit.objects.filter(parent=unit, valid_to__isnull=True).order_by("name_key"))
+    if not children:
+        return []
+    level = children[0].level
+    teams = _active_teams().filter(Q(path__startswith=unit.path) | Q(commune__path__startswith=unit.path))
+    villages = AdminUnit.objects.filter(path__startswith=unit.path, level=Level.VILLAGE,
+                                        valid_to__isnull=True)
+    members = Membership.objects.filter(left_on__isnull=True, team__in=teams.values("pk"))
+    served = Team.villages.through.objects.filter(adminunit_id=OuterRef("pk"),
+                                                  team__dissolved_on__isnull=True,
+                                                  team__level=TeamLevel.VILLAGE)
+
+    def grouped(qs, key: str, agg) -> dict[int, int]:
+        return {k: n for k, n in qs.values(key).annotate(n=agg).values_list(key, "n")}
+
+    if level == Level.VILLAGE:
+        links = Team.villages.through.objects.filter(team__in=teams.values("pk"),
+                                                     adminunit__in=villages)
+        n_teams = grouped(links, "adminunit_id", Count("team_id", distinct=True))
+        n_villages = {v.pk: 1 for v in children if v.level == Level.VILLAGE}
+        n_served = {pk: 1 for pk in villages.filter(Exists(served)).values_list("pk", flat=True)}
+        key = "team__villages"
+        res_key = "village_id"
+    else:
+        field_name = _UNIT_FILTER[level]
+        n_teams = grouped(teams, field_name, Count("pk"))
+        n_villages = grouped(villages, field_name, Count("pk"))
+        n_served = grouped(villages.filter(Exists(served)), field_name, Count("pk"))
+        key = f"team__{field_name}"
+        res_key = field_name
+    distinct = Count("person_id", distinct=True)
+    n_members = grouped(members, key, distinct)
+    n_core = grouped(members.filter(core_force=True), key, distinct)
+    n_trained = grouped(members.filter(person__trained_on__isnull=False), key, distinct)
+    try:
+        from cdtt.registry.models import VillageCoverage
+
+        from django.db.models import Sum
+
+        residents = {k: n or 0 for k, n in VillageCoverage.objects.filter(
+            province_id=unit.province_id or unit.pk).filter(**{f"{res_key}__in": [c.pk for c in children]})
+            .values(res_key).annotate(n=Sum("residents")).values_list(res_key, "n")}
+    except ImportError:  # pragma: no cover
+        residents = {}
+    return [
+        TeamFigures(unit=c, teams=n_teams.get(c.pk, 0), villages=n_villages.get(c.pk, 0),
+                    villages_with_team=n_served.get(c.pk, 0), members=n_members.get(c.pk, 0),
+                    residents=residents.get(c.pk, 0), core_force=n_core.get(c.pk, 0),
+                    trained=n_trained.get(c.pk, 0))
+        for c in children
+    ]
 
 
 def village_team_rates(unit: AdminUnit) -> dict[int, tuple[int, int]]:
@@ -370,7 +422,8 @@ def village_team_rates(unit: AdminUnit) -> dict[int, tuple[int, int]]:
                                         valid_to__isnull=True)
     totals = dict(villages.values("commune_id").annotate(n=Count("pk")).values_list("commune_id", "n"))
     served_q = Team.villages.through.objects.filter(
-        adminunit_id=OuterRef("pk"), team__dissolved_on__isnull=True)
+        adminunit_id=OuterRef("pk"), team__dissolved_on__isnull=True,
+        team__level=TeamLevel.VILLAGE)
     served = dict(villages.filter(Exists(served_q)).values("commune_id").annotate(n=Count("pk"))
                   .values_list("commune_id", "n"))
     return {cid: (n, served.get(cid, 0)) for cid, n in totals.items()}
