@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from cdtt.accounts.access import units_for
@@ -115,9 +116,6 @@ def teams_import(*, actor, data: bytes, dry_run: bool = False) -> TeamImportResu
         villages_by_commune[v.parent_id][v.name_key] = v
         villages_by_commune[v.parent_id][fold(v.full_name)] = v
         villages_by_code[v.code] = v
-    other_names: dict[str, list[AdminUnit]] = defaultdict(list)
-    for v in villages_by_code.values():
-        other_names[v.name_key].append(v)
     orgs: dict[str, Organization] = {}
     for o in organizations_for(actor):
         orgs.setdefault(o.name_key, o)
@@ -139,10 +137,14 @@ def teams_import(*, actor, data: bytes, dry_run: bool = False) -> TeamImportResu
         if village_text:
             v = villages_by_code.get(village_text) or villages_by_commune[commune.pk].get(fold(village_text))
             if v is None:
-                elsewhere = [u for u in other_names.get(fold(village_text), [])]
+                # Administrative units are public: naming the commune a village belongs to,
+                # even outside the user's scope, is what makes the report useful.
+                elsewhere = (AdminUnit.objects.filter(level=Level.VILLAGE, valid_to__isnull=True)
+                             .filter(Q(name_key=fold(village_text)) | Q(code=village_text))
+                             .exclude(parent=commune).select_related("parent").first())
                 if elsewhere:
                     err(RowError(number, "Thôn", _("“%(v)s” thuộc %(o)s, không thuộc %(c)s.")
-                                 % {"v": village_text, "o": elsewhere[0].parent.full_name,
+                                 % {"v": village_text, "o": elsewhere.parent.full_name,
                                     "c": commune.full_name}))
                 else:
                     err(RowError(number, "Thôn", _("%(c)s không có thôn “%(v)s”.")

@@ -1,0 +1,71 @@
+"""Importing teams and members: all or nothing, a row-by-row report, re-import changes nothing."""
+
+import pytest
+
+from cdtt.lib.xlsx import xlsx_bytes
+from cdtt.teams.imports import TEMPLATE_HEADERS, teams_import
+from cdtt.teams.models import Membership, Person, Team
+
+HEADER = "Mã xã,Thôn,Họ và tên,Vai trò trong tổ,Số điện thoại,Năm sinh,Lực lượng nòng cốt,Kỹ năng hướng dẫn\n"
+
+
+@pytest.fixture
+def officer(tree, make_user):
+    return make_user("commune_officer", tree.commune)
+
+
+def _csv(*lines: str) -> bytes:
+    return (HEADER + "\n".join(lines) + "\n").encode()
+
+
+def test_import_founds_teams_and_is_idempotent(tree, officer):
+    data = _csv(
+        f"16000,{tree.village.name},Lê Văn Hùng,Tổ trưởng,912345678,1975,,Dịch vụ công",
+        f"16000,{tree.village.name},Nguyễn Thị Mai,Tổ phó,+84 987 654 321,1998,Có,payment;safety",
+        "16000,,Trần Văn Nam,Tổ trưởng,0388123456,1980,,",
+    )
+    result = teams_import(actor=officer, data=data)
+    assert result.ok, result.errors
+    assert (result.teams_created, result.members_added) == (2, 3)
+    village_team = Team.objects.get(unit=tree.village)
+    mai = village_team.memberships.get(person__full_name="Nguyễn Thị Mai")
+    assert mai.person.phone == "0987654321" and mai.core_force and mai.skills == ["payment", "safety"]
+    assert Team.objects.get(unit=tree.commune).level == "commune"
+    again = teams_import(actor=officer, data=data)
+    assert again.ok and again.teams_created == 0 and again.members_added == 0 and again.unchanged == 3
+    assert Membership.objects.count() == 3
+
+
+def test_bad_rows_change_nothing_and_are_reported(tree, officer):
+    data = _csv(
+        f"16000,{tree.village.name},Lê Văn Hùng,Tổ trưởng,0912345678,1975,,",
+        f"16000,{tree.sibling_village.name},Nguyễn Thị Mai,Tổ trưởng,0987654321,,,",
+        f"16000,{tree.village.name},Phạm Văn A,Thành viên,12345,,,",
+        f"16000,{tree.village2.name},Phạm Văn B,Thành viên,,,,",
+        f"16000,{tree.village.name},Lê Văn Hùng,Thành viên,0912345678,1975,,",
+        f"16001,{tree.sibling_village.name},Ngô Văn C,Tổ trưởng,,,,",
+    )
+    result = teams_import(actor=officer, data=data)
+    assert not result.ok
+    by_row = {(e.row, e.column): e.reason for e in result.errors}
+    assert "thuộc Xã Quảng Nhân" in by_row[(3, "Thôn")]  # a village of another commune
+    assert by_row[(4, "Số điện thoại")]
+    assert "tổ trưởng" in by_row[(5, "Vai trò trong tổ")]  # a new team with no leader
+    assert "Trùng thành viên với dòng 2" in by_row[(6, "Họ và tên")]
+    assert "Không có xã mã" in by_row[(7, "Mã xã")]  # outside the officer's scope
+    assert not Team.objects.exists() and not Person.objects.exists()
+
+
+def test_xlsx_template_round_trip(tree, officer, login):
+    client = login(officer)
+    response = client.get("/teams/import/template.xlsx")
+    assert response.status_code == 200
+    rows = [[tree.commune.code, tree.village.name, "", "", "", "Lê Văn Hùng", "Nam", 1975,
+             "0912345678", "", "Tổ trưởng", "", "", "Trưởng thôn", "", "01/10/2024"]]
+    data = xlsx_bytes("Tổ", TEMPLATE_HEADERS, rows)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    page = client.post("/teams/import/", {"file": SimpleUploadedFile("t.xlsx", data)})
+    assert "Đã thành lập 1 tổ" in page.content.decode()
+    m = Membership.objects.get()
+    assert m.joined_on.isoformat() == "2024-10-01" and m.person.gender == "M"
