@@ -34,9 +34,11 @@ def _search(q: str):
     if len(key) < 2:
         return []
     return list(
-        AdminUnit.objects.filter(level__in=[Level.COMMUNE, Level.VILLAGE], valid_to__isnull=True,
-                                 name_key__contains=key)
-        .select_related("parent", "parent__parent").order_by("level", "name_key")[:RESULTS]
+        AdminUnit.objects.filter(
+            level__in=[Level.COMMUNE, Level.VILLAGE], valid_to__isnull=True, name_key__contains=key
+        )
+        .select_related("parent", "parent__parent")
+        .order_by("level", "name_key")[:RESULTS]
     )
 
 
@@ -52,8 +54,9 @@ def find(request):
             villages = commune.children.filter(valid_to__isnull=True).order_by("name_key")
     results = _search(q) if q else []
     template = "portal/_results.html" if request.headers.get("HX-Request") else "portal/find.html"
-    return render(request, template, {"q": q, "results": results, "commune": commune,
-                                      "villages": villages})
+    return render(
+        request, template, {"q": q, "results": results, "commune": commune, "villages": villages}
+    )
 
 
 @public
@@ -61,8 +64,13 @@ def place(request, code: str):
     unit = AdminUnit.objects.filter(code=code, level__in=[Level.COMMUNE, Level.VILLAGE]).first()
     if unit is None:
         raise Http404
-    leaders = Prefetch("memberships", to_attr="leaders", queryset=Membership.objects.filter(
-        left_on__isnull=True, role=MemberRole.LEADER).select_related("person"))
+    leaders = Prefetch(
+        "memberships",
+        to_attr="leaders",
+        queryset=Membership.objects.filter(
+            left_on__isnull=True, role=MemberRole.LEADER
+        ).select_related("person"),
+    )
     teams = Team.objects.filter(dissolved_on__isnull=True).prefetch_related(leaders)
     if unit.level == Level.VILLAGE:
         village_teams = teams.filter(villages=unit, level="village")
@@ -72,11 +80,17 @@ def place(request, code: str):
         village_teams = teams.none()
         commune_teams = teams.filter(unit=unit)
         commune = unit
-    return render(request, "portal/place.html", {
-        "unit": unit, "commune": commune, "village_teams": list(village_teams),
-        "commune_teams": list(commune_teams),
-        "villages": commune.children.filter(valid_to__isnull=True).order_by("name_key"),
-    })
+    return render(
+        request,
+        "portal/place.html",
+        {
+            "unit": unit,
+            "commune": commune,
+            "village_teams": list(village_teams),
+            "commune_teams": list(commune_teams),
+            "villages": commune.children.filter(valid_to__isnull=True).order_by("name_key"),
+        },
+    )
 
 
 @public

@@ -100,18 +100,32 @@ def _iso(d) -> str | None:
 
 def _team_out(t) -> dict:
     leader = t.active_leaders[0].person.full_name if getattr(t, "active_leaders", None) else None
-    return {"id": t.pk, "name": t.name, "level": t.level, "unit_code": t.unit.code,
-            "leader": leader, "members": t.n_members}
+    return {
+        "id": t.pk,
+        "name": t.name,
+        "level": t.level,
+        "unit_code": t.unit.code,
+        "leader": leader,
+        "members": t.n_members,
+    }
 
 
 def _member_out(m, *, mask: bool = True) -> dict:
     org = m.person.organization
     return {
-        "id": m.pk, "person_id": m.person_id, "full_name": m.person.full_name, "team_id": m.team_id,
-        "team": m.team.name, "role": m.role, "core_force": m.core_force,
-        "organization": org.name if org else None, "organization_kind": org.kind if org else None,
-        "phone": phone_mask(m.person.phone) if mask else m.person.phone, "skills": m.skills,
-        "joined_on": m.joined_on.isoformat(), "left_on": _iso(m.left_on),
+        "id": m.pk,
+        "person_id": m.person_id,
+        "full_name": m.person.full_name,
+        "team_id": m.team_id,
+        "team": m.team.name,
+        "role": m.role,
+        "core_force": m.core_force,
+        "organization": org.name if org else None,
+        "organization_kind": org.kind if org else None,
+        "phone": phone_mask(m.person.phone) if mask else m.person.phone,
+        "skills": m.skills,
+        "joined_on": m.joined_on.isoformat(),
+        "left_on": _iso(m.left_on),
     }
 
 
@@ -132,8 +146,11 @@ def team_get(request, team_id: int):
     t = team_list(request.user, status="all").get(pk=team.pk)
     roster = select_members(request.user, status="active").filter(team=team)
     return {
-        **_team_out(t), "commune_code": team.commune.code, "decision_number": team.decision_number,
-        "decision_date": _iso(team.decision_date), "dissolved_on": _iso(team.dissolved_on),
+        **_team_out(t),
+        "commune_code": team.commune.code,
+        "decision_number": team.decision_number,
+        "decision_date": _iso(team.decision_date),
+        "dissolved_on": _iso(team.dissolved_on),
         "villages": [v.code for v in team.villages.order_by("path")],
         "roster": [_member_out(m) for m in roster],
     }
@@ -156,12 +173,23 @@ def me_member(request):
         raise HttpError(404, "Tài khoản chưa gắn với thành viên Tổ CNSCĐ nào.")
     ms = person.memberships.select_related("team").order_by("-joined_on")
     return {
-        "id": person.pk, "full_name": person.full_name, "gender": person.gender,
-        "birth_year": person.birth_year, "phone": person.phone, "email": person.email,
+        "id": person.pk,
+        "full_name": person.full_name,
+        "gender": person.gender,
+        "birth_year": person.birth_year,
+        "phone": person.phone,
+        "email": person.email,
         "organization": person.organization.name if person.organization else None,
         "trained_on": _iso(person.trained_on),
         "villages": [v.code for v in field_villages(request.user)],
-        "memberships": [{"team_id": m.team_id, "team": m.team.name, "role": m.role,
-                         "joined_on": m.joined_on.isoformat(), "left_on": _iso(m.left_on)}
-                        for m in ms],
+        "memberships": [
+            {
+                "team_id": m.team_id,
+                "team": m.team.name,
+                "role": m.role,
+                "joined_on": m.joined_on.isoformat(),
+                "left_on": _iso(m.left_on),
+            }
+            for m in ms
+        ],
     }

@@ -21,16 +21,83 @@ from cdtt.lib.text import fold
 from cdtt.skills.models import SKILL_CODES
 from cdtt.teams.models import MemberRole, Membership, Person, Team, TeamLevel
 
-SURNAMES = ["Nguyễn", "Lê", "Trần", "Phạm", "Hoàng", "Vũ", "Đỗ", "Bùi", "Đặng", "Ngô", "Hà",
-            "Trịnh", "Mai", "Lại", "Cao", "Lương", "Hồ", "Tống"]
+SURNAMES = [
+    "Nguyễn",
+    "Lê",
+    "Trần",
+    "Phạm",
+    "Hoàng",
+    "Vũ",
+    "Đỗ",
+    "Bùi",
+    "Đặng",
+    "Ngô",
+    "Hà",
+    "Trịnh",
+    "Mai",
+    "Lại",
+    "Cao",
+    "Lương",
+    "Hồ",
+    "Tống",
+]
 MIDDLE_M = ["Văn", "Đình", "Hữu", "Xuân", "Minh", "Quang", "Đức", "Ngọc", "Thanh"]
 MIDDLE_F = ["Thị", "Thu", "Ngọc", "Thanh", "Hồng", "Thùy", "Minh"]
-GIVEN_M = ["Hùng", "Dũng", "Tuấn", "Nam", "Hải", "Long", "Thắng", "Sơn", "Bình", "Cường",
-           "Phong", "Khánh", "Trung", "Quân", "Hiếu", "Đạt", "Thành", "Tú"]
-GIVEN_F = ["Lan", "Hương", "Mai", "Hoa", "Trang", "Linh", "Hà", "Thảo", "Nga", "Yến", "Hằng",
-           "Nhung", "Phương", "Vân", "Oanh", "Huyền"]
-MOBILE_PREFIXES = ["091", "094", "088", "098", "097", "086", "096", "032", "033", "035", "038",
-                   "081", "083", "070", "076"]
+GIVEN_M = [
+    "Hùng",
+    "Dũng",
+    "Tuấn",
+    "Nam",
+    "Hải",
+    "Long",
+    "Thắng",
+    "Sơn",
+    "Bình",
+    "Cường",
+    "Phong",
+    "Khánh",
+    "Trung",
+    "Quân",
+    "Hiếu",
+    "Đạt",
+    "Thành",
+    "Tú",
+]
+GIVEN_F = [
+    "Lan",
+    "Hương",
+    "Mai",
+    "Hoa",
+    "Trang",
+    "Linh",
+    "Hà",
+    "Thảo",
+    "Nga",
+    "Yến",
+    "Hằng",
+    "Nhung",
+    "Phương",
+    "Vân",
+    "Oanh",
+    "Huyền",
+]
+MOBILE_PREFIXES = [
+    "091",
+    "094",
+    "088",
+    "098",
+    "097",
+    "086",
+    "096",
+    "032",
+    "033",
+    "035",
+    "038",
+    "081",
+    "083",
+    "070",
+    "076",
+]
 
 # (position, organisation key, core force, typical skills); the first is the village head.
 VILLAGE_ROLES = [
@@ -81,30 +148,36 @@ def _name(rng: random.Random) -> tuple[str, str]:
 
 def _ensure(wanted: list[Organization]) -> dict[tuple[int, str], Organization]:
     unit_ids = {o.unit_id for o in wanted}
-    existing = {(o.unit_id, o.name_key): o for o in Organization.objects.filter(unit_id__in=unit_ids)}
+    existing = {
+        (o.unit_id, o.name_key): o for o in Organization.objects.filter(unit_id__in=unit_ids)
+    }
     missing = [o for o in wanted if (o.unit_id, o.name_key) not in existing]
     Organization.objects.bulk_create(missing, batch_size=2000)
     return {(o.unit_id, o.name_key): o for o in Organization.objects.filter(unit_id__in=unit_ids)}
 
 
-def _org_rows(province: AdminUnit, communes: list[AdminUnit]) -> dict[tuple[int, str], Organization]:
+def _org_rows(
+    province: AdminUnit, communes: list[AdminUnit]
+) -> dict[tuple[int, str], Organization]:
     """Get or create the organisations the members come from, in a few statements."""
     by_key: dict[tuple[int, str], Organization] = {}
     wanted = []
-    for key, (pattern, short, kind) in PROVINCE_ORGS.items():
+    for pattern, short, kind in PROVINCE_ORGS.values():
         name = pattern % {"p": province.name}
-        wanted.append(Organization(name=name, short_name=short, kind=kind, unit=province,
-                                   name_key=fold(name)))
+        wanted.append(
+            Organization(name=name, short_name=short, kind=kind, unit=province, name_key=fold(name))
+        )
     existing = _ensure(wanted)
     for key, (pattern, _short, _kind) in PROVINCE_ORGS.items():
         by_key[(province.pk, key)] = existing[(province.pk, fold(pattern % {"p": province.name}))]
     wanted = []
     for c in communes:
-        for key, (pattern, kind, parent_key) in COMMUNE_ORGS.items():
+        for pattern, kind, parent_key in COMMUNE_ORGS.values():
             name = pattern % {"c": c.full_name, "n": c.name}
             parent = by_key[(province.pk, parent_key)] if parent_key else None
-            wanted.append(Organization(name=name, kind=kind, unit=c, name_key=fold(name),
-                                       parent=parent))
+            wanted.append(
+                Organization(name=name, kind=kind, unit=c, name_key=fold(name), parent=parent)
+            )
     existing = _ensure(wanted)
     for c in communes:
         for key, (pattern, _kind, _parent) in COMMUNE_ORGS.items():
@@ -115,19 +188,24 @@ def _org_rows(province: AdminUnit, communes: list[AdminUnit]) -> dict[tuple[int,
 
 
 @transaction.atomic
-def build_demo_teams(*, communes: Iterable[AdminUnit], seed: int = 0,
-                     founded_on: dt.date = dt.date(2024, 3, 15)) -> dict[str, int]:
+def build_demo_teams(
+    *, communes: Iterable[AdminUnit], seed: int = 0, founded_on: dt.date = dt.date(2024, 3, 15)
+) -> dict[str, int]:
     """Found a team per village and per commune with 3–9 members each. Returns counts."""
     rng = random.Random(seed)
     communes = [c for c in communes if c.level == Level.COMMUNE]
-    taken = set(Team.objects.filter(commune__in=communes, dissolved_on__isnull=True)
-                .values_list("commune_id", flat=True))
+    taken = set(
+        Team.objects.filter(commune__in=communes, dissolved_on__isnull=True).values_list(
+            "commune_id", flat=True
+        )
+    )
     communes = [c for c in communes if c.pk not in taken]
     if not communes:
         return {"teams": 0, "members": 0, "persons": 0}
     villages_of: dict[int, list[AdminUnit]] = {c.pk: [] for c in communes}
-    for v in AdminUnit.objects.filter(parent__in=communes, level=Level.VILLAGE,
-                                      valid_to__isnull=True).order_by("path"):
+    for v in AdminUnit.objects.filter(
+        parent__in=communes, level=Level.VILLAGE, valid_to__isnull=True
+    ).order_by("path"):
         villages_of[v.parent_id].append(v)
     by_province: dict[int, list[AdminUnit]] = {}
     for c in communes:
@@ -148,29 +226,50 @@ def build_demo_teams(*, communes: Iterable[AdminUnit], seed: int = 0,
         for unit, level, served, role_pool in units:
             name = f"Tổ CNSCĐ {unit.full_name}"
             team = Team(
-                name=name, name_key=fold(name), level=level, unit=unit, commune=c,
-                district_id=c.district_id, province_id=c.province_id, path=unit.path,
-                decision_number=f"{number}/QĐ-UBND", decision_date=decision_date,
-                contact_phone="", publish_contact=False,
+                name=name,
+                name_key=fold(name),
+                level=level,
+                unit=unit,
+                commune=c,
+                district_id=c.district_id,
+                province_id=c.province_id,
+                path=unit.path,
+                decision_number=f"{number}/QĐ-UBND",
+                decision_date=decision_date,
+                contact_phone="",
+                publish_contact=False,
             )
             size = rng.choices(range(3, 10), weights=[40, 30, 12, 8, 5, 3, 2])[0]
             roster = [role_pool[0], role_pool[1] if level == TeamLevel.VILLAGE else role_pool[2]]
-            roster += rng.sample([r for r in role_pool if r not in roster],
-                                 min(size, len(role_pool)) - 2)
+            roster += rng.sample(
+                [r for r in role_pool if r not in roster], min(size, len(role_pool)) - 2
+            )
             for i, (position, org_key, core, skills) in enumerate(roster):
                 full_name, gender = _name(rng)
                 phone = rng.choice(MOBILE_PREFIXES) + f"{rng.randint(0, 9_999_999):07d}"
-                trained = (decision_date + dt.timedelta(days=rng.randint(20, 200))
-                           if rng.random() < 0.6 else None)
+                trained = (
+                    decision_date + dt.timedelta(days=rng.randint(20, 200))
+                    if rng.random() < 0.6
+                    else None
+                )
                 person = Person(
-                    full_name=full_name, name_key=fold(full_name), gender=gender,
+                    full_name=full_name,
+                    name_key=fold(full_name),
+                    gender=gender,
                     birth_year=rng.randint(1995, 2004) if core else rng.randint(1965, 1995),
-                    phone=phone, organization=orgs[(c.pk, org_key)], position=position,
+                    phone=phone,
+                    organization=orgs[(c.pk, org_key)],
+                    position=position,
                     trained_on=trained,
                 )
                 persons.append(person)
-                role = (MemberRole.LEADER if i == 0 else MemberRole.DEPUTY if i == 1
-                        else MemberRole.MEMBER)
+                role = (
+                    MemberRole.LEADER
+                    if i == 0
+                    else MemberRole.DEPUTY
+                    if i == 1
+                    else MemberRole.MEMBER
+                )
                 rows.append((team, person, role, core, [s for s in skills if s in SKILL_CODES]))
                 if i == 0 and rng.random() < 0.5:  # half the teams publish their leader's number
                     team.contact_phone, team.publish_contact = phone, True
@@ -182,10 +281,23 @@ def build_demo_teams(*, communes: Iterable[AdminUnit], seed: int = 0,
     through.objects.bulk_create(links, batch_size=5000)
     Person.objects.bulk_create(persons, batch_size=2000)
     Membership.objects.bulk_create(
-        [Membership(team=t, person=p, role=role, core_force=core, skills=skills,
-                    joined_on=t.decision_date) for t, p, role, core, skills in rows],
+        [
+            Membership(
+                team=t,
+                person=p,
+                role=role,
+                core_force=core,
+                skills=skills,
+                joined_on=t.decision_date,
+            )
+            for t, p, role, core, skills in rows
+        ],
         batch_size=2000,
     )
-    audit_record(actor=None, action="team.demo", object_type="teams.Team",
-                 summary=f"Demo: {len(teams)} tổ, {len(rows)} thành viên")
+    audit_record(
+        actor=None,
+        action="team.demo",
+        object_type="teams.Team",
+        summary=f"Demo: {len(teams)} tổ, {len(rows)} thành viên",
+    )
     return {"teams": len(teams), "members": len(rows), "persons": len(persons)}

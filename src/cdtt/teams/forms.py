@@ -19,20 +19,25 @@ assert [c for c, _label in SKILL_CHOICES] == SKILL_CODES
 
 
 def _date(label, required=False):
-    return forms.DateField(label=label, required=required, input_formats=DATE_INPUT,
-                           widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"},
-                                                  format="%d/%m/%Y"))
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_INPUT,
+        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y"),
+    )
 
 
 class PersonFields(forms.Form):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=120)
-    gender = forms.ChoiceField(label=_("Giới tính"), required=False,
-                               choices=[("", "—")] + list(Gender.choices))
+    gender = forms.ChoiceField(
+        label=_("Giới tính"), required=False, choices=[("", "—")] + list(Gender.choices)
+    )
     birth_year = forms.IntegerField(label=_("Năm sinh"), required=False)
     phone = forms.CharField(label=_("Số điện thoại"), max_length=30, required=False)
     email = forms.CharField(label=_("Thư điện tử"), max_length=254, required=False)
-    organization = forms.ModelChoiceField(label=_("Cơ quan, đơn vị cử"), queryset=None,
-                                          required=False)
+    organization = forms.ModelChoiceField(
+        label=_("Cơ quan, đơn vị cử"), queryset=None, required=False
+    )
     position = forms.CharField(label=_("Chức vụ, công việc"), max_length=120, required=False)
 
     def __init__(self, *args, organizations=None, **kwargs):
@@ -45,27 +50,45 @@ class PersonFields(forms.Form):
 
 
 class TeamFoundForm(PersonFields):
-    unit = forms.ChoiceField(label=_("Địa bàn của tổ"), help_text=_(
-        "Chọn xã để thành lập tổ cấp xã, hoặc một thôn để thành lập tổ cấp thôn."))
-    name = forms.CharField(label=_("Tên tổ"), max_length=200, required=False,
-                           help_text=_("Để trống: “Tổ CNSCĐ” + tên địa bàn."))
-    villages = forms.MultipleChoiceField(label=_("Các thôn tổ phụ trách"), required=False,
-                                         widget=forms.CheckboxSelectMultiple)
-    decision_number = forms.CharField(label=_("Số quyết định thành lập"), max_length=60,
-                                      required=False)
+    unit = forms.ChoiceField(
+        label=_("Địa bàn của tổ"),
+        help_text=_("Chọn xã để thành lập tổ cấp xã, hoặc một thôn để thành lập tổ cấp thôn."),
+    )
+    name = forms.CharField(
+        label=_("Tên tổ"),
+        max_length=200,
+        required=False,
+        help_text=_("Để trống: “Tổ CNSCĐ” + tên địa bàn."),
+    )
+    villages = forms.MultipleChoiceField(
+        label=_("Các thôn tổ phụ trách"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    decision_number = forms.CharField(
+        label=_("Số quyết định thành lập"), max_length=60, required=False
+    )
     decision_date = _date(_("Ngày quyết định"))
-    contact_phone = forms.CharField(label=_("Số điện thoại liên hệ của tổ"), max_length=30,
-                                    required=False)
-    publish_contact = forms.BooleanField(label=_("Công khai số liên hệ trên trang công khai"),
-                                         required=False)
+    contact_phone = forms.CharField(
+        label=_("Số điện thoại liên hệ của tổ"), max_length=30, required=False
+    )
+    publish_contact = forms.BooleanField(
+        label=_("Công khai số liên hệ trên trang công khai"), required=False
+    )
 
-    field_order = ["unit", "name", "villages", "decision_number", "decision_date",
-                   "contact_phone", "publish_contact"]
+    field_order = [
+        "unit",
+        "name",
+        "villages",
+        "decision_number",
+        "decision_date",
+        "contact_phone",
+        "publish_contact",
+    ]
 
     def __init__(self, *args, units=(), villages=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [(u.code, f"{u.full_name} ({u.get_level_display()})")
-                                       for u in units]
+        self.fields["unit"].choices = [
+            (u.code, f"{u.full_name} ({u.get_level_display()})") for u in units
+        ]
         self.fields["villages"].choices = [(v.code, v.full_name) for v in villages]
         for name in PersonFields.base_fields:
             self.fields[name].label = _("Tổ trưởng: %(f)s") % {"f": self.fields[name].label}
@@ -74,15 +97,19 @@ class TeamFoundForm(PersonFields):
 
 class TeamEditForm(forms.Form):
     name = forms.CharField(label=_("Tên tổ"), max_length=200)
-    villages = forms.MultipleChoiceField(label=_("Các thôn tổ phụ trách"), required=False,
-                                         widget=forms.CheckboxSelectMultiple)
-    decision_number = forms.CharField(label=_("Số quyết định thành lập"), max_length=60,
-                                      required=False)
+    villages = forms.MultipleChoiceField(
+        label=_("Các thôn tổ phụ trách"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    decision_number = forms.CharField(
+        label=_("Số quyết định thành lập"), max_length=60, required=False
+    )
     decision_date = _date(_("Ngày quyết định"))
-    contact_phone = forms.CharField(label=_("Số điện thoại liên hệ của tổ"), max_length=30,
-                                    required=False)
-    publish_contact = forms.BooleanField(label=_("Công khai số liên hệ trên trang công khai"),
-                                         required=False)
+    contact_phone = forms.CharField(
+        label=_("Số điện thoại liên hệ của tổ"), max_length=30, required=False
+    )
+    publish_contact = forms.BooleanField(
+        label=_("Công khai số liên hệ trên trang công khai"), required=False
+    )
 
     def __init__(self, *args, villages=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,23 +118,38 @@ class TeamEditForm(forms.Form):
 
 class MemberAddForm(PersonFields):
     existing = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    role = forms.ChoiceField(label=_("Vai trò trong tổ"),
-                             choices=[(MemberRole.MEMBER, MemberRole.MEMBER.label),
-                                      (MemberRole.DEPUTY, MemberRole.DEPUTY.label)])
-    core_force = forms.BooleanField(label=_("Lực lượng nòng cốt (Đoàn Thanh niên)"),
-                                    required=False)
-    skills = forms.MultipleChoiceField(label=_("Kỹ năng có thể hướng dẫn"), required=False,
-                                       choices=SKILL_CHOICES, widget=forms.CheckboxSelectMultiple)
+    role = forms.ChoiceField(
+        label=_("Vai trò trong tổ"),
+        choices=[
+            (MemberRole.MEMBER, MemberRole.MEMBER.label),
+            (MemberRole.DEPUTY, MemberRole.DEPUTY.label),
+        ],
+    )
+    core_force = forms.BooleanField(label=_("Lực lượng nòng cốt (Đoàn Thanh niên)"), required=False)
+    skills = forms.MultipleChoiceField(
+        label=_("Kỹ năng có thể hướng dẫn"),
+        required=False,
+        choices=SKILL_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+    )
     joined_on = _date(_("Ngày tham gia"))
 
 
 class MemberEditForm(forms.Form):
-    role = forms.ChoiceField(label=_("Vai trò trong tổ"),
-                             choices=[(MemberRole.MEMBER, MemberRole.MEMBER.label),
-                                      (MemberRole.DEPUTY, MemberRole.DEPUTY.label)])
+    role = forms.ChoiceField(
+        label=_("Vai trò trong tổ"),
+        choices=[
+            (MemberRole.MEMBER, MemberRole.MEMBER.label),
+            (MemberRole.DEPUTY, MemberRole.DEPUTY.label),
+        ],
+    )
     core_force = forms.BooleanField(label=_("Lực lượng nòng cốt"), required=False)
-    skills = forms.MultipleChoiceField(label=_("Kỹ năng có thể hướng dẫn"), required=False,
-                                       choices=SKILL_CHOICES, widget=forms.CheckboxSelectMultiple)
+    skills = forms.MultipleChoiceField(
+        label=_("Kỹ năng có thể hướng dẫn"),
+        required=False,
+        choices=SKILL_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+    )
     joined_on = _date(_("Ngày tham gia"), required=True)
 
 
@@ -132,8 +174,9 @@ class OrganizationForm(forms.Form):
 
     def __init__(self, *args, units=(), parents=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [(u.code, f"{u.full_name} ({u.get_level_display()})")
-                                       for u in units]
+        self.fields["unit"].choices = [
+            (u.code, f"{u.full_name} ({u.get_level_display()})") for u in units
+        ]
         self.fields["parent"].queryset = parents
 
 

@@ -29,26 +29,65 @@ from cdtt.teams.models import MemberRole, Membership, Person, Team
 from cdtt.teams.selectors import organizations_for
 
 REQUIRED = ["Mã xã", "Họ và tên", "Vai trò trong tổ"]
-OPTIONAL = ["Thôn", "Tên tổ", "Số quyết định", "Ngày quyết định", "Giới tính", "Năm sinh",
-            "Số điện thoại", "Email", "Cơ quan, đơn vị", "Chức vụ", "Lực lượng nòng cốt",
-            "Kỹ năng hướng dẫn", "Ngày tham gia"]
-TEMPLATE_HEADERS = ["Mã xã", "Thôn", "Tên tổ", "Số quyết định", "Ngày quyết định", "Họ và tên",
-                    "Giới tính", "Năm sinh", "Số điện thoại", "Email", "Vai trò trong tổ",
-                    "Lực lượng nòng cốt", "Cơ quan, đơn vị", "Chức vụ", "Kỹ năng hướng dẫn",
-                    "Ngày tham gia"]
+OPTIONAL = [
+    "Thôn",
+    "Tên tổ",
+    "Số quyết định",
+    "Ngày quyết định",
+    "Giới tính",
+    "Năm sinh",
+    "Số điện thoại",
+    "Email",
+    "Cơ quan, đơn vị",
+    "Chức vụ",
+    "Lực lượng nòng cốt",
+    "Kỹ năng hướng dẫn",
+    "Ngày tham gia",
+]
+TEMPLATE_HEADERS = [
+    "Mã xã",
+    "Thôn",
+    "Tên tổ",
+    "Số quyết định",
+    "Ngày quyết định",
+    "Họ và tên",
+    "Giới tính",
+    "Năm sinh",
+    "Số điện thoại",
+    "Email",
+    "Vai trò trong tổ",
+    "Lực lượng nòng cốt",
+    "Cơ quan, đơn vị",
+    "Chức vụ",
+    "Kỹ năng hướng dẫn",
+    "Ngày tham gia",
+]
 
-ROLES = {fold("Tổ trưởng"): MemberRole.LEADER, fold("Tổ phó"): MemberRole.DEPUTY,
-         fold("Thành viên"): MemberRole.MEMBER, "leader": MemberRole.LEADER,
-         "deputy": MemberRole.DEPUTY, "member": MemberRole.MEMBER}
+ROLES = {
+    fold("Tổ trưởng"): MemberRole.LEADER,
+    fold("Tổ phó"): MemberRole.DEPUTY,
+    fold("Thành viên"): MemberRole.MEMBER,
+    "leader": MemberRole.LEADER,
+    "deputy": MemberRole.DEPUTY,
+    "member": MemberRole.MEMBER,
+}
 GENDERS = {"nam": "M", "nu": "F", "khac": "O", "": ""}
 YES = {"co", "x", "1", "yes", "true", "dung"}
 SKILLS = {
-    **{code: code for code in ["public_services", "shopping", "payment", "safety", "local_platform"]},
-    fold("Dịch vụ công trực tuyến"): "public_services", fold("Dịch vụ công"): "public_services",
-    fold("Mua sắm trực tuyến"): "shopping", fold("Mua sắm"): "shopping",
-    fold("Thanh toán trực tuyến"): "payment", fold("Thanh toán"): "payment",
-    fold("An toàn trên không gian mạng"): "safety", fold("An toàn"): "safety",
-    fold("Nền tảng số khác"): "local_platform", fold("Nền tảng số"): "local_platform",
+    **{
+        code: code
+        for code in ["public_services", "shopping", "payment", "safety", "local_platform"]
+    },
+    fold("Dịch vụ công trực tuyến"): "public_services",
+    fold("Dịch vụ công"): "public_services",
+    fold("Mua sắm trực tuyến"): "shopping",
+    fold("Mua sắm"): "shopping",
+    fold("Thanh toán trực tuyến"): "payment",
+    fold("Thanh toán"): "payment",
+    fold("An toàn trên không gian mạng"): "safety",
+    fold("An toàn"): "safety",
+    fold("Nền tảng số khác"): "local_platform",
+    fold("Nền tảng số"): "local_platform",
 }
 
 
@@ -130,28 +169,61 @@ def teams_import(*, actor, data: bytes, dry_run: bool = False) -> TeamImportResu
         code = get(cells, "Mã xã")
         commune = communes.get(code)
         if commune is None:
-            err(RowError(number, "Mã xã", _("Không có xã mã “%(c)s” trong phạm vi của bạn.") % {"c": code}))
+            err(
+                RowError(
+                    number,
+                    "Mã xã",
+                    _("Không có xã mã “%(c)s” trong phạm vi của bạn.") % {"c": code},
+                )
+            )
             continue
         unit = commune
         village_text = get(cells, "Thôn")
         if village_text:
-            v = villages_by_code.get(village_text) or villages_by_commune[commune.pk].get(fold(village_text))
+            v = villages_by_code.get(village_text) or villages_by_commune[commune.pk].get(
+                fold(village_text)
+            )
             if v is None:
                 # Administrative units are public: naming the commune a village belongs to,
                 # even outside the user's scope, is what makes the report useful.
-                elsewhere = (AdminUnit.objects.filter(level=Level.VILLAGE, valid_to__isnull=True)
-                             .filter(Q(name_key=fold(village_text)) | Q(code=village_text))
-                             .exclude(parent=commune).select_related("parent").first())
+                elsewhere = (
+                    AdminUnit.objects.filter(level=Level.VILLAGE, valid_to__isnull=True)
+                    .filter(Q(name_key=fold(village_text)) | Q(code=village_text))
+                    .exclude(parent=commune)
+                    .select_related("parent")
+                    .first()
+                )
                 if elsewhere:
-                    err(RowError(number, "Thôn", _("“%(v)s” thuộc %(o)s, không thuộc %(c)s.")
-                                 % {"v": village_text, "o": elsewhere.parent.full_name,
-                                    "c": commune.full_name}))
+                    err(
+                        RowError(
+                            number,
+                            "Thôn",
+                            _("“%(v)s” thuộc %(o)s, không thuộc %(c)s.")
+                            % {
+                                "v": village_text,
+                                "o": elsewhere.parent.full_name,
+                                "c": commune.full_name,
+                            },
+                        )
+                    )
                 else:
-                    err(RowError(number, "Thôn", _("%(c)s không có thôn “%(v)s”.")
-                                 % {"c": commune.full_name, "v": village_text}))
+                    err(
+                        RowError(
+                            number,
+                            "Thôn",
+                            _("%(c)s không có thôn “%(v)s”.")
+                            % {"c": commune.full_name, "v": village_text},
+                        )
+                    )
             elif v.parent_id != commune.pk:
-                err(RowError(number, "Thôn", _("Thôn mã %(v)s thuộc %(o)s, không thuộc %(c)s.")
-                             % {"v": v.code, "o": v.parent.full_name, "c": commune.full_name}))
+                err(
+                    RowError(
+                        number,
+                        "Thôn",
+                        _("Thôn mã %(v)s thuộc %(o)s, không thuộc %(c)s.")
+                        % {"v": v.code, "o": v.parent.full_name, "c": commune.full_name},
+                    )
+                )
             else:
                 unit = v
         full_name = get(cells, "Họ và tên")
@@ -159,8 +231,13 @@ def teams_import(*, actor, data: bytes, dry_run: bool = False) -> TeamImportResu
             err(RowError(number, "Họ và tên", _("Họ và tên không được để trống.")))
         role = ROLES.get(fold(get(cells, "Vai trò trong tổ")) or fold("Thành viên"))
         if role is None:
-            err(RowError(number, "Vai trò trong tổ",
-                         _("Vai trò phải là Tổ trưởng, Tổ phó hoặc Thành viên.")))
+            err(
+                RowError(
+                    number,
+                    "Vai trò trong tổ",
+                    _("Vai trò phải là Tổ trưởng, Tổ phó hoặc Thành viên."),
+                )
+            )
         gender = GENDERS.get(fold(get(cells, "Giới tính")))
         if gender is None:
             err(RowError(number, "Giới tính", _("Giới tính phải là Nam, Nữ hoặc Khác.")))
@@ -182,16 +259,26 @@ def teams_import(*, actor, data: bytes, dry_run: bool = False) -> TeamImportResu
         org_text = get(cells, "Cơ quan, đơn vị")
         organization = orgs.get(fold(org_text)) if org_text else None
         if org_text and organization is None:
-            err(RowError(number, "Cơ quan, đơn vị",
-                         _("Không có cơ quan, đơn vị “%(o)s”; hãy thêm ở trang Cơ quan, đơn vị trước.")
-                         % {"o": org_text}))
+            err(
+                RowError(
+                    number,
+                    "Cơ quan, đơn vị",
+                    _("Không có cơ quan, đơn vị “%(o)s”; hãy thêm ở trang Cơ quan, đơn vị trước.")
+                    % {"o": org_text},
+                )
+            )
         skills = []
         for part in get(cells, "Kỹ năng hướng dẫn").replace(";", ",").split(","):
             if part.strip():
                 code = SKILLS.get(fold(part))
                 if code is None:
-                    err(RowError(number, "Kỹ năng hướng dẫn",
-                                 _("Không rõ kỹ năng “%(s)s”.") % {"s": part.strip()}))
+                    err(
+                        RowError(
+                            number,
+                            "Kỹ năng hướng dẫn",
+                            _("Không rõ kỹ năng “%(s)s”.") % {"s": part.strip()},
+                        )
+                    )
                 else:
                     skills.append(code)
         dates = {}
@@ -199,47 +286,90 @@ def teams_import(*, actor, data: bytes, dry_run: bool = False) -> TeamImportResu
             try:
                 dates[col] = _parse_date(get(cells, col))
             except ValueError:
-                err(RowError(number, col, _("Ngày phải có dạng dd/mm/yyyy: “%(v)s”.")
-                             % {"v": get(cells, col)}))
+                err(
+                    RowError(
+                        number,
+                        col,
+                        _("Ngày phải có dạng dd/mm/yyyy: “%(v)s”.") % {"v": get(cells, col)},
+                    )
+                )
         if len(result.errors) > bad:
             continue
-        rows.append(_Row(
-            number=number, unit=unit, team_name=get(cells, "Tên tổ"),
-            decision_number=get(cells, "Số quyết định"), decision_date=dates["Ngày quyết định"],
-            full_name=full_name, gender=gender, birth_year=birth_year, phone=phone, email=email,
-            role=role, core_force=fold(get(cells, "Lực lượng nòng cốt")) in YES,
-            organization=organization, position=get(cells, "Chức vụ"), skills=skills,
-            joined_on=dates["Ngày tham gia"],
-        ))
+        rows.append(
+            _Row(
+                number=number,
+                unit=unit,
+                team_name=get(cells, "Tên tổ"),
+                decision_number=get(cells, "Số quyết định"),
+                decision_date=dates["Ngày quyết định"],
+                full_name=full_name,
+                gender=gender,
+                birth_year=birth_year,
+                phone=phone,
+                email=email,
+                role=role,
+                core_force=fold(get(cells, "Lực lượng nòng cốt")) in YES,
+                organization=organization,
+                position=get(cells, "Chức vụ"),
+                skills=skills,
+                joined_on=dates["Ngày tham gia"],
+            )
+        )
 
     # Team-level checks: one leader for each new team, no person twice in a team.
     by_unit: dict[int, list[_Row]] = defaultdict(list)
     for r in rows:
         by_unit[r.unit.pk].append(r)
-    existing = {t.unit_id: t for t in Team.objects.filter(unit_id__in=by_unit,
-                                                          dissolved_on__isnull=True)}
+    existing = {
+        t.unit_id: t for t in Team.objects.filter(unit_id__in=by_unit, dissolved_on__isnull=True)
+    }
     for unit_id, team_rows in by_unit.items():
         team = existing.get(unit_id)
         leaders = [r for r in team_rows if r.role == MemberRole.LEADER]
-        current_leader = (team.memberships.filter(role=MemberRole.LEADER, left_on__isnull=True)
-                          .select_related("person").first() if team else None)
+        current_leader = (
+            team.memberships.filter(role=MemberRole.LEADER, left_on__isnull=True)
+            .select_related("person")
+            .first()
+            if team
+            else None
+        )
         if current_leader is None and not leaders:
-            err(RowError(team_rows[0].number, "Vai trò trong tổ",
-                         _("Tổ của %(u)s chưa có tổ trưởng: cần đúng một dòng “Tổ trưởng”.")
-                         % {"u": team_rows[0].unit.full_name}))
+            err(
+                RowError(
+                    team_rows[0].number,
+                    "Vai trò trong tổ",
+                    _("Tổ của %(u)s chưa có tổ trưởng: cần đúng một dòng “Tổ trưởng”.")
+                    % {"u": team_rows[0].unit.full_name},
+                )
+            )
         for extra in leaders[1:]:
-            err(RowError(extra.number, "Vai trò trong tổ",
-                         _("Tổ chỉ có một tổ trưởng (đã có ở dòng %(r)d).") % {"r": leaders[0].number}))
+            err(
+                RowError(
+                    extra.number,
+                    "Vai trò trong tổ",
+                    _("Tổ chỉ có một tổ trưởng (đã có ở dòng %(r)d).") % {"r": leaders[0].number},
+                )
+            )
         if current_leader and leaders and not _same_person(current_leader.person, leaders[0]):
-            err(RowError(leaders[0].number, "Vai trò trong tổ",
-                         _("Tổ đã có tổ trưởng %(n)s; hãy đổi tổ trưởng trên trang của tổ.")
-                         % {"n": current_leader.person.full_name}))
+            err(
+                RowError(
+                    leaders[0].number,
+                    "Vai trò trong tổ",
+                    _("Tổ đã có tổ trưởng %(n)s; hãy đổi tổ trưởng trên trang của tổ.")
+                    % {"n": current_leader.person.full_name},
+                )
+            )
         seen: dict[tuple, int] = {}
         for r in team_rows:
             key = (fold(r.full_name), r.phone or r.birth_year)
             if key in seen:
-                err(RowError(r.number, "Họ và tên", _("Trùng thành viên với dòng %(r)d.")
-                             % {"r": seen[key]}))
+                err(
+                    RowError(
+                        r.number,
+                        "Họ và tên",
+                        _("Trùng thành viên với dòng %(r)d.") % {"r": seen[key]},
+                    )
+                )
             seen.setdefault(key, r.number)
     result.errors.sort(key=lambda e: e.row)
     if result.errors or dry_run:
@@ -248,10 +378,14 @@ def teams_import(*, actor, data: bytes, dry_run: bool = False) -> TeamImportResu
         for unit_id, team_rows in by_unit.items():
             _apply(result, existing.get(unit_id), team_rows)
         if result.teams_created or result.members_added:
-            audit_record(actor=actor, action="team.import", object_type="teams.Team",
-                         unit=actor.scope_unit,
-                         summary=_("Nhập danh sách tổ: %(t)d tổ mới, %(m)d thành viên mới")
-                         % {"t": result.teams_created, "m": result.members_added})
+            audit_record(
+                actor=actor,
+                action="team.import",
+                object_type="teams.Team",
+                unit=actor.scope_unit,
+                summary=_("Nhập danh sách tổ: %(t)d tổ mới, %(m)d thành viên mới")
+                % {"t": result.teams_created, "m": result.members_added},
+            )
     return result
 
 
@@ -273,8 +407,14 @@ def _person_for(team: Team | None, row: _Row) -> Person:
         if found:
             return found
     return services.person_create(
-        actor=None, full_name=row.full_name, gender=row.gender, birth_year=row.birth_year,
-        phone=row.phone, email=row.email, organization=row.organization, position=row.position,
+        actor=None,
+        full_name=row.full_name,
+        gender=row.gender,
+        birth_year=row.birth_year,
+        phone=row.phone,
+        email=row.email,
+        organization=row.organization,
+        position=row.position,
     )
 
 
@@ -283,11 +423,14 @@ def _apply(result: TeamImportResult, team: Team | None, team_rows: list[_Row]) -
     if team is None:
         first = team_rows[0]
         team = services.team_found(
-            actor=None, unit=first.unit, leader=_person_for(None, leader_row),
+            actor=None,
+            unit=first.unit,
+            leader=_person_for(None, leader_row),
             name=next((r.team_name for r in team_rows if r.team_name), ""),
             decision_number=next((r.decision_number for r in team_rows if r.decision_number), ""),
             decision_date=next((r.decision_date for r in team_rows if r.decision_date), None),
-            leader_core_force=leader_row.core_force, leader_skills=leader_row.skills,
+            leader_core_force=leader_row.core_force,
+            leader_skills=leader_row.skills,
             founded_on=leader_row.joined_on,
         )
         result.teams_created += 1
@@ -302,6 +445,13 @@ def _apply(result: TeamImportResult, team: Team | None, team_rows: list[_Row]) -
         if Membership.objects.filter(team=team, person=person, left_on__isnull=True).exists():
             result.unchanged += 1
             continue
-        services.member_add(actor=None, team=team, person=person, role=r.role,
-                            core_force=r.core_force, skills=r.skills, joined_on=r.joined_on)
+        services.member_add(
+            actor=None,
+            team=team,
+            person=person,
+            role=r.role,
+            core_force=r.core_force,
+            skills=r.skills,
+            joined_on=r.joined_on,
+        )
         result.members_added += 1

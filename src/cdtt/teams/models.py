@@ -33,17 +33,24 @@ class Team(models.Model):
     name_key = models.CharField(max_length=240, db_index=True)
     level = models.CharField(_("cấp"), max_length=10, choices=TeamLevel.choices)
     # The unit the team belongs to: its commune (commune-level) or its village (village-level).
-    unit = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="teams",
-                             verbose_name=_("địa bàn"))
-    commune = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+",
-                                verbose_name=_("xã"))
-    district = models.ForeignKey("geo.AdminUnit", null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "geo.AdminUnit", on_delete=models.PROTECT, related_name="teams", verbose_name=_("địa bàn")
+    )
+    commune = models.ForeignKey(
+        "geo.AdminUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("xã")
+    )
+    district = models.ForeignKey(
+        "geo.AdminUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     province = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+")
     # Path of ``unit``: scope checks are one prefix match.
     path = models.CharField(max_length=200, db_index=True)
-    villages = models.ManyToManyField("geo.AdminUnit", related_name="served_by_teams", blank=True,
-                                      verbose_name=_("các thôn phụ trách"))
+    villages = models.ManyToManyField(
+        "geo.AdminUnit",
+        related_name="served_by_teams",
+        blank=True,
+        verbose_name=_("các thôn phụ trách"),
+    )
     decision_number = models.CharField(_("số quyết định thành lập"), max_length=60, blank=True)
     decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
     contact_phone = models.CharField(_("số điện thoại liên hệ"), max_length=15, blank=True)
@@ -75,14 +82,22 @@ class Person(models.Model):
     phone = models.CharField(_("số điện thoại"), max_length=15, blank=True, db_index=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
     organization = models.ForeignKey(
-        "accounts.Organization", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="focal_staff", verbose_name=_("cơ quan, đơn vị cử"),
+        "accounts.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="focal_staff",
+        verbose_name=_("cơ quan, đơn vị cử"),
     )
     # What the person does there: "Trưởng thôn", "Bí thư chi đoàn", "Giáo viên" ...
     position = models.CharField(_("chức vụ, công việc"), max_length=120, blank=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="person", verbose_name=_("tài khoản đăng nhập"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+        verbose_name=_("tài khoản đăng nhập"),
     )
     # The date the person completed a training course for team members (Dispatch 3240, 2b).
     trained_on = models.DateField(_("đã được tập huấn ngày"), null=True, blank=True)
@@ -102,8 +117,9 @@ class Membership(models.Model):
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="memberships")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
-    role = models.CharField(_("vai trò trong tổ"), max_length=10, choices=MemberRole.choices,
-                            default=MemberRole.MEMBER)
+    role = models.CharField(
+        _("vai trò trong tổ"), max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER
+    )
     core_force = models.BooleanField(_("lực lượng nòng cốt"), default=False)
     skills = models.JSONField(_("kỹ năng có thể hướng dẫn"), default=list, blank=True)
     joined_on = models.DateField(_("ngày tham gia"))
@@ -114,11 +130,16 @@ class Membership(models.Model):
         ordering = ["team", "role", "person__name_key"]
         verbose_name = _("thành viên tổ")
         constraints = [
-            models.UniqueConstraint(fields=["team", "person"], condition=Q(left_on__isnull=True),
-                                    name="membership_active_unique"),
-            models.UniqueConstraint(fields=["team"],
-                                    condition=Q(left_on__isnull=True, role="leader"),
-                                    name="membership_one_active_leader"),
+            models.UniqueConstraint(
+                fields=["team", "person"],
+                condition=Q(left_on__isnull=True),
+                name="membership_active_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["team"],
+                condition=Q(left_on__isnull=True, role="leader"),
+                name="membership_one_active_leader",
+            ),
         ]
         indexes = [models.Index(fields=["person", "left_on"])]
 

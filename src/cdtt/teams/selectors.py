@@ -59,17 +59,24 @@ def officer_organizations(user) -> list[int]:
 
 # --- teams ---------------------------------------------------------------------------------
 
-def teams_for(user) -> QuerySet[Team]:
-    """Teams the user may see: those in their scope subtree, the teams they serve in, and for an
-    organisation's officer the teams its focal staff serve in."""
-    if not _active(user):
-        return Team.objects.none()
+
+def _own_teams_q(user) -> Q:
+    """Teams in the user's scope subtree, and for field users the teams they serve in."""
     cond = Q(pk__in=[])
     path = scope_path(user)
     if path is not None:
         cond |= Q(path__startswith=path)
     if user.role in roles.FIELD:
         cond |= Q(memberships__person__user=user)
+    return cond
+
+
+def teams_for(user) -> QuerySet[Team]:
+    """Teams the user may see: those in their scope subtree, the teams they serve in, and for an
+    organisation's officer the teams its focal staff serve in."""
+    if not _active(user):
+        return Team.objects.none()
+    cond = _own_teams_q(user)
     orgs = officer_organizations(user)
     if orgs:
         cond |= Q(memberships__person__organization_id__in=orgs)
@@ -96,17 +103,23 @@ def can_manage_team(user, team: Team) -> bool:
 def leaders_prefetch() -> Prefetch:
     return Prefetch(
         "memberships",
-        queryset=Membership.objects.filter(left_on__isnull=True, role=MemberRole.LEADER)
-        .select_related("person"),
+        queryset=Membership.objects.filter(
+            left_on__isnull=True, role=MemberRole.LEADER
+        ).select_related("person"),
         to_attr="active_leaders",
     )
 
 
-def team_list(user, *, q: str = "", unit: AdminUnit | None = None, status: str = "active",
-              level: str = "") -> QuerySet[Team]:
-    teams = teams_for(user).annotate(
-        n_members=Count("memberships", filter=Q(memberships__left_on__isnull=True)),
-    ).prefetch_related(leaders_prefetch())
+def team_list(
+    user, *, q: str = "", unit: AdminUnit | None = None, status: str = "active", level: str = ""
+) -> QuerySet[Team]:
+    teams = (
+        teams_for(user)
+        .annotate(
+            n_members=Count("memberships", filter=Q(memberships__left_on__isnull=True)),
+        )
+        .prefetch_related(leaders_prefetch())
+    )
     if status == "active":
         teams = teams.filter(dissolved_on__isnull=True)
     elif status == "dissolved":
@@ -122,18 +135,23 @@ def team_list(user, *, q: str = "", unit: AdminUnit | None = None, status: str =
 
 
 def team_leader(team: Team) -> Membership | None:
-    return (team.memberships.filter(left_on__isnull=True, role=MemberRole.LEADER)
-            .select_related("person").first())
+    return (
+        team.memberships.filter(left_on__isnull=True, role=MemberRole.LEADER)
+        .select_related("person")
+        .first()
+    )
 
 
 # --- members -------------------------------------------------------------------------------
 
+
 def members_for(user) -> QuerySet[Membership]:
-    """Memberships the user may see: those of visible teams; for an organisation's officer also
-    every membership of the staff their organisation sent, anywhere in the province."""
+    """Memberships the user may see: those of teams in their scope (or, for field users, their own
+    teams); for an organisation's officer also every membership of the staff their organisation
+    sent, anywhere in the province (but not the other members of those teams)."""
     if not _active(user):
         return Membership.objects.none()
-    cond = Q(team__in=teams_for(user).values("pk"))
+    cond = Q(team__in=Team.objects.filter(_own_teams_q(user)).values("pk"))
     orgs = officer_organizations(user)
     if orgs:
         cond |= Q(person__organization_id__in=orgs)
@@ -177,9 +195,17 @@ def can_manage_person(user, person: Person) -> bool:
     )
 
 
-def member_list(user, *, q: str = "", unit: AdminUnit | None = None, role: str = "",
-                kind: str = "", organization: int | None = None, core: str = "",
-                status: str = "active") -> QuerySet[Membership]:
+def member_list(
+    user,
+    *,
+    q: str = "",
+    unit: AdminUnit | None = None,
+    role: str = "",
+    kind: str = "",
+    organization: int | None = None,
+    core: str = "",
+    status: str = "active",
+) -> QuerySet[Membership]:
     members = members_for(user)
     if status == "active":
         members = members.filter(left_on__isnull=True, team__dissolved_on__isnull=True)
@@ -205,6 +231,7 @@ def member_list(user, *, q: str = "", unit: AdminUnit | None = None, role: str =
 
 # --- the field app's villages (contract) ---------------------------------------------------
 
+
 def field_villages(user) -> QuerySet[AdminUnit]:
     """The villages a field user works in: those served by the active teams in which the user's
     Person is an active member. A user with no Person falls back to the villages under their
@@ -227,6 +254,7 @@ def field_villages(user) -> QuerySet[AdminUnit]:
 
 
 # --- organisations -------------------------------------------------------------------------
+
 
 def organizations_for(user) -> QuerySet[Organization]:
     """Organisations the user may see: those located in their scope, those above it (a province
@@ -261,6 +289,7 @@ def can_manage_organization(user, org: Organization | None = None) -> bool:
 
 # --- villages and figures ------------------------------------------------------------------
 
+
 def _active_teams() -> QuerySet[Team]:
     return Team.objects.filter(dissolved_on__isnull=True)
 
@@ -269,12 +298,17 @@ def villages_without_team(commune: AdminUnit) -> QuerySet[AdminUnit]:
     """Current villages under the unit with no active village-level team (a commune-level team
     serving the village does not count: the directive asks for one team per village)."""
     served = Team.villages.through.objects.filter(
-        adminunit_id=OuterRef("pk"), team__dissolved_on__isnull=True,
+        adminunit_id=OuterRef("pk"),
+        team__dissolved_on__isnull=True,
         team__level=TeamLevel.VILLAGE,
     )
-    return AdminUnit.objects.filter(
-        path__startswith=commune.path, level=Level.VILLAGE, valid_to__isnull=True
-    ).exclude(Exists(served)).order_by("path")
+    return (
+        AdminUnit.objects.filter(
+            path__startswith=commune.path, level=Level.VILLAGE, valid_to__isnull=True
+        )
+        .exclude(Exists(served))
+        .order_by("path")
+    )
 
 
 @dataclass
@@ -336,25 +370,32 @@ def team_figures(unit: AdminUnit, *, residents: int | None = None) -> TeamFigure
 
     teams = _teams_in(unit)
     fig = TeamFigures(unit=unit, teams=teams.count())
-    villages = AdminUnit.objects.filter(path__startswith=unit.path, level=Level.VILLAGE,
-                                        valid_to__isnull=True)
+    villages = AdminUnit.objects.filter(
+        path__startswith=unit.path, level=Level.VILLAGE, valid_to__isnull=True
+    )
     fig.villages = villages.count()
     fig.villages_with_team = fig.villages - villages_without_team(unit).count()
     people = Person.objects.filter(
-        pk__in=Membership.objects.filter(team__in=teams.values("pk"), left_on__isnull=True)
-        .values("person_id")
+        pk__in=Membership.objects.filter(team__in=teams.values("pk"), left_on__isnull=True).values(
+            "person_id"
+        )
     )
     fig.members = people.count()
     fig.core_force = people.filter(
-        pk__in=Membership.objects.filter(team__in=teams.values("pk"), left_on__isnull=True,
-                                         core_force=True).values("person_id")
+        pk__in=Membership.objects.filter(
+            team__in=teams.values("pk"), left_on__isnull=True, core_force=True
+        ).values("person_id")
     ).count()
     fig.trained = people.filter(trained_on__isnull=False).count()
     labels = dict(OrganizationKind.choices)
-    counts = {row["organization__kind"] or "": row["n"]
-              for row in people.values("organization__kind").annotate(n=Count("pk"))}
-    fig.by_kind = [(k, str(labels.get(k, "")) or "Chưa rõ", n) for k, n in
-                   sorted(counts.items(), key=lambda kv: -kv[1])]
+    counts = {
+        row["organization__kind"] or "": row["n"]
+        for row in people.values("organization__kind").annotate(n=Count("pk"))
+    }
+    fig.by_kind = [
+        (k, str(labels.get(k, "")) or "Chưa rõ", n)
+        for k, n in sorted(counts.items(), key=lambda kv: -kv[1])
+    ]
     fig.residents = _residents_of(unit) if residents is None else residents
     return fig
 
@@ -362,24 +403,30 @@ def team_figures(unit: AdminUnit, *, residents: int | None = None) -> TeamFigure
 def children_figures(unit: AdminUnit) -> list[TeamFigures]:
     """The figures of each current child unit (drill-down table), with a handful of GROUP BY
     queries whatever the number of children."""
-    children = list(AdminUnit.objects.filter(parent=unit, valid_to__isnull=True).order_by("name_key"))
+    children = list(
+        AdminUnit.objects.filter(parent=unit, valid_to__isnull=True).order_by("name_key")
+    )
     if not children:
         return []
     level = children[0].level
-    teams = _active_teams().filter(Q(path__startswith=unit.path) | Q(commune__path__startswith=unit.path))
-    villages = AdminUnit.objects.filter(path__startswith=unit.path, level=Level.VILLAGE,
-                                        valid_to__isnull=True)
+    teams = _active_teams().filter(
+        Q(path__startswith=unit.path) | Q(commune__path__startswith=unit.path)
+    )
+    villages = AdminUnit.objects.filter(
+        path__startswith=unit.path, level=Level.VILLAGE, valid_to__isnull=True
+    )
     members = Membership.objects.filter(left_on__isnull=True, team__in=teams.values("pk"))
-    served = Team.villages.through.objects.filter(adminunit_id=OuterRef("pk"),
-                                                  team__dissolved_on__isnull=True,
-                                                  team__level=TeamLevel.VILLAGE)
+    served = Team.villages.through.objects.filter(
+        adminunit_id=OuterRef("pk"), team__dissolved_on__isnull=True, team__level=TeamLevel.VILLAGE
+    )
 
     def grouped(qs, key: str, agg) -> dict[int, int]:
         return {k: n for k, n in qs.values(key).annotate(n=agg).values_list(key, "n")}
 
     if level == Level.VILLAGE:
-        links = Team.villages.through.objects.filter(team__in=teams.values("pk"),
-                                                     adminunit__in=villages)
+        links = Team.villages.through.objects.filter(
+            team__in=teams.values("pk"), adminunit__in=villages
+        )
         n_teams = grouped(links, "adminunit_id", Count("team_id", distinct=True))
         n_villages = {v.pk: 1 for v in children if v.level == Level.VILLAGE}
         n_served = {pk: 1 for pk in villages.filter(Exists(served)).values_list("pk", flat=True)}
@@ -397,20 +444,31 @@ def children_figures(unit: AdminUnit) -> list[TeamFigures]:
     n_core = grouped(members.filter(core_force=True), key, distinct)
     n_trained = grouped(members.filter(person__trained_on__isnull=False), key, distinct)
     try:
-        from cdtt.registry.models import VillageCoverage
-
         from django.db.models import Sum
 
-        residents = {k: n or 0 for k, n in VillageCoverage.objects.filter(
-            province_id=unit.province_id or unit.pk).filter(**{f"{res_key}__in": [c.pk for c in children]})
-            .values(res_key).annotate(n=Sum("residents")).values_list(res_key, "n")}
+        from cdtt.registry.models import VillageCoverage
+
+        residents = {
+            k: n or 0
+            for k, n in VillageCoverage.objects.filter(province_id=unit.province_id or unit.pk)
+            .filter(**{f"{res_key}__in": [c.pk for c in children]})
+            .values(res_key)
+            .annotate(n=Sum("residents"))
+            .values_list(res_key, "n")
+        }
     except ImportError:  # pragma: no cover
         residents = {}
     return [
-        TeamFigures(unit=c, teams=n_teams.get(c.pk, 0), villages=n_villages.get(c.pk, 0),
-                    villages_with_team=n_served.get(c.pk, 0), members=n_members.get(c.pk, 0),
-                    residents=residents.get(c.pk, 0), core_force=n_core.get(c.pk, 0),
-                    trained=n_trained.get(c.pk, 0))
+        TeamFigures(
+            unit=c,
+            teams=n_teams.get(c.pk, 0),
+            villages=n_villages.get(c.pk, 0),
+            villages_with_team=n_served.get(c.pk, 0),
+            members=n_members.get(c.pk, 0),
+            residents=residents.get(c.pk, 0),
+            core_force=n_core.get(c.pk, 0),
+            trained=n_trained.get(c.pk, 0),
+        )
         for c in children
     ]
 
@@ -418,12 +476,19 @@ def children_figures(unit: AdminUnit) -> list[TeamFigures]:
 def village_team_rates(unit: AdminUnit) -> dict[int, tuple[int, int]]:
     """Per commune under the unit: (current villages, villages served by an active team).
     Two GROUP BY queries, whatever the number of communes (the map of the province)."""
-    villages = AdminUnit.objects.filter(path__startswith=unit.path, level=Level.VILLAGE,
-                                        valid_to__isnull=True)
-    totals = dict(villages.values("commune_id").annotate(n=Count("pk")).values_list("commune_id", "n"))
+    villages = AdminUnit.objects.filter(
+        path__startswith=unit.path, level=Level.VILLAGE, valid_to__isnull=True
+    )
+    totals = dict(
+        villages.values("commune_id").annotate(n=Count("pk")).values_list("commune_id", "n")
+    )
     served_q = Team.villages.through.objects.filter(
-        adminunit_id=OuterRef("pk"), team__dissolved_on__isnull=True,
-        team__level=TeamLevel.VILLAGE)
-    served = dict(villages.filter(Exists(served_q)).values("commune_id").annotate(n=Count("pk"))
-                  .values_list("commune_id", "n"))
+        adminunit_id=OuterRef("pk"), team__dissolved_on__isnull=True, team__level=TeamLevel.VILLAGE
+    )
+    served = dict(
+        villages.filter(Exists(served_q))
+        .values("commune_id")
+        .annotate(n=Count("pk"))
+        .values_list("commune_id", "n")
+    )
     return {cid: (n, served.get(cid, 0)) for cid, n in totals.items()}

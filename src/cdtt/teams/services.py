@@ -44,6 +44,7 @@ def has_visits(team: Team) -> bool:
 
 # --- checks --------------------------------------------------------------------------------
 
+
 def _require(ok: bool) -> None:
     if not ok:
         raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
@@ -70,8 +71,12 @@ def clean_birth_year(value) -> int | None:
         raise ValidationError({"birth_year": _("Năm sinh phải là một số, ví dụ 1990.")}) from None
     this_year = timezone.localdate().year
     if not MIN_BIRTH_YEAR <= year <= this_year - 14:
-        raise ValidationError({"birth_year": _("Năm sinh %(y)s không hợp lệ (từ %(a)d đến %(b)d).")
-                               % {"y": year, "a": MIN_BIRTH_YEAR, "b": this_year - 14}})
+        raise ValidationError(
+            {
+                "birth_year": _("Năm sinh %(y)s không hợp lệ (từ %(a)d đến %(b)d).")
+                % {"y": year, "a": MIN_BIRTH_YEAR, "b": this_year - 14}
+            }
+        )
     return year
 
 
@@ -81,8 +86,9 @@ def clean_email(value: str) -> str:
         try:
             validate_email(value)
         except ValidationError:
-            raise ValidationError({"email": _("Địa chỉ thư điện tử không hợp lệ: “%(v)s”.")
-                                   % {"v": value}}) from None
+            raise ValidationError(
+                {"email": _("Địa chỉ thư điện tử không hợp lệ: “%(v)s”.") % {"v": value}}
+            ) from None
     return value
 
 
@@ -90,8 +96,9 @@ def clean_skills(codes: Iterable[str]) -> list[str]:
     codes = [c for c in dict.fromkeys(clean(c) for c in codes or []) if c]
     unknown = [c for c in codes if c not in SKILL_CODES]
     if unknown:
-        raise ValidationError({"skills": _("Kỹ năng không có trong danh mục: %(c)s")
-                               % {"c": ", ".join(unknown)}})
+        raise ValidationError(
+            {"skills": _("Kỹ năng không có trong danh mục: %(c)s") % {"c": ", ".join(unknown)}}
+        )
     return codes
 
 
@@ -117,11 +124,16 @@ def _clean_villages(commune: AdminUnit, unit: AdminUnit, villages) -> list[Admin
         villages.insert(0, unit)
     for v in villages:
         if v.level != Level.VILLAGE:
-            raise ValidationError({"villages": _("%(v)s không phải là thôn, bản, tổ dân phố.")
-                                   % {"v": v.full_name}})
+            raise ValidationError(
+                {"villages": _("%(v)s không phải là thôn, bản, tổ dân phố.") % {"v": v.full_name}}
+            )
         if v.parent_id != commune.pk:
-            raise ValidationError({"villages": _("%(v)s thuộc đơn vị khác, không thuộc %(c)s.")
-                                   % {"v": v.full_name, "c": commune.full_name}})
+            raise ValidationError(
+                {
+                    "villages": _("%(v)s thuộc đơn vị khác, không thuộc %(c)s.")
+                    % {"v": v.full_name, "c": commune.full_name}
+                }
+            )
     return villages
 
 
@@ -131,30 +143,59 @@ def _today(value: dt.date | None) -> dt.date:
 
 # --- people --------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def person_create(*, actor, full_name: str, gender: str = "", birth_year=None, phone: str = "",
-                  email: str = "", organization: Organization | None = None,
-                  position: str = "", trained_on: dt.date | None = None) -> Person:
+def person_create(
+    *,
+    actor,
+    full_name: str,
+    gender: str = "",
+    birth_year=None,
+    phone: str = "",
+    email: str = "",
+    organization: Organization | None = None,
+    position: str = "",
+    trained_on: dt.date | None = None,
+) -> Person:
     full_name = clean(full_name)
     if not full_name:
         raise ValidationError({"full_name": _("Họ và tên không được để trống.")})
     person = Person(
-        full_name=full_name, name_key=fold(full_name), gender=_clean_gender(gender),
-        birth_year=clean_birth_year(birth_year), phone=clean_phone(phone),
-        email=clean_email(email), organization=organization, position=clean(position),
+        full_name=full_name,
+        name_key=fold(full_name),
+        gender=_clean_gender(gender),
+        birth_year=clean_birth_year(birth_year),
+        phone=clean_phone(phone),
+        email=clean_email(email),
+        organization=organization,
+        position=clean(position),
         trained_on=trained_on,
     )
     person.save()
-    audit_record(actor=actor, action="person.create", obj=person,
-                 unit=organization.unit if organization else None,
-                 summary=_("Thêm người %(n)s") % {"n": person.full_name})
+    audit_record(
+        actor=actor,
+        action="person.create",
+        obj=person,
+        unit=organization.unit if organization else None,
+        summary=_("Thêm người %(n)s") % {"n": person.full_name},
+    )
     return person
 
 
 @transaction.atomic
-def person_update(*, actor, person: Person, full_name: str, gender: str = "", birth_year=None,
-                  phone: str = "", email: str = "", organization: Organization | None = None,
-                  position: str = "", trained_on: dt.date | None = None) -> Person:
+def person_update(
+    *,
+    actor,
+    person: Person,
+    full_name: str,
+    gender: str = "",
+    birth_year=None,
+    phone: str = "",
+    email: str = "",
+    organization: Organization | None = None,
+    position: str = "",
+    trained_on: dt.date | None = None,
+) -> Person:
     if actor is not None:
         _require(can_manage_person(actor, person))
     full_name = clean(full_name)
@@ -165,11 +206,19 @@ def person_update(*, actor, person: Person, full_name: str, gender: str = "", bi
     person.gender = _clean_gender(gender)
     person.birth_year = clean_birth_year(birth_year)
     person.phone, person.email = clean_phone(phone), clean_email(email)
-    person.organization, person.position, person.trained_on = organization, clean(position), trained_on
+    person.organization, person.position, person.trained_on = (
+        organization,
+        clean(position),
+        trained_on,
+    )
     person.save()
-    audit_record(actor=actor, action="person.update", obj=person,
-                 summary=_("Cập nhật thông tin %(n)s") % {"n": person.full_name},
-                 changes={"before": before})
+    audit_record(
+        actor=actor,
+        action="person.update",
+        obj=person,
+        summary=_("Cập nhật thông tin %(n)s") % {"n": person.full_name},
+        changes={"before": before},
+    )
     return person
 
 
@@ -181,37 +230,65 @@ def profile_update(*, actor: User, phone: str, email: str) -> Person:
         raise ValidationError(_("Tài khoản của bạn chưa gắn với thành viên nào."))
     person.phone, person.email = clean_phone(phone), clean_email(email)
     person.save(update_fields=["phone", "email", "updated_at"])
-    audit_record(actor=actor, action="person.self_update", obj=person,
-                 summary=_("%(n)s cập nhật thông tin liên hệ") % {"n": person.full_name})
+    audit_record(
+        actor=actor,
+        action="person.self_update",
+        obj=person,
+        summary=_("%(n)s cập nhật thông tin liên hệ") % {"n": person.full_name},
+    )
     return person
 
 
 # --- teams ---------------------------------------------------------------------------------
 
-def _membership(*, team: Team, person: Person, role: str, core_force: bool, skills,
-                joined_on: dt.date) -> Membership:
+
+def _membership(
+    *, team: Team, person: Person, role: str, core_force: bool, skills, joined_on: dt.date
+) -> Membership:
     if not team.is_active:
         raise ValidationError(_("Tổ đã giải thể, không thể thêm thành viên."))
     if role not in MemberRole.values:
         raise ValidationError({"role": _("Vai trò trong tổ không hợp lệ.")})
     if Membership.objects.filter(team=team, person=person, left_on__isnull=True).exists():
-        raise ValidationError(_("%(n)s đã là thành viên của %(t)s; không thể thêm lần nữa.")
-                              % {"n": person.full_name, "t": team.name})
-    if role == MemberRole.LEADER and Membership.objects.filter(
-        team=team, role=MemberRole.LEADER, left_on__isnull=True
-    ).exists():
-        raise ValidationError(_("Tổ đã có tổ trưởng. Hãy thêm người này làm thành viên rồi "
-                                "chỉ định làm tổ trưởng."))
-    return Membership.objects.create(team=team, person=person, role=role, core_force=core_force,
-                                     skills=clean_skills(skills), joined_on=joined_on)
+        raise ValidationError(
+            _("%(n)s đã là thành viên của %(t)s; không thể thêm lần nữa.")
+            % {"n": person.full_name, "t": team.name}
+        )
+    if (
+        role == MemberRole.LEADER
+        and Membership.objects.filter(
+            team=team, role=MemberRole.LEADER, left_on__isnull=True
+        ).exists()
+    ):
+        raise ValidationError(
+            _("Tổ đã có tổ trưởng. Hãy thêm người này làm thành viên rồi chỉ định làm tổ trưởng.")
+        )
+    return Membership.objects.create(
+        team=team,
+        person=person,
+        role=role,
+        core_force=core_force,
+        skills=clean_skills(skills),
+        joined_on=joined_on,
+    )
 
 
 @transaction.atomic
-def team_found(*, actor, unit: AdminUnit, leader: Person | None, name: str = "",
-               villages: Iterable[AdminUnit] | None = None, decision_number: str = "",
-               decision_date: dt.date | None = None, contact_phone: str = "",
-               publish_contact: bool = False, leader_core_force: bool = False,
-               leader_skills: Iterable[str] = (), founded_on: dt.date | None = None) -> Team:
+def team_found(
+    *,
+    actor,
+    unit: AdminUnit,
+    leader: Person | None,
+    name: str = "",
+    villages: Iterable[AdminUnit] | None = None,
+    decision_number: str = "",
+    decision_date: dt.date | None = None,
+    contact_phone: str = "",
+    publish_contact: bool = False,
+    leader_core_force: bool = False,
+    leader_skills: Iterable[str] = (),
+    founded_on: dt.date | None = None,
+) -> Team:
     """Found a team at a commune or a village, with its leader as its first member."""
     level, commune = _team_units(unit)
     if actor is not None:
@@ -226,25 +303,52 @@ def team_found(*, actor, unit: AdminUnit, leader: Person | None, name: str = "",
     name = clean(name) or _("Tổ CNSCĐ %(u)s") % {"u": unit.full_name}
     villages = _clean_villages(commune, unit, villages)
     team = Team(
-        name=name, name_key=fold(name), level=level, unit=unit, commune=commune,
-        district_id=commune.district_id, province_id=commune.province_id, path=unit.path,
-        decision_number=clean(decision_number), decision_date=decision_date,
-        contact_phone=clean_phone(contact_phone, "contact_phone"), publish_contact=publish_contact,
+        name=name,
+        name_key=fold(name),
+        level=level,
+        unit=unit,
+        commune=commune,
+        district_id=commune.district_id,
+        province_id=commune.province_id,
+        path=unit.path,
+        decision_number=clean(decision_number),
+        decision_date=decision_date,
+        contact_phone=clean_phone(contact_phone, "contact_phone"),
+        publish_contact=publish_contact,
     )
     team.save()
     team.villages.set(villages)
-    _membership(team=team, person=leader, role=MemberRole.LEADER, core_force=leader_core_force,
-                skills=leader_skills, joined_on=_today(founded_on or decision_date))
-    audit_record(actor=actor, action="team.found", obj=team, unit=unit,
-                 summary=_("Thành lập %(t)s, tổ trưởng %(l)s") % {"t": name, "l": leader.full_name},
-                 changes={"decision": team.decision_number, "villages": [v.code for v in villages]})
+    _membership(
+        team=team,
+        person=leader,
+        role=MemberRole.LEADER,
+        core_force=leader_core_force,
+        skills=leader_skills,
+        joined_on=_today(founded_on or decision_date),
+    )
+    audit_record(
+        actor=actor,
+        action="team.found",
+        obj=team,
+        unit=unit,
+        summary=_("Thành lập %(t)s, tổ trưởng %(l)s") % {"t": name, "l": leader.full_name},
+        changes={"decision": team.decision_number, "villages": [v.code for v in villages]},
+    )
     return team
 
 
 @transaction.atomic
-def team_update(*, actor, team: Team, name: str, villages: Iterable[AdminUnit] | None = None,
-                decision_number: str = "", decision_date: dt.date | None = None,
-                contact_phone: str = "", publish_contact: bool = False) -> Team:
+def team_update(
+    *,
+    actor,
+    team: Team,
+    name: str,
+    villages: Iterable[AdminUnit] | None = None,
+    decision_number: str = "",
+    decision_date: dt.date | None = None,
+    contact_phone: str = "",
+    publish_contact: bool = False,
+) -> Team:
     _check_team_manager(actor, team)
     name = clean(name)
     if not name:
@@ -256,9 +360,14 @@ def team_update(*, actor, team: Team, name: str, villages: Iterable[AdminUnit] |
     team.publish_contact = publish_contact
     team.save()
     team.villages.set(villages)
-    audit_record(actor=actor, action="team.update", obj=team, unit=team.unit,
-                 summary=_("Cập nhật %(t)s") % {"t": team.name},
-                 changes={"villages": [v.code for v in villages]})
+    audit_record(
+        actor=actor,
+        action="team.update",
+        obj=team,
+        unit=team.unit,
+        summary=_("Cập nhật %(t)s") % {"t": team.name},
+        changes={"villages": [v.code for v in villages]},
+    )
     return team
 
 
@@ -267,14 +376,21 @@ def team_dissolve(*, actor, team: Team, on: dt.date | None = None) -> Team:
     """Dissolve a team: it is kept, with its members' history (their memberships end)."""
     _check_team_manager(actor, team)
     if not team.is_active:
-        raise ValidationError(_("Tổ đã giải thể từ %(d)s.") % {"d": team.dissolved_on.strftime("%d/%m/%Y")})
+        raise ValidationError(
+            _("Tổ đã giải thể từ %(d)s.") % {"d": team.dissolved_on.strftime("%d/%m/%Y")}
+        )
     on = _today(on)
     team.dissolved_on = on
     team.save(update_fields=["dissolved_on", "updated_at"])
     ended = team.memberships.filter(left_on__isnull=True).update(left_on=on)
-    audit_record(actor=actor, action="team.dissolve", obj=team, unit=team.unit,
-                 summary=_("Giải thể %(t)s (%(n)d thành viên rời tổ)") % {"t": team.name, "n": ended},
-                 changes={"has_visits": has_visits(team)})
+    audit_record(
+        actor=actor,
+        action="team.dissolve",
+        obj=team,
+        unit=team.unit,
+        summary=_("Giải thể %(t)s (%(n)d thành viên rời tổ)") % {"t": team.name, "n": ended},
+        changes={"has_visits": has_visits(team)},
+    )
     return team
 
 
@@ -283,10 +399,19 @@ def team_delete(*, actor, team: Team) -> None:
     """Delete a team entered by mistake. A team with visits logged can only be dissolved."""
     _check_team_manager(actor, team)
     if has_visits(team):
-        raise ValidationError(_("Tổ đã có lượt đến hộ được ghi nhận nên không thể xóa; hãy giải "
-                                "thể tổ để giữ lại lịch sử."))
-    audit_record(actor=actor, action="team.delete", obj=team, unit=team.unit,
-                 summary=_("Xóa %(t)s (nhập nhầm)") % {"t": team.name})
+        raise ValidationError(
+            _(
+                "Tổ đã có lượt đến hộ được ghi nhận nên không thể xóa; hãy giải "
+                "thể tổ để giữ lại lịch sử."
+            )
+        )
+    audit_record(
+        actor=actor,
+        action="team.delete",
+        obj=team,
+        unit=team.unit,
+        summary=_("Xóa %(t)s (nhập nhầm)") % {"t": team.name},
+    )
     team.memberships.all().delete()
     team.villages.clear()
     team.delete()
@@ -294,23 +419,48 @@ def team_delete(*, actor, team: Team) -> None:
 
 # --- members -------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def member_add(*, actor, team: Team, person: Person, role: str = MemberRole.MEMBER,
-               core_force: bool = False, skills: Iterable[str] = (),
-               joined_on: dt.date | None = None) -> Membership:
+def member_add(
+    *,
+    actor,
+    team: Team,
+    person: Person,
+    role: str = MemberRole.MEMBER,
+    core_force: bool = False,
+    skills: Iterable[str] = (),
+    joined_on: dt.date | None = None,
+) -> Membership:
     _check_team_manager(actor, team)
-    m = _membership(team=team, person=person, role=role, core_force=core_force, skills=skills,
-                    joined_on=_today(joined_on))
-    audit_record(actor=actor, action="member.add", obj=m, unit=team.unit,
-                 summary=_("Thêm %(n)s vào %(t)s (%(r)s)")
-                 % {"n": person.full_name, "t": team.name, "r": m.get_role_display()})
+    m = _membership(
+        team=team,
+        person=person,
+        role=role,
+        core_force=core_force,
+        skills=skills,
+        joined_on=_today(joined_on),
+    )
+    audit_record(
+        actor=actor,
+        action="member.add",
+        obj=m,
+        unit=team.unit,
+        summary=_("Thêm %(n)s vào %(t)s (%(r)s)")
+        % {"n": person.full_name, "t": team.name, "r": m.get_role_display()},
+    )
     return m
 
 
 @transaction.atomic
-def member_update(*, actor, membership: Membership, role: str | None = None,
-                  core_force: bool | None = None, skills: Iterable[str] | None = None,
-                  joined_on: dt.date | None = None) -> Membership:
+def member_update(
+    *,
+    actor,
+    membership: Membership,
+    role: str | None = None,
+    core_force: bool | None = None,
+    skills: Iterable[str] | None = None,
+    joined_on: dt.date | None = None,
+) -> Membership:
     m = membership
     _check_team_manager(actor, m.team)
     if not m.is_active:
@@ -319,8 +469,9 @@ def member_update(*, actor, membership: Membership, role: str | None = None,
         if role not in (MemberRole.DEPUTY, MemberRole.MEMBER):
             raise ValidationError({"role": _("Hãy dùng chức năng “Chỉ định tổ trưởng”.")})
         if m.role == MemberRole.LEADER:
-            raise ValidationError({"role": _("Tổ phải có tổ trưởng: hãy chỉ định tổ trưởng khác "
-                                             "trước.")})
+            raise ValidationError(
+                {"role": _("Tổ phải có tổ trưởng: hãy chỉ định tổ trưởng khác trước.")}
+            )
         m.role = role
     if core_force is not None:
         m.core_force = core_force
@@ -329,8 +480,13 @@ def member_update(*, actor, membership: Membership, role: str | None = None,
     if joined_on is not None:
         m.joined_on = joined_on
     m.save()
-    audit_record(actor=actor, action="member.update", obj=m, unit=m.team.unit,
-                 summary=_("Cập nhật %(n)s trong %(t)s") % {"n": m.person.full_name, "t": m.team.name})
+    audit_record(
+        actor=actor,
+        action="member.update",
+        obj=m,
+        unit=m.team.unit,
+        summary=_("Cập nhật %(n)s trong %(t)s") % {"n": m.person.full_name, "t": m.team.name},
+    )
     return m
 
 
@@ -342,14 +498,23 @@ def member_remove(*, actor, membership: Membership, on: dt.date | None = None) -
     if not m.is_active:
         raise ValidationError(_("Thành viên đã rời tổ từ trước."))
     if m.role == MemberRole.LEADER and m.team.is_active:
-        raise ValidationError(_("Không thể cho tổ trưởng rời tổ: tổ phải luôn có một tổ trưởng. "
-                                "Hãy chỉ định tổ trưởng khác trước."))
+        raise ValidationError(
+            _(
+                "Không thể cho tổ trưởng rời tổ: tổ phải luôn có một tổ trưởng. "
+                "Hãy chỉ định tổ trưởng khác trước."
+            )
+        )
     m.left_on = _today(on)
     if m.left_on < m.joined_on:
         raise ValidationError(_("Ngày rời tổ không thể trước ngày tham gia."))
     m.save(update_fields=["left_on"])
-    audit_record(actor=actor, action="member.remove", obj=m, unit=m.team.unit,
-                 summary=_("%(n)s rời %(t)s") % {"n": m.person.full_name, "t": m.team.name})
+    audit_record(
+        actor=actor,
+        action="member.remove",
+        obj=m,
+        unit=m.team.unit,
+        summary=_("%(n)s rời %(t)s") % {"n": m.person.full_name, "t": m.team.name},
+    )
     return m
 
 
@@ -367,10 +532,15 @@ def leader_appoint(*, actor, team: Team, membership: Membership) -> Membership:
         former.save(update_fields=["role"])
     membership.role = MemberRole.LEADER
     membership.save(update_fields=["role"])
-    audit_record(actor=actor, action="team.leader", obj=team, unit=team.unit,
-                 summary=_("Chỉ định %(n)s làm tổ trưởng %(t)s")
-                 % {"n": membership.person.full_name, "t": team.name},
-                 changes={"former": former.person_id if former else None})
+    audit_record(
+        actor=actor,
+        action="team.leader",
+        obj=team,
+        unit=team.unit,
+        summary=_("Chỉ định %(n)s làm tổ trưởng %(t)s")
+        % {"n": membership.person.full_name, "t": team.name},
+        changes={"former": former.person_id if former else None},
+    )
     return membership
 
 
@@ -404,28 +574,49 @@ def member_invite(*, actor, membership: Membership, username: str = "") -> tuple
         raise ValidationError(_("Chỉ cấp tài khoản cho thành viên đang hoạt động."))
     person = Person.objects.select_for_update().get(pk=m.person_id)
     if person.user_id:
-        raise ValidationError(_("%(n)s đã có tài khoản %(u)s.")
-                              % {"n": person.full_name, "u": person.user.username})
+        raise ValidationError(
+            _("%(n)s đã có tài khoản %(u)s.") % {"n": person.full_name, "u": person.user.username}
+        )
     role = Role.TEAM_LEADER if m.role == MemberRole.LEADER else Role.TEAM_MEMBER
     password = temporary_password()
     # The commune officer who invites may have no right to create users in general; the
     # account is created on their behalf with the scope checked here.
-    user = user_create(actor=None, username=clean(username) or _username_for(person),
-                       password=password, role=role, scope_unit=m.team.commune,
-                       full_name=person.full_name, email=person.email, phone=person.phone,
-                       organization=person.organization)
+    user = user_create(
+        actor=None,
+        username=clean(username) or _username_for(person),
+        password=password,
+        role=role,
+        scope_unit=m.team.commune,
+        full_name=person.full_name,
+        email=person.email,
+        phone=person.phone,
+        organization=person.organization,
+    )
     person.user = user
     person.save(update_fields=["user", "updated_at"])
-    audit_record(actor=actor, action="member.invite", obj=person, unit=m.team.unit,
-                 summary=_("Cấp tài khoản %(u)s cho %(n)s") % {"u": user.username,
-                                                              "n": person.full_name})
+    audit_record(
+        actor=actor,
+        action="member.invite",
+        obj=person,
+        unit=m.team.unit,
+        summary=_("Cấp tài khoản %(u)s cho %(n)s") % {"u": user.username, "n": person.full_name},
+    )
     return user, password
 
 
 # --- organisations -------------------------------------------------------------------------
 
-def _org_values(*, name: str, kind: str, unit: AdminUnit, short_name: str, phone: str,
-                email: str, parent: Organization | None) -> dict:
+
+def _org_values(
+    *,
+    name: str,
+    kind: str,
+    unit: AdminUnit,
+    short_name: str,
+    phone: str,
+    email: str,
+    parent: Organization | None,
+) -> dict:
     from cdtt.accounts.models import OrganizationKind
 
     name = clean(name)
@@ -433,48 +624,109 @@ def _org_values(*, name: str, kind: str, unit: AdminUnit, short_name: str, phone
         raise ValidationError({"name": _("Tên cơ quan, đơn vị không được để trống.")})
     if kind not in OrganizationKind.values:
         raise ValidationError({"kind": _("Loại cơ quan, đơn vị không hợp lệ.")})
-    return {"name": name, "name_key": fold(name), "kind": kind, "unit": unit,
-            "short_name": clean(short_name), "phone": clean_phone(phone),
-            "email": clean_email(email), "parent": parent}
+    return {
+        "name": name,
+        "name_key": fold(name),
+        "kind": kind,
+        "unit": unit,
+        "short_name": clean(short_name),
+        "phone": clean_phone(phone),
+        "email": clean_email(email),
+        "parent": parent,
+    }
 
 
 @transaction.atomic
-def organization_create(*, actor, name: str, kind: str, unit: AdminUnit, short_name: str = "",
-                        phone: str = "", email: str = "",
-                        parent: Organization | None = None) -> Organization:
+def organization_create(
+    *,
+    actor,
+    name: str,
+    kind: str,
+    unit: AdminUnit,
+    short_name: str = "",
+    phone: str = "",
+    email: str = "",
+    parent: Organization | None = None,
+) -> Organization:
     if actor is not None:
         from cdtt.accounts.access import in_scope
 
         _require(can_manage_organization(actor) and in_scope(actor, unit))
-    values = _org_values(name=name, kind=kind, unit=unit, short_name=short_name, phone=phone,
-                         email=email, parent=parent)
+    values = _org_values(
+        name=name,
+        kind=kind,
+        unit=unit,
+        short_name=short_name,
+        phone=phone,
+        email=email,
+        parent=parent,
+    )
     if Organization.objects.filter(unit=unit, name_key=values["name_key"]).exists():
-        raise ValidationError({"name": _("%(u)s đã có cơ quan, đơn vị tên “%(n)s”.")
-                               % {"u": unit.full_name, "n": values["name"]}})
+        raise ValidationError(
+            {
+                "name": _("%(u)s đã có cơ quan, đơn vị tên “%(n)s”.")
+                % {"u": unit.full_name, "n": values["name"]}
+            }
+        )
     org = Organization.objects.create(**values)
-    audit_record(actor=actor, action="organization.create", obj=org, unit=unit,
-                 summary=_("Thêm cơ quan, đơn vị %(n)s") % {"n": org.name})
+    audit_record(
+        actor=actor,
+        action="organization.create",
+        obj=org,
+        unit=unit,
+        summary=_("Thêm cơ quan, đơn vị %(n)s") % {"n": org.name},
+    )
     return org
 
 
 @transaction.atomic
-def organization_update(*, actor, organization: Organization, name: str, kind: str,
-                        unit: AdminUnit, short_name: str = "", phone: str = "", email: str = "",
-                        parent: Organization | None = None, active: bool = True) -> Organization:
+def organization_update(
+    *,
+    actor,
+    organization: Organization,
+    name: str,
+    kind: str,
+    unit: AdminUnit,
+    short_name: str = "",
+    phone: str = "",
+    email: str = "",
+    parent: Organization | None = None,
+    active: bool = True,
+) -> Organization:
     org = organization
     if actor is not None:
         _require(can_manage_organization(actor, org))
-    values = _org_values(name=name, kind=kind, unit=unit, short_name=short_name, phone=phone,
-                         email=email, parent=parent)
+    values = _org_values(
+        name=name,
+        kind=kind,
+        unit=unit,
+        short_name=short_name,
+        phone=phone,
+        email=email,
+        parent=parent,
+    )
     if parent is not None and parent.pk == org.pk:
         raise ValidationError({"parent": _("Một đơn vị không thể trực thuộc chính nó.")})
-    if Organization.objects.filter(unit=unit, name_key=values["name_key"]).exclude(pk=org.pk).exists():
-        raise ValidationError({"name": _("%(u)s đã có cơ quan, đơn vị tên “%(n)s”.")
-                               % {"u": unit.full_name, "n": values["name"]}})
+    if (
+        Organization.objects.filter(unit=unit, name_key=values["name_key"])
+        .exclude(pk=org.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            {
+                "name": _("%(u)s đã có cơ quan, đơn vị tên “%(n)s”.")
+                % {"u": unit.full_name, "n": values["name"]}
+            }
+        )
     for k, v in values.items():
         setattr(org, k, v)
     org.active = active
     org.save()
-    audit_record(actor=actor, action="organization.update", obj=org, unit=unit,
-                 summary=_("Cập nhật cơ quan, đơn vị %(n)s") % {"n": org.name})
+    audit_record(
+        actor=actor,
+        action="organization.update",
+        obj=org,
+        unit=unit,
+        summary=_("Cập nhật cơ quan, đơn vị %(n)s") % {"n": org.name},
+    )
     return org

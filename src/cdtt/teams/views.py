@@ -57,35 +57,78 @@ def _page(request, qs):
 
 # --- teams ---------------------------------------------------------------------------------
 
+
 @role_required(VIEW)
 def team_list(request):
     unit = _unit_param(request)
     status = request.GET.get("status", "active")
-    teams = selectors.team_list(request.user, q=request.GET.get("q", ""), unit=unit,
-                                status=status, level=request.GET.get("level", ""))
+    teams = selectors.team_list(
+        request.user,
+        q=request.GET.get("q", ""),
+        unit=unit,
+        status=status,
+        level=request.GET.get("level", ""),
+    )
     if request.GET.get("format") == "xlsx":
         rows = []
         for t in teams:
             leader = t.active_leaders[0].person.full_name if t.active_leaders else ""
-            rows.append([t.commune.code, t.commune.full_name, t.unit.full_name, t.get_level_display(),
-                         t.name, t.decision_number, _d(t.decision_date), leader, t.n_members,
-                         _d(t.dissolved_on)])
-        return xlsx_response("to-cnscd.xlsx", _("Tổ CNSCĐ"), [
-            _("Mã xã"), _("Xã"), _("Địa bàn"), _("Cấp"), _("Tên tổ"), _("Số quyết định"),
-            _("Ngày quyết định"), _("Tổ trưởng"), _("Số thành viên"), _("Giải thể từ")], rows)
+            rows.append(
+                [
+                    t.commune.code,
+                    t.commune.full_name,
+                    t.unit.full_name,
+                    t.get_level_display(),
+                    t.name,
+                    t.decision_number,
+                    _d(t.decision_date),
+                    leader,
+                    t.n_members,
+                    _d(t.dissolved_on),
+                ]
+            )
+        return xlsx_response(
+            "to-cnscd.xlsx",
+            _("Tổ CNSCĐ"),
+            [
+                _("Mã xã"),
+                _("Xã"),
+                _("Địa bàn"),
+                _("Cấp"),
+                _("Tên tổ"),
+                _("Số quyết định"),
+                _("Ngày quyết định"),
+                _("Tổ trưởng"),
+                _("Số thành viên"),
+                _("Giải thể từ"),
+            ],
+            rows,
+        )
     focus = unit or request.user.scope_unit
     without = None
     if focus is not None and focus.level == Level.COMMUNE and request.user.role in roles.OFFICERS:
         without = selectors.villages_without_team(focus).count()
-    return render(request, "teams/list.html", {
-        "page": _page(request, teams), "unit": unit, "status": status, "levels": TeamLevel.choices,
-        "can_found": request.user.role in MANAGE, "focus": focus, "without": without,
-    })
+    return render(
+        request,
+        "teams/list.html",
+        {
+            "page": _page(request, teams),
+            "unit": unit,
+            "status": status,
+            "levels": TeamLevel.choices,
+            "can_found": request.user.role in MANAGE,
+            "focus": focus,
+            "without": without,
+        },
+    )
 
 
 def _found_choices(user):
-    units = units_for(user).filter(level__in=[Level.COMMUNE, Level.VILLAGE],
-                                   valid_to__isnull=True).order_by("path")[:2000]
+    units = (
+        units_for(user)
+        .filter(level__in=[Level.COMMUNE, Level.VILLAGE], valid_to__isnull=True)
+        .order_by("path")[:2000]
+    )
     return list(units)
 
 
@@ -100,10 +143,16 @@ def team_new(request):
     elif request.POST.get("unit"):
         u = access_unit(request.user, request.POST["unit"])
         commune = u if u.level == Level.COMMUNE else u.parent
-    villages = commune.children.filter(valid_to__isnull=True).order_by("name_key") if commune else []
-    form = forms.TeamFoundForm(request.POST or None, units=units, villages=villages,
-                               organizations=selectors.organizations_for(request.user),
-                               initial={"unit": initial_unit})
+    villages = (
+        commune.children.filter(valid_to__isnull=True).order_by("name_key") if commune else []
+    )
+    form = forms.TeamFoundForm(
+        request.POST or None,
+        units=units,
+        villages=villages,
+        organizations=selectors.organizations_for(request.user),
+        initial={"unit": initial_unit},
+    )
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         unit = access_unit(request.user, cd["unit"])
@@ -113,40 +162,74 @@ def team_new(request):
 
             with transaction.atomic():
                 leader = services.person_create(
-                    actor=request.user, full_name=cd["full_name"], gender=cd["gender"],
-                    birth_year=cd["birth_year"], phone=cd["phone"], email=cd["email"],
-                    organization=cd["organization"], position=cd["position"])
+                    actor=request.user,
+                    full_name=cd["full_name"],
+                    gender=cd["gender"],
+                    birth_year=cd["birth_year"],
+                    phone=cd["phone"],
+                    email=cd["email"],
+                    organization=cd["organization"],
+                    position=cd["position"],
+                )
                 team = services.team_found(
-                    actor=request.user, unit=unit, leader=leader, name=cd["name"], villages=chosen,
-                    decision_number=cd["decision_number"], decision_date=cd["decision_date"],
-                    contact_phone=cd["contact_phone"], publish_contact=cd["publish_contact"])
+                    actor=request.user,
+                    unit=unit,
+                    leader=leader,
+                    name=cd["name"],
+                    villages=chosen,
+                    decision_number=cd["decision_number"],
+                    decision_date=cd["decision_date"],
+                    contact_phone=cd["contact_phone"],
+                    publish_contact=cd["publish_contact"],
+                )
             messages.success(request, _("Đã thành lập %(t)s.") % {"t": team.name})
             return redirect("teams:detail", team.pk)
         except ValidationError as exc:
             _form_errors(form, exc)
-    return render(request, "teams/form.html", {
-        "form": form, "title": _("Thành lập Tổ CNSCĐ"), "commune": commune,
-        "help": _("Chọn địa bàn rồi bấm “Tải danh sách thôn” để chọn các thôn tổ phụ trách. Tổ cấp "
-                  "thôn luôn phụ trách thôn của mình."),
-        "reload_villages": True,
-    })
+    return render(
+        request,
+        "teams/form.html",
+        {
+            "form": form,
+            "title": _("Thành lập Tổ CNSCĐ"),
+            "commune": commune,
+            "help": _(
+                "Chọn địa bàn rồi bấm “Tải danh sách thôn” để chọn các thôn tổ phụ trách. Tổ cấp "
+                "thôn luôn phụ trách thôn của mình."
+            ),
+            "reload_villages": True,
+        },
+    )
 
 
 @role_required(VIEW)
 def team_detail(request, pk: int):
     team = selectors.access_team(request.user, pk)
     show_left = request.GET.get("history") == "1"
-    memberships = team.memberships.select_related("person", "person__organization", "person__user")
+    # An organisation's officer looking at a team far away sees only the staff it sent.
+    memberships = (
+        selectors.members_for(request.user).filter(team=team).select_related("person__user")
+    )
     if not show_left:
         memberships = memberships.filter(left_on__isnull=True)
     can_manage = selectors.can_manage_team(request.user, team)
-    return render(request, "teams/detail.html", {
-        "team": team, "memberships": memberships.order_by("left_on", "role", "person__name_key"),
-        "villages": team.villages.order_by("name_key"), "can_manage": can_manage,
-        "add_form": forms.MemberAddForm(organizations=selectors.organizations_for(request.user)),
-        "show_left": show_left, "crumbs": breadcrumbs(team.unit), "has_visits": services.has_visits(team),
-        "Leader": MemberRole.LEADER,
-    })
+    return render(
+        request,
+        "teams/detail.html",
+        {
+            "team": team,
+            "memberships": memberships.order_by("left_on", "role", "person__name_key"),
+            "villages": team.villages.order_by("name_key"),
+            "can_manage": can_manage,
+            "add_form": forms.MemberAddForm(
+                organizations=selectors.organizations_for(request.user)
+            ),
+            "show_left": show_left,
+            "crumbs": breadcrumbs(team.unit),
+            "has_visits": services.has_visits(team),
+            "Leader": MemberRole.LEADER,
+        },
+    )
 
 
 def _managed_team(request, pk: int):
@@ -170,34 +253,59 @@ def _managed_membership(request, pk: int) -> Membership:
 def team_edit(request, pk: int):
     team = _managed_team(request, pk)
     villages = team.commune.children.filter(valid_to__isnull=True).order_by("name_key")
-    form = forms.TeamEditForm(request.POST or None, villages=villages, initial={
-        "name": team.name, "villages": [v.code for v in team.villages.all()],
-        "decision_number": team.decision_number, "decision_date": team.decision_date,
-        "contact_phone": team.contact_phone, "publish_contact": team.publish_contact})
+    form = forms.TeamEditForm(
+        request.POST or None,
+        villages=villages,
+        initial={
+            "name": team.name,
+            "villages": [v.code for v in team.villages.all()],
+            "decision_number": team.decision_number,
+            "decision_date": team.decision_date,
+            "contact_phone": team.contact_phone,
+            "publish_contact": team.publish_contact,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         try:
             services.team_update(
-                actor=request.user, team=team, name=cd["name"],
+                actor=request.user,
+                team=team,
+                name=cd["name"],
                 villages=list(AdminUnit.objects.filter(code__in=cd["villages"])),
-                decision_number=cd["decision_number"], decision_date=cd["decision_date"],
-                contact_phone=cd["contact_phone"], publish_contact=cd["publish_contact"])
+                decision_number=cd["decision_number"],
+                decision_date=cd["decision_date"],
+                contact_phone=cd["contact_phone"],
+                publish_contact=cd["publish_contact"],
+            )
             messages.success(request, _("Đã lưu."))
             return redirect("teams:detail", team.pk)
         except ValidationError as exc:
             _form_errors(form, exc)
-    return render(request, "teams/form.html", {"form": form, "title": _("Sửa thông tin tổ"),
-                                               "back": reverse("teams:detail", args=[team.pk])})
+    return render(
+        request,
+        "teams/form.html",
+        {
+            "form": form,
+            "title": _("Sửa thông tin tổ"),
+            "back": reverse("teams:detail", args=[team.pk]),
+        },
+    )
 
 
 @require_POST
 @role_required(MANAGE)
 def member_add(request, pk: int):
     team = _managed_team(request, pk)
-    form = forms.MemberAddForm(request.POST, organizations=selectors.organizations_for(request.user))
+    form = forms.MemberAddForm(
+        request.POST, organizations=selectors.organizations_for(request.user)
+    )
     if not form.is_valid():
-        messages.error(request, _("Thông tin thành viên chưa hợp lệ: %(e)s")
-                       % {"e": "; ".join(e for errs in form.errors.values() for e in errs)})
+        messages.error(
+            request,
+            _("Thông tin thành viên chưa hợp lệ: %(e)s")
+            % {"e": "; ".join(e for errs in form.errors.values() for e in errs)},
+        )
         return redirect("teams:detail", team.pk)
     cd = form.cleaned_data
     try:
@@ -208,12 +316,24 @@ def member_add(request, pk: int):
                 person = selectors.access_person(request.user, cd["existing"])
             else:
                 person = services.person_create(
-                    actor=request.user, full_name=cd["full_name"], gender=cd["gender"],
-                    birth_year=cd["birth_year"], phone=cd["phone"], email=cd["email"],
-                    organization=cd["organization"], position=cd["position"])
-            services.member_add(actor=request.user, team=team, person=person, role=cd["role"],
-                                core_force=cd["core_force"], skills=cd["skills"],
-                                joined_on=cd["joined_on"])
+                    actor=request.user,
+                    full_name=cd["full_name"],
+                    gender=cd["gender"],
+                    birth_year=cd["birth_year"],
+                    phone=cd["phone"],
+                    email=cd["email"],
+                    organization=cd["organization"],
+                    position=cd["position"],
+                )
+            services.member_add(
+                actor=request.user,
+                team=team,
+                person=person,
+                role=cd["role"],
+                core_force=cd["core_force"],
+                skills=cd["skills"],
+                joined_on=cd["joined_on"],
+            )
         messages.success(request, _("Đã thêm %(n)s vào tổ.") % {"n": person.full_name})
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
@@ -223,24 +343,41 @@ def member_add(request, pk: int):
 @role_required(MANAGE)
 def member_edit(request, pk: int):
     m = _managed_membership(request, pk)
-    form = forms.MemberEditForm(request.POST or None, initial={
-        "role": m.role, "core_force": m.core_force, "skills": m.skills, "joined_on": m.joined_on})
+    form = forms.MemberEditForm(
+        request.POST or None,
+        initial={
+            "role": m.role,
+            "core_force": m.core_force,
+            "skills": m.skills,
+            "joined_on": m.joined_on,
+        },
+    )
     if m.role == MemberRole.LEADER:
         form.fields["role"].choices = [(MemberRole.LEADER, MemberRole.LEADER.label)]
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         try:
-            services.member_update(actor=request.user, membership=m,
-                                   role=None if m.role == MemberRole.LEADER else cd["role"],
-                                   core_force=cd["core_force"], skills=cd["skills"],
-                                   joined_on=cd["joined_on"])
+            services.member_update(
+                actor=request.user,
+                membership=m,
+                role=None if m.role == MemberRole.LEADER else cd["role"],
+                core_force=cd["core_force"],
+                skills=cd["skills"],
+                joined_on=cd["joined_on"],
+            )
             messages.success(request, _("Đã lưu."))
             return redirect("teams:detail", m.team_id)
         except ValidationError as exc:
             _form_errors(form, exc)
-    return render(request, "teams/form.html", {
-        "form": form, "title": _("%(n)s trong %(t)s") % {"n": m.person.full_name, "t": m.team.name},
-        "back": reverse("teams:detail", args=[m.team_id])})
+    return render(
+        request,
+        "teams/form.html",
+        {
+            "form": form,
+            "title": _("%(n)s trong %(t)s") % {"n": m.person.full_name, "t": m.team.name},
+            "back": reverse("teams:detail", args=[m.team_id]),
+        },
+    )
 
 
 @require_POST
@@ -249,7 +386,9 @@ def member_remove(request, pk: int):
     m = _managed_membership(request, pk)
     try:
         services.member_remove(actor=request.user, membership=m)
-        messages.success(request, _("%(n)s đã rời tổ (vẫn giữ lịch sử).") % {"n": m.person.full_name})
+        messages.success(
+            request, _("%(n)s đã rời tổ (vẫn giữ lịch sử).") % {"n": m.person.full_name}
+        )
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     return redirect("teams:detail", m.team_id)
@@ -276,8 +415,9 @@ def member_invite(request, pk: int):
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
         return redirect("teams:detail", m.team_id)
-    return render(request, "teams/invited.html", {"membership": m, "new_user": user,
-                                                  "password": password})
+    return render(
+        request, "teams/invited.html", {"membership": m, "new_user": user, "password": password}
+    )
 
 
 @require_POST
@@ -286,8 +426,10 @@ def team_dissolve(request, pk: int):
     team = _managed_team(request, pk)
     try:
         services.team_dissolve(actor=request.user, team=team)
-        messages.success(request, _("Đã giải thể %(t)s; danh sách thành viên được giữ làm lịch sử.")
-                         % {"t": team.name})
+        messages.success(
+            request,
+            _("Đã giải thể %(t)s; danh sách thành viên được giữ làm lịch sử.") % {"t": team.name},
+        )
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     return redirect("teams:detail", team.pk)
@@ -313,44 +455,100 @@ def commune(request, code: str):
     if unit.level != Level.COMMUNE:
         raise Http404
     without = selectors.villages_without_team(unit)
-    return render(request, "teams/commune.html", {
-        "unit": unit, "without": without, "figures": selectors.team_figures(unit),
-        "crumbs": breadcrumbs(unit), "can_found": request.user.role in MANAGE,
-    })
+    return render(
+        request,
+        "teams/commune.html",
+        {
+            "unit": unit,
+            "without": without,
+            "figures": selectors.team_figures(unit),
+            "crumbs": breadcrumbs(unit),
+            "can_found": request.user.role in MANAGE,
+        },
+    )
 
 
 # --- members -------------------------------------------------------------------------------
+
 
 @role_required(VIEW)
 def member_list(request):
     unit = _unit_param(request)
     org = request.GET.get("organization", "")
     members = selectors.member_list(
-        request.user, q=request.GET.get("q", ""), unit=unit, role=request.GET.get("role", ""),
-        kind=request.GET.get("kind", ""), organization=int(org) if org.isdigit() else None,
-        core=request.GET.get("core", ""), status=request.GET.get("status", "active"))
+        request.user,
+        q=request.GET.get("q", ""),
+        unit=unit,
+        role=request.GET.get("role", ""),
+        kind=request.GET.get("kind", ""),
+        organization=int(org) if org.isdigit() else None,
+        core=request.GET.get("core", ""),
+        status=request.GET.get("status", "active"),
+    )
     if request.GET.get("format") == "xlsx":
-        audit_record(actor=request.user, action="members.export",
-                     object_type="teams.Membership", unit=request.user.scope_unit,
-                     summary=_("Xuất danh sách thành viên Tổ CNSCĐ"))
-        rows = [[m.team.commune.code if hasattr(m.team, "commune") else "", m.team.name,
-                 m.person.full_name, m.person.get_gender_display(), m.person.birth_year or "",
-                 m.person.phone, m.person.email, m.get_role_display(),
-                 _("Có") if m.core_force else "", str(m.person.organization or ""),
-                 m.person.position, ", ".join(m.skills), _d(m.joined_on), _d(m.left_on),
-                 _d(m.person.trained_on)] for m in members.select_related("team__commune")]
-        return xlsx_response("thanh-vien-to-cnscd.xlsx", _("Thành viên"), [
-            _("Mã xã"), _("Tổ"), _("Họ và tên"), _("Giới tính"), _("Năm sinh"), _("Số điện thoại"),
-            _("Email"), _("Vai trò trong tổ"), _("Lực lượng nòng cốt"), _("Cơ quan, đơn vị"),
-            _("Chức vụ"), _("Kỹ năng hướng dẫn"), _("Ngày tham gia"), _("Ngày rời tổ"),
-            _("Tập huấn ngày")], rows)
+        audit_record(
+            actor=request.user,
+            action="members.export",
+            object_type="teams.Membership",
+            unit=request.user.scope_unit,
+            summary=_("Xuất danh sách thành viên Tổ CNSCĐ"),
+        )
+        rows = [
+            [
+                m.team.commune.code if hasattr(m.team, "commune") else "",
+                m.team.name,
+                m.person.full_name,
+                m.person.get_gender_display(),
+                m.person.birth_year or "",
+                m.person.phone,
+                m.person.email,
+                m.get_role_display(),
+                _("Có") if m.core_force else "",
+                str(m.person.organization or ""),
+                m.person.position,
+                ", ".join(m.skills),
+                _d(m.joined_on),
+                _d(m.left_on),
+                _d(m.person.trained_on),
+            ]
+            for m in members.select_related("team__commune")
+        ]
+        return xlsx_response(
+            "thanh-vien-to-cnscd.xlsx",
+            _("Thành viên"),
+            [
+                _("Mã xã"),
+                _("Tổ"),
+                _("Họ và tên"),
+                _("Giới tính"),
+                _("Năm sinh"),
+                _("Số điện thoại"),
+                _("Email"),
+                _("Vai trò trong tổ"),
+                _("Lực lượng nòng cốt"),
+                _("Cơ quan, đơn vị"),
+                _("Chức vụ"),
+                _("Kỹ năng hướng dẫn"),
+                _("Ngày tham gia"),
+                _("Ngày rời tổ"),
+                _("Tập huấn ngày"),
+            ],
+            rows,
+        )
     page = _page(request, members)
     for m in page:
         m.masked_phone = phone_mask(m.person.phone)
-    return render(request, "teams/members.html", {
-        "page": page, "unit": unit, "roles": MemberRole.choices, "kinds": OrganizationKind.choices,
-        "organizations": selectors.organizations_for(request.user).order_by("name"),
-    })
+    return render(
+        request,
+        "teams/members.html",
+        {
+            "page": page,
+            "unit": unit,
+            "roles": MemberRole.choices,
+            "kinds": OrganizationKind.choices,
+            "organizations": selectors.organizations_for(request.user).order_by("name"),
+        },
+    )
 
 
 @role_required(VIEW)
@@ -359,11 +557,20 @@ def person_detail(request, pk: int):
     can_edit = selectors.can_manage_person(request.user, person)
     form = None
     if can_edit:
-        form = forms.PersonForm(request.POST or None,
-                                organizations=selectors.organizations_for(request.user), initial={
-            "full_name": person.full_name, "gender": person.gender, "birth_year": person.birth_year,
-            "phone": person.phone, "email": person.email, "organization": person.organization,
-            "position": person.position, "trained_on": person.trained_on})
+        form = forms.PersonForm(
+            request.POST or None,
+            organizations=selectors.organizations_for(request.user),
+            initial={
+                "full_name": person.full_name,
+                "gender": person.gender,
+                "birth_year": person.birth_year,
+                "phone": person.phone,
+                "email": person.email,
+                "organization": person.organization,
+                "position": person.position,
+                "trained_on": person.trained_on,
+            },
+        )
         if request.method == "POST" and form.is_valid():
             cd = form.cleaned_data
             try:
@@ -375,38 +582,52 @@ def person_detail(request, pk: int):
     elif request.method == "POST":
         raise PermissionDenied
     memberships = selectors.members_for(request.user).filter(person=person).order_by("-joined_on")
-    return render(request, "teams/person.html", {"person": person, "memberships": memberships,
-                                                 "form": form})
+    return render(
+        request, "teams/person.html", {"person": person, "memberships": memberships, "form": form}
+    )
 
 
 @login_required
 def profile(request):
     person = selectors.person_of(request.user)
-    form = forms.ProfileForm(request.POST or None, initial={
-        "phone": person.phone if person else "", "email": person.email if person else ""})
+    form = forms.ProfileForm(
+        request.POST or None,
+        initial={"phone": person.phone if person else "", "email": person.email if person else ""},
+    )
     if request.method == "POST" and person is not None and form.is_valid():
         try:
-            services.profile_update(actor=request.user, phone=form.cleaned_data["phone"],
-                                    email=form.cleaned_data["email"])
+            services.profile_update(
+                actor=request.user,
+                phone=form.cleaned_data["phone"],
+                email=form.cleaned_data["email"],
+            )
             messages.success(request, _("Đã cập nhật thông tin liên hệ."))
             return redirect("teams:profile")
         except ValidationError as exc:
             _form_errors(form, exc)
-    memberships = person.memberships.select_related("team", "team__unit").order_by("-joined_on") \
-        if person else []
-    return render(request, "teams/profile.html", {"person": person, "form": form,
-                                                  "memberships": memberships})
+    memberships = (
+        person.memberships.select_related("team", "team__unit").order_by("-joined_on")
+        if person
+        else []
+    )
+    return render(
+        request, "teams/profile.html", {"person": person, "form": form, "memberships": memberships}
+    )
 
 
 # --- organisations -------------------------------------------------------------------------
+
 
 @role_required(roles.OFFICERS)
 def organization_list(request):
     orgs = selectors.organizations_for(request.user)
     from django.db.models import Count, Q
 
-    orgs = orgs.annotate(n_staff=Count("focal_staff", filter=Q(
-        focal_staff__memberships__left_on__isnull=True), distinct=True))
+    orgs = orgs.annotate(
+        n_staff=Count(
+            "focal_staff", filter=Q(focal_staff__memberships__left_on__isnull=True), distinct=True
+        )
+    )
     kind = request.GET.get("kind", "")
     if kind:
         orgs = orgs.filter(kind=kind)
@@ -417,43 +638,94 @@ def organization_list(request):
         orgs = orgs.filter(name_key__contains=fold(q))
     orgs = orgs.order_by("kind", "name_key")
     if request.GET.get("format") == "xlsx":
-        rows = [[o.name, o.short_name, o.get_kind_display(), o.unit.full_name, str(o.parent or ""),
-                 o.phone, o.email, o.n_staff, _("Có") if o.active else _("Không")] for o in orgs]
-        return xlsx_response("co-quan-don-vi.xlsx", _("Cơ quan, đơn vị"), [
-            _("Tên"), _("Tên viết tắt"), _("Loại"), _("Địa bàn"), _("Trực thuộc"), _("Điện thoại"),
-            _("Email"), _("Số thành viên đang tham gia tổ"), _("Hoạt động")], rows)
-    return render(request, "teams/organizations.html", {
-        "page": _page(request, orgs), "kinds": OrganizationKind.choices,
-        "can_create": request.user.role in MANAGE,
-    })
+        rows = [
+            [
+                o.name,
+                o.short_name,
+                o.get_kind_display(),
+                o.unit.full_name,
+                str(o.parent or ""),
+                o.phone,
+                o.email,
+                o.n_staff,
+                _("Có") if o.active else _("Không"),
+            ]
+            for o in orgs
+        ]
+        return xlsx_response(
+            "co-quan-don-vi.xlsx",
+            _("Cơ quan, đơn vị"),
+            [
+                _("Tên"),
+                _("Tên viết tắt"),
+                _("Loại"),
+                _("Địa bàn"),
+                _("Trực thuộc"),
+                _("Điện thoại"),
+                _("Email"),
+                _("Số thành viên đang tham gia tổ"),
+                _("Hoạt động"),
+            ],
+            rows,
+        )
+    return render(
+        request,
+        "teams/organizations.html",
+        {
+            "page": _page(request, orgs),
+            "kinds": OrganizationKind.choices,
+            "can_create": request.user.role in MANAGE,
+        },
+    )
 
 
 @role_required(roles.OFFICERS)
 def organization_detail(request, pk: int):
     org = selectors.access_organization(request.user, pk)
-    staff = selectors.persons_for(request.user).filter(
-        organization_id__in=selectors.organization_tree(org)).order_by("name_key")
-    return render(request, "teams/organization.html", {
-        "org": org, "page": _page(request, staff),
-        "can_edit": selectors.can_manage_organization(request.user, org),
-        "branches": org.branches.order_by("name"),
-    })
+    staff = (
+        selectors.persons_for(request.user)
+        .filter(organization_id__in=selectors.organization_tree(org))
+        .order_by("name_key")
+    )
+    return render(
+        request,
+        "teams/organization.html",
+        {
+            "org": org,
+            "page": _page(request, staff),
+            "can_edit": selectors.can_manage_organization(request.user, org),
+            "branches": org.branches.order_by("name"),
+        },
+    )
 
 
 def _org_form(request, org=None):
-    units = units_for(request.user).filter(
-        level__in=[Level.PROVINCE, Level.DISTRICT, Level.COMMUNE], valid_to__isnull=True
-    ).order_by("path")[:2000]
+    units = (
+        units_for(request.user)
+        .filter(level__in=[Level.PROVINCE, Level.DISTRICT, Level.COMMUNE], valid_to__isnull=True)
+        .order_by("path")[:2000]
+    )
     units = list(units)
     if org is not None and org.unit not in units:
         units.insert(0, org.unit)
     initial = {"active": True}
     if org is not None:
-        initial = {"name": org.name, "short_name": org.short_name, "kind": org.kind,
-                   "unit": org.unit.code, "parent": org.parent, "phone": org.phone,
-                   "email": org.email, "active": org.active}
-    return forms.OrganizationForm(request.POST or None, units=units, initial=initial,
-                                  parents=selectors.organizations_for(request.user))
+        initial = {
+            "name": org.name,
+            "short_name": org.short_name,
+            "kind": org.kind,
+            "unit": org.unit.code,
+            "parent": org.parent,
+            "phone": org.phone,
+            "email": org.email,
+            "active": org.active,
+        }
+    return forms.OrganizationForm(
+        request.POST or None,
+        units=units,
+        initial=initial,
+        parents=selectors.organizations_for(request.user),
+    )
 
 
 @role_required(MANAGE)
@@ -463,15 +735,24 @@ def organization_new(request):
         cd = form.cleaned_data
         try:
             org = services.organization_create(
-                actor=request.user, name=cd["name"], kind=cd["kind"],
-                unit=access_unit(request.user, cd["unit"]), short_name=cd["short_name"],
-                phone=cd["phone"], email=cd["email"], parent=cd["parent"])
+                actor=request.user,
+                name=cd["name"],
+                kind=cd["kind"],
+                unit=access_unit(request.user, cd["unit"]),
+                short_name=cd["short_name"],
+                phone=cd["phone"],
+                email=cd["email"],
+                parent=cd["parent"],
+            )
             messages.success(request, _("Đã thêm %(n)s.") % {"n": org.name})
             return redirect("teams:organization", org.pk)
         except ValidationError as exc:
             _form_errors(form, exc)
-    return render(request, "teams/form.html", {"form": form, "title": _("Thêm cơ quan, đơn vị"),
-                                               "back": reverse("teams:organizations")})
+    return render(
+        request,
+        "teams/form.html",
+        {"form": form, "title": _("Thêm cơ quan, đơn vị"), "back": reverse("teams:organizations")},
+    )
 
 
 @role_required(ORG_MANAGE)
@@ -485,18 +766,30 @@ def organization_edit(request, pk: int):
         unit = org.unit if cd["unit"] == org.unit.code else access_unit(request.user, cd["unit"])
         try:
             services.organization_update(
-                actor=request.user, organization=org, name=cd["name"], kind=cd["kind"], unit=unit,
-                short_name=cd["short_name"], phone=cd["phone"], email=cd["email"],
-                parent=cd["parent"], active=cd["active"])
+                actor=request.user,
+                organization=org,
+                name=cd["name"],
+                kind=cd["kind"],
+                unit=unit,
+                short_name=cd["short_name"],
+                phone=cd["phone"],
+                email=cd["email"],
+                parent=cd["parent"],
+                active=cd["active"],
+            )
             messages.success(request, _("Đã lưu."))
             return redirect("teams:organization", org.pk)
         except ValidationError as exc:
             _form_errors(form, exc)
-    return render(request, "teams/form.html", {"form": form, "title": org.name,
-                                               "back": reverse("teams:organization", args=[org.pk])})
+    return render(
+        request,
+        "teams/form.html",
+        {"form": form, "title": org.name, "back": reverse("teams:organization", args=[org.pk])},
+    )
 
 
 # --- figures -------------------------------------------------------------------------------
+
 
 def _figures_unit(request) -> AdminUnit:
     unit = _unit_param(request) or request.user.scope_unit
@@ -511,20 +804,54 @@ def figures(request):
     fig = selectors.team_figures(unit)
     children = selectors.children_figures(unit) if unit.level != Level.VILLAGE else []
     if request.GET.get("format") == "xlsx":
-        rows = [[f.unit.code, f.unit.full_name, f.teams, f.villages, f.villages_with_team,
-                 float(f.villages_percent), f.members, f.residents,
-                 round(f.per_100_residents, 2) if f.per_100_residents is not None else "",
-                 f.core_force, f.trained] for f in [fig, *children]]
-        return xlsx_response(f"so-lieu-to-cnscd-{unit.code}.xlsx", _("Số liệu Tổ CNSCĐ"), [
-            _("Mã"), _("Đơn vị"), _("Số tổ"), _("Số thôn"), _("Thôn có tổ"), _("Tỷ lệ thôn có tổ (%)"),
-            _("Thành viên"), _("Nhân khẩu"), _("Thành viên/100 dân"), _("Lực lượng nòng cốt"),
-            _("Đã tập huấn")], rows)
-    return render(request, "teams/figures.html", {
-        "unit": unit, "fig": fig, "children": children, "crumbs": breadcrumbs(unit),
-        "crumb_url": "teams:figures_unit",
-        "show_map": unit.level in (Level.PROVINCE, Level.DISTRICT),
-        "tile_url": settings.MAP_TILE_URL, "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
-    })
+        rows = [
+            [
+                f.unit.code,
+                f.unit.full_name,
+                f.teams,
+                f.villages,
+                f.villages_with_team,
+                float(f.villages_percent),
+                f.members,
+                f.residents,
+                round(f.per_100_residents, 2) if f.per_100_residents is not None else "",
+                f.core_force,
+                f.trained,
+            ]
+            for f in [fig, *children]
+        ]
+        return xlsx_response(
+            f"so-lieu-to-cnscd-{unit.code}.xlsx",
+            _("Số liệu Tổ CNSCĐ"),
+            [
+                _("Mã"),
+                _("Đơn vị"),
+                _("Số tổ"),
+                _("Số thôn"),
+                _("Thôn có tổ"),
+                _("Tỷ lệ thôn có tổ (%)"),
+                _("Thành viên"),
+                _("Nhân khẩu"),
+                _("Thành viên/100 dân"),
+                _("Lực lượng nòng cốt"),
+                _("Đã tập huấn"),
+            ],
+            rows,
+        )
+    return render(
+        request,
+        "teams/figures.html",
+        {
+            "unit": unit,
+            "fig": fig,
+            "children": children,
+            "crumbs": breadcrumbs(unit),
+            "crumb_url": "teams:figures_unit",
+            "show_map": unit.level in (Level.PROVINCE, Level.DISTRICT),
+            "tile_url": settings.MAP_TILE_URL,
+            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        },
+    )
 
 
 @role_required(roles.OFFICERS)
@@ -537,18 +864,27 @@ def figures_map(request, code: str):
     unit = access_unit(request.user, code)
     rates = selectors.village_team_rates(unit)
     features = []
-    for c in AdminUnit.objects.filter(path__startswith=unit.path, level=Level.COMMUNE,
-                                      lat__isnull=False, valid_to__isnull=True):
+    for c in AdminUnit.objects.filter(
+        path__startswith=unit.path, level=Level.COMMUNE, lat__isnull=False, valid_to__isnull=True
+    ):
         total, served = rates.get(c.pk, (0, 0))
-        features.append({
-            "type": "Feature", "geometry": {"type": "Point", "coordinates": [c.lon, c.lat]},
-            "properties": {"code": c.code, "name": c.full_name,
-                           "rate": round(served / total, 4) if total else None,
-                           "url": reverse("teams:commune", args=[c.code])}})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [c.lon, c.lat]},
+                "properties": {
+                    "code": c.code,
+                    "name": c.full_name,
+                    "rate": round(served / total, 4) if total else None,
+                    "url": reverse("teams:commune", args=[c.code]),
+                },
+            }
+        )
     return JsonResponse({"type": "FeatureCollection", "features": features})
 
 
 # --- import --------------------------------------------------------------------------------
+
 
 @role_required(MANAGE)
 def team_import(request):
@@ -556,20 +892,57 @@ def team_import(request):
     result = problem = None
     if request.method == "POST" and form.is_valid():
         try:
-            result = teams_import(actor=request.user, data=form.cleaned_data["file"].read(),
-                                  dry_run=form.cleaned_data["dry_run"])
+            result = teams_import(
+                actor=request.user,
+                data=form.cleaned_data["file"].read(),
+                dry_run=form.cleaned_data["dry_run"],
+            )
         except FileProblem as exc:
             problem = str(exc)
-    return render(request, "teams/import.html", {"form": form, "result": result, "problem": problem})
+    return render(
+        request, "teams/import.html", {"form": form, "result": result, "problem": problem}
+    )
 
 
 @role_required(MANAGE)
 def import_template(request):
     code = request.user.scope_unit.code if request.user.scope_unit else "16000"
     rows = [
-        [code, "Thôn 1", "", "15/QĐ-UBND", "02/01/2024", "Lê Văn Hùng", "Nam", 1975, "0912345678",
-         "", "Tổ trưởng", "", "", "Trưởng thôn", "Dịch vụ công trực tuyến", "02/01/2024"],
-        [code, "Thôn 1", "", "", "", "Nguyễn Thị Mai", "Nữ", 1998, "0987654321", "", "Tổ phó",
-         "Có", "", "Bí thư chi đoàn", "Thanh toán trực tuyến, An toàn trên không gian mạng", ""],
+        [
+            code,
+            "Thôn 1",
+            "",
+            "15/QĐ-UBND",
+            "02/01/2024",
+            "Lê Văn Hùng",
+            "Nam",
+            1975,
+            "0912345678",
+            "",
+            "Tổ trưởng",
+            "",
+            "",
+            "Trưởng thôn",
+            "Dịch vụ công trực tuyến",
+            "02/01/2024",
+        ],
+        [
+            code,
+            "Thôn 1",
+            "",
+            "",
+            "",
+            "Nguyễn Thị Mai",
+            "Nữ",
+            1998,
+            "0987654321",
+            "",
+            "Tổ phó",
+            "Có",
+            "",
+            "Bí thư chi đoàn",
+            "Thanh toán trực tuyến, An toàn trên không gian mạng",
+            "",
+        ],
     ]
     return xlsx_response("mau-to-cnscd.xlsx", _("Tổ CNSCĐ"), TEMPLATE_HEADERS, rows)

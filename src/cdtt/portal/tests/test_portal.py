@@ -1,13 +1,15 @@
 """The public pages: no login, only what a team chose to publish."""
 
 from cdtt.skills.models import ChecklistItem, Skill
-from cdtt.teams.tests.factories import found_team
 from cdtt.teams.services import team_update
+from cdtt.teams.tests.factories import found_team
 
 
 def test_home_and_skills_are_public(client, db):
-    s, _ = Skill.objects.update_or_create(code="payment", defaults={
-        "name": "Thanh toán trực tuyến", "description": "Chuyển tiền", "active": True})
+    s, _ = Skill.objects.update_or_create(
+        code="payment",
+        defaults={"name": "Thanh toán trực tuyến", "description": "Chuyển tiền", "active": True},
+    )
     ChecklistItem.objects.create(skill=s, text="Quét mã QR để thanh toán")
     Skill.objects.create(code="old_skill", name="Kỹ năng cũ", active=False)
     assert "Tổ công nghệ số cộng đồng" in client.get("/public/").content.decode()
@@ -28,8 +30,14 @@ def test_resident_sees_team_leader_and_only_published_contact(client, tree):
     body = client.get(f"/public/units/{tree.village.code}/").content.decode()
     assert team.name in body and "Lê Văn Tổ" in body
     assert "0912345678" not in body
-    team_update(actor=None, team=team, name=team.name, villages=[tree.village],
-                contact_phone="0912345678", publish_contact=True)
+    team_update(
+        actor=None,
+        team=team,
+        name=team.name,
+        villages=[tree.village],
+        contact_phone="0912345678",
+        publish_contact=True,
+    )
     body = client.get(f"/public/units/{tree.village.code}/").content.decode()
     assert "0912345678" in body
     assert "Thành Viên 1" not in body  # other members stay private

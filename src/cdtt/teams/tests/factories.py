@@ -12,6 +12,11 @@ def found_team(unit, *, leader_name: str = "Lê Văn Tổ", members: int = 2, **
     leader = person(leader_name)
     team = team_found(actor=None, unit=unit, leader=leader, decision_number="12/QĐ-UBND", **extra)
     for i in range(members):
-        member_add(actor=None, team=team, person=person(f"Thành Viên {i + 1}"),
-                   role=MemberRole.DEPUTY if i == 0 else MemberRole.MEMBER, core_force=i == 0)
+        member_add(
+            actor=None,
+            team=team,
+            person=person(f"Thành Viên {i + 1}"),
+            role=MemberRole.DEPUTY if i == 0 else MemberRole.MEMBER,
+            core_force=i == 0,
+        )
     return team

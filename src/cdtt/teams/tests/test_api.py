@@ -2,15 +2,18 @@
 
 import pytest
 
-from cdtt.testing import PASSWORD
 from cdtt.teams.models import MemberRole
 from cdtt.teams.services import member_invite
 from cdtt.teams.tests.factories import found_team
+from cdtt.testing import PASSWORD
 
 
 def _token(client, user) -> dict:
-    r = client.post("/api/v1/auth/token", {"username": user.username, "password": PASSWORD},
-                    content_type="application/json")
+    r = client.post(
+        "/api/v1/auth/token",
+        {"username": user.username, "password": PASSWORD},
+        content_type="application/json",
+    )
     return {"HTTP_AUTHORIZATION": f"Bearer {r.json()['token']}"}
 
 
@@ -23,8 +26,14 @@ def test_officer_lists_teams_of_unit(client, tree, team, make_user):
     h = _token(client, make_user("commune_officer", tree.commune))
     body = client.get(f"/api/v1/teams?unit={tree.commune.code}", **h).json()
     assert body["count"] == 1
-    assert body["items"][0] == {"id": team.pk, "name": team.name, "level": "village",
-                                "unit_code": tree.village.code, "leader": "Lê Văn Tổ", "members": 3}
+    assert body["items"][0] == {
+        "id": team.pk,
+        "name": team.name,
+        "level": "village",
+        "unit_code": tree.village.code,
+        "leader": "Lê Văn Tổ",
+        "members": 3,
+    }
     detail = client.get(f"/api/v1/teams/{team.pk}", **h).json()
     assert detail["villages"] == [tree.village.code] and len(detail["roster"]) == 3
     members = client.get(f"/api/v1/members?unit={tree.village.code}", **h).json()
@@ -41,7 +50,12 @@ def test_sibling_gets_404_and_empty_lists(client, tree, team, make_user):
 
 
 def test_anonymous_gets_401(client, team):
-    for url in ["/api/v1/teams", f"/api/v1/teams/{team.pk}", "/api/v1/members", "/api/v1/me/member"]:
+    for url in [
+        "/api/v1/teams",
+        f"/api/v1/teams/{team.pk}",
+        "/api/v1/members",
+        "/api/v1/me/member",
+    ]:
         r = client.get(url)
         assert r.status_code == 401 and "detail" in r.json(), url
 

@@ -6,7 +6,10 @@ from cdtt.lib.xlsx import xlsx_bytes
 from cdtt.teams.imports import TEMPLATE_HEADERS, teams_import
 from cdtt.teams.models import Membership, Person, Team
 
-HEADER = "Mã xã,Thôn,Họ và tên,Vai trò trong tổ,Số điện thoại,Năm sinh,Lực lượng nòng cốt,Kỹ năng hướng dẫn\n"
+HEADER = (
+    "Mã xã,Thôn,Họ và tên,Vai trò trong tổ,Số điện thoại,Năm sinh,Lực lượng nòng cốt,"
+    "Kỹ năng hướng dẫn\n"
+)
 
 
 @pytest.fixture
@@ -29,10 +32,14 @@ def test_import_founds_teams_and_is_idempotent(tree, officer):
     assert (result.teams_created, result.members_added) == (2, 3)
     village_team = Team.objects.get(unit=tree.village)
     mai = village_team.memberships.get(person__full_name="Nguyễn Thị Mai")
-    assert mai.person.phone == "0987654321" and mai.core_force and mai.skills == ["payment", "safety"]
+    assert (
+        mai.person.phone == "0987654321" and mai.core_force and mai.skills == ["payment", "safety"]
+    )
     assert Team.objects.get(unit=tree.commune).level == "commune"
     again = teams_import(actor=officer, data=data)
-    assert again.ok and again.teams_created == 0 and again.members_added == 0 and again.unchanged == 3
+    assert (
+        again.ok and again.teams_created == 0 and again.members_added == 0 and again.unchanged == 3
+    )
     assert Membership.objects.count() == 3
 
 
@@ -60,8 +67,26 @@ def test_xlsx_template_round_trip(tree, officer, login):
     client = login(officer)
     response = client.get("/teams/import/template.xlsx")
     assert response.status_code == 200
-    rows = [[tree.commune.code, tree.village.name, "", "", "", "Lê Văn Hùng", "Nam", 1975,
-             "0912345678", "", "Tổ trưởng", "", "", "Trưởng thôn", "", "01/10/2024"]]
+    rows = [
+        [
+            tree.commune.code,
+            tree.village.name,
+            "",
+            "",
+            "",
+            "Lê Văn Hùng",
+            "Nam",
+            1975,
+            "0912345678",
+            "",
+            "Tổ trưởng",
+            "",
+            "",
+            "Trưởng thôn",
+            "",
+            "01/10/2024",
+        ]
+    ]
     data = xlsx_bytes("Tổ", TEMPLATE_HEADERS, rows)
     from django.core.files.uploadedfile import SimpleUploadedFile
 

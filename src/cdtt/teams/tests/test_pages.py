@@ -23,16 +23,31 @@ def sibling(tree, make_user):
 
 def _pages(team):
     m = team.memberships.get(role=MemberRole.DEPUTY)
-    return [f"/teams/{team.pk}/", f"/teams/{team.pk}/edit/", f"/teams/members/{m.pk}/edit/",
-            f"/teams/people/{m.person_id}/"]
+    return [
+        f"/teams/{team.pk}/",
+        f"/teams/{team.pk}/edit/",
+        f"/teams/members/{m.pk}/edit/",
+        f"/teams/people/{m.person_id}/",
+    ]
 
 
 def test_lists_and_pages_render_for_officer(team, officer, login, tree):
     client = login(officer)
-    for url in ["/teams/", "/teams/?format=xlsx", "/teams/members/", "/teams/members/?format=xlsx",
-                "/teams/new/", "/teams/organizations/", "/teams/figures/", "/teams/figures/?format=xlsx",
-                f"/teams/communes/{tree.commune.code}/", "/teams/import/", "/teams/me/",
-                "/teams/import/template.xlsx", *_pages(team)]:
+    for url in [
+        "/teams/",
+        "/teams/?format=xlsx",
+        "/teams/members/",
+        "/teams/members/?format=xlsx",
+        "/teams/new/",
+        "/teams/organizations/",
+        "/teams/figures/",
+        "/teams/figures/?format=xlsx",
+        f"/teams/communes/{tree.commune.code}/",
+        "/teams/import/",
+        "/teams/me/",
+        "/teams/import/template.xlsx",
+        *_pages(team),
+    ]:
         assert client.get(url).status_code == 200, url
     body = client.get("/teams/").content.decode()
     assert team.name in body and "Lê Văn Tổ" in body
@@ -59,14 +74,23 @@ def test_officer_founds_team_and_adds_member_and_figure_changes(tree, officer, l
     client = login(officer)
     page = client.get(f"/teams/communes/{tree.commune.code}/").content.decode()
     assert '<div class="num">2</div><div>Thôn chưa có tổ' in page
-    response = client.post("/teams/new/", {
-        "unit": tree.village.code, "full_name": "Phạm Văn Bình", "phone": "0912 345 678",
-        "decision_number": "5/QĐ-UBND", "decision_date": "01/10/2024"})
+    response = client.post(
+        "/teams/new/",
+        {
+            "unit": tree.village.code,
+            "full_name": "Phạm Văn Bình",
+            "phone": "0912 345 678",
+            "decision_number": "5/QĐ-UBND",
+            "decision_date": "01/10/2024",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     team = Team.objects.get()
     assert team.decision_date.isoformat() == "2024-10-01"
-    response = client.post(f"/teams/{team.pk}/members/add/", {
-        "full_name": "Đỗ Thị Lan", "role": "deputy", "core_force": "on", "skills": ["payment"]})
+    response = client.post(
+        f"/teams/{team.pk}/members/add/",
+        {"full_name": "Đỗ Thị Lan", "role": "deputy", "core_force": "on", "skills": ["payment"]},
+    )
     assert response.status_code == 302
     assert team.memberships.filter(left_on__isnull=True).count() == 2
     page = client.get(f"/teams/communes/{tree.commune.code}/").content.decode()

@@ -73,8 +73,9 @@ def test_leader_cannot_leave_without_successor(tree):
         member_remove(actor=None, membership=team.memberships.get(role=MemberRole.LEADER))
 
 
-@pytest.mark.parametrize("raw", ["0912 345 678", "+84912345678", "84912345678", "912345678",
-                                 "0912.345.678"])
+@pytest.mark.parametrize(
+    "raw", ["0912 345 678", "+84912345678", "84912345678", "912345678", "0912.345.678"]
+)
 def test_phone_formats_are_normalised(tree, raw):
     assert person("A", phone=raw).phone == "0912345678"
 
