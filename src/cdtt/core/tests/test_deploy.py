@@ -7,8 +7,8 @@ import sys
 
 
 def test_check_deploy_is_clean():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cdtt.settings_production",
-           "CDTT_SECRET_KEY": secrets.token_urlsafe(60)}
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(DJANGO_SETTINGS_MODULE="cdtt.settings_production", CDTT_SECRET_KEY=secrets.token_urlsafe(60))
     result = subprocess.run([sys.executable, "-m", "cdtt", "check", "--deploy", "--fail-level", "WARNING"],
                             env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
