@@ -12,7 +12,7 @@ import datetime as dt
 import random
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from cdtt.accounts.models import Organization, OrganizationKind
 from cdtt.audit.services import audit_record
@@ -294,6 +294,12 @@ def build_demo_teams(
         ],
         batch_size=2000,
     )
+    if connection.vendor == "postgresql":
+        # Fresh statistics, so that the first figures page after a demo load plans well.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "ANALYZE teams_team, teams_team_villages, teams_person, teams_membership"
+            )
     audit_record(
         actor=None,
         action="team.demo",

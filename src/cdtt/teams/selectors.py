@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from cdtt.accounts import roles
@@ -297,18 +297,21 @@ def _active_teams() -> QuerySet[Team]:
 def villages_without_team(commune: AdminUnit) -> QuerySet[AdminUnit]:
     """Current villages under the unit with no active village-level team (a commune-level team
     serving the village does not count: the directive asks for one team per village)."""
-    served = Team.villages.through.objects.filter(
-        adminunit_id=OuterRef("pk"),
-        team__dissolved_on__isnull=True,
-        team__level=TeamLevel.VILLAGE,
-    )
     return (
         AdminUnit.objects.filter(
             path__startswith=commune.path, level=Level.VILLAGE, valid_to__isnull=True
         )
-        .exclude(Exists(served))
+        .exclude(pk__in=_served_village_ids())
         .order_by("path")
     )
+
+
+def _served_village_ids() -> QuerySet:
+    """Ids of the villages an active village-level team serves. Used as ``pk__in`` (a hashed
+    subplan) rather than a correlated EXISTS, whose plan degrades badly on fresh statistics."""
+    return Team.villages.through.objects.filter(
+        team__dissolved_on__isnull=True, team__level=TeamLevel.VILLAGE
+    ).values("adminunit_id")
 
 
 @dataclass
@@ -416,9 +419,7 @@ def children_figures(unit: AdminUnit) -> list[TeamFigures]:
         path__startswith=unit.path, level=Level.VILLAGE, valid_to__isnull=True
     )
     members = Membership.objects.filter(left_on__isnull=True, team__in=teams.values("pk"))
-    served = Team.villages.through.objects.filter(
-        adminunit_id=OuterRef("pk"), team__dissolved_on__isnull=True, team__level=TeamLevel.VILLAGE
-    )
+    served = _served_village_ids()
 
     def grouped(qs, key: str, agg) -> dict[int, int]:
         return {k: n for k, n in qs.values(key).annotate(n=agg).values_list(key, "n")}
@@ -429,14 +430,14 @@ def children_figures(unit: AdminUnit) -> list[TeamFigures]:
         )
         n_teams = grouped(links, "adminunit_id", Count("team_id", distinct=True))
         n_villages = {v.pk: 1 for v in children if v.level == Level.VILLAGE}
-        n_served = {pk: 1 for pk in villages.filter(Exists(served)).values_list("pk", flat=True)}
+        n_served = {pk: 1 for pk in villages.filter(pk__in=served).values_list("pk", flat=True)}
         key = "team__villages"
         res_key = "village_id"
     else:
         field_name = _UNIT_FILTER[level]
         n_teams = grouped(teams, field_name, Count("pk"))
         n_villages = grouped(villages, field_name, Count("pk"))
-        n_served = grouped(villages.filter(Exists(served)), field_name, Count("pk"))
+        n_served = grouped(villages.filter(pk__in=served), field_name, Count("pk"))
         key = f"team__{field_name}"
         res_key = field_name
     distinct = Count("person_id", distinct=True)
@@ -482,11 +483,8 @@ def village_team_rates(unit: AdminUnit) -> dict[int, tuple[int, int]]:
     totals = dict(
         villages.values("commune_id").annotate(n=Count("pk")).values_list("commune_id", "n")
     )
-    served_q = Team.villages.through.objects.filter(
-        adminunit_id=OuterRef("pk"), team__dissolved_on__isnull=True, team__level=TeamLevel.VILLAGE
-    )
     served = dict(
-        villages.filter(Exists(served_q))
+        villages.filter(pk__in=_served_village_ids())
         .values("commune_id")
         .annotate(n=Count("pk"))
         .values_list("commune_id", "n")
