@@ -108,8 +108,9 @@ def free_port() -> int:
 
 class BenchRun:
     def __init__(self, *, scale: str, quick: bool, database: str, worker_class: str,
-                 seconds: float, out: Out):
+                 seconds: float, out: Out, reuse: bool = False):
         self.scale, self.quick, self.database = scale, quick, database
+        self.reuse = reuse
         self.worker_class = worker_class
         self.visit_seconds = seconds
         self.out = out
@@ -164,8 +165,9 @@ class BenchRun:
         )
         conn.close()
         with psycopg.connect(dbname="postgres", autocommit=True, **self.conninfo) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
-            admin.execute(f'CREATE DATABASE "{self.database}"')
+            if not self.reuse:
+                admin.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+                admin.execute(f'CREATE DATABASE "{self.database}"')
             self.info["postgres"] = admin.execute("SHOW server_version").fetchone()[0]
         conn.settings_dict["NAME"] = self.database
         auth = self.conninfo["user"]
@@ -174,7 +176,8 @@ class BenchRun:
         self.database_url = (
             f"postgres://{auth}@{self.conninfo['host']}:{self.conninfo['port']}/{self.database}"
         )
-        self.out(f"   database {self.database} created (PostgreSQL {self.info['postgres']})")
+        verb = "reused" if self.reuse else "created"
+        self.out(f"   database {self.database} {verb} (PostgreSQL {self.info['postgres']})")
         call_command("migrate", interactive=False, verbosity=0)
         from cdtt.core.demo import units_ensure
 
@@ -259,6 +262,33 @@ class BenchRun:
             budget="≤ 1024 MB", passed=peak <= GIB,
         ))
 
+    def import_carry_over(self) -> None:
+        """--reuse-db: the database holds the population an earlier run imported; carry that
+        run's import figures over, saying so, and measure the rest afresh."""
+        from cdtt.registry.models import Household
+
+        if not Household.objects.exists():
+            raise RuntimeError(f"--reuse-db: {self.database} holds no population")
+        earlier = None
+        for path in sorted(RESULTS_DIR.glob(f"{self.scale}-*.json")):
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("scale") == self.scale and any(
+                m["key"] == "import_vs_copy" and m["measured"] is not None for m in data["measures"]
+            ):
+                earlier = (path, data)
+        if earlier is None:
+            raise NotMeasured("no earlier run of this scale measured the import")
+        path, data = earlier
+        self.info["population"] = data.get("population", {})
+        self.info["import"] = data.get("import", {})
+        self.info["import_from"] = path.name
+        for m in data["measures"]:
+            if m["key"] in ("import_vs_copy", "import_peak_memory", "rollups_after_import"):
+                m["note"] = (m.get("note") + "; " if m.get("note") else "") + (
+                    f"measured in the run of {data.get('started_at', '?')} ({path.name})"
+                )
+                self.add(Measure(**m))
+
     def rollups_verify(self) -> None:
         from cdtt.registry.rollups import rollups_check
 
@@ -275,13 +305,10 @@ class BenchRun:
 
     def server_start(self) -> None:
         from cdtt.accounts.models import Role
-        from cdtt.accounts.services import user_create
 
         password = "bench-" + "".join(self.rng.choice("abcdefghjkmnpqrstuvwxyz23456789")
                                       for _ in range(16))
-        if not _user_exists("bench"):
-            user_create(actor=None, username="bench", password=password,
-                        role=Role.PROVINCE_ADMIN, scope_unit=self.province, full_name="Bench")
+        _bench_user("bench", Role.PROVINCE_ADMIN, self.province, password)
         self.password = password
         port = free_port()
         self.base_url = f"http://127.0.0.1:{port}"
@@ -438,6 +465,7 @@ class BenchRun:
             from cdtt.registry.exports import coverage_xlsx
         except ImportError:
             raise NotMeasured("cdtt.registry.exports.coverage_xlsx does not exist yet") from None
+        import inspect
         import io
 
         from openpyxl import load_workbook
@@ -445,10 +473,12 @@ class BenchRun:
         from cdtt.geo.models import AdminUnit, Level
 
         villages = AdminUnit.objects.filter(level=Level.VILLAGE, province=self.province).count()
+        every_village = "villages" in inspect.signature(coverage_xlsx).parameters
+        kwargs = {"villages": True} if every_village else {}
         started = time.perf_counter()
-        data = coverage_xlsx(self.province)
+        data = coverage_xlsx(self.province, **kwargs)
         seconds = time.perf_counter() - started
-        wb = load_workbook(io.BytesIO(data), read_only=True)
+        wb = load_workbook(io.BytesIO(data))
         rows = {ws.title: ws.max_row for ws in wb.worksheets}
         note = ""
         if max(rows.values(), default=0) < villages:
@@ -515,9 +545,42 @@ class BenchRun:
         ))
 
     def _visit_actors(self, visits) -> tuple[list[str], list]:
+        """Tokens of officers who may log visits, and the households they visit: 8 district
+        officers of the demo district, and 5,000 random households of that district."""
         if hasattr(visits, "prepare"):
             return visits.prepare(self.base_url, province=self.province, rng=self.rng)
-        raise NotMeasured("bench/visits.py offers no way to prepare field users and households")
+        from cdtt.accounts.models import Role
+        from cdtt.core.demo import DEMO_DISTRICT
+        from cdtt.geo.models import AdminUnit
+        from cdtt.registry.models import Household, Resident
+
+        district = AdminUnit.objects.get(code=DEMO_DISTRICT)
+        tokens = []
+        client = Http(self.base_url)
+        for n in range(8):
+            username = f"bench-visits-{n}"
+            _bench_user(username, Role.DISTRICT_OFFICER, district, self.password)
+            status, body, _t, _r = client.request(
+                "POST", "/api/v1/auth/token",
+                body={"username": username, "password": self.password},
+            )
+            if status != 200:
+                raise RuntimeError(f"no token for {username}: {status}")
+            tokens.append(json.loads(body)["token"])
+        client.close()
+        ids = list(Household.objects.filter(district=district).values_list("pk", flat=True))
+        chosen = self.rng.sample(ids, min(5000, len(ids)))
+        residents: dict[int, list[int]] = {}
+        for hid, rid in Resident.objects.filter(household_id__in=chosen).values_list(
+            "household_id", "pk"
+        ):
+            residents.setdefault(hid, []).append(rid)
+        households = [
+            {"commune_code": commune, "code": code, "residents": residents.get(pk, [])}
+            for pk, commune, code in Household.objects.filter(pk__in=chosen)
+            .values_list("pk", "commune__code", "code")
+        ]
+        return tokens, households
 
     # -- field app --
 
@@ -540,7 +603,8 @@ class BenchRun:
         text = html.decode("utf-8", "replace")
         assets = re.findall(r'<script[^>]+src="([^"]+)"', text)
         assets += re.findall(r'<link[^>]+href="([^"]+)"[^>]*>', text)
-        assets += re.findall(r"serviceWorker\.register\(\s*['\"]([^'\"]+)['\"]", text)
+        # Same-origin scripts named in inline code (the service worker the page registers).
+        assets += re.findall(r"[\"'](/[^\"'\s]+\.(?:js|css|webmanifest|json))[\"']", text)
         sizes = {path: (len(html), len(gzip.compress(html, 6)))}
         for url in dict.fromkeys(a for a in assets if a.startswith("/")):
             status, body, _t, _r = client.get(url)
@@ -565,12 +629,16 @@ class BenchRun:
             scale=self.scale, quick=self.quick, date=dt.date.today().isoformat(),
             started_at=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
             machine={"cpus": os.cpu_count(), "python": platform.python_version(),
-                     "platform": platform.platform()},
+                     "platform": platform.platform(),
+                     "load_average_at_start": [round(x, 2) for x in os.getloadavg()]},
         )
         self.step("database", self.database_prepare)
-        self.step("population file", self.population_generate)
-        self.step("import", self.import_measure)
-        self.step("roll-ups after import", self.rollups_verify)
+        if self.reuse:
+            self.step("earlier import", self.import_carry_over)
+        else:
+            self.step("population file", self.population_generate)
+            self.step("import", self.import_measure)
+            self.step("roll-ups after import", self.rollups_verify)
         try:
             self.step("server", self.server_start)
             if self.server is None or self.server.poll() is not None or not self.token:
@@ -585,6 +653,8 @@ class BenchRun:
         finally:
             self.server_stop()
         self.info["total_s"] = round(time.perf_counter() - started, 1)
+        # Other work on the machine slows every figure; the references share the slowdown.
+        self.info["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
         return {**self.info, "measures": [asdict(m) for m in self.measures]}
 
 
@@ -620,10 +690,18 @@ def _count():
     return Count("id")
 
 
-def _user_exists(username: str) -> bool:
+def _bench_user(username: str, role: str, unit, password: str) -> None:
+    """A login for the bench (created, or given this run's password when it exists)."""
     from cdtt.accounts.models import User
+    from cdtt.accounts.services import user_create
 
-    return User.objects.filter(username=username).exists()
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user_create(actor=None, username=username, password=password, role=role,
+                    scope_unit=unit, full_name=username)
+    else:
+        user.set_password(password)
+        user.save(update_fields=["password"])
 
 
 def _var_dir() -> str:

@@ -23,8 +23,9 @@ from cdtt.geo.models import AdminUnit, Level
 PROVINCE_CODE = "38"  # Thanh Hóa
 STRUCTURE = "2024"  # 26 districts, 547 communes
 DEMO_PASSWORD = "thanhhoa-2024"
-# District of the small scale, and of the district officer at any scale: TP Thanh Hóa.
-DEMO_DISTRICT = "380"
+# District of the small scale, and of the district officer at any scale: Bỉm Sơn (7 communes,
+# ~13,000 households), small enough for SQLite to build in well under a minute.
+DEMO_DISTRICT = "381"
 SCALES: dict[str, list[str] | None] = {"small": [DEMO_DISTRICT], "province": None}
 SNAPSHOT_DAYS = 30
 CAMPAIGN_NAME = "Chiến dịch “đi từng ngõ, gõ từng nhà, hướng dẫn từng người dân”"

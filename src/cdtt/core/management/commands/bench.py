@@ -36,10 +36,13 @@ class Command(BaseCommand):
                             help="name of the bench database (must start with cdtt_bench)")
         parser.add_argument("--seconds", type=float, default=20.0,
                             help="duration of the visit load")
+        parser.add_argument("--reuse-db", action="store_true",
+                            help="keep the population an earlier run imported into the bench "
+                                 "database; carry its import figures over, measure the rest")
         parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"],
                             help="gunicorn worker class of the 2 workers")
 
-    def handle(self, *args, scale, quick, database, seconds, worker_class, **options):
+    def handle(self, *args, scale, quick, database, seconds, worker_class, reuse_db, **options):
         engine = connections["default"].settings_dict["ENGINE"]
         if "postgresql" not in engine:
             raise CommandError(
@@ -58,7 +61,8 @@ class Command(BaseCommand):
             self.stdout.flush()
 
         bench = run.BenchRun(scale=scale, quick=quick, database=database,
-                             worker_class=worker_class, seconds=seconds, out=out)
+                             worker_class=worker_class, seconds=seconds, out=out,
+                             reuse=reuse_db)
         results = bench.run()
         path = run.results_write(results)
         report.readme_update()

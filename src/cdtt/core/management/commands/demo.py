@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=sorted(demo.SCALES), default="small",
-                            help="small: TP Thanh Hóa (47 communes); province: all 547 communes")
+                            help="small: Bỉm Sơn (7 communes); province: all 547 communes")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--no-serve", action="store_true", help="build the demo, do not serve")
         parser.add_argument("--db-ready", action="store_true",
