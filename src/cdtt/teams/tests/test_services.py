@@ -99,7 +99,7 @@ def test_dissolving_team_with_visits_keeps_it_with_history(tree, monkeypatch):
     assert not team.memberships.filter(left_on__isnull=True).exists()
 
 
-def test_has_visits_is_false_without_campaigns_model(tree):
+def test_has_visits_is_false_when_no_visit_is_logged(tree):
     assert services.has_visits(found_team(tree.village)) is False
 
 
