@@ -12,7 +12,7 @@ from django.utils import timezone
 from cdtt.campaigns.models import Campaign, CampaignTarget
 from cdtt.campaigns.services import visit_submit
 
-from .conftest import all_skills
+from .factories import all_skills
 
 pytestmark = pytest.mark.django_db
 

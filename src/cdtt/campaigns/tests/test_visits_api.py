@@ -12,7 +12,7 @@ from cdtt.campaigns.models import CampaignDay, Visit
 from cdtt.registry.models import Household, VillageCoverage
 from cdtt.skills.models import SkillAssessment
 
-from .conftest import all_skills
+from .factories import all_skills
 
 pytestmark = pytest.mark.django_db
 

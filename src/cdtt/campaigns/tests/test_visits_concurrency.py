@@ -11,9 +11,10 @@ from cdtt.campaigns.models import CampaignDay, Visit
 from cdtt.campaigns.services import Refused, visit_submit
 from cdtt.skills.models import SkillAssessment
 
-from .conftest import all_skills
+from .factories import all_skills
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the skill catalog (seeded by a migration) survives earlier flushes.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _run_concurrently(n: int, work) -> list:

@@ -1,0 +1,111 @@
+"""The field app on a phone: log in, lose the signal, record two visits, get the signal back,
+and see both visits stored exactly once and the household's coverage updated."""
+
+import os
+
+import pytest
+
+from cdtt.testing import PASSWORD
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls around it are sync.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+
+@pytest.fixture
+def phone(browser):  # ``browser``: Debian's Chromium, from e2e/conftest.py
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN",
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield context, page
+    context.close()
+
+
+def _seed_catalogs() -> None:
+    """Put back the skill and service catalogs that the data migrations seed. An earlier
+    transactional test flushes them, and serialized_rollback cannot restore them here: with
+    Playwright's event loop running in this thread, Django's per-context connection object is
+    not the one that holds the serialized copy."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module in ("cdtt.skills.migrations.0002_seed_five_basic_skills",
+                   "cdtt.campaigns.migrations.0002_seed_service_catalog"):
+        import_module(module).seed(apps, None)
+
+
+@pytest.fixture
+def field_data(make_user):
+    from cdtt.campaigns.tests.factories import Field
+    from cdtt.testing import Tree
+
+    _seed_catalogs()
+    return Field(Tree(), make_user)
+
+
+def _record(page, code: str, *, outcome: str, levels: dict[str, str] | None = None):
+    page.locator(f'#households li[data-code="{code}"] button').click()
+    page.wait_for_selector("#household-view:not([hidden])")
+    page.locator(f'input[name=outcome][value="{outcome}"]').check()
+    if levels:
+        page.locator('input[name=service][value="vneid"]').check()
+        page.locator("input[name=present]").first.check()
+        resident = page.locator("#assessments details.resident").first
+        resident.locator("summary").click()
+        for skill, level in levels.items():
+            resident.locator(f'select[data-skill="{skill}"]').select_option(level)
+    page.locator("#save").click()
+    page.wait_for_selector("#list-view:not([hidden])")
+
+
+@pytest.mark.browser
+# The live server needs real transactions; serialized_rollback brings back the skill and service
+# catalogs (seeded by migrations) that an earlier transactional test may have flushed.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_visits_recorded_offline_are_synced_once(live_server, phone, field_data):
+    from cdtt.campaigns.models import CampaignDay, Visit
+    from cdtt.registry.models import Household
+    from cdtt.skills.models import SKILL_CODES
+
+    context, page = phone
+    page.goto(f"{live_server.url}/campaigns/field/")
+    page.fill("#login-form input[name=username]", "member")
+    page.fill("#login-form input[name=password]", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector('#households li[data-code="HO-001"]')
+    assert page.locator('#households li[data-code="HO-002"]').count() == 1
+    assert page.locator('#households li[data-code="HO-900"]').count() == 0  # another village
+    # The app shell is cached by the service worker: it opens again without a signal.
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+
+    context.set_offline(True)
+    page.reload()
+    page.wait_for_selector('#households li[data-code="HO-001"]')
+    assert "Mất mạng" in page.inner_text("#net")
+
+    # Search by a resident's name, ignoring diacritics.
+    page.fill("#search", "le van chu")
+    assert page.locator("#households li").count() == 1
+    page.fill("#search", "")
+    page.dispatch_event("#search", "input")
+
+    _record(page, "HO-001", outcome="guided", levels={c: "2" for c in SKILL_CODES})
+    _record(page, "HO-002", outcome="come_back_later")
+    assert page.inner_text("#queue-count") == "2"
+    assert Visit.objects.count() == 0
+
+    context.set_offline(False)
+    page.wait_for_function("document.getElementById('queue-count').textContent === '0'")
+    page.wait_for_selector('#households li[data-code="HO-001"] .badge:text("Đã đạt")')
+
+    # Synced once, even if the app is asked to sync again.
+    page.evaluate("document.getElementById('sync').click()")
+    page.wait_for_timeout(500)
+    assert Visit.objects.count() == 2
+    assert set(Visit.objects.values_list("outcome", flat=True)) == {"guided", "come_back_later"}
+    assert all(v.campaign_id == field_data.campaign.pk for v in Visit.objects.all())
+    assert Household.objects.get(code="HO-001").covered
+    assert not Household.objects.get(code="HO-002").covered
+    day = CampaignDay.objects.get()
+    assert (day.visits, day.households, day.new_households) == (2, 2, 2)
