@@ -1,6 +1,7 @@
 """``cdtt demo``: build the demo (see cdtt.core.demo) and serve it on 127.0.0.1."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -62,6 +63,12 @@ def serve(port: int, out) -> None:
     """runserver on 127.0.0.1 (no autoreload) with the job consumer beside it; both stop
     together."""
     connection.close()
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    # A SIGTERM (a service manager, a terminal closing) stops the consumer too.
+    signal.signal(signal.SIGTERM, stop)
     env = {**os.environ}
     consumer = subprocess.Popen([sys.executable, "-m", "cdtt", "run_huey", "--quiet"], env=env)
     out(f"Background jobs: consumer started (pid {consumer.pid}). Stop the demo with Ctrl-C.")
