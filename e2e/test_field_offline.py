@@ -13,8 +13,9 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 @pytest.fixture
 def phone(browser):  # ``browser``: Debian's Chromium, from e2e/conftest.py
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN",
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="vi-VN", is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     page.set_default_timeout(15000)
     yield context, page
@@ -30,8 +31,10 @@ def _seed_catalogs() -> None:
 
     from django.apps import apps
 
-    for module in ("cdtt.skills.migrations.0002_seed_five_basic_skills",
-                   "cdtt.campaigns.migrations.0002_seed_service_catalog"):
+    for module in (
+        "cdtt.skills.migrations.0002_seed_five_basic_skills",
+        "cdtt.campaigns.migrations.0002_seed_service_catalog",
+    ):
         import_module(module).seed(apps, None)
 
 

@@ -84,17 +84,35 @@ def visit_out(visit: Visit) -> dict:
 
 @router.post(
     "/visits",
-    response={200: dict, 201: dict, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error,
-              413: Error, 422: Error},
-    openapi_extra={"requestBody": {"required": True, "content": {
-        "application/json": {"schema": VisitIn.model_json_schema(ref_template="#/$defs/{model}")}
-    }}},
+    response={
+        200: dict,
+        201: dict,
+        400: Error,
+        401: Error,
+        403: Error,
+        404: Error,
+        409: Error,
+        413: Error,
+        422: Error,
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": VisitIn.model_json_schema(ref_template="#/$defs/{model}")
+                }
+            },
+        }
+    },
 )
 def visit_create(request):
     """Record a visit (idempotent by its client UUID): 201 stored, 200 the same visit was already
     stored, 409 that UUID was stored with another content. Nothing is written on a 4xx."""
     length = request.META.get("CONTENT_LENGTH") or "0"
-    if (length.isdigit() and int(length) > MAX_PAYLOAD_BYTES) or len(request.body) > MAX_PAYLOAD_BYTES:
+    if (length.isdigit() and int(length) > MAX_PAYLOAD_BYTES) or len(
+        request.body
+    ) > MAX_PAYLOAD_BYTES:
         return _error(413, f"Dữ liệu gửi lên quá lớn (tối đa {MAX_PAYLOAD_BYTES // 1024} KB).")
     try:
         payload = json.loads(request.body or b"")
@@ -112,7 +130,8 @@ def visits_for(user):
     if path is None:
         return Visit.objects.none()
     return Visit.objects.filter(
-        Q(village__path__startswith=path) | Q(village__in=selectors.field_villages(user).values("pk"))
+        Q(village__path__startswith=path)
+        | Q(village__in=selectors.field_villages(user).values("pk"))
     )
 
 
@@ -140,25 +159,34 @@ def worklist(request, village: str = ""):
     unit = villages.filter(code=village).first()
     if unit is None:
         return _error(404, "Không tìm thấy thôn trong địa bàn của bạn.")
-    return JsonResponse({
-        "village": {"code": unit.code, "name": unit.full_name},
-        "households": selectors.worklist(unit),
-    })
+    return JsonResponse(
+        {
+            "village": {"code": unit.code, "name": unit.full_name},
+            "households": selectors.worklist(unit),
+        }
+    )
 
 
 def _campaign_out(c: Campaign) -> dict:
-    return {"id": c.pk, "name": c.name, "starts_on": c.starts_on.isoformat(),
-            "ends_on": c.ends_on.isoformat(), "status": c.status,
-            "services": [s.code for s in c.services.all()],
-            "scope": [u.code for u in c.scope_units.all()]}
+    return {
+        "id": c.pk,
+        "name": c.name,
+        "starts_on": c.starts_on.isoformat(),
+        "ends_on": c.ends_on.isoformat(),
+        "status": c.status,
+        "services": [s.code for s in c.services.all()],
+        "scope": [u.code for u in c.scope_units.all()],
+    }
 
 
 @router.get("/campaigns", response={200: dict})
 def campaign_list(request):
     """Campaigns under way that concern the caller, with the services they guide people in."""
     campaigns = (
-        selectors.campaigns_for(request.user).filter(status=CampaignStatus.ACTIVE)
-        .prefetch_related("services", "scope_units").order_by("-starts_on")
+        selectors.campaigns_for(request.user)
+        .filter(status=CampaignStatus.ACTIVE)
+        .prefetch_related("services", "scope_units")
+        .order_by("-starts_on")
     )
     return JsonResponse({"items": [_campaign_out(c) for c in campaigns]})
 
@@ -173,22 +201,32 @@ def me(request):
     villages = list(selectors.field_villages(user).select_related("commune"))
     active = selectors.active_campaigns_for_villages(villages)
     skills = [
-        {"code": s.code, "name": s.name,
-         "checklist": [{"id": i.pk, "text": i.text} for i in s.checklist.all() if i.active]}
+        {
+            "code": s.code,
+            "name": s.name,
+            "checklist": [{"id": i.pk, "text": i.text} for i in s.checklist.all() if i.active],
+        }
         for s in Skill.objects.filter(active=True).prefetch_related("checklist")
     ]
-    return JsonResponse({
-        "username": user.username, "full_name": str(user), "role": user.role,
-        "villages": [
-            {"code": v.code, "name": v.full_name,
-             "commune": v.commune.full_name if v.commune else "",
-             "campaigns": active["by_village"].get(v.pk, [])}
-            for v in villages
-        ],
-        "campaigns": [_campaign_out(c) for c in active["campaigns"]],
-        "skills": skills,
-        "services": [
-            {"code": s.code, "name": s.name, "skills": s.skill_codes}
-            for s in Service.objects.filter(active=True)
-        ],
-    })
+    return JsonResponse(
+        {
+            "username": user.username,
+            "full_name": str(user),
+            "role": user.role,
+            "villages": [
+                {
+                    "code": v.code,
+                    "name": v.full_name,
+                    "commune": v.commune.full_name if v.commune else "",
+                    "campaigns": active["by_village"].get(v.pk, []),
+                }
+                for v in villages
+            ],
+            "campaigns": [_campaign_out(c) for c in active["campaigns"]],
+            "skills": skills,
+            "services": [
+                {"code": s.code, "name": s.name, "skills": s.skill_codes}
+                for s in Service.objects.filter(active=True)
+            ],
+        }
+    )

@@ -9,27 +9,45 @@ from cdtt.geo.models import Level
 
 
 class CampaignForm(forms.ModelForm):
-    starts_on = forms.DateField(label=_("Từ ngày"), input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-                                widget=forms.DateInput(format="%d/%m/%Y",
-                                                       attrs={"placeholder": "dd/mm/yyyy"}))
-    ends_on = forms.DateField(label=_("Đến ngày"), input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-                              widget=forms.DateInput(format="%d/%m/%Y",
-                                                     attrs={"placeholder": "dd/mm/yyyy"}))
+    starts_on = forms.DateField(
+        label=_("Từ ngày"),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+    )
+    ends_on = forms.DateField(
+        label=_("Đến ngày"),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+    )
     services = forms.ModelMultipleChoiceField(
-        label=_("Dịch vụ, ứng dụng hướng dẫn"), required=False,
-        queryset=Service.objects.filter(active=True), widget=forms.CheckboxSelectMultiple,
+        label=_("Dịch vụ, ứng dụng hướng dẫn"),
+        required=False,
+        queryset=Service.objects.filter(active=True),
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
         model = Campaign
-        fields = ["name", "description", "starts_on", "ends_on", "status", "scope_units", "services"]
+        fields = [
+            "name",
+            "description",
+            "starts_on",
+            "ends_on",
+            "status",
+            "scope_units",
+            "services",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["scope_units"].queryset = units_for(user).filter(
-            level__in=[Level.PROVINCE, Level.DISTRICT, Level.COMMUNE], valid_to__isnull=True
-        ).order_by("path")
+        self.fields["scope_units"].queryset = (
+            units_for(user)
+            .filter(
+                level__in=[Level.PROVINCE, Level.DISTRICT, Level.COMMUNE], valid_to__isnull=True
+            )
+            .order_by("path")
+        )
         self.fields["scope_units"].widget.attrs["size"] = 8
         self.fields["scope_units"].help_text = _(
             "Chọn tỉnh để triển khai toàn tỉnh, hoặc một số huyện, xã."
@@ -44,6 +62,9 @@ class CampaignForm(forms.ModelForm):
 
 
 class DayForm(forms.Form):
-    day = forms.DateField(label=_("Ngày"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-                          widget=forms.DateInput(format="%d/%m/%Y",
-                                                 attrs={"placeholder": "dd/mm/yyyy"}))
+    day = forms.DateField(
+        label=_("Ngày"),
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+    )

@@ -42,7 +42,10 @@ class Campaign(models.Model):
     starts_on = models.DateField(_("từ ngày"))
     ends_on = models.DateField(_("đến ngày"))
     status = models.CharField(
-        _("trạng thái"), max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.ACTIVE
+        _("trạng thái"),
+        max_length=10,
+        choices=CampaignStatus.choices,
+        default=CampaignStatus.ACTIVE,
     )
     scope_units = models.ManyToManyField(
         "geo.AdminUnit", related_name="campaigns", verbose_name=_("địa bàn triển khai")
@@ -167,7 +170,9 @@ class CampaignDay(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "village", "day"], name="campaign_day_village")
+            models.UniqueConstraint(
+                fields=["campaign", "village", "day"], name="campaign_day_village"
+            )
         ]
         indexes = [models.Index(fields=["campaign", "day"])]
 

@@ -51,40 +51,81 @@ def daily_summary(campaign: Campaign, unit: AdminUnit, day: date) -> DailySummar
     days = selectors.days_of(campaign, unit)
     today, upto = {}, {}
     if column:
-        today = {r[column]: r for r in days.filter(day=day).values(column).annotate(
-            visits=Sum("visits"), households=Sum("households")).order_by()}
-        upto = {r[column]: r["reached"] or 0 for r in days.filter(day__lte=day).values(column)
-                .annotate(reached=Sum("new_households")).order_by()}
+        today = {
+            r[column]: r
+            for r in days.filter(day=day)
+            .values(column)
+            .annotate(visits=Sum("visits"), households=Sum("households"))
+            .order_by()
+        }
+        upto = {
+            r[column]: r["reached"] or 0
+            for r in days.filter(day__lte=day)
+            .values(column)
+            .annotate(reached=Sum("new_households"))
+            .order_by()
+        }
     base = days.filter(day__lte=day)
     rows = []
     for fig in children:
         d = today.get(fig.unit.pk, {})
-        rows.append(SummaryRow(
-            unit=fig.unit, target=fig.households_to_visit, visits=d.get("visits") or 0,
-            households=d.get("households") or 0, reached=upto.get(fig.unit.pk, 0),
-            covered_rate=fig.now.rate_percent if fig.now else "0.0",
-        ))
+        rows.append(
+            SummaryRow(
+                unit=fig.unit,
+                target=fig.households_to_visit,
+                visits=d.get("visits") or 0,
+                households=d.get("households") or 0,
+                reached=upto.get(fig.unit.pk, 0),
+                covered_rate=fig.now.rate_percent if fig.now else "0.0",
+            )
+        )
     own = selectors.unit_figures(campaign, unit)
-    day_totals = selectors.days_of(campaign, unit).filter(day=day).aggregate(
-        visits=Sum("visits"), households=Sum("households"))
+    day_totals = (
+        selectors.days_of(campaign, unit)
+        .filter(day=day)
+        .aggregate(visits=Sum("visits"), households=Sum("households"))
+    )
     total = SummaryRow(
-        unit=unit, target=own.households_to_visit, visits=day_totals["visits"] or 0,
+        unit=unit,
+        target=own.households_to_visit,
+        visits=day_totals["visits"] or 0,
         households=day_totals["households"] or 0,
         reached=base.aggregate(n=Sum("new_households"))["n"] or 0,
         covered_rate=own.now.rate_percent if own.now else "0.0",
     )
     stale, _ = selectors.stale_villages(campaign, unit, today=day, limit=0)
-    return DailySummary(campaign=campaign, unit=unit, day=day, total=total, rows=rows, stale=stale,
-                        day_number=(day - campaign.starts_on).days + 1)
+    return DailySummary(
+        campaign=campaign,
+        unit=unit,
+        day=day,
+        total=total,
+        rows=rows,
+        stale=stale,
+        day_number=(day - campaign.starts_on).days + 1,
+    )
 
 
-HEADERS = ["Đơn vị", "Chỉ tiêu (hộ)", "Lượt đến hộ trong ngày", "Hộ được đến trong ngày",
-           "Hộ đã đến (lũy kế)", "% chỉ tiêu", "Tỷ lệ hộ có người thành thạo 5 kỹ năng (%)"]
+HEADERS = [
+    "Đơn vị",
+    "Chỉ tiêu (hộ)",
+    "Lượt đến hộ trong ngày",
+    "Hộ được đến trong ngày",
+    "Hộ đã đến (lũy kế)",
+    "% chỉ tiêu",
+    "Tỷ lệ hộ có người thành thạo 5 kỹ năng (%)",
+]
 
 
 def _cells(row: SummaryRow) -> list:
-    return [row.unit.full_name, row.target if row.target is not None else "", row.visits,
-            row.households, row.reached, row.percent, row.covered_rate]
+    return [
+        row.unit.full_name,
+        row.target if row.target is not None else "",
+        row.visits,
+        row.households,
+        row.reached,
+        row.percent,
+        row.covered_rate,
+    ]
 
 
 def daily_xlsx(summary: DailySummary) -> bytes:
@@ -138,8 +179,17 @@ def daily_docx(summary: DailySummary, head: Letterhead, issued_on: date) -> byte
     normal.element.rPr.rFonts.set(qn("w:eastAsia"), "Times New Roman")
     normal.paragraph_format.space_after = Pt(0)
 
-    def para(container, text="", *, size=14, bold=False, italic=False, upper=False,
-             align=WD_ALIGN_PARAGRAPH.CENTER, after=0):
+    def para(
+        container,
+        text="",
+        *,
+        size=14,
+        bold=False,
+        italic=False,
+        upper=False,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        after=0,
+    ):
         p = container.add_paragraph()
         p.alignment = align
         p.paragraph_format.space_after = Pt(after)
@@ -219,8 +269,12 @@ def daily_docx(summary: DailySummary, head: Letterhead, issued_on: date) -> byte
     para(doc, "BÁO CÁO", size=14, bold=True)
     c = summary.campaign
     para(doc, f"Kết quả ngày thứ {summary.day_number} chiến dịch «{c.name}»", size=14, bold=True)
-    para(doc, f"(số liệu đến hết ngày {summary.day:%d/%m/%Y}, {summary.unit.full_name})",
-         size=14, bold=True)
+    para(
+        doc,
+        f"(số liệu đến hết ngày {summary.day:%d/%m/%Y}, {summary.unit.full_name})",
+        size=14,
+        bold=True,
+    )
     rule(doc, 3.0)
 
     def body(text: str):
@@ -248,11 +302,15 @@ def daily_docx(summary: DailySummary, head: Letterhead, issued_on: date) -> byte
         + f"; chỉ tiêu {target} hộ"
         + (f", đạt {t.percent}%." if t.target else ".")
     )
-    body(f"3. Tỷ lệ hộ gia đình có ít nhất một người thành thạo 05 kỹ năng số cơ bản hiện đạt "
-         f"{t.covered_rate.replace('.', ',')}%.")
+    body(
+        f"3. Tỷ lệ hộ gia đình có ít nhất một người thành thạo 05 kỹ năng số cơ bản hiện đạt "
+        f"{t.covered_rate.replace('.', ',')}%."
+    )
     if summary.stale:
-        body(f"4. Có {summary.stale} thôn, tổ dân phố chưa có lượt đến hộ trong hai ngày gần "
-             "nhất; đề nghị các địa phương đôn đốc các Tổ công nghệ số cộng đồng.")
+        body(
+            f"4. Có {summary.stale} thôn, tổ dân phố chưa có lượt đến hộ trong hai ngày gần "
+            "nhất; đề nghị các địa phương đôn đốc các Tổ công nghệ số cộng đồng."
+        )
     if summary.rows:
         body("Kết quả theo từng đơn vị:")
         table = doc.add_table(rows=1, cols=len(HEADERS))

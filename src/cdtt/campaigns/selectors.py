@@ -74,8 +74,10 @@ def campaign_units_visible(campaign: Campaign, user, unit: AdminUnit) -> bool:
     path = scope_path(user)
     if path is None or not unit.path.startswith(path):
         return False
-    return any(unit.path.startswith(u.path) or u.path.startswith(unit.path)
-               for u in campaign.scope_units.all())
+    return any(
+        unit.path.startswith(u.path) or u.path.startswith(unit.path)
+        for u in campaign.scope_units.all()
+    )
 
 
 # --- the field app ---------------------------------------------------------------------------
@@ -91,7 +93,9 @@ def active_campaigns_for_villages(villages: list[AdminUnit], today: date | None 
     """{village id: [campaign ids]} for campaigns under way (or about to be) that cover each."""
     today = today or timezone.localdate()
     campaigns = list(
-        Campaign.objects.filter(status=CampaignStatus.ACTIVE, ends_on__gte=today - timedelta(days=366))
+        Campaign.objects.filter(
+            status=CampaignStatus.ACTIVE, ends_on__gte=today - timedelta(days=366)
+        )
         .prefetch_related("scope_units", "services")
         .order_by("starts_on")
     )
@@ -143,21 +147,34 @@ def worklist(village: AdminUnit) -> list[dict]:
     by_household: dict[int, list[dict]] = {}
     for rid, hid, name, year, relation in residents:
         lv = levels.get(rid, {})
-        by_household.setdefault(hid, []).append({
-            "id": rid, "full_name": name, "birth_year": year, "relation": relation,
-            "levels": {c: lv.get(c, 0) for c in codes},
-            "lacks": [c for c in codes if lv.get(c, 0) < 2],
-        })
+        by_household.setdefault(hid, []).append(
+            {
+                "id": rid,
+                "full_name": name,
+                "birth_year": year,
+                "relation": relation,
+                "levels": {c: lv.get(c, 0) for c in codes},
+                "lacks": [c for c in codes if lv.get(c, 0) < 2],
+            }
+        )
     items = []
     for hid, code, address, covered in households:
         people = by_household.get(hid, [])
         closest = min((p["lacks"] for p in people), key=len, default=list(codes))
         last, n = visits.get(hid, (None, 0))
-        items.append({
-            "id": hid, "commune_code": commune_code, "code": code, "address": address,
-            "covered": covered, "lacks": [] if covered else closest,
-            "visits": n, "last_visit": last.isoformat() if last else None, "residents": people,
-        })
+        items.append(
+            {
+                "id": hid,
+                "commune_code": commune_code,
+                "code": code,
+                "address": address,
+                "covered": covered,
+                "lacks": [] if covered else closest,
+                "visits": n,
+                "last_visit": last.isoformat() if last else None,
+                "residents": people,
+            }
+        )
     items.sort(key=lambda h: (h["covered"], len(h["lacks"]), h["code"]))
     return items
 
@@ -191,8 +208,12 @@ class Figures:
         return min(1.0, self.reached / self.households_to_visit)
 
 
-_SUMS = {"visits": Sum("visits"), "guided": Sum("guided"), "reached": Sum("new_households"),
-         "assessments": Sum("assessments")}
+_SUMS = {
+    "visits": Sum("visits"),
+    "guided": Sum("guided"),
+    "reached": Sum("new_households"),
+    "assessments": Sum("assessments"),
+}
 
 
 def days_of(campaign: Campaign, unit: AdminUnit) -> QuerySet[CampaignDay]:
@@ -201,10 +222,7 @@ def days_of(campaign: Campaign, unit: AdminUnit) -> QuerySet[CampaignDay]:
 
 def snapshot_day(campaign: Campaign) -> date | None:
     """The day of the coverage snapshot that stands for "before the campaign"."""
-    return (
-        CoverageSnapshot.objects.filter(day__lte=campaign.starts_on)
-        .aggregate(d=Max("day"))["d"]
-    )
+    return CoverageSnapshot.objects.filter(day__lte=campaign.starts_on).aggregate(d=Max("day"))["d"]
 
 
 def coverage_before(campaign: Campaign, unit: AdminUnit, day: date | None) -> Coverage | None:
@@ -237,7 +255,9 @@ def unit_figures(campaign: Campaign, unit: AdminUnit, *, snap: date | None = Non
     return fig
 
 
-def children_figures(campaign: Campaign, unit: AdminUnit, *, snap: date | None = None) -> list[Figures]:
+def children_figures(
+    campaign: Campaign, unit: AdminUnit, *, snap: date | None = None
+) -> list[Figures]:
     """Each child unit of ``unit`` inside the campaign's scope, with its figures."""
     children = list(
         AdminUnit.objects.filter(parent=unit, valid_to__isnull=True)
@@ -261,38 +281,50 @@ def children_figures(campaign: Campaign, unit: AdminUnit, *, snap: date | None =
     if snap is not None:
         for row in (
             CoverageSnapshot.objects.filter(day=snap, **{COLUMN[unit.level]: unit.pk})
-            .values(column).annotate(h=Sum("households"), c=Sum("covered")).order_by()
+            .values(column)
+            .annotate(h=Sum("households"), c=Sum("covered"))
+            .order_by()
         ):
             before[row[column]] = Coverage(households=row["h"] or 0, covered=row["c"] or 0)
     result = []
     for child in children:
         row = sums.get(child.pk, {})
         t = targets.get(child.pk)
-        result.append(Figures(
-            unit=child, visits=row.get("visits") or 0, guided=row.get("guided") or 0,
-            reached=row.get("reached") or 0, assessments=row.get("assessments") or 0,
-            households_to_visit=t.households_to_visit if t else None,
-            residents_to_guide=t.residents_to_guide if t else None,
-            now=now.get(child.pk, Coverage()), before=before.get(child.pk) if snap else None,
-        ))
+        result.append(
+            Figures(
+                unit=child,
+                visits=row.get("visits") or 0,
+                guided=row.get("guided") or 0,
+                reached=row.get("reached") or 0,
+                assessments=row.get("assessments") or 0,
+                households_to_visit=t.households_to_visit if t else None,
+                residents_to_guide=t.residents_to_guide if t else None,
+                now=now.get(child.pk, Coverage()),
+                before=before.get(child.pk) if snap else None,
+            )
+        )
     return result
 
 
 def daily_series(campaign: Campaign, unit: AdminUnit) -> list[dict]:
     """One row per day of the campaign: visits, households first reached, and cumulative reach."""
-    rows = {
-        r["day"]: r
-        for r in days_of(campaign, unit).values("day").annotate(**_SUMS).order_by()
-    }
+    rows = {r["day"]: r for r in days_of(campaign, unit).values("day").annotate(**_SUMS).order_by()}
     series, cumulative = [], 0
     last = min(campaign.ends_on, max(timezone.localdate(), campaign.starts_on))
     day = campaign.starts_on
     while day <= last:
         r = rows.get(day, {})
         cumulative += r.get("reached") or 0
-        series.append({"day": day, "visits": r.get("visits") or 0, "guided": r.get("guided") or 0,
-                       "reached": r.get("reached") or 0, "cumulative": cumulative,
-                       "assessments": r.get("assessments") or 0})
+        series.append(
+            {
+                "day": day,
+                "visits": r.get("visits") or 0,
+                "guided": r.get("guided") or 0,
+                "reached": r.get("reached") or 0,
+                "cumulative": cumulative,
+                "assessments": r.get("assessments") or 0,
+            }
+        )
         day += timedelta(days=1)
     return series
 
@@ -310,13 +342,11 @@ def commune_ranking(campaign: Campaign, unit: AdminUnit, limit: int = 10) -> lis
     """Communes by share of their household target reached (or by households reached)."""
     if unit.level in (Level.COMMUNE, Level.VILLAGE):
         return []
-    rows = list(
-        days_of(campaign, unit).values("commune_id").annotate(**_SUMS).order_by()
-    )
+    rows = list(days_of(campaign, unit).values("commune_id").annotate(**_SUMS).order_by())
     targets = dict(
-        CampaignTarget.objects.filter(campaign=campaign, unit__level=Level.COMMUNE,
-                                      unit__path__startswith=unit.path)
-        .values_list("unit_id", "households_to_visit")
+        CampaignTarget.objects.filter(
+            campaign=campaign, unit__level=Level.COMMUNE, unit__path__startswith=unit.path
+        ).values_list("unit_id", "households_to_visit")
     )
     names = {u.pk: u for u in AdminUnit.objects.filter(pk__in=[r["commune_id"] for r in rows])}
     for r in rows:
@@ -327,13 +357,16 @@ def commune_ranking(campaign: Campaign, unit: AdminUnit, limit: int = 10) -> lis
     return rows[:limit]
 
 
-def stale_villages(campaign: Campaign, unit: AdminUnit, today: date | None = None,
-                   limit: int = 200) -> tuple[int, list[dict]]:
+def stale_villages(
+    campaign: Campaign, unit: AdminUnit, today: date | None = None, limit: int = 200
+) -> tuple[int, list[dict]]:
     """Villages with households, inside the campaign's scope and the unit, with no visit in the
     campaign for two days (today and yesterday). Empty before the campaign is two days old."""
     today = today or timezone.localdate()
-    if campaign.status != CampaignStatus.ACTIVE or today > campaign.ends_on or (
-        (today - campaign.starts_on).days < STALE_DAYS
+    if (
+        campaign.status != CampaignStatus.ACTIVE
+        or today > campaign.ends_on
+        or ((today - campaign.starts_on).days < STALE_DAYS)
     ):
         return 0, []
     since = today - timedelta(days=STALE_DAYS - 1)
@@ -341,15 +374,24 @@ def stale_villages(campaign: Campaign, unit: AdminUnit, today: date | None = Non
         "village_id"
     )
     villages = (
-        AdminUnit.objects.filter(level=Level.VILLAGE, valid_to__isnull=True,
-                                 path__startswith=unit.path, coverage__households__gt=0)
+        AdminUnit.objects.filter(
+            level=Level.VILLAGE,
+            valid_to__isnull=True,
+            path__startswith=unit.path,
+            coverage__households__gt=0,
+        )
         .filter(scope_filter(campaign))
         .exclude(pk__in=recent)
     )
     total = villages.count()
     rows = list(villages.select_related("commune").order_by("path")[:limit])
     last = dict(
-        CampaignDay.objects.filter(campaign=campaign, village__in=[v.pk for v in rows], visits__gt=0)
-        .values("village_id").annotate(last=Max("day")).order_by().values_list("village_id", "last")
+        CampaignDay.objects.filter(
+            campaign=campaign, village__in=[v.pk for v in rows], visits__gt=0
+        )
+        .values("village_id")
+        .annotate(last=Max("day"))
+        .order_by()
+        .values_list("village_id", "last")
     )
     return total, [{"unit": v, "last": last.get(v.pk)} for v in rows]

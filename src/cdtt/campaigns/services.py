@@ -85,14 +85,25 @@ def campaign_create(
     if not scope_units:
         raise Refused(422, "Cần chọn ít nhất một địa bàn triển khai.")
     campaign = Campaign.objects.create(
-        name=name.strip(), description=description, starts_on=starts_on, ends_on=ends_on,
-        status=status, created_by=actor,
+        name=name.strip(),
+        description=description,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        status=status,
+        created_by=actor,
     )
     campaign.scope_units.set(scope_units)
     campaign.services.set(services or [])
-    audit_record(actor=actor, action="campaign.create", obj=campaign,
-                 changes={"starts_on": str(starts_on), "ends_on": str(ends_on),
-                          "scope": [u.code for u in scope_units]})
+    audit_record(
+        actor=actor,
+        action="campaign.create",
+        obj=campaign,
+        changes={
+            "starts_on": str(starts_on),
+            "ends_on": str(ends_on),
+            "scope": [u.code for u in scope_units],
+        },
+    )
     return campaign
 
 
@@ -153,7 +164,9 @@ class TargetValue:
     residents_to_guide: int
 
 
-def _children_sum(campaign: Campaign, unit: AdminUnit, exclude: set[int] = frozenset()) -> TargetValue:
+def _children_sum(
+    campaign: Campaign, unit: AdminUnit, exclude: set[int] = frozenset()
+) -> TargetValue:
     totals = (
         CampaignTarget.objects.filter(campaign=campaign, unit__parent=unit)
         .exclude(unit_id__in=exclude)
@@ -169,24 +182,29 @@ def _check_against_children(campaign: Campaign, unit: AdminUnit, value: TargetVa
     ):
         raise Refused(
             422,
-            f"Chỉ tiêu của {unit.full_name} không được nhỏ hơn tổng chỉ tiêu đã giao cho các đơn vị "
-            f"trực thuộc ({below.households_to_visit} hộ, {below.residents_to_guide} người).",
+            f"Chỉ tiêu của {unit.full_name} không được nhỏ hơn tổng chỉ tiêu đã giao cho các "
+            f"đơn vị trực thuộc ({below.households_to_visit} hộ, "
+            f"{below.residents_to_guide} người).",
         )
 
 
 @transaction.atomic
-def target_set(*, actor, campaign: Campaign, unit: AdminUnit, households_to_visit: int,
-               residents_to_guide: int) -> CampaignTarget:
+def target_set(
+    *, actor, campaign: Campaign, unit: AdminUnit, households_to_visit: int, residents_to_guide: int
+) -> CampaignTarget:
     """Set one unit's target; the sum of a parent's children never exceeds the parent's."""
     return target_split(
-        actor=actor, campaign=campaign, parent=unit.parent, values={unit: TargetValue(
-            households_to_visit, residents_to_guide)},
+        actor=actor,
+        campaign=campaign,
+        parent=unit.parent,
+        values={unit: TargetValue(households_to_visit, residents_to_guide)},
     )[0]
 
 
 @transaction.atomic
-def target_split(*, actor, campaign: Campaign, parent: AdminUnit | None,
-                 values: dict[AdminUnit, TargetValue]) -> list[CampaignTarget]:
+def target_split(
+    *, actor, campaign: Campaign, parent: AdminUnit | None, values: dict[AdminUnit, TargetValue]
+) -> list[CampaignTarget]:
     """Set the targets of several children of ``parent`` at once (all or nothing)."""
     for unit, value in values.items():
         if not can_set_target(actor, campaign, unit):
@@ -197,8 +215,11 @@ def target_split(*, actor, campaign: Campaign, parent: AdminUnit | None,
             raise Refused(422, f"{unit.full_name} không trực thuộc đơn vị đang chia chỉ tiêu.")
         _check_against_children(campaign, unit, value)
     if parent is not None:
-        cap = (CampaignTarget.objects.select_for_update()
-               .filter(campaign=campaign, unit=parent).first())
+        cap = (
+            CampaignTarget.objects.select_for_update()
+            .filter(campaign=campaign, unit=parent)
+            .first()
+        )
         if cap is not None:
             others = _children_sum(campaign, parent, exclude={u.pk for u in values})
             h = others.households_to_visit + sum(v.households_to_visit for v in values.values())
@@ -213,15 +234,26 @@ def target_split(*, actor, campaign: Campaign, parent: AdminUnit | None,
     saved = []
     for unit, value in values.items():
         target, _ = CampaignTarget.objects.update_or_create(
-            campaign=campaign, unit=unit,
-            defaults={"households_to_visit": value.households_to_visit,
-                      "residents_to_guide": value.residents_to_guide, "set_by": actor},
+            campaign=campaign,
+            unit=unit,
+            defaults={
+                "households_to_visit": value.households_to_visit,
+                "residents_to_guide": value.residents_to_guide,
+                "set_by": actor,
+            },
         )
         saved.append(target)
-        audit_record(actor=actor, action="campaign.target", obj=target, unit=unit,
-                     summary=f"{campaign} · {unit.full_name}",
-                     changes={"households": value.households_to_visit,
-                              "residents": value.residents_to_guide})
+        audit_record(
+            actor=actor,
+            action="campaign.target",
+            obj=target,
+            unit=unit,
+            summary=f"{campaign} · {unit.full_name}",
+            changes={
+                "households": value.households_to_visit,
+                "residents": value.residents_to_guide,
+            },
+        )
     return saved
 
 
@@ -257,8 +289,10 @@ def normalize_visit(payload, *, now: datetime | None = None) -> dict:
     except ValueError:
         raise Refused(422, "Mã lượt đến hộ (id) phải là một UUID.") from None
     household = payload.get("household")
-    if not isinstance(household, dict) or not household.get("code") or not household.get(
-        "commune_code"
+    if (
+        not isinstance(household, dict)
+        or not household.get("code")
+        or not household.get("commune_code")
     ):
         raise Refused(422, "Thiếu thông tin hộ: household phải có commune_code và code.")
     raw_at = payload.get("visited_at")
@@ -281,9 +315,7 @@ def normalize_visit(payload, *, now: datetime | None = None) -> dict:
         )
     outcome = payload.get("outcome")
     if outcome not in Outcome.values:
-        raise Refused(
-            422, f"Kết quả không hợp lệ; dùng một trong: {', '.join(Outcome.values)}."
-        )
+        raise Refused(422, f"Kết quả không hợp lệ; dùng một trong: {', '.join(Outcome.values)}.")
     campaign = payload.get("campaign")
     campaign = None if campaign in (None, "") else _as_int(campaign, "Mã chiến dịch")
     services = payload.get("services") or []
@@ -319,19 +351,27 @@ def normalize_visit(payload, *, now: datetime | None = None) -> dict:
         if not isinstance(checklist, list):
             raise Refused(422, "Danh sách việc làm được (checklist) phải là các mã mục.")
         if (resident_id, skill) in seen:
-            raise Refused(422, "Một nhân khẩu được đánh giá hai lần cùng một kỹ năng trong lượt này.")
+            raise Refused(
+                422, "Một nhân khẩu được đánh giá hai lần cùng một kỹ năng trong lượt này."
+            )
         seen.add((resident_id, skill))
-        assessments.append({
-            "resident_id": resident_id, "skill": skill, "level": level,
-            "checklist": sorted({_as_int(c, "Mục việc làm được") for c in checklist}),
-        })
+        assessments.append(
+            {
+                "resident_id": resident_id,
+                "skill": skill,
+                "level": level,
+                "checklist": sorted({_as_int(c, "Mục việc làm được") for c in checklist}),
+            }
+        )
     if assessments and outcome == Outcome.NOBODY_HOME:
         raise Refused(422, "Không có ai ở nhà thì không thể ghi đánh giá kỹ năng.")
     assessments.sort(key=lambda a: (a["resident_id"], a["skill"]))
     return {
         "id": str(visit_id),
-        "household": {"commune_code": str(household["commune_code"]).strip(),
-                      "code": str(household["code"]).strip()},
+        "household": {
+            "commune_code": str(household["commune_code"]).strip(),
+            "code": str(household["code"]).strip(),
+        },
         "visited_at": at.astimezone(UTC).isoformat(),
         "outcome": outcome,
         "campaign": campaign,
@@ -388,7 +428,8 @@ def _campaign_for(data: dict, household: Household, local_day: date) -> Campaign
         raise Refused(
             422,
             f"Ngày đến hộ {_d(local_day)} nằm ngoài thời gian của chiến dịch «{campaign.name}» "
-            f"({_d(campaign.starts_on)} – {_d(campaign.ends_on)}); không thể ghi vào chiến dịch này.",
+            f"({_d(campaign.starts_on)} – {_d(campaign.ends_on)}); "
+            "không thể ghi vào chiến dịch này.",
         )
     if not in_campaign_scope(campaign, household.village):
         raise Refused(422, f"Hộ không thuộc địa bàn triển khai của chiến dịch «{campaign.name}».")
@@ -440,7 +481,9 @@ def _team_of(user, village_id: int) -> int | None:
 
     return (
         Membership.objects.filter(
-            person__user=user, left_on__isnull=True, team__dissolved_on__isnull=True,
+            person__user=user,
+            left_on__isnull=True,
+            team__dissolved_on__isnull=True,
             team__villages=village_id,
         )
         .values_list("team_id", flat=True)
@@ -480,8 +523,13 @@ def _count_campaign_day(visit: Visit, household: Household) -> None:
     first = others.aggregate(first=Min("visited_at"))["first"]
     first_day = timezone.localdate(first) if first else None
     deltas: dict[date, list[int]] = {
-        day: [1, int(visit.outcome == Outcome.GUIDED), int(not same_day),
-              int(first_day is None or first_day > day), visit.assessments]
+        day: [
+            1,
+            int(visit.outcome == Outcome.GUIDED),
+            int(not same_day),
+            int(first_day is None or first_day > day),
+            visit.assessments,
+        ]
     }
     if first_day is not None and first_day > day:
         # A visit synced late that predates the household's first counted one: the household
@@ -489,8 +537,18 @@ def _count_campaign_day(visit: Visit, household: Household) -> None:
         deltas[first_day] = [0, 0, 0, -1, 0]
     with connection.cursor() as cursor:
         for d in sorted(deltas):  # one order for every writer: no deadlock between two days
-            cursor.execute(_UPSERT, [campaign_id, visit.village_id, visit.commune_id,
-                                     visit.district_id, visit.province_id, d, *deltas[d]])
+            cursor.execute(
+                _UPSERT,
+                [
+                    campaign_id,
+                    visit.village_id,
+                    visit.commune_id,
+                    visit.district_id,
+                    visit.province_id,
+                    d,
+                    *deltas[d],
+                ],
+            )
 
 
 def visit_submit(*, actor, payload) -> tuple[Visit, bool]:
@@ -510,13 +568,23 @@ def visit_submit(*, actor, payload) -> tuple[Visit, bool]:
     try:
         with transaction.atomic():
             visit = Visit.objects.create(
-                id=data["id"], household=household, village_id=household.village_id,
-                commune_id=household.commune_id, district_id=household.district_id,
-                province_id=household.province_id, campaign=campaign,
-                team_id=_team_of(actor, household.village_id), recorded_by=actor,
-                members=data["members"], residents_present=data["present"],
-                visited_at=visited_at, outcome=data["outcome"], services=data["services"],
-                assessments=len(data["assessments"]), note=data["note"], payload_hash=digest,
+                id=data["id"],
+                household=household,
+                village_id=household.village_id,
+                commune_id=household.commune_id,
+                district_id=household.district_id,
+                province_id=household.province_id,
+                campaign=campaign,
+                team_id=_team_of(actor, household.village_id),
+                recorded_by=actor,
+                members=data["members"],
+                residents_present=data["present"],
+                visited_at=visited_at,
+                outcome=data["outcome"],
+                services=data["services"],
+                assessments=len(data["assessments"]),
+                note=data["note"],
+                payload_hash=digest,
             )
             # Visits to one household are written one after another (exact daily counters).
             Household.objects.select_for_update().filter(pk=household.pk).values_list("pk").get()
@@ -524,18 +592,30 @@ def visit_submit(*, actor, payload) -> tuple[Visit, bool]:
                 from cdtt.registry.models import Resident
                 from cdtt.skills.services import assessment_record
 
-                residents = Resident.objects.in_bulk({a["resident_id"] for a in data["assessments"]})
+                residents = Resident.objects.in_bulk(
+                    {a["resident_id"] for a in data["assessments"]}
+                )
                 for a in data["assessments"]:
                     assessment_record(
-                        actor=actor, resident=residents[a["resident_id"]], skill_code=a["skill"],
-                        level=a["level"], method="home_visit", assessed_at=visited_at,
-                        checklist=a["checklist"], assessor_name=str(actor)[:120],
+                        actor=actor,
+                        resident=residents[a["resident_id"]],
+                        skill_code=a["skill"],
+                        level=a["level"],
+                        method="home_visit",
+                        assessed_at=visited_at,
+                        checklist=a["checklist"],
+                        assessor_name=str(actor)[:120],
                         visit_id=visit.pk,
                     )
             if campaign is not None:
                 _count_campaign_day(visit, household)
-            audit_record(actor=actor, action="visit.create", obj=visit,
-                         unit=household.village, summary=f"{household.code} · {visit.outcome}")
+            audit_record(
+                actor=actor,
+                action="visit.create",
+                obj=visit,
+                unit=household.village,
+                summary=f"{household.code} · {visit.outcome}",
+            )
     except IntegrityError:
         # Nothing got stored: another request with the same UUID got there first.
         existing = Visit.objects.filter(pk=data["id"]).first()

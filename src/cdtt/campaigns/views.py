@@ -54,13 +54,19 @@ def _unit_for(request, campaign):
 @role_required(VIEW)
 def campaign_list(request):
     campaigns = (
-        selectors.campaigns_for(request.user).prefetch_related("scope_units")
+        selectors.campaigns_for(request.user)
+        .prefetch_related("scope_units")
         .order_by("-starts_on", "-pk")
     )
-    return render(request, "campaigns/list.html", {
-        "campaigns": campaigns, "can_create": roles.has_role(request.user, MANAGE),
-        "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "campaigns/list.html",
+        {
+            "campaigns": campaigns,
+            "can_create": roles.has_role(request.user, MANAGE),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @role_required(MANAGE)
@@ -70,9 +76,14 @@ def campaign_new(request):
         data = form.cleaned_data
         try:
             campaign = campaign_create(
-                actor=request.user, name=data["name"], description=data["description"],
-                starts_on=data["starts_on"], ends_on=data["ends_on"], status=data["status"],
-                scope_units=list(data["scope_units"]), services=list(data["services"]),
+                actor=request.user,
+                name=data["name"],
+                description=data["description"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                status=data["status"],
+                scope_units=list(data["scope_units"]),
+                services=list(data["services"]),
             )
         except Refused as exc:
             form.add_error(None, exc.detail)
@@ -90,10 +101,15 @@ def campaign_edit(request, pk: int):
         data = form.cleaned_data
         try:
             campaign_update(
-                actor=request.user, campaign=selectors.access_campaign(request.user, pk),
-                name=data["name"], description=data["description"], starts_on=data["starts_on"],
-                ends_on=data["ends_on"], status=data["status"],
-                scope_units=list(data["scope_units"]), services=list(data["services"]),
+                actor=request.user,
+                campaign=selectors.access_campaign(request.user, pk),
+                name=data["name"],
+                description=data["description"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                status=data["status"],
+                scope_units=list(data["scope_units"]),
+                services=list(data["services"]),
             )
         except Refused as exc:
             form.add_error(None, exc.detail)
@@ -110,12 +126,21 @@ def _dashboard_context(request, campaign, unit) -> dict:
     series = selectors.daily_series(campaign, unit)
     stale_total, stale = selectors.stale_villages(campaign, unit, limit=100)
     return {
-        "campaign": campaign, "unit": unit, "figures": figures, "children": children,
-        "series": series, "snap": snap, "stale_total": stale_total, "stale": stale,
+        "campaign": campaign,
+        "unit": unit,
+        "figures": figures,
+        "children": children,
+        "series": series,
+        "snap": snap,
+        "stale_total": stale_total,
+        "stale": stale,
         "teams": selectors.team_ranking(campaign, unit),
         "communes": selectors.commune_ranking(campaign, unit),
-        "crumbs": [u for u in breadcrumbs(unit)
-                   if selectors.campaign_units_visible(campaign, request.user, u)],
+        "crumbs": [
+            u
+            for u in breadcrumbs(unit)
+            if selectors.campaign_units_visible(campaign, request.user, u)
+        ],
         "now": timezone.localtime(),
         "chart": {
             "labels": [d["day"].strftime("%d/%m") for d in series],
@@ -128,18 +153,37 @@ def _dashboard_context(request, campaign, unit) -> dict:
 
 
 def _dashboard_xlsx(campaign, unit, children, figures):
-    headers = [_("Mã"), _("Đơn vị"), _("Chỉ tiêu (hộ)"), _("Lượt đến hộ"), _("Lượt đã hướng dẫn"),
-               _("Hộ đã đến"), _("% chỉ tiêu"), _("Lượt đánh giá kỹ năng"),
-               _("Tỷ lệ phổ cập trước chiến dịch (%)"), _("Tỷ lệ phổ cập hiện nay (%)")]
+    headers = [
+        _("Mã"),
+        _("Đơn vị"),
+        _("Chỉ tiêu (hộ)"),
+        _("Lượt đến hộ"),
+        _("Lượt đã hướng dẫn"),
+        _("Hộ đã đến"),
+        _("% chỉ tiêu"),
+        _("Lượt đánh giá kỹ năng"),
+        _("Tỷ lệ phổ cập trước chiến dịch (%)"),
+        _("Tỷ lệ phổ cập hiện nay (%)"),
+    ]
 
     def row(f):
-        return [f.unit.code, f.unit.full_name, f.households_to_visit, f.visits, f.guided, f.reached,
-                f.target_percent, f.assessments, f.before.rate_percent if f.before else "",
-                f.now.rate_percent if f.now else ""]
+        return [
+            f.unit.code,
+            f.unit.full_name,
+            f.households_to_visit,
+            f.visits,
+            f.guided,
+            f.reached,
+            f.target_percent,
+            f.assessments,
+            f.before.rate_percent if f.before else "",
+            f.now.rate_percent if f.now else "",
+        ]
 
     rows = [row(f) for f in children] + [row(figures)]
-    return xlsx_response(f"chien-dich-{campaign.pk}-{unit.code}.xlsx", campaign.name[:31], headers,
-                         rows)
+    return xlsx_response(
+        f"chien-dich-{campaign.pk}-{unit.code}.xlsx", campaign.name[:31], headers, rows
+    )
 
 
 @role_required(VIEW)
@@ -193,8 +237,12 @@ def campaign_targets(request, pk: int):
             try:
                 # The unit's own target first (it caps the split), then its children.
                 if own is not None:
-                    target_split(actor=request.user, campaign=campaign, parent=unit.parent,
-                                 values={unit: own})
+                    target_split(
+                        actor=request.user,
+                        campaign=campaign,
+                        parent=unit.parent,
+                        values={unit: own},
+                    )
                 if values:
                     target_split(actor=request.user, campaign=campaign, parent=unit, values=values)
             except Refused as exc:
@@ -202,18 +250,33 @@ def campaign_targets(request, pk: int):
             else:
                 messages.success(request, _("Đã lưu chỉ tiêu."))
                 return redirect(f"{reverse('campaigns:targets', args=[pk])}?unit={unit.code}")
-    targets = {t.unit_id: t for t in CampaignTarget.objects.filter(
-        campaign=campaign, unit__in=[unit, *children])}
+    targets = {
+        t.unit_id: t
+        for t in CampaignTarget.objects.filter(campaign=campaign, unit__in=[unit, *children])
+    }
     rows = [{"unit": c, "target": targets.get(c.pk), "editable": c in editable} for c in children]
     own_target = targets.get(unit.pk)
-    return render(request, "campaigns/targets.html", {
-        "campaign": campaign, "unit": unit, "rows": rows, "own": own_target,
-        "own_editable": own_editable, "errors": errors, "post": request.POST,
-        "split_h": sum(r["target"].households_to_visit for r in rows if r["target"]),
-        "split_r": sum(r["target"].residents_to_guide for r in rows if r["target"]),
-        "crumbs": [u for u in breadcrumbs(unit)
-                   if selectors.campaign_units_visible(campaign, request.user, u)],
-    }, status=422 if errors else 200)
+    return render(
+        request,
+        "campaigns/targets.html",
+        {
+            "campaign": campaign,
+            "unit": unit,
+            "rows": rows,
+            "own": own_target,
+            "own_editable": own_editable,
+            "errors": errors,
+            "post": request.POST,
+            "split_h": sum(r["target"].households_to_visit for r in rows if r["target"]),
+            "split_r": sum(r["target"].residents_to_guide for r in rows if r["target"]),
+            "crumbs": [
+                u
+                for u in breadcrumbs(unit)
+                if selectors.campaign_units_visible(campaign, request.user, u)
+            ],
+        },
+        status=422 if errors else 200,
+    )
 
 
 @role_required(VIEW)
@@ -243,9 +306,17 @@ def campaign_daily(request, pk: int):
         response = HttpResponse(data, content_type=DOCX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{stem}.docx"'
         return response
-    return render(request, "campaigns/daily.html", {
-        "campaign": campaign, "unit": unit, "summary": summary, "form": form, "day": day,
-    })
+    return render(
+        request,
+        "campaigns/daily.html",
+        {
+            "campaign": campaign,
+            "unit": unit,
+            "summary": summary,
+            "form": form,
+            "day": day,
+        },
+    )
 
 
 # --- the field app ---------------------------------------------------------------------------
@@ -278,8 +349,11 @@ def _assets_version() -> str:
 def field_sw(request):
     """The service worker, served from the app's own path so that its scope covers the app."""
     shell = [reverse("campaigns:field"), *[static(a) for a in SHELL_ASSETS]]
-    response = render(request, "campaigns/field_sw.js",
-                      {"version": _assets_version(), "shell": json.dumps(shell)},
-                      content_type="application/javascript")
+    response = render(
+        request,
+        "campaigns/field_sw.js",
+        {"version": _assets_version(), "shell": json.dumps(shell)},
+        content_type="application/javascript",
+    )
     response["Service-Worker-Allowed"] = reverse("campaigns:field")
     return response

@@ -30,7 +30,8 @@ def seed(apps, schema_editor):
     for position, (code, name, purpose, skills) in enumerate(SERVICES, start=1):
         Service.objects.update_or_create(
             code=code,
-            defaults={"name": name, "purpose": purpose, "skill_codes": skills, "position": position},
+            defaults={"name": name, "purpose": purpose, "skill_codes": skills,
+                      "position": position},
         )
 
 

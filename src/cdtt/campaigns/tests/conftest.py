@@ -22,8 +22,9 @@ class Api:
 
     def post(self, path, data=None, raw: bytes | str | None = None):
         body = raw if raw is not None else json.dumps(data)
-        return self.client.post(f"/api/v1{path}", body, content_type="application/json",
-                                **self.headers)
+        return self.client.post(
+            f"/api/v1{path}", body, content_type="application/json", **self.headers
+        )
 
     def get(self, path, **params):
         return self.client.get(f"/api/v1{path}", params, **self.headers)

@@ -19,29 +19,63 @@ class Field:
 
         self.tree = tree
         self.officer = make_user("commune_officer", tree.commune)
-        self.home = household_create(actor=None, village=tree.village, code="HO-001", address="Xóm 1")
+        self.home = household_create(
+            actor=None, village=tree.village, code="HO-001", address="Xóm 1"
+        )
         self.home2 = household_create(actor=None, village=tree.village, code="HO-002")
         self.away = household_create(actor=None, village=tree.sibling_village, code="HO-900")
-        self.head = resident_create(actor=None, household=self.home, full_name="Lê Văn Chủ",
-                                    birth_date=None, birth_year=1970, relation="Chủ hộ")
-        self.child = resident_create(actor=None, household=self.home, full_name="Lê Thị Con",
-                                     birth_date=None, birth_year=2000, relation="Con")
-        self.other = resident_create(actor=None, household=self.home2, full_name="Trần Văn Hai",
-                                     birth_date=None, birth_year=1980)
-        self.away_resident = resident_create(actor=None, household=self.away,
-                                             full_name="Phạm Văn Xa", birth_date=None, birth_year=1990)
+        self.head = resident_create(
+            actor=None,
+            household=self.home,
+            full_name="Lê Văn Chủ",
+            birth_date=None,
+            birth_year=1970,
+            relation="Chủ hộ",
+        )
+        self.child = resident_create(
+            actor=None,
+            household=self.home,
+            full_name="Lê Thị Con",
+            birth_date=None,
+            birth_year=2000,
+            relation="Con",
+        )
+        self.other = resident_create(
+            actor=None,
+            household=self.home2,
+            full_name="Trần Văn Hai",
+            birth_date=None,
+            birth_year=1980,
+        )
+        self.away_resident = resident_create(
+            actor=None,
+            household=self.away,
+            full_name="Phạm Văn Xa",
+            birth_date=None,
+            birth_year=1990,
+        )
         self.member = make_user("team_member", tree.commune, username="member")
         self.sibling_member = make_user("team_member", tree.sibling_commune, username="member2")
         team = Team.objects.create(
-            name="Tổ CNSCĐ Thôn 1", name_key="to cnscd thon 1", level="village", unit=tree.village,
-            commune=tree.commune, district=tree.district, province=tree.province,
+            name="Tổ CNSCĐ Thôn 1",
+            name_key="to cnscd thon 1",
+            level="village",
+            unit=tree.village,
+            commune=tree.commune,
+            district=tree.district,
+            province=tree.province,
             path=tree.village.path,
         )
         team.villages.add(tree.village)
         sibling_team = Team.objects.create(
-            name="Tổ CNSCĐ Thôn Đông", name_key="to cnscd thon dong", level="village",
-            unit=tree.sibling_village, commune=tree.sibling_commune, district=tree.district,
-            province=tree.province, path=tree.sibling_village.path,
+            name="Tổ CNSCĐ Thôn Đông",
+            name_key="to cnscd thon dong",
+            level="village",
+            unit=tree.sibling_village,
+            commune=tree.sibling_commune,
+            district=tree.district,
+            province=tree.province,
+            path=tree.sibling_village.path,
         )
         sibling_team.villages.add(tree.sibling_village)
         self.team = team
@@ -50,7 +84,8 @@ class Field:
             Membership.objects.create(team=t, person=person, joined_on=dt.date(2024, 1, 1))
         today = timezone.localdate()
         self.campaign = Campaign.objects.create(
-            name="Đi từng ngõ, gõ từng nhà", starts_on=today - dt.timedelta(days=5),
+            name="Đi từng ngõ, gõ từng nhà",
+            starts_on=today - dt.timedelta(days=5),
             ends_on=today + dt.timedelta(days=4),
         )
         self.campaign.scope_units.set([tree.province])
@@ -64,10 +99,10 @@ def token_for(user, days: int = 30) -> str:
     from cdtt.api import token_hash
 
     key = secrets.token_urlsafe(24)
-    ApiToken.objects.create(user=user, key_hash=token_hash(key),
-                            expires_at=timezone.now() + dt.timedelta(days=days))
+    ApiToken.objects.create(
+        user=user, key_hash=token_hash(key), expires_at=timezone.now() + dt.timedelta(days=days)
+    )
     return key
-
 
 
 def all_skills(resident, level=2) -> list[dict]:

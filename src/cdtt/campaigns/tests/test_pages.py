@@ -19,11 +19,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def visited(field):
-    visit_submit(actor=field.member, payload={
-        "id": str(uuid.uuid4()), "household": {"commune_code": "16000", "code": "HO-001"},
-        "visited_at": timezone.now().isoformat(), "outcome": "guided",
-        "campaign": field.campaign.pk, "assessments": all_skills(field.head),
-    })
+    visit_submit(
+        actor=field.member,
+        payload={
+            "id": str(uuid.uuid4()),
+            "household": {"commune_code": "16000", "code": "HO-001"},
+            "visited_at": timezone.now().isoformat(),
+            "outcome": "guided",
+            "campaign": field.campaign.pk,
+            "assessments": all_skills(field.head),
+        },
+    )
     return field
 
 
@@ -38,18 +44,31 @@ def test_the_list_shows_campaigns_to_officers(field, make_user, login, client):
 
 def test_a_province_admin_creates_a_campaign(field, make_user, login, client):
     admin = make_user("province_admin", field.tree.province)
-    r = login(admin).post(reverse("campaigns:new"), {
-        "name": "Chiến dịch tháng 10", "description": "", "starts_on": "01/10/2024",
-        "ends_on": "10/10/2024", "status": "active", "scope_units": [field.tree.district.pk],
-        "services": [],
-    })
+    r = login(admin).post(
+        reverse("campaigns:new"),
+        {
+            "name": "Chiến dịch tháng 10",
+            "description": "",
+            "starts_on": "01/10/2024",
+            "ends_on": "10/10/2024",
+            "status": "active",
+            "scope_units": [field.tree.district.pk],
+            "services": [],
+        },
+    )
     assert r.status_code == 302
     campaign = Campaign.objects.get(name="Chiến dịch tháng 10")
     assert campaign.starts_on == dt.date(2024, 10, 1) and campaign.days == 10
-    bad = login(admin).post(reverse("campaigns:new"), {
-        "name": "Ngược", "starts_on": "10/10/2024", "ends_on": "01/10/2024", "status": "active",
-        "scope_units": [field.tree.district.pk],
-    })
+    bad = login(admin).post(
+        reverse("campaigns:new"),
+        {
+            "name": "Ngược",
+            "starts_on": "10/10/2024",
+            "ends_on": "01/10/2024",
+            "status": "active",
+            "scope_units": [field.tree.district.pk],
+        },
+    )
     assert bad.status_code == 200 and not Campaign.objects.filter(name="Ngược").exists()
     officer = make_user("district_officer", field.tree.district)
     assert login(officer).get(reverse("campaigns:new")).status_code == 403
@@ -61,15 +80,26 @@ def test_targets_split_down_never_exceed_the_parent(field, make_user, login):
     admin = make_user("province_admin", field.tree.province)
     url = reverse("campaigns:targets", args=[field.campaign.pk])
     c = login(admin)
-    r = c.post(f"{url}?unit=38", {"h_own": "100", "r_own": "300",
-                                  f"h_{field.tree.district.pk}": "60",
-                                  f"r_{field.tree.district.pk}": "200"})
+    r = c.post(
+        f"{url}?unit=38",
+        {
+            "h_own": "100",
+            "r_own": "300",
+            f"h_{field.tree.district.pk}": "60",
+            f"r_{field.tree.district.pk}": "200",
+        },
+    )
     assert r.status_code == 302
     officer = make_user("district_officer", field.tree.district)
     c = login(officer)
-    ok = c.post(f"{url}?unit=400", {f"h_{field.tree.commune.pk}": "40",
-                                    f"r_{field.tree.commune.pk}": "100",
-                                    f"h_{field.tree.sibling_commune.pk}": "20"})
+    ok = c.post(
+        f"{url}?unit=400",
+        {
+            f"h_{field.tree.commune.pk}": "40",
+            f"r_{field.tree.commune.pk}": "100",
+            f"h_{field.tree.sibling_commune.pk}": "20",
+        },
+    )
     assert ok.status_code == 302
     too_much = c.post(f"{url}?unit=400", {f"h_{field.tree.sibling_commune.pk}": "21"})
     assert too_much.status_code == 422 and "vượt chỉ tiêu" in too_much.content.decode()
@@ -90,8 +120,9 @@ def test_a_sibling_officer_cannot_split_another_units_targets(field, make_user, 
     sibling = make_user("commune_officer", field.tree.sibling_commune)
     r = login(sibling).get(f"{url}?unit={field.tree.commune.code}")
     assert r.status_code == 404
-    r = login(sibling).post(f"{url}?unit={field.tree.commune.code}",
-                            {f"h_{field.tree.village.pk}": "5"})
+    r = login(sibling).post(
+        f"{url}?unit={field.tree.commune.code}", {f"h_{field.tree.village.pk}": "5"}
+    )
     assert r.status_code == 404 and not CampaignTarget.objects.exists()
     client.logout()
     assert client.get(url).status_code == 302
@@ -99,8 +130,9 @@ def test_a_sibling_officer_cannot_split_another_units_targets(field, make_user, 
 
 def test_the_dashboard_shows_progress_and_drills_down(visited, make_user, login, client):
     field = visited
-    CampaignTarget.objects.create(campaign=field.campaign, unit=field.tree.commune,
-                                  households_to_visit=2)
+    CampaignTarget.objects.create(
+        campaign=field.campaign, unit=field.tree.commune, households_to_visit=2
+    )
     officer = make_user("district_officer", field.tree.district)
     url = reverse("campaigns:detail", args=[field.campaign.pk])
     r = login(officer).get(url)
@@ -129,8 +161,9 @@ def test_the_dashboard_shows_progress_and_drills_down(visited, make_user, login,
 
 
 def test_a_campaign_outside_the_users_area_is_not_found(field, make_user, login):
-    narrow = Campaign.objects.create(name="Riêng Nga Sơn", starts_on=dt.date(2024, 10, 1),
-                                     ends_on=dt.date(2024, 10, 10))
+    narrow = Campaign.objects.create(
+        name="Riêng Nga Sơn", starts_on=dt.date(2024, 10, 1), ends_on=dt.date(2024, 10, 10)
+    )
     narrow.scope_units.set([field.tree.other_district])
     officer = make_user("district_officer", field.tree.district)
     assert login(officer).get(reverse("campaigns:detail", args=[narrow.pk])).status_code == 404
@@ -141,14 +174,15 @@ def test_villages_without_a_visit_for_two_days_are_flagged(visited, make_user, l
     field = visited
     r = login(field.officer).get(reverse("campaigns:detail", args=[field.campaign.pk]))
     stale = r.content.decode().split('id="stale"')[1]
-    # The first village had a visit today; the second has no household at all, so nothing to flag there.
+    # The first village had a visit today; the second has no household, so nothing to flag.
     assert field.tree.village.full_name not in stale
     from cdtt.campaigns.selectors import stale_villages
     from cdtt.registry.services import household_create, resident_create
 
     hh = household_create(actor=None, village=field.tree.village2, code="HO-777")
-    resident_create(actor=None, household=hh, full_name="Vũ Văn Ba", birth_date=None,
-                    birth_year=1985)
+    resident_create(
+        actor=None, household=hh, full_name="Vũ Văn Ba", birth_date=None, birth_year=1985
+    )
     total, rows = stale_villages(field.campaign, field.tree.commune)
     assert total == 1 and rows[0]["unit"] == field.tree.village2 and rows[0]["last"] is None
 
@@ -168,7 +202,9 @@ def test_the_daily_summary_page_xlsx_and_docx(visited, make_user, login, client)
     doc = Document(io.BytesIO(d.content))
     text = "\n".join(p.text for p in doc.paragraphs)
     header = "\n".join(c.text for row in doc.tables[0].rows for c in row.cells)
-    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header and "Độc lập - Tự do - Hạnh phúc" in header
+    assert (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header and "Độc lập - Tự do - Hạnh phúc" in header
+    )
     assert "/BC-" in header and "ngày" in header
     assert "BÁO CÁO" in text and field.campaign.name in text
     assert "1 lượt đến hộ" in text

@@ -34,7 +34,11 @@ def payload(field, **over):
 
 
 def nothing_stored():
-    return (Visit.objects.count(), SkillAssessment.objects.count(), CampaignDay.objects.count()) == (0, 0, 0)
+    return (
+        Visit.objects.count(),
+        SkillAssessment.objects.count(),
+        CampaignDay.objects.count(),
+    ) == (0, 0, 0)
 
 
 def test_it_records_a_visit_and_updates_coverage(field, api_as):
@@ -50,7 +54,13 @@ def test_it_records_a_visit_and_updates_coverage(field, api_as):
     assert Household.objects.get(pk=field.home.pk).covered
     assert VillageCoverage.objects.get(village=field.tree.village).covered == 1
     day = CampaignDay.objects.get()
-    assert (day.visits, day.guided, day.households, day.new_households, day.assessments) == (1, 1, 1, 1, 5)
+    assert (day.visits, day.guided, day.households, day.new_households, day.assessments) == (
+        1,
+        1,
+        1,
+        1,
+        5,
+    )
     assert AuditEntry.objects.filter(action="visit.create").count() == 1
     assert api.get(f"/visits/{visit.pk}").json()["id"] == str(visit.pk)
 
@@ -61,7 +71,9 @@ def test_replay_returns_the_same_visit(field, api_as):
     first = api.post("/visits", data)
     # Same content, another key order and time zone: still the same visit.
     again = dict(reversed(list(data.items())))
-    again["visited_at"] = timezone.localtime(dt.datetime.fromisoformat(data["visited_at"])).isoformat()
+    again["visited_at"] = timezone.localtime(
+        dt.datetime.fromisoformat(data["visited_at"])
+    ).isoformat()
     second = api.post("/visits", again)
     assert (first.status_code, second.status_code) == (201, 200)
     assert second.json()["id"] == first.json()["id"]
@@ -76,7 +88,9 @@ def test_two_phones_sending_the_same_queue_store_it_once(field, api_as, make_use
 
     colleague = make_user("team_leader", field.tree.commune, username="leader")
     person = Person.objects.create(full_name="Tổ trưởng", name_key="to truong", user=colleague)
-    Membership.objects.create(team=field.team, person=person, joined_on=dt.date(2024, 1, 1), role="leader")
+    Membership.objects.create(
+        team=field.team, person=person, joined_on=dt.date(2024, 1, 1), role="leader"
+    )
     assert api_as(colleague).post("/visits", data).status_code == 200
     assert Visit.objects.count() == 1
 
@@ -93,11 +107,17 @@ def test_conflicting_resend_is_refused_with_409(field, api_as):
 
 def test_a_member_cannot_log_a_visit_outside_their_villages(field, api_as):
     api = api_as(field.member)
-    away = payload(field, household={"commune_code": "16001", "code": "HO-900"},
-                   assessments=all_skills(field.away_resident), present=[])
+    away = payload(
+        field,
+        household={"commune_code": "16001", "code": "HO-900"},
+        assessments=all_skills(field.away_resident),
+        present=[],
+    )
     r = api.post("/visits", away)
     assert r.status_code == 404
-    unknown = api.post("/visits", payload(field, household={"commune_code": "16000", "code": "NOPE"}))
+    unknown = api.post(
+        "/visits", payload(field, household={"commune_code": "16000", "code": "NOPE"})
+    )
     assert unknown.status_code == 404 and unknown.json() == r.json()
     assert nothing_stored()
 
@@ -122,9 +142,21 @@ def test_a_visit_outside_the_campaign_dates_is_refused_with_the_reason(field, ap
     "change, status, words",
     [
         ({"assessments": [{"resident_id": 0, "skill": "cooking", "level": 2}]}, 422, "Kỹ năng"),
-        ({"assessments": [{"resident_id": 0, "skill": "payment", "level": 3}]}, 422, "Mức đánh giá"),
-        ({"assessments": [{"resident_id": 0, "skill": "payment", "level": -1}]}, 422, "Mức đánh giá"),
-        ({"assessments": [{"resident_id": 0, "skill": "payment", "level": "2"}]}, 422, "Mức đánh giá"),
+        (
+            {"assessments": [{"resident_id": 0, "skill": "payment", "level": 3}]},
+            422,
+            "Mức đánh giá",
+        ),
+        (
+            {"assessments": [{"resident_id": 0, "skill": "payment", "level": -1}]},
+            422,
+            "Mức đánh giá",
+        ),
+        (
+            {"assessments": [{"resident_id": 0, "skill": "payment", "level": "2"}]},
+            422,
+            "Mức đánh giá",
+        ),
         ({"visited_at": "2999-01-01T08:00:00+07:00"}, 422, "tương lai"),
         ({"visited_at": "2020-01-01T08:00:00+07:00"}, 422, "quá một năm"),
         ({"visited_at": "hôm qua"}, 422, "ISO 8601"),

@@ -65,9 +65,13 @@ def test_concurrent_conflicting_duplicates_keep_one_and_refuse_the_others(field)
     visit_id = str(uuid.uuid4())
 
     def work(i):
-        data = {"id": visit_id, "household": {"commune_code": "16000", "code": field.home.code},
-                "visited_at": timezone.now().isoformat(), "outcome": "come_back_later",
-                "note": f"phone {i}"}
+        data = {
+            "id": visit_id,
+            "household": {"commune_code": "16000", "code": field.home.code},
+            "visited_at": timezone.now().isoformat(),
+            "outcome": "come_back_later",
+            "note": f"phone {i}",
+        }
         try:
             return visit_submit(actor=field.member, payload=data)[1]
         except Refused as exc:
@@ -84,10 +88,13 @@ def test_concurrent_visits_to_one_village_keep_the_counters_exact(field):
     homes = [field.home, field.home2] * 4
 
     def work(i):
-        data = {"id": str(uuid.uuid4()),
-                "household": {"commune_code": "16000", "code": homes[i].code},
-                "visited_at": timezone.now().isoformat(), "outcome": "guided",
-                "campaign": field.campaign.pk}
+        data = {
+            "id": str(uuid.uuid4()),
+            "household": {"commune_code": "16000", "code": homes[i].code},
+            "visited_at": timezone.now().isoformat(),
+            "outcome": "guided",
+            "campaign": field.campaign.pk,
+        }
         return visit_submit(actor=field.member, payload=data)[1]
 
     assert _run_concurrently(8, work) == [True] * 8
