@@ -7,6 +7,7 @@ counters (see cdtt.registry.rollups).
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,7 +17,10 @@ from django.utils.translation import gettext as _
 
 from cdtt.audit.services import audit_record
 from cdtt.lib.text import clean
-from cdtt.registry.rollups import household_change, resident_proficient_refresh, rollups_rebuild
+from cdtt.core.jobs import job_create
+from cdtt.core.models import Job
+from cdtt.registry.rollups import household_change, resident_proficient_refresh
+from cdtt.registry.tasks import rollups_rebuild_job
 from cdtt.skills.models import ChecklistItem, Level, Method, ResidentSkill, Skill, SkillAssessment
 
 
@@ -97,9 +101,16 @@ def assessment_record(
     return assessment
 
 
+@dataclass
+class SkillUpdate:
+    skill: Skill
+    rebuild_job: Job | None  # set when the change needs every roll-up recomputed
+
+
 @transaction.atomic
-def skill_update(*, actor, skill: Skill, name: str, description: str, active: bool) -> Skill:
-    """Edit a skill; switching it on or off changes who is proficient: a full rebuild follows."""
+def skill_update(*, actor, skill: Skill, name: str, description: str, active: bool) -> SkillUpdate:
+    """Edit a skill. Switching it on or off changes who is proficient everywhere, so a full
+    rebuild of the roll-ups runs as a background job once the change is committed."""
     name = clean(name)
     if not name:
         raise ValidationError(_("Tên kỹ năng không được để trống."))
@@ -111,8 +122,10 @@ def skill_update(*, actor, skill: Skill, name: str, description: str, active: bo
         bool(active),
     )
     skill.save(update_fields=["name", "description", "active"])
+    job = None
     if rebuild:
-        rollups_rebuild()
+        job = job_create(kind="rollups_rebuild", title=_("Tính lại số liệu phổ cập"), actor=actor)
+        transaction.on_commit(lambda: rollups_rebuild_job(job.pk))
     audit_record(
         actor=actor,
         action="skill.update",
@@ -123,7 +136,7 @@ def skill_update(*, actor, skill: Skill, name: str, description: str, active: bo
             "after": {"name": skill.name, "description": skill.description, "active": skill.active},
         },
     )
-    return skill
+    return SkillUpdate(skill=skill, rebuild_job=job)
 
 
 @transaction.atomic

@@ -8,11 +8,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cdtt.accounts import roles
 from cdtt.core.access import role_required
+from cdtt.core.models import Job
 from cdtt.skills import services
 from cdtt.skills.forms import ChecklistItemForm, SkillForm
 from cdtt.skills.models import ChecklistItem, Skill
@@ -27,6 +29,12 @@ def _active_items():
         queryset=ChecklistItem.objects.filter(active=True).order_by("position", "id"),
         to_attr="items",
     )
+
+
+def _own_job(request):
+    """The roll-up rebuild this user started, to show its progress on the page."""
+    job_id = request.GET.get("job", "")
+    return Job.objects.filter(pk=job_id, created_by=request.user).first() if job_id.isdigit() else None
 
 
 @role_required(READ)
@@ -46,16 +54,18 @@ def skill_edit(request, code: str):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.skill_update(actor=request.user, skill=skill, **form.cleaned_data)
+            update = services.skill_update(actor=request.user, skill=skill, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, " ".join(exc.messages))
         else:
             messages.success(request, _("Đã lưu kỹ năng “%(n)s”.") % {"n": skill.name})
+            if update.rebuild_job:
+                return redirect(f"{reverse('skills:edit', args=[skill.code])}?job={update.rebuild_job.pk}")
             return redirect("skills:edit", skill.code)
     return render(
         request,
         "skills/skill_form.html",
-        {"skill": skill, "form": form, "item_form": ChecklistItemForm()},
+        {"skill": skill, "form": form, "item_form": ChecklistItemForm(), "job": _own_job(request)},
     )
 
 

@@ -64,3 +64,34 @@ def test_empty_name_is_refused(tree, make_user, login):
     )
     assert response.status_code == 200
     assert Skill.objects.get(code="shopping").name == "Mua sắm trực tuyến"
+
+
+def test_switching_a_skill_off_rebuilds_coverage_as_a_job(
+    tree, make_user, login, django_capture_on_commit_callbacks
+):
+    from cdtt.core.models import Job
+    from cdtt.registry.models import Household, VillageCoverage
+    from cdtt.registry.services import household_create, resident_create
+    from cdtt.skills.models import SKILL_CODES
+    from cdtt.skills.services import assessment_record
+
+    admin = make_user("province_admin", tree.province)
+    household = household_create(actor=admin, village=tree.village, code="H1")
+    resident = resident_create(actor=admin, household=household, full_name="Lê Văn B",
+                               birth_date=None, birth_year=1990)
+    for code in SKILL_CODES[:4]:
+        assessment_record(actor=admin, resident=resident, skill_code=code, level=2, method="home_visit")
+    assert not Household.objects.get(pk=household.pk).covered
+
+    client = login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/skills/local_platform/edit/",
+                               {"name": "Nền tảng số khác", "description": "", "active": ""})
+    job = Job.objects.get(kind="rollups_rebuild")
+    assert response.status_code == 302 and response["Location"].endswith(f"?job={job.pk}")
+    job.refresh_from_db()
+    assert job.status == "done"
+    assert Household.objects.get(pk=household.pk).covered
+    assert VillageCoverage.objects.get(village=tree.village).covered == 1
+    page = client.get(response["Location"]).content.decode()
+    assert "Tính lại số liệu phổ cập" in page
