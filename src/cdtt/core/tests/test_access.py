@@ -56,12 +56,18 @@ def test_home_fits_the_role(tree, make_user, login):
     assert "Xã Quảng Định" in body and "Quản lý địa bàn" in body
 
 
+def test_vietnamese_first_even_for_an_english_browser(tree, make_user, client):
+    client.force_login(make_user("province_admin", tree.province))
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="vi"' in body and "Trang chủ" in body
+
+
 def test_english_is_available(tree, make_user, client):
     client.force_login(make_user("province_admin", tree.province))
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200
-    assert 'lang="en"' in response.content.decode()
+    body = client.get("/").content.decode()
+    assert 'lang="en"' in body
+    assert "Home" in body
 
 
 def test_health_check_is_public(client, db):
