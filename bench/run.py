@@ -516,7 +516,8 @@ class BenchRun:
             round(rate, 1) if rate is not None else None, "visits/s",
             reference=f"bare endpoint {bare.get('rate', 0):.0f} req/s "
                       f"(p99 {bare.get('p99_ms')} ms)",
-            budget="≥ 300/s", passed=rate is not None and rate >= 300, details=result,
+            budget="≥ 300/s", passed=rate is not None and rate >= 300,
+            details={k: v for k, v in result.items() if k != "sent"} | {"bare": bare},
         ))
         self.add(Measure(
             "visits_p99", "Visit submission p99 latency", p99, "ms",
@@ -529,11 +530,12 @@ class BenchRun:
             self.measures.append(Measure("visits_exactly_once", "Every visit stored exactly once",
                                          None, "", budget="0 lost, 0 doubled", note=note))
         else:
-            lost, doubled = check.get("lost", 0), check.get("doubled", 0)
+            wrong = sum(check.get(k, 0) for k in ("lost", "doubled", "stored_despite_refusal"))
             self.add(Measure(
-                "visits_exactly_once", "Every visit stored exactly once (lost + doubled)",
-                lost + doubled, "visits", reference=json.dumps(check, ensure_ascii=False),
-                budget="0 lost, 0 doubled", passed=lost == 0 and doubled == 0,
+                "visits_exactly_once",
+                "Every visit stored exactly once (lost + doubled + stored despite a refusal)",
+                wrong, "visits", reference=json.dumps(check, ensure_ascii=False),
+                budget="0 lost, 0 doubled", passed=wrong == 0,
             ))
         started = time.perf_counter()
         differences = rollups_check()
@@ -626,6 +628,7 @@ class BenchRun:
     def run(self) -> dict:
         started = time.perf_counter()
         self.info.update(
+            revision=_revision(),
             scale=self.scale, quick=self.quick, date=dt.date.today().isoformat(),
             started_at=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
             machine={"cpus": os.cpu_count(), "python": platform.python_version(),
@@ -702,6 +705,19 @@ def _bench_user(username: str, role: str, unit, password: str) -> None:
     else:
         user.set_password(password)
         user.save(update_fields=["password"])
+
+
+def _revision() -> str:
+    """The commit the code under test was taken from (and whether the tree differed)."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=BENCH_DIR,
+                              capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=BENCH_DIR, capture_output=True, text=True,
+                               timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return head + (" (with uncommitted changes)" if dirty else "")
 
 
 def _var_dir() -> str:
