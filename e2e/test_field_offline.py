@@ -22,28 +22,12 @@ def phone(browser):  # ``browser``: Debian's Chromium, from e2e/conftest.py
     context.close()
 
 
-def _seed_catalogs() -> None:
-    """Put back the skill and service catalogs that the data migrations seed. An earlier
-    transactional test flushes them, and serialized_rollback cannot restore them here: with
-    Playwright's event loop running in this thread, Django's per-context connection object is
-    not the one that holds the serialized copy."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    for module in (
-        "cdtt.skills.migrations.0002_seed_five_basic_skills",
-        "cdtt.campaigns.migrations.0002_seed_service_catalog",
-    ):
-        import_module(module).seed(apps, None)
-
-
 @pytest.fixture
 def field_data(make_user):
-    from cdtt.campaigns.tests.factories import Field
+    from cdtt.campaigns.tests.factories import Field, seed_catalogs
     from cdtt.testing import Tree
 
-    _seed_catalogs()
+    seed_catalogs()  # an earlier transactional test may have flushed them
     return Field(Tree(), make_user)
 
 

@@ -48,6 +48,24 @@ class VisitIn(Schema):
     assessments: list[AssessmentIn] = []
 
 
+def _inline_schema(model) -> dict:
+    """The model's JSON schema with nested models written in place (the OpenAPI document
+    resolves references from its root, where pydantic's local definitions are not)."""
+    schema = model.model_json_schema(ref_template="#/$defs/{model}")
+    defs = schema.pop("$defs", {})
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return walk(defs[node["$ref"].rsplit("/", 1)[-1]])
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(schema)
+
+
 def _error(status: int, detail: str) -> JsonResponse:
     return JsonResponse({"detail": detail}, status=status)
 
@@ -100,7 +118,7 @@ def visit_out(visit: Visit) -> dict:
             "required": True,
             "content": {
                 "application/json": {
-                    "schema": VisitIn.model_json_schema(ref_template="#/$defs/{model}")
+                    "schema": _inline_schema(VisitIn)
                 }
             },
         }

@@ -17,6 +17,7 @@ class Field:
     def __init__(self, tree, make_user):
         from cdtt.teams.models import Membership, Person, Team
 
+        seed_catalogs()  # a transactional test before this one may have flushed them
         self.tree = tree
         self.officer = make_user("commune_officer", tree.commune)
         self.home = household_create(
@@ -107,3 +108,19 @@ def token_for(user, days: int = 30) -> str:
 
 def all_skills(resident, level=2) -> list[dict]:
     return [{"resident_id": resident.pk, "skill": code, "level": level} for code in SKILL_CODES]
+
+
+def seed_catalogs() -> None:
+    """Put back the skill and service catalogs that data migrations seed when a transactional
+    test flushed them (serialized_rollback cannot always restore them: with Playwright's event
+    loop running, Django's per-context connection is not the one holding the serialized copy)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from cdtt.skills.models import Skill
+
+    if not Skill.objects.exists():
+        import_module("cdtt.skills.migrations.0002_seed_five_basic_skills").seed(apps, None)
+    if not Service.objects.exists():
+        import_module("cdtt.campaigns.migrations.0002_seed_service_catalog").seed(apps, None)
