@@ -32,15 +32,23 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         if os.environ.get("CDTT_BROWSER_REQUIRED") == "1":
             pytest.fail(f"Chromium not found at {CHROMIUM}")
         pytest.skip("Chromium is not installed")
     from playwright.sync_api import sync_playwright
 
+    from django.db import connections
+
+    # Once Playwright's event loop runs in this thread, Django hands out a new connection
+    # object (connections are context-local), which lacks the snapshot that
+    # serialized_rollback restores migration-seeded data (the skill catalog) from.
+    snapshot = getattr(connections["default"], "_test_serialized_contents", None)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        if snapshot is not None:
+            connections["default"]._test_serialized_contents = snapshot
         yield browser
         browser.close()
 

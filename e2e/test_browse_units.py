@@ -4,6 +4,10 @@ import pytest
 
 from cdtt.testing import PASSWORD, Tree
 
+# Every browser test uses serialized_rollback, so that the data migrations seeded (the skill
+# catalog, the services) come back after each test has flushed the database.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 
 @pytest.fixture
 def seeded(transactional_db, make_user):
