@@ -64,6 +64,7 @@ TEMPLATE_HEADERS = [
     *SKILL_HEADERS.values(),
 ]
 
+NULL, TAB = "\\N", "\t"  # COPY's text format
 _LEVELS = {"2": 2, "1": 1, "0": 0, "thanh thao": 2, "co ban": 1, "chua biet": 0}
 _GENDERS = {"nam": "M", "nu": "F", "khac": "O", "m": "M", "f": "F", "o": "O"}
 
@@ -206,18 +207,27 @@ _NAMES = [c for c, _t in _STAGING_COLUMNS]
 
 
 class _Staging:
-    """The temporary table good rows are copied into."""
+    """The temporary table good rows are copied into: COPY of tab-separated text on PostgreSQL
+    (lines built by the caller, see ``line``), executemany of tuples on SQLite."""
 
     def __init__(self, cursor):
         self.cur = cursor
         self.pg = connection.vendor == "postgresql"
-        self.buffer: list[tuple] = []
+        self.buffer: list = []
         cols = ", ".join(f"{c} {t}" for c, t in _STAGING_COLUMNS)
         self.cur.execute("DROP TABLE IF EXISTS imp_rows")
         extra = " ON COMMIT DROP" if self.pg else ""
         self.cur.execute(f"CREATE TEMPORARY TABLE imp_rows ({cols}){extra}")
 
-    def add(self, row: tuple) -> None:
+    @staticmethod
+    def line(row: tuple, escape: bool) -> str:
+        """One row in COPY's text format: None is \\N; cells never hold tabs or line breaks
+        (whitespace is collapsed when read), so only a backslash needs escaping."""
+        if escape:
+            row = tuple(v.replace("\\", "\\\\") if isinstance(v, str) else v for v in row)
+        return "\t".join(["\\N" if v is None else str(v) for v in row]) + "\n"
+
+    def add(self, row) -> None:
         self.buffer.append(row)
         if len(self.buffer) >= CHUNK:
             self.flush()
@@ -227,8 +237,7 @@ class _Staging:
             return
         if self.pg:
             with self.cur.copy(f"COPY imp_rows ({', '.join(_NAMES)}) FROM STDIN") as copy:
-                for row in self.buffer:
-                    copy.write_row(row)
+                copy.write("".join(self.buffer))
         else:
             marks = ", ".join(["%s"] * len(_NAMES))
             self.cur.executemany(
@@ -275,7 +284,11 @@ def _validate(
     genders_seen: dict[str, str | None] = {}
     name_keys: dict[str, str] = {}
     village_ids: dict[tuple[int, str], int] = {}
-    seen = 0
+    seen = imported = 0
+    pg, line, add = staging.pg, staging.line, staging.add
+    # Cells mapped once to their COPY text: a level, a birth date (iso date, year, key).
+    level_texts = {None: NULL, 0: "0", 1: "1", 2: "2"}
+    birth_texts: dict[str, str] = {}
     for number, cells in table.rows:
         seen += 1
         if seen % CHUNK == 0 and progress:
@@ -314,6 +327,8 @@ def _validate(
         if birth is None:
             birth = _parse_birth(birth_raw, today) if birth_raw else _("Thiếu ngày sinh.")
             births[birth_raw] = birth
+            if not isinstance(birth, str):
+                birth_texts[birth_raw] = "\t".join(NULL if v is None else str(v) for v in birth)
         if isinstance(birth, str):
             bad = True
             _error(result, number, "Ngày sinh", birth)
@@ -358,10 +373,10 @@ def _validate(
                     _error(result, number, "Số điện thoại", str(exc))
         levels = []
         for skill_code, index in skill_cols:
-            if index is None or not cells[index]:
+            raw = cells[index] if index is not None else ""
+            if not raw:
                 levels.append(None)
                 continue
-            raw = cells[index]
             level = levels_seen.get(raw, -1)
             if level == -1:
                 level = levels_seen[raw] = _LEVELS.get(fold(raw))
@@ -386,26 +401,54 @@ def _validate(
             name_key = _fold_fast(full_name)[:120]
             if len(name_keys) < 500_000:
                 name_keys[full_name] = name_key
-        iso, year, bkey = birth
-        staging.add(
-            (
-                number,
-                commune_id,
-                village_id,
-                hh_code,
-                address,
-                full_name,
-                name_key,
-                iso,
-                year,
-                bkey,
-                gender,
-                relation,
-                phone,
-                *levels,
+        imported += 1
+        if pg:
+            if "\\" in "".join(cells):
+                text = line(
+                    (
+                        number,
+                        commune_id,
+                        village_id,
+                        hh_code,
+                        address,
+                        full_name,
+                        name_key,
+                        *birth,
+                        gender,
+                        relation,
+                        phone,
+                        *levels,
+                    ),
+                    escape=True,
+                )
+            else:
+                tail = TAB.join([level_texts[v] for v in levels])
+                text = (
+                    f"{number}\t{commune_id}\t{village_id}\t{hh_code}\t"
+                    f"{NULL if address is None else address}\t{full_name}\t{name_key}\t"
+                    f"{birth_texts[birth_raw]}\t{NULL if gender is None else gender}\t"
+                    f"{NULL if relation is None else relation}\t"
+                    f"{NULL if phone is None else phone}\t{tail}\n"
+                )
+            add(text)
+        else:
+            add(
+                (
+                    number,
+                    commune_id,
+                    village_id,
+                    hh_code,
+                    address,
+                    full_name,
+                    name_key,
+                    *birth,
+                    gender,
+                    relation,
+                    phone,
+                    *levels,
+                )
             )
-        )
-        result.rows_imported += 1
+    result.rows_imported += imported
     result.rows = seen
     staging.flush()
 
@@ -439,6 +482,86 @@ def _fetch(cur, sql: str, params=()) -> list[tuple]:
     return cur.fetchall()
 
 
+def _temp(pg: bool) -> str:
+    return "ON COMMIT DROP" if pg else ""
+
+
+def _new_ids(cur, pg: bool, table: str, order: str) -> str:
+    """SQL for the id of a new row of ``table``, drawn before the row is written: the rows that
+    reference it (residents, levels) are then built without looking it up again."""
+    if pg:
+        cur.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        (sequence,) = cur.fetchone()
+        return f"nextval('{sequence}')"
+    # SQLite: one writer at a time; numbers above the largest id (gaps are harmless).
+    ((top,),) = _fetch(cur, f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+    return f"({int(top)} + ROW_NUMBER() OVER (ORDER BY {order}))"
+
+
+def _proficient_sql(has: set[str], skill_ids: dict[str, int], active: set[str]) -> str:
+    """Whether a new resident is proficient in every active skill, from the file's levels."""
+    if not active or not active <= (has & set(skill_ids)):
+        return "1 = 0"
+    return " AND ".join(f"COALESCE(s.s_{code}, 0) = 2" for code in SKILL_CODES if code in active)
+
+
+def _stage_joins(cur, pg: bool, proficient: str) -> None:
+    """imp_households (each household once: its first row, the existing row if any, its id)
+    and imp_residents (each good row with its household's and its own id, new or existing)."""
+    temp = _temp(pg)
+    cur.execute("DROP TABLE IF EXISTS imp_households")
+    cur.execute("DROP TABLE IF EXISTS imp_residents")
+    new_household = _new_ids(cur, pg, "registry_household", "f.row_no")
+    cur.execute(f"""
+        CREATE TEMPORARY TABLE imp_households {temp} AS
+        SELECT f.commune_id, f.hh_code, f.address, f.row_no AS first_row,
+               COALESCE(h.village_id, f.village_id) AS village_id,
+               c.district_id, c.province_id,
+               h.id IS NOT NULL AS existed,
+               COALESCE(h.id, {new_household}) AS household_id
+        FROM imp_rows f
+        JOIN (SELECT MIN(row_no) AS first FROM imp_rows GROUP BY commune_id, hh_code) m
+          ON m.first = f.row_no
+        JOIN geo_adminunit c ON c.id = f.commune_id
+        LEFT JOIN registry_household h ON h.commune_id = f.commune_id AND h.code = f.hh_code""")
+    _analyze(cur, "imp_households")
+    ((existing,),) = _fetch(
+        cur, "SELECT COUNT(*) FROM imp_households WHERE household_id IS NOT NULL AND existed"
+    )
+    new_resident = _new_ids(cur, pg, "registry_resident", "s.row_no")
+    if existing:
+        old = """r.id AS old_id, r.full_name AS old_full_name, r.birth_date AS old_birth_date,
+                 r.gender AS old_gender, r.relation AS old_relation, r.phone AS old_phone"""
+        residents = """LEFT JOIN registry_resident r
+                         ON h.existed AND r.household_id = h.household_id
+                       AND r.name_key = s.name_key AND r.birth_key = s.birth_key"""
+        new_id = f"COALESCE(r.id, {new_resident})"
+    else:  # only new households: nobody to look up
+        old = ", ".join(
+            f"CAST(NULL AS {t}) AS old_{c}"
+            for c, t in [
+                ("id", "bigint"),
+                ("full_name", "varchar(120)"),
+                ("birth_date", "date"),
+                ("gender", "varchar(1)"),
+                ("relation", "varchar(40)"),
+                ("phone", "varchar(15)"),
+            ]
+        )
+        residents = ""
+        new_id = new_resident
+    cur.execute(f"""
+        CREATE TEMPORARY TABLE imp_residents {temp} AS
+        SELECT s.*, h.household_id, h.village_id AS h_village_id, h.first_row AS h_first_row,
+               h.existed AS h_existed, h.district_id, h.province_id, {old},
+               {new_id} AS resident_id,
+               CASE WHEN {proficient} THEN 1 ELSE 0 END AS proficient
+        FROM imp_rows s
+        JOIN imp_households h ON h.commune_id = s.commune_id AND h.hh_code = s.hh_code
+        {residents}""")
+    _analyze(cur, "imp_residents")
+
+
 def _file_checks(cur, result: PopulationImportResult, villages: _Villages) -> list[int]:
     """Checks over the whole file; returns the bad rows' numbers."""
     bad: list[int] = []
@@ -446,10 +569,10 @@ def _file_checks(cur, result: PopulationImportResult, villages: _Villages) -> li
     for row_no, first in _fetch(
         cur,
         """
-        SELECT s.row_no, d.first FROM imp_rows s JOIN (
-            SELECT commune_id, hh_code, name_key, birth_key, MIN(row_no) AS first FROM imp_rows
-            GROUP BY commune_id, hh_code, name_key, birth_key HAVING COUNT(*) > 1
-        ) d ON d.commune_id = s.commune_id AND d.hh_code = s.hh_code AND d.name_key = s.name_key
+        SELECT s.row_no, d.first FROM imp_residents s JOIN (
+            SELECT household_id, name_key, birth_key, MIN(row_no) AS first FROM imp_residents
+            GROUP BY household_id, name_key, birth_key HAVING COUNT(*) > 1
+        ) d ON d.household_id = s.household_id AND d.name_key = s.name_key
                AND d.birth_key = s.birth_key
         WHERE s.row_no <> d.first ORDER BY s.row_no""",
     ):
@@ -464,14 +587,8 @@ def _file_checks(cur, result: PopulationImportResult, villages: _Villages) -> li
     rows = _fetch(
         cur,
         """
-        SELECT s.row_no, s.hh_code, COALESCE(h.village_id, f.village_id), h.id IS NOT NULL, f.row_no
-        FROM imp_rows s
-        JOIN (SELECT commune_id, hh_code, MIN(row_no) AS first FROM imp_rows GROUP BY commune_id, hh_code) m
-          ON m.commune_id = s.commune_id AND m.hh_code = s.hh_code
-        JOIN imp_rows f ON f.row_no = m.first
-        LEFT JOIN registry_household h ON h.commune_id = s.commune_id AND h.code = s.hh_code
-        WHERE s.village_id <> COALESCE(h.village_id, f.village_id)
-        ORDER BY s.row_no""",
+        SELECT row_no, hh_code, h_village_id, h_existed, h_first_row FROM imp_residents
+        WHERE village_id <> h_village_id ORDER BY row_no""",
     )
     db_names = {
         pk: f"{unit_type} {name}".strip()
@@ -492,136 +609,128 @@ def _file_checks(cur, result: PopulationImportResult, villages: _Villages) -> li
     return sorted(set(bad))
 
 
+def _unpivot(pg: bool, skills: list[tuple[str, int]], where: str) -> str:
+    """(resident_id, skill_id, level) of imp_residents ``i`` for the given skills, resident by
+    resident on PostgreSQL (the order of the (resident, skill) index)."""
+    if pg:
+        values = ", ".join(f"({sid}, i.s_{code})" for code, sid in skills)
+        return f"""SELECT i.resident_id, v.skill_id, v.level FROM imp_residents i
+                   CROSS JOIN LATERAL (VALUES {values}) AS v(skill_id, level)
+                   WHERE {where} AND v.level IS NOT NULL"""
+    return " UNION ALL ".join(
+        f"""SELECT i.resident_id, {sid} AS skill_id, i.s_{code} AS level FROM imp_residents i
+            WHERE {where} AND i.s_{code} IS NOT NULL"""
+        for code, sid in skills
+    )
+
+
 def _apply(
-    cur, result: PopulationImportResult, actor, has: set[str], skill_ids: dict[str, int]
+    cur, result: PopulationImportResult, actor, has: set[str], skill_ids: dict[str, int], timer
 ) -> None:
     pg = connection.vendor == "postgresql"
     now = timezone.now()
-    # Households: the first row of each carries its address.
-    cur.execute("DROP TABLE IF EXISTS imp_households")
-    cur.execute(f"""
-        CREATE TEMPORARY TABLE imp_households {"ON COMMIT DROP" if pg else ""} AS
-        SELECT s.commune_id, s.hh_code, s.village_id, s.address, h.id AS household_id, h.address AS old_address
-        FROM imp_rows s
-        JOIN (SELECT commune_id, hh_code, MIN(row_no) AS first FROM imp_rows GROUP BY commune_id, hh_code) m
-          ON m.first = s.row_no
-        LEFT JOIN registry_household h ON h.commune_id = s.commune_id AND h.code = s.hh_code""")
-    _analyze(cur, "imp_households")
-    address_changed = (
-        "h.address IS NOT NULL AND h.address <> h.old_address" if "address" in has else "1 = 0"
-    )
-    ((created, updated),) = _fetch(
-        cur,
-        f"""
-        SELECT COALESCE(SUM(CASE WHEN h.household_id IS NULL THEN 1 ELSE 0 END), 0),
-               COALESCE(SUM(CASE WHEN h.household_id IS NOT NULL AND {address_changed} THEN 1 ELSE 0 END), 0)
-        FROM imp_households h""",
-    )
-    result.households_created, result.households_updated = int(created), int(updated)
-    on_conflict = (
-        (
-            "DO UPDATE SET address = excluded.address, updated_at = excluded.updated_at "
-            "WHERE registry_household.address <> excluded.address"
-        )
-        if "address" in has
-        else "DO NOTHING"
-    )
+    # Households: new ones with their covered flag (all their residents are new), then the
+    # existing ones whose address changed.
     cur.execute(
-        f"""
-        INSERT INTO registry_household (code, address, covered, created_at, updated_at,
+        """
+        INSERT INTO registry_household (id, code, address, covered, created_at, updated_at,
                                         village_id, commune_id, district_id, province_id)
-        SELECT h.hh_code, COALESCE(h.address, ''), FALSE, %s, %s, h.village_id, h.commune_id,
-               c.district_id, c.province_id
-        FROM imp_households h JOIN geo_adminunit c ON c.id = h.commune_id
-        WHERE 1 = 1
-        ON CONFLICT (commune_id, code) {on_conflict}""",
+        SELECT h.household_id, h.hh_code, COALESCE(h.address, ''),
+               h.household_id IN (SELECT household_id FROM imp_residents WHERE proficient = 1),
+               %s, %s, h.village_id, h.commune_id, h.district_id, h.province_id
+        FROM imp_households h WHERE NOT h.existed ORDER BY h.household_id""",
         [now, now],
     )
+    result.households_created = max(cur.rowcount, 0)
+    if "address" in has:
+        cur.execute(
+            """
+            UPDATE registry_household SET address = i.address, updated_at = %s
+            FROM imp_households i
+            WHERE i.existed AND registry_household.id = i.household_id AND i.address IS NOT NULL
+              AND registry_household.address <> i.address""",
+            [now],
+        )
+        result.households_updated = max(cur.rowcount, 0)
+    timer("households")
 
-    # Residents, keyed by (household, name key, birth key).
-    cur.execute("DROP TABLE IF EXISTS imp_residents")
-    cur.execute(f"""
-        CREATE TEMPORARY TABLE imp_residents {"ON COMMIT DROP" if pg else ""} AS
-        SELECT s.*, h.id AS household_id, h.village_id AS h_village_id, h.district_id, h.province_id,
-               r.id AS resident_id, r.full_name AS old_full_name, r.birth_date AS old_birth_date,
-               r.gender AS old_gender, r.relation AS old_relation, r.phone AS old_phone
-        FROM imp_rows s
-        JOIN registry_household h ON h.commune_id = s.commune_id AND h.code = s.hh_code
-        LEFT JOIN registry_resident r ON r.household_id = h.id AND r.name_key = s.name_key
-                                     AND r.birth_key = s.birth_key""")
-    _analyze(cur, "imp_residents")
+    # Residents: the new ones (ids drawn already), then the existing ones that differ.
+    cur.execute(
+        """
+        INSERT INTO registry_resident (id, household_id, village_id, commune_id, district_id,
+            province_id, full_name, name_key, birth_date, birth_year, birth_key, gender, relation,
+            phone, status, proficient, created_at, updated_at)
+        SELECT r.resident_id, r.household_id, r.h_village_id, r.commune_id, r.district_id,
+               r.province_id, r.full_name, r.name_key, r.birth_date, r.birth_year, r.birth_key,
+               COALESCE(r.gender, ''), COALESCE(r.relation, ''), COALESCE(r.phone, ''),
+               'current', r.proficient = 1, %s, %s
+        FROM imp_residents r WHERE r.old_id IS NULL ORDER BY r.resident_id""",
+        [now, now],
+    )
+    result.residents_created = max(cur.rowcount, 0)
     fields = ["full_name", "birth_date"] + [f for f in ("gender", "relation", "phone") if f in has]
-    differs = " OR ".join(
-        f"(r.{f} IS NULL AND r.old_{f} IS NOT NULL) OR (r.{f} IS NOT NULL AND r.old_{f} IS NULL) "
-        f"OR r.{f} <> r.old_{f}"
-        for f in fields
-    )
-    ((created, updated),) = _fetch(
-        cur,
-        f"""
-        SELECT COALESCE(SUM(CASE WHEN r.resident_id IS NULL THEN 1 ELSE 0 END), 0),
-               COALESCE(SUM(CASE WHEN r.resident_id IS NOT NULL AND ({differs}) THEN 1 ELSE 0 END), 0)
-        FROM imp_residents r""",
-    )
-    result.residents_created, result.residents_updated = int(created), int(updated)
-    set_changed = ", ".join(f"{f} = excluded.{f}" for f in fields)
-    changed_where = " OR ".join(
-        f"registry_resident.{f} IS DISTINCT FROM excluded.{f}"
-        if pg
-        else f"registry_resident.{f} IS NOT excluded.{f}"
-        for f in fields
-    )
+    distinct = "IS DISTINCT FROM" if pg else "IS NOT"
     cur.execute(
         f"""
-        INSERT INTO registry_resident (household_id, village_id, commune_id, district_id, province_id,
-            full_name, name_key, birth_date, birth_year, birth_key, gender, relation, phone, status,
-            proficient, created_at, updated_at)
-        SELECT r.household_id, r.h_village_id, r.commune_id, r.district_id, r.province_id, r.full_name,
-               r.name_key, r.birth_date, r.birth_year, r.birth_key, COALESCE(r.gender, ''),
-               COALESCE(r.relation, ''), COALESCE(r.phone, ''), 'current', FALSE, %s, %s
-        FROM imp_residents r WHERE 1 = 1
-        ON CONFLICT (household_id, name_key, birth_key)
-        DO UPDATE SET {set_changed}, updated_at = excluded.updated_at WHERE {changed_where}""",
-        [now, now],
+        UPDATE registry_resident SET {", ".join(f"{f} = i.{f}" for f in fields)}, updated_at = %s
+        FROM imp_residents i
+        WHERE i.old_id IS NOT NULL AND registry_resident.id = i.old_id
+          AND ({" OR ".join(f"registry_resident.{f} {distinct} i.{f}" for f in fields)})""",
+        [now],
     )
+    result.residents_updated = max(cur.rowcount, 0)
+    timer("residents")
 
-    # Skill levels: an assessment only where the level differs from the current one.
+    # Skill levels: an assessment only where the level differs from the current one (a level 0
+    # for someone never assessed is no change: a missing level reads as 0).
+    skills = [(c, skill_ids[c]) for c in SKILL_CODES if c in has and c in skill_ids]
+    if not skills:
+        return
     assessor_id = actor.pk if getattr(actor, "pk", None) else None
     assessor_name = (str(actor) if assessor_id else _("Nhập từ tệp"))[:120]
     checklist = "CAST('[]' AS jsonb)" if pg else "'[]'"
-    for code in SKILL_CODES:
-        if code not in has or code not in skill_ids:
-            continue
-        changes = f"""
-            FROM imp_residents i
-            JOIN registry_resident r ON r.household_id = i.household_id AND r.name_key = i.name_key
-                                    AND r.birth_key = i.birth_key
-            LEFT JOIN skills_residentskill rs ON rs.resident_id = r.id AND rs.skill_id = %s
-            WHERE i.s_{code} IS NOT NULL AND COALESCE(rs.level, 0) <> i.s_{code}"""
-        cur.execute(
-            f"""
-            INSERT INTO skills_skillassessment (resident_id, skill_id, level, method, assessor_id, assessor_name,
-                                                assessed_at, checklist, visit_id, created_at)
-            SELECT r.id, %s, i.s_{code}, %s, %s, %s, %s, {checklist}, NULL, %s {changes}""",
-            [
-                skill_ids[code],
-                Method.IMPORT.value,
-                assessor_id,
-                assessor_name,
-                now,
-                now,
-                skill_ids[code],
-            ],
-        )
+    assessment = f"""
+        INSERT INTO skills_skillassessment (resident_id, skill_id, level, method, assessor_id,
+            assessor_name, assessed_at, checklist, visit_id, created_at)
+        SELECT c.resident_id, c.skill_id, c.level, %s, %s, %s, %s, {checklist}, NULL, %s
+        FROM ({{changes}}) c"""
+    assessment_params = [Method.IMPORT.value, assessor_id, assessor_name, now, now]
+    # New residents: every level above 0.
+    new = _unpivot(pg, skills, "i.old_id IS NULL")
+    cur.execute(
+        assessment.format(changes=f"SELECT * FROM ({new}) n WHERE n.level > 0"), assessment_params
+    )
+    result.assessments += max(cur.rowcount, 0)
+    cur.execute(
+        f"""INSERT INTO skills_residentskill (resident_id, skill_id, level, assessed_at)
+            SELECT n.resident_id, n.skill_id, n.level, %s FROM ({new}) n WHERE n.level > 0""",
+        [now],
+    )
+    # Existing residents: where the level differs from their current one.
+    ((existing,),) = _fetch(cur, "SELECT COUNT(*) FROM imp_residents WHERE old_id IS NOT NULL")
+    if existing:
+        cur.execute("DROP TABLE IF EXISTS imp_changes")
+        cur.execute(f"""
+            CREATE TEMPORARY TABLE imp_changes {_temp(pg)} AS
+            SELECT u.resident_id, u.skill_id, u.level, rs.id AS level_id
+            FROM ({_unpivot(pg, skills, "i.old_id IS NOT NULL")}) u
+            LEFT JOIN skills_residentskill rs ON rs.resident_id = u.resident_id
+                                             AND rs.skill_id = u.skill_id
+            WHERE COALESCE(rs.level, 0) <> u.level""")
+        cur.execute(assessment.format(changes="SELECT * FROM imp_changes"), assessment_params)
         result.assessments += max(cur.rowcount, 0)
         cur.execute(
-            f"""
-            INSERT INTO skills_residentskill (resident_id, skill_id, level, assessed_at)
-            SELECT r.id, %s, i.s_{code}, %s {changes}
-            ON CONFLICT (resident_id, skill_id) DO UPDATE SET level = excluded.level,
-                                                              assessed_at = excluded.assessed_at""",
-            [skill_ids[code], now, skill_ids[code]],
+            """UPDATE skills_residentskill SET level = c.level, assessed_at = %s
+               FROM imp_changes c
+               WHERE c.level_id IS NOT NULL AND skills_residentskill.id = c.level_id""",
+            [now],
         )
+        cur.execute(
+            """INSERT INTO skills_residentskill (resident_id, skill_id, level, assessed_at)
+               SELECT resident_id, skill_id, level, %s FROM imp_changes WHERE level_id IS NULL""",
+            [now],
+        )
+    timer("skill levels")
 
 
 def _analyze(cur, table: str) -> None:
@@ -645,23 +754,63 @@ class _Timer:
         self.last = now
 
 
-def _refresh_touched(cur) -> list[int]:
-    """Flags and village counters of what the import touched, recomputed set-based."""
-    cur.execute("DROP TABLE IF EXISTS imp_touched")
+def _refresh_touched(cur, has: set[str], skill_ids: dict[str, int]) -> None:
+    """Flags and village counters of what the import touched, set-based. New households hold
+    only new residents, whose flags were written with them: their villages' counters move by
+    what they add. A village with an existing household in the file is recounted."""
     pg = connection.vendor == "postgresql"
-    cur.execute(f"""CREATE TEMPORARY TABLE imp_touched {"ON COMMIT DROP" if pg else ""} AS
-                    SELECT DISTINCT household_id FROM imp_residents""")
-    _analyze(cur, "imp_touched")
-    rollups.flags_refresh("SELECT household_id FROM imp_touched")
-    village_ids = [v for (v,) in _fetch(cur, "SELECT DISTINCT h_village_id FROM imp_residents")]
-    # Lock the rows first: a concurrent write's increment then lands after our recount, not under it.
+    touched = [v for (v,) in _fetch(cur, "SELECT DISTINCT village_id FROM imp_households")]
+    recount = [
+        v for (v,) in _fetch(cur, "SELECT DISTINCT village_id FROM imp_households WHERE existed")
+    ]
+    # Lock the rows first: a concurrent write's increment then lands after ours, not under it.
     list(
-        VillageCoverage.objects.select_for_update()
-        .filter(village_id__in=village_ids)
-        .values_list("pk")
+        VillageCoverage.objects.select_for_update().filter(village_id__in=touched).values_list("pk")
     )
-    rollups.villages_recount(village_ids)
-    return village_ids
+    if recount:
+        rollups.flags_refresh(
+            "SELECT household_id FROM imp_households WHERE existed"
+            if pg
+            else "SELECT household_id FROM imp_households WHERE existed = 1"
+        )
+    if len(recount) < len(touched):
+        per_skill = ", ".join(
+            f"SUM(CASE WHEN s_{c} = 2 THEN 1 ELSE 0 END) AS p_{c}"
+            if c in has and c in skill_ids
+            else f"0 AS p_{c}"
+            for c in SKILL_CODES
+        )
+        counters = ", ".join(rollups.COUNTERS)
+        cur.execute("DROP TABLE IF EXISTS imp_village_delta")
+        cur.execute(f"""
+            CREATE TEMPORARY TABLE imp_village_delta {_temp(pg)} AS
+            SELECT h.village_id, h.households, COALESCE(c.covered, 0) AS covered, r.residents,
+                   r.proficient, {", ".join(f"r.p_{c}" for c in SKILL_CODES)}
+            FROM (SELECT village_id, COUNT(*) AS households FROM imp_households
+                  WHERE NOT existed GROUP BY village_id) h
+            JOIN (SELECT h_village_id, COUNT(*) AS residents, SUM(proficient) AS proficient,
+                         {per_skill}
+                  FROM imp_residents WHERE NOT h_existed GROUP BY h_village_id) r
+              ON r.h_village_id = h.village_id
+            LEFT JOIN (SELECT village_id, COUNT(*) AS covered FROM imp_households
+                       WHERE NOT existed AND household_id IN
+                             (SELECT household_id FROM imp_residents WHERE proficient = 1)
+                       GROUP BY village_id) c ON c.village_id = h.village_id
+            WHERE h.village_id NOT IN (SELECT village_id FROM imp_households WHERE existed)""")
+        cur.execute(f"""
+            UPDATE registry_villagecoverage
+            SET {", ".join(f"{c} = registry_villagecoverage.{c} + d.{c}" for c in rollups.COUNTERS)}
+            FROM imp_village_delta d WHERE registry_villagecoverage.village_id = d.village_id""")
+        cur.execute(f"""
+            INSERT INTO registry_villagecoverage (village_id, commune_id, district_id, province_id,
+                                                  {counters})
+            SELECT d.village_id, v.commune_id, v.district_id, v.province_id,
+                   {", ".join(f"d.{c}" for c in rollups.COUNTERS)}
+            FROM imp_village_delta d JOIN geo_adminunit v ON v.id = d.village_id
+            WHERE NOT EXISTS (SELECT 1 FROM registry_villagecoverage vc
+                              WHERE vc.village_id = d.village_id)""")
+    if recount:
+        rollups.villages_recount(recount)
 
 
 def population_import(
@@ -695,6 +844,7 @@ def population_import(
         communes = dict(communes_qs.values_list("code", "pk"))
         villages = _Villages(list(communes.values()))
         skill_ids = dict(Skill.objects.values_list("code", "pk"))
+        pg = connection.vendor == "postgresql"
         with transaction.atomic():
             with connection.cursor() as cur:
                 staging = _Staging(cur)
@@ -713,7 +863,16 @@ def population_import(
                     raise
                 if progress:
                     progress(result.rows, result.rows)
+                if pg:
+                    # Room for the import's hash joins and aggregates over millions of rows.
+                    cur.execute("SET LOCAL work_mem = '256MB'")
                 _analyze(cur, "imp_rows")
+                named, skills = _columns_present(table)
+                has = named | set(skills)
+                active = set(Skill.objects.filter(active=True).values_list("code", flat=True))
+                proficient = _proficient_sql(has, skill_ids, active)
+                _stage_joins(cur, pg, proficient)
+                timer("staging joins")
                 bad = _file_checks(cur, result, villages)
                 timer("whole-file checks")
                 if result.errors_total and not skip_invalid:
@@ -726,11 +885,10 @@ def population_import(
                             part,
                         )
                     result.rows_imported -= len(bad)
-                named, skills = _columns_present(table)
+                    _stage_joins(cur, pg, proficient)  # without the bad rows
                 result.villages_created = villages.created
-                _apply(cur, result, actor, named | set(skills), skill_ids)
-                timer("upserts")
-                _refresh_touched(cur)
+                _apply(cur, result, actor, has, skill_ids, timer)
+                _refresh_touched(cur, has, skill_ids)
                 timer("flags and counters")
                 if result.rows_imported:
                     audit_record(

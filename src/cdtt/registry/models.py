@@ -6,14 +6,43 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Located(models.Model):
-    """A fact that carries the ids of its village, commune, district and province."""
+    """A fact that carries the ids of its village, commune, district and province.
 
-    village = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+")
-    commune = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+")
-    district = models.ForeignKey(
-        "geo.AdminUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    No database foreign keys and no single-column indexes here: the population import writes
+    millions of these rows and resolves every id itself (set-based, in the same transaction),
+    and a per-row constraint trigger would cost more than the whole load. Each concrete model
+    declares only the indexes its queries use."""
+
+    village = models.ForeignKey(
+        "geo.AdminUnit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
-    province = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(
+        "geo.AdminUnit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    district = models.ForeignKey(
+        "geo.AdminUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    province = models.ForeignKey(
+        "geo.AdminUnit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
 
     class Meta:
         abstract = True
@@ -31,7 +60,12 @@ class Household(Located):
         constraints = [
             models.UniqueConstraint(fields=["commune", "code"], name="household_code_in_commune")
         ]
-        indexes = [models.Index(fields=["village", "covered"])]
+        # By commune: the unique (commune, code); by village: this one; by district: the lists of
+        # a district. A province holds one province: no index on it.
+        indexes = [
+            models.Index(fields=["village", "covered"]),
+            models.Index(fields=["district"], name="household_district"),
+        ]
 
     def __str__(self) -> str:
         return self.code
@@ -50,9 +84,16 @@ class Gender(models.TextChoices):
 
 
 class Resident(Located):
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="residents")
+    # Looked up by household through the natural key's unique index (household comes first).
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        related_name="residents",
+        db_constraint=False,
+        db_index=False,
+    )
     full_name = models.CharField(_("họ và tên"), max_length=120)
-    name_key = models.CharField(max_length=120, db_index=True)
+    name_key = models.CharField(max_length=120)  # searched with "contains": a btree cannot help
     birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"))
     # "1990-05-01" or "1990": part of the natural key (commune, household, name, birth).
@@ -75,6 +116,7 @@ class Resident(Located):
                 fields=["household", "name_key", "birth_key"], name="resident_natural_key"
             )
         ]
+        indexes = [models.Index(fields=["village"], name="resident_village")]
 
     def __str__(self) -> str:
         return self.full_name

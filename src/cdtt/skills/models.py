@@ -52,29 +52,61 @@ class ChecklistItem(models.Model):
 class SkillAssessment(models.Model):
     """One observation of a resident's level in a skill; the latest one counts."""
 
-    resident = models.ForeignKey("registry.Resident", on_delete=models.CASCADE, related_name="assessments")
-    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="+")
+    # No database foreign keys on the two big tables of this module: the population import
+    # writes millions of rows whose ids it resolves itself, set-based, in the same transaction.
+    resident = models.ForeignKey(
+        "registry.Resident",
+        on_delete=models.CASCADE,
+        related_name="assessments",
+        db_constraint=False,
+    )
+    skill = models.ForeignKey(
+        Skill, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
+    )
     level = models.PositiveSmallIntegerField(_("mức"), choices=Level.choices)
     method = models.CharField(_("hình thức"), max_length=12, choices=Method.choices)
     assessor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     assessor_name = models.CharField(_("người đánh giá"), max_length=120, blank=True)
-    assessed_at = models.DateTimeField(_("thời điểm"), db_index=True)
+    assessed_at = models.DateTimeField(_("thời điểm"))
     checklist = models.JSONField(_("việc đã làm được"), default=list, blank=True)
     # The field visit that produced it, if any (campaigns.Visit's UUID; no FK to keep apps layered).
-    visit_id = models.UUIDField(null=True, blank=True, db_index=True)
+    visit_id = models.UUIDField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-assessed_at", "-id"]
+        indexes = [
+            # Only assessments made on a visit are looked up by visit (imported ones have none).
+            models.Index(
+                fields=["visit_id"],
+                name="assessment_visit",
+                condition=models.Q(visit_id__isnull=False),
+            )
+        ]
 
 
 class ResidentSkill(models.Model):
     """A resident's current level in one skill: the level of their latest assessment."""
 
-    resident = models.ForeignKey("registry.Resident", on_delete=models.CASCADE, related_name="skill_levels")
-    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="+")
+    # Looked up by resident through the unique (resident, skill) index.
+    resident = models.ForeignKey(
+        "registry.Resident",
+        on_delete=models.CASCADE,
+        related_name="skill_levels",
+        db_constraint=False,
+        db_index=False,
+    )
+    skill = models.ForeignKey(
+        Skill, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     level = models.PositiveSmallIntegerField(choices=Level.choices)
     assessed_at = models.DateTimeField()
 
