@@ -1,0 +1,118 @@
+"""The population import's set-based paths: ids drawn before writing, new and existing rows in
+one file, level 0 for the never assessed, COPY text escaping and the per-row cleaning shortcut."""
+
+from django.db import connection
+
+from cdtt.registry.imports import population_import
+from cdtt.registry.models import Household, Resident, VillageCoverage
+from cdtt.registry.rollups import rollups_check
+from cdtt.skills.models import ResidentSkill, SkillAssessment
+
+HEADER = (
+    "Mã xã,Thôn,Mã hộ,Địa chỉ,Họ và tên,Ngày sinh,Giới tính,Quan hệ với chủ hộ,Số điện thoại,"
+    "Dịch vụ công trực tuyến,Mua sắm trực tuyến,Thanh toán trực tuyến,An toàn trên không gian mạng,"
+    "Nền tảng số khác"
+)
+ALL2 = "2,2,2,2,2"
+ALL0 = "0,0,0,0,0"
+
+
+def csv_bytes(*rows: str) -> bytes:
+    return ("\n".join([HEADER, *rows]) + "\n").encode()
+
+
+def orphans() -> list[tuple[str, int]]:
+    """Rows whose ids point nowhere (the tables keep no database foreign keys)."""
+    checks = {
+        "resident.household": """SELECT COUNT(*) FROM registry_resident r
+            LEFT JOIN registry_household h ON h.id = r.household_id WHERE h.id IS NULL""",
+        "resident.village": """SELECT COUNT(*) FROM registry_resident r
+            JOIN registry_household h ON h.id = r.household_id
+            WHERE r.village_id <> h.village_id OR r.commune_id <> h.commune_id""",
+        "household.units": """SELECT COUNT(*) FROM registry_household h
+            LEFT JOIN geo_adminunit v ON v.id = h.village_id
+            WHERE v.id IS NULL OR v.commune_id <> h.commune_id""",
+        "assessment.resident": """SELECT COUNT(*) FROM skills_skillassessment a
+            LEFT JOIN registry_resident r ON r.id = a.resident_id WHERE r.id IS NULL""",
+        "level.resident": """SELECT COUNT(*) FROM skills_residentskill l
+            LEFT JOIN registry_resident r ON r.id = l.resident_id WHERE r.id IS NULL""",
+    }
+    found = []
+    with connection.cursor() as cur:
+        for name, sql in checks.items():
+            cur.execute(sql)
+            (n,) = cur.fetchone()
+            if n:
+                found.append((name, n))
+    return found
+
+
+def test_new_and_existing_rows_in_one_file_keep_rollups_exact(tree):
+    first = population_import(
+        actor=None,
+        data=csv_bytes(
+            f"16000,Thôn Yên Trung,HK01,Số 1,Nguyễn Văn An,05/03/1985,Nam,Chủ hộ,,{ALL2}",
+            "16000,Thôn Yên Trung,HK01,Số 1,Lê Thị Bình,1987,Nữ,Vợ,,1,1,1,1,1",
+        ),
+    )
+    assert first.ok, first.errors
+    assert first.assessments == 10
+    second = population_import(
+        actor=None,
+        data=csv_bytes(
+            # existing: An drops to 0 in one skill (an assessment of 0), Bình unchanged
+            "16000,Thôn Yên Trung,HK01,Số 1,Nguyễn Văn An,05/03/1985,Nam,Chủ hộ,,0,2,2,2,2",
+            "16000,Thôn Yên Trung,HK01,Số 1,Lê Thị Bình,1987,Nữ,Vợ,,1,1,1,1,1",
+            # a new resident of an existing household, proficient: the household stays covered
+            f"16000,Thôn Yên Trung,HK01,Số 1,Nguyễn Văn Con,01/01/2005,Nam,Con,,{ALL2}",
+            # a new household in the same village, never assessed: no level rows at all
+            f"16000,Thôn Yên Trung,HK02,,Trần Thị Dung,1950,Nữ,Chủ hộ,,{ALL0}",
+            # a new household in a new village, covered
+            f"16000,Thôn Mới,HK03,,Phạm Văn Em,1990,Nam,Chủ hộ,,{ALL2}",
+        ),
+    )
+    assert second.ok, second.errors
+    assert (second.households_created, second.residents_created) == (2, 3)
+    assert second.assessments == 1 + 5 + 5
+    assert rollups_check() == []
+    assert orphans() == []
+    dung = Resident.objects.get(full_name="Trần Thị Dung")
+    assert not ResidentSkill.objects.filter(resident=dung).exists()
+    assert not SkillAssessment.objects.filter(resident=dung).exists()
+    an = Resident.objects.get(full_name="Nguyễn Văn An")
+    assert not an.proficient
+    assert ResidentSkill.objects.get(resident=an, skill__code="public_services").level == 0
+    assert Household.objects.get(code="HK01").covered
+    assert Household.objects.get(code="HK03").covered
+    assert not Household.objects.get(code="HK02").covered
+    village = VillageCoverage.objects.get(village=tree.village)
+    assert (village.households, village.covered, village.residents) == (2, 1, 4)
+    again = population_import(
+        actor=None,
+        data=csv_bytes(
+            "16000,Thôn Yên Trung,HK01,Số 1,Nguyễn Văn An,05/03/1985,Nam,Chủ hộ,,0,2,2,2,2",
+            f"16000,Thôn Yên Trung,HK02,,Trần Thị Dung,1950,Nữ,Chủ hộ,,{ALL0}",
+        ),
+    )
+    assert (again.households_created, again.residents_created, again.assessments) == (0, 0, 0)
+    assert (again.households_updated, again.residents_updated) == (0, 0)
+    assert rollups_check() == []
+
+
+def test_backslashes_and_messy_whitespace_in_a_streamed_file(tree, tmp_path):
+    path = tmp_path / "population.csv"
+    rows = [
+        "16000,Thôn Yên Trung,HK\\01,Số 1\\2,Nguyễn Văn\\An,1985,Nam,Chủ hộ,,,,,,",
+        "16000,  Thôn   Yên Trung ,HK02,\tSố\u00a02 ,Lê  Thị\tBình ,1987,Nữ,Vợ,,,,,,",
+        "16000,Thôn Yên Trung,HK03,,Nguye\u0302\u0303n Văn Cường,1960,Nam,Chủ hộ,,,,,,",
+    ]
+    path.write_bytes(csv_bytes(*rows))
+    result = population_import(actor=None, path=str(path))
+    assert result.ok, result.errors
+    assert Household.objects.get(code="HK\\01").address == "Số 1\\2"
+    assert Resident.objects.filter(full_name="Nguyễn Văn\\An").exists()
+    binh = Resident.objects.get(full_name="Lê Thị Bình")
+    assert binh.household.address == "Số 2"
+    assert binh.village_id == tree.village.pk
+    assert Resident.objects.filter(full_name="Nguyễn Văn Cường").exists()
+    assert orphans() == []
