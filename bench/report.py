@@ -1,7 +1,7 @@
 """Regenerate the results table of bench/README.md from bench/results/*.json.
 
-The table shows the newest full (not ``--quick``) run of each scale, or the newest quick run
-when a scale has no full one. Everything between the two markers is rewritten.
+The table shows, for each scale, the newest run that is full (not ``--quick``) and imported
+afresh (not ``--reuse-db``), else the best there is. Everything between the markers is rewritten.
 """
 
 import json
@@ -19,9 +19,10 @@ def _latest() -> list[dict]:
         data["_file"] = f"results/{path.name}"
         key = data["scale"]
         have = runs.get(key)
-        better = have is None or (have.get("quick") and not data.get("quick")) or (
-            bool(have.get("quick")) == bool(data.get("quick"))
-            and data.get("started_at", "") >= have.get("started_at", "")
+        # A full run beats a quick one, a fresh import beats a --reuse-db run, then the newest.
+        rank = (not data.get("quick"), not data.get("reused"), data.get("started_at", ""))
+        better = have is None or rank >= (
+            not have.get("quick"), not have.get("reused"), have.get("started_at", "")
         )
         if better:
             runs[key] = data

@@ -628,7 +628,7 @@ class BenchRun:
     def run(self) -> dict:
         started = time.perf_counter()
         self.info.update(
-            revision=_revision(),
+            revision=_revision(), reused=self.reuse,
             scale=self.scale, quick=self.quick, date=dt.date.today().isoformat(),
             started_at=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
             machine={"cpus": os.cpu_count(), "python": platform.python_version(),
@@ -729,6 +729,7 @@ def _var_dir() -> str:
 def results_write(results: dict) -> Path:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     suffix = "-quick" if results.get("quick") else ""
+    suffix += "-reuse" if results.get("reused") else ""
     path = RESULTS_DIR / f"{results['scale']}{suffix}-{results['date']}.json"
     path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
