@@ -112,7 +112,13 @@ def test_the_command_builds_without_serving(db, settings, tmp_path, capsys):
     assert Household.objects.count() > 0
 
 
-def test_the_bench_refuses_sqlite(db):
+def test_the_bench_refuses_sqlite(db, monkeypatch):
+    from django.db import connections
+
+    # Whatever the suite runs on, the command must see SQLite here: on PostgreSQL it would
+    # really start a benchmark (and switch the connection to its own database).
+    settings_dict = connections["default"].settings_dict
+    monkeypatch.setitem(settings_dict, "ENGINE", "django.db.backends.sqlite3")
     with pytest.raises(CommandError, match="PostgreSQL"):
         call_command("bench", "--quick")
 
