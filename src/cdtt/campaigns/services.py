@@ -590,23 +590,27 @@ def visit_submit(*, actor, payload) -> tuple[Visit, bool]:
             Household.objects.select_for_update().filter(pk=household.pk).values_list("pk").get()
             if data["assessments"]:
                 from cdtt.registry.models import Resident
-                from cdtt.skills.services import assessment_record
+                from cdtt.skills.services import Observation, assessments_record
 
-                residents = Resident.objects.in_bulk(
+                residents = Resident.objects.select_related("village").in_bulk(
                     {a["resident_id"] for a in data["assessments"]}
                 )
-                for a in data["assessments"]:
-                    assessment_record(
-                        actor=actor,
-                        resident=residents[a["resident_id"]],
-                        skill_code=a["skill"],
-                        level=a["level"],
-                        method="home_visit",
-                        assessed_at=visited_at,
-                        checklist=a["checklist"],
-                        assessor_name=str(actor)[:120],
-                        visit_id=visit.pk,
-                    )
+                assessments_record(
+                    actor=actor,
+                    observations=[
+                        Observation(
+                            residents[a["resident_id"]],
+                            a["skill"],
+                            a["level"],
+                            tuple(a["checklist"]),
+                        )
+                        for a in data["assessments"]
+                    ],
+                    method="home_visit",
+                    assessed_at=visited_at,
+                    assessor_name=str(actor)[:120],
+                    visit_id=visit.pk,
+                )
             if campaign is not None:
                 _count_campaign_day(visit, household)
             audit_record(

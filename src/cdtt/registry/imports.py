@@ -913,7 +913,29 @@ def population_import(
         _error(result, 0, "", str(exc))
     if not result.ok and not skip_invalid:
         result.rows_imported = 0
+    if result.rows_imported >= ANALYZE_AFTER_ROWS and not dry_run:
+        _statistics_refresh()
     return result
+
+
+# A large import changes the tables' shape faster than autovacuum notices: without fresh
+# statistics PostgreSQL plans the small per-household queries of visits and worklists as
+# scans of millions of rows.
+ANALYZE_AFTER_ROWS = 10_000
+_IMPORTED_TABLES = [
+    "registry_household",
+    "registry_resident",
+    "skills_residentskill",
+    "skills_skillassessment",
+    "registry_villagecoverage",
+]
+
+
+def _statistics_refresh() -> None:
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cur:
+        cur.execute(f"ANALYZE {', '.join(_IMPORTED_TABLES)}")
 
 
 def _columns_present(table: Table) -> tuple[set[str], set[str]]:

@@ -8,6 +8,7 @@ counters (see cdtt.registry.rollups).
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,19 +17,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cdtt.audit.services import audit_record
-from cdtt.lib.text import clean
 from cdtt.core.jobs import job_create
 from cdtt.core.models import Job
-from cdtt.registry.rollups import household_change, resident_proficient_refresh
+from cdtt.lib.text import clean
+from cdtt.registry.rollups import active_skill_ids, household_change, resident_proficient_refresh
 from cdtt.registry.tasks import rollups_rebuild_job
 from cdtt.skills.models import ChecklistItem, Level, Method, ResidentSkill, Skill, SkillAssessment
 
 
-def _skill(code: str) -> Skill:
-    skill = Skill.objects.filter(code=code).first()
-    if skill is None:
-        raise ValidationError(_("Không có kỹ năng mã “%(c)s”.") % {"c": code})
-    return skill
+@dataclass(frozen=True)
+class Observation:
+    """One skill observed in one resident, for ``assessments_record``."""
+
+    resident: Any
+    skill_code: str
+    level: int
+    checklist: tuple[int, ...] = ()
 
 
 @transaction.atomic
@@ -44,61 +48,132 @@ def assessment_record(
     assessor_name: str = "",
     visit_id: uuid.UUID | None = None,
 ) -> SkillAssessment:
-    skill = _skill(skill_code)
-    if level not in Level.values:
-        raise ValidationError(_("Mức kỹ năng phải là 0, 1 hoặc 2."))
-    if method not in Method.values:
-        raise ValidationError(_("Hình thức đánh giá không hợp lệ."))
+    """Record one observation of a resident's level in a skill."""
+    (assessment,) = assessments_record(
+        actor=actor,
+        observations=[Observation(resident, skill_code, level, tuple(checklist or ()))],
+        method=method,
+        assessed_at=assessed_at,
+        assessor_name=assessor_name,
+        visit_id=visit_id,
+    )
+    return assessment
+
+
+def _observed_at(assessed_at: dt.datetime | None) -> dt.datetime:
     assessed_at = assessed_at or timezone.now()
     if timezone.is_naive(assessed_at):
         assessed_at = timezone.make_aware(assessed_at)
     if assessed_at > timezone.now() + dt.timedelta(minutes=10):
         raise ValidationError(_("Thời điểm đánh giá ở tương lai."))
-    checklist = sorted(set(int(i) for i in (checklist or [])))
-    if checklist:
+    return assessed_at
+
+
+def _check_observations(observations: list[Observation], method: str) -> dict[str, Skill]:
+    codes = {o.skill_code for o in observations}
+    skills = {s.code: s for s in Skill.objects.filter(code__in=codes)}
+    for code in sorted(codes - set(skills)):
+        raise ValidationError(_("Không có kỹ năng mã “%(c)s”.") % {"c": code})
+    if any(o.level not in Level.values for o in observations):
+        raise ValidationError(_("Mức kỹ năng phải là 0, 1 hoặc 2."))
+    if method not in Method.values:
+        raise ValidationError(_("Hình thức đánh giá không hợp lệ."))
+    wanted = {(skills[o.skill_code].pk, int(i)) for o in observations for i in o.checklist}
+    if wanted:
         known = set(
-            ChecklistItem.objects.filter(skill=skill, pk__in=checklist).values_list("pk", flat=True)
+            ChecklistItem.objects.filter(
+                skill_id__in={sid for sid, _i in wanted}, pk__in={i for _s, i in wanted}
+            ).values_list("skill_id", "pk")
         )
-        if set(checklist) - known:
+        if wanted - known:
             raise ValidationError(_("Có việc quan sát không thuộc kỹ năng này."))
+    return skills
+
+
+@transaction.atomic
+def assessments_record(
+    *,
+    actor,
+    observations: list[Observation],
+    method: str,
+    assessed_at: dt.datetime | None = None,
+    assessor_name: str = "",
+    visit_id: uuid.UUID | None = None,
+) -> list[SkillAssessment]:
+    """Record what was observed in the residents of one household at one time (a visit, a
+    lesson): the assessments, the residents' current levels where these are the latest, their
+    proficient flags, the household's covered flag and the village's counters, all at once."""
+    if not observations:
+        return []
+    households = {o.resident.household_id for o in observations}
+    if len(households) != 1:
+        raise ValueError("observations of one household at a time")
+    skills = _check_observations(observations, method)
+    assessed_at = _observed_at(assessed_at)
     assessor = actor if getattr(actor, "pk", None) else None
-    with household_change(resident.household_id):
-        assessment = SkillAssessment.objects.create(
-            resident_id=resident.pk,
-            skill=skill,
-            level=level,
-            method=method,
-            assessor=assessor,
-            assessor_name=clean(assessor_name)[:120] or (str(actor) if assessor else ""),
-            assessed_at=assessed_at,
-            checklist=checklist,
-            visit_id=visit_id,
+    name = clean(assessor_name)[:120] or (str(actor) if assessor else "")
+    with household_change(households.pop()):
+        assessments = SkillAssessment.objects.bulk_create(
+            [
+                SkillAssessment(
+                    resident_id=o.resident.pk,
+                    skill=skills[o.skill_code],
+                    level=o.level,
+                    method=method,
+                    assessor=assessor,
+                    assessor_name=name,
+                    assessed_at=assessed_at,
+                    checklist=sorted({int(i) for i in o.checklist}),
+                    visit_id=visit_id,
+                )
+                for o in observations
+            ]
         )
-        current = (
-            ResidentSkill.objects.select_for_update()
-            .filter(resident_id=resident.pk, skill=skill)
-            .first()
-        )
-        if current is None:
-            ResidentSkill.objects.create(
-                resident_id=resident.pk, skill=skill, level=level, assessed_at=assessed_at
-            )
-        elif (
-            assessed_at >= current.assessed_at
-        ):  # ties: the later record wins, as in rollups_rebuild
-            current.level, current.assessed_at = level, assessed_at
-            current.save(update_fields=["level", "assessed_at"])
-        resident.refresh_from_db(fields=["proficient"])
-        resident_proficient_refresh(resident)
+        _current_levels_move(observations, skills, assessed_at)
+        active_ids = active_skill_ids()
+        residents = {o.resident.pk: o.resident for o in observations}
+        for resident in residents.values():
+            resident.refresh_from_db(fields=["proficient"])
+            resident_proficient_refresh(resident, active_ids)
+    first = observations[0]
     audit_record(
         actor=actor,
         action="assessment.record",
-        obj=assessment,
-        unit=resident.village,
-        summary=_("%(n)s: %(s)s — %(l)s")
-        % {"n": resident.full_name, "s": skill.name, "l": Level(level).label},
+        obj=assessments[0],
+        unit=first.resident.village,
+        summary="; ".join(
+            f"{o.resident.full_name}: {skills[o.skill_code].name} — {Level(o.level).label}"
+            for o in observations
+        )[:300],
+        changes={"assessments": [a.pk for a in assessments]} if len(assessments) > 1 else {},
     )
-    return assessment
+    return assessments
+
+
+def _current_levels_move(
+    observations: list[Observation], skills: dict[str, Skill], assessed_at: dt.datetime
+) -> None:
+    """Each (resident, skill) takes the level observed, unless a later assessment exists
+    (ties: the later record wins, as in rollups_rebuild)."""
+    latest = {(o.resident.pk, skills[o.skill_code].pk): o.level for o in observations}
+    current = {
+        (rs.resident_id, rs.skill_id): rs
+        for rs in ResidentSkill.objects.select_for_update().filter(
+            resident_id__in={r for r, _s in latest}, skill_id__in={s for _r, s in latest}
+        )
+    }
+    for (resident_id, skill_id), level in latest.items():
+        row = current.get((resident_id, skill_id))
+        if row is None:
+            ResidentSkill.objects.create(
+                resident_id=resident_id, skill_id=skill_id, level=level, assessed_at=assessed_at
+            )
+        elif assessed_at >= row.assessed_at and (row.level, row.assessed_at) != (
+            level,
+            assessed_at,
+        ):
+            row.level, row.assessed_at = level, assessed_at
+            row.save(update_fields=["level", "assessed_at"])
 
 
 @dataclass
