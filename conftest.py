@@ -5,6 +5,7 @@ import pytest
 from cdtt.geo.models import AdminUnit
 from cdtt.testing import PASSWORD, Tree, make_unit  # noqa: F401
 
+
 @pytest.fixture
 def tree(db) -> Tree:
     return Tree()
@@ -15,9 +16,15 @@ def make_user(db):
     from cdtt.accounts.services import user_create
 
     def factory(role: str, unit: AdminUnit, username: str | None = None, **extra):
-        return user_create(actor=None, username=username or f"{role}-{unit.code}", password=PASSWORD,
-                           role=role, scope_unit=unit, full_name=extra.pop("full_name", "Nguyễn Văn A"),
-                           **extra)
+        return user_create(
+            actor=None,
+            username=username or f"{role}-{unit.code}",
+            password=PASSWORD,
+            role=role,
+            scope_unit=unit,
+            full_name=extra.pop("full_name", "Nguyễn Văn A"),
+            **extra,
+        )
 
     return factory
 

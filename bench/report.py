@@ -22,7 +22,9 @@ def _latest() -> list[dict]:
         # A full run beats a quick one, a fresh import beats a --reuse-db run, then the newest.
         rank = (not data.get("quick"), not data.get("reused"), data.get("started_at", ""))
         better = have is None or rank >= (
-            not have.get("quick"), not have.get("reused"), have.get("started_at", "")
+            not have.get("quick"),
+            not have.get("reused"),
+            have.get("started_at", ""),
         )
         if better:
             runs[key] = data
@@ -59,8 +61,10 @@ def table(run: dict) -> str:
             verdict = {True: "pass", False: "**FAIL**", None: "—"}[m["passed"]]
             if m.get("note"):
                 verdict += f" ({_cell(m['note'])})"
-        lines.append(f"| {_cell(m['what'])} | {_cell(measured)} | {_cell(m.get('reference', ''))} "
-                     f"| {_cell(m.get('budget', ''))} | {verdict} |")
+        lines.append(
+            f"| {_cell(m['what'])} | {_cell(measured)} | {_cell(m.get('reference', ''))} "
+            f"| {_cell(m.get('budget', ''))} | {verdict} |"
+        )
     return "\n".join(lines)
 
 

@@ -107,8 +107,17 @@ def free_port() -> int:
 
 
 class BenchRun:
-    def __init__(self, *, scale: str, quick: bool, database: str, worker_class: str,
-                 seconds: float, out: Out, reuse: bool = False):
+    def __init__(
+        self,
+        *,
+        scale: str,
+        quick: bool,
+        database: str,
+        worker_class: str,
+        seconds: float,
+        out: Out,
+        reuse: bool = False,
+    ):
         self.scale, self.quick, self.database = scale, quick, database
         self.reuse = reuse
         self.worker_class = worker_class
@@ -160,8 +169,10 @@ class BenchRun:
         conn = connections["default"]
         params = dict(conn.settings_dict)
         self.conninfo = dict(
-            host=params.get("HOST") or "127.0.0.1", port=int(params.get("PORT") or 5432),
-            user=params.get("USER") or "postgres", password=params.get("PASSWORD") or None,
+            host=params.get("HOST") or "127.0.0.1",
+            port=int(params.get("PORT") or 5432),
+            user=params.get("USER") or "postgres",
+            password=params.get("PASSWORD") or None,
         )
         conn.close()
         with psycopg.connect(dbname="postgres", autocommit=True, **self.conninfo) as admin:
@@ -199,30 +210,39 @@ class BenchRun:
         workdir.mkdir(parents=True, exist_ok=True)
         self.population_file = workdir / f"population-{self.scale}.csv"
         started = time.perf_counter()
-        summary = population_write(self.population_file, specs_from_units(communes),
-                                   seed=0, as_of=DEFAULT_AS_OF)
+        summary = population_write(
+            self.population_file, specs_from_units(communes), seed=0, as_of=DEFAULT_AS_OF
+        )
         seconds = time.perf_counter() - started
         self.info["population"] = {
-            "communes": summary.communes, "villages": summary.villages,
-            "households": summary.households, "residents": summary.residents,
+            "communes": summary.communes,
+            "villages": summary.villages,
+            "households": summary.households,
+            "residents": summary.residents,
             "file_mb": round(summary.bytes / 1e6, 1),
-            "generated_coverage": round(summary.coverage, 4), "generate_s": round(seconds, 1),
+            "generated_coverage": round(summary.coverage, 4),
+            "generate_s": round(seconds, 1),
         }
-        self.out(f"   {summary.residents:,} residents in {summary.households:,} households, "
-                 f"{summary.villages:,} villages, {summary.communes} communes; "
-                 f"{summary.bytes / 1e6:.0f} MB in {seconds:.1f} s")
+        self.out(
+            f"   {summary.residents:,} residents in {summary.households:,} households, "
+            f"{summary.villages:,} villages, {summary.communes} communes; "
+            f"{summary.bytes / 1e6:.0f} MB in {seconds:.1f} s"
+        )
 
     def import_measure(self) -> None:
         # Reference: a bare COPY of the same file into an unindexed table, same server, same run.
         columns = ", ".join(f"c{i} text" for i in range(14))
         with self.raw() as conn, conn.cursor() as cur:
-            cur.execute(f"DROP TABLE IF EXISTS bench_copy_reference; "
-                        f"CREATE TABLE bench_copy_reference ({columns})")
+            cur.execute(
+                f"DROP TABLE IF EXISTS bench_copy_reference; "
+                f"CREATE TABLE bench_copy_reference ({columns})"
+            )
             conn.commit()
             started = time.perf_counter()
-            with self.population_file.open("rb") as f, cur.copy(
-                "COPY bench_copy_reference FROM STDIN (FORMAT csv, HEADER true)"
-            ) as copy:
+            with (
+                self.population_file.open("rb") as f,
+                cur.copy("COPY bench_copy_reference FROM STDIN (FORMAT csv, HEADER true)") as copy,
+            ):
                 while chunk := f.read(1 << 20):
                     copy.write(chunk)
             conn.commit()
@@ -232,11 +252,15 @@ class BenchRun:
             conn.commit()
         self.out(f"   bare COPY: {copied:,} rows in {copy_s:.2f} s")
         # The import, in a process of its own so that its peak memory is its own.
-        env = {**os.environ, "DATABASE_URL": self.database_url,
-               "DJANGO_SETTINGS_MODULE": "cdtt.settings"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": self.database_url,
+            "DJANGO_SETTINGS_MODULE": "cdtt.settings",
+        }
         proc = subprocess.Popen(
             [sys.executable, str(BENCH_DIR / "import_run.py"), str(self.population_file)],
-            stdout=subprocess.PIPE, env=env,
+            stdout=subprocess.PIPE,
+            env=env,
         )
         output = proc.stdout.read()
         _pid, status, usage = os.wait4(proc.pid, 0)
@@ -248,19 +272,34 @@ class BenchRun:
         peak = usage.ru_maxrss * 1024  # kilobytes on Linux
         self.info["import"] = child
         ratio = import_s / copy_s
-        self.add(Measure(
-            "import_vs_copy", "Import of the population file vs a bare COPY of the same rows",
-            round(ratio, 2), "× COPY",
-            reference=f"COPY {copied:,} rows: {copy_s:.1f} s; import: {import_s:.1f} s",
-            budget="≤ 3×", passed=ratio <= 3,
-            details={"import_s": round(import_s, 2), "copy_s": round(copy_s, 2), "rows": copied,
-                     "result": child.get("result")},
-        ))
-        self.add(Measure(
-            "import_peak_memory", "Import peak memory (resident set of the importing process)",
-            round(peak / 2**20), "MB", reference="whole process, Python and Django included",
-            budget="≤ 1024 MB", passed=peak <= GIB,
-        ))
+        self.add(
+            Measure(
+                "import_vs_copy",
+                "Import of the population file vs a bare COPY of the same rows",
+                round(ratio, 2),
+                "× COPY",
+                reference=f"COPY {copied:,} rows: {copy_s:.1f} s; import: {import_s:.1f} s",
+                budget="≤ 3×",
+                passed=ratio <= 3,
+                details={
+                    "import_s": round(import_s, 2),
+                    "copy_s": round(copy_s, 2),
+                    "rows": copied,
+                    "result": child.get("result"),
+                },
+            )
+        )
+        self.add(
+            Measure(
+                "import_peak_memory",
+                "Import peak memory (resident set of the importing process)",
+                round(peak / 2**20),
+                "MB",
+                reference="whole process, Python and Django included",
+                budget="≤ 1024 MB",
+                passed=peak <= GIB,
+            )
+        )
 
     def import_carry_over(self) -> None:
         """--reuse-db: the database holds the population an earlier run imported; carry that
@@ -295,33 +334,58 @@ class BenchRun:
         started = time.perf_counter()
         differences = rollups_check()
         seconds = time.perf_counter() - started
-        self.add(Measure(
-            "rollups_after_import", "Roll-ups after the import equal a recomputation",
-            len(differences), "differences", reference=f"full recomputation took {seconds:.1f} s",
-            budget="0", passed=not differences,
-        ))
+        self.add(
+            Measure(
+                "rollups_after_import",
+                "Roll-ups after the import equal a recomputation",
+                len(differences),
+                "differences",
+                reference=f"full recomputation took {seconds:.1f} s",
+                budget="0",
+                passed=not differences,
+            )
+        )
 
     # -- server --
 
     def server_start(self) -> None:
         from cdtt.accounts.models import Role
 
-        password = "bench-" + "".join(self.rng.choice("abcdefghjkmnpqrstuvwxyz23456789")
-                                      for _ in range(16))
+        password = "bench-" + "".join(
+            self.rng.choice("abcdefghjkmnpqrstuvwxyz23456789") for _ in range(16)
+        )
         _bench_user("bench", Role.PROVINCE_ADMIN, self.province, password)
         self.password = password
         port = free_port()
         self.base_url = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "DATABASE_URL": self.database_url,
-               "DJANGO_SETTINGS_MODULE": "cdtt.settings", "CDTT_LOGIN_THROTTLE": "false"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": self.database_url,
+            "DJANGO_SETTINGS_MODULE": "cdtt.settings",
+            "CDTT_LOGIN_THROTTLE": "false",
+        }
         from django.db import connections
 
         connections.close_all()
         self.server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "cdtt.wsgi:application", "--workers", "2",
-             "--worker-class", self.worker_class, "--bind", f"127.0.0.1:{port}",
-             "--log-level", "warning", "--timeout", "120"],
-            env=env, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "cdtt.wsgi:application",
+                "--workers",
+                "2",
+                "--worker-class",
+                self.worker_class,
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+                "--timeout",
+                "120",
+            ],
+            env=env,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 60
         while True:
@@ -344,8 +408,11 @@ class BenchRun:
         if status != 200:
             raise RuntimeError(f"no API token ({status}): {body[:200]!r}")
         self.token = json.loads(body)["token"]
-        self.info["server"] = {"gunicorn_workers": 2, "worker_class": self.worker_class,
-                               "url": self.base_url}
+        self.info["server"] = {
+            "gunicorn_workers": 2,
+            "worker_class": self.worker_class,
+            "url": self.base_url,
+        }
         self.out(f"   gunicorn (2 {self.worker_class} workers) on {self.base_url}")
 
     def server_stop(self) -> None:
@@ -410,28 +477,45 @@ class BenchRun:
                 coverage_of(unit)
                 times.append(time.perf_counter() - started)
             p95 = percentile(times, 95)
-            self.add(Measure(
-                f"coverage_selector_{level}", f"Coverage selector, {level} (p95 of {len(sample)})",
-                ms(p95), "ms", reference=f"p50 {ms(percentile(times, 50))} ms, in process",
-                budget="≤ 50 ms", passed=p95 <= 0.05,
-            ))
+            self.add(
+                Measure(
+                    f"coverage_selector_{level}",
+                    f"Coverage selector, {level} (p95 of {len(sample)})",
+                    ms(p95),
+                    "ms",
+                    reference=f"p50 {ms(percentile(times, 50))} ms, in process",
+                    budget="≤ 50 ms",
+                    passed=p95 <= 0.05,
+                )
+            )
             if not has_api:
-                self.measures.append(Measure(
-                    f"coverage_api_{level}", f"GET /api/v1/coverage/{{code}}, {level}", None, "",
-                    budget="≤ 50 ms", note="the coverage endpoint is not in the API yet",
-                ))
+                self.measures.append(
+                    Measure(
+                        f"coverage_api_{level}",
+                        f"GET /api/v1/coverage/{{code}}, {level}",
+                        None,
+                        "",
+                        budget="≤ 50 ms",
+                        note="the coverage endpoint is not in the API yet",
+                    )
+                )
                 continue
-            api_times = self._timed_gets([f"/api/v1/coverage/{u.code}" for u in sample],
-                                         token=self.token)
+            api_times = self._timed_gets(
+                [f"/api/v1/coverage/{u.code}" for u in sample], token=self.token
+            )
             p95 = percentile(api_times, 95)
-            self.add(Measure(
-                f"coverage_api_{level}",
-                f"GET /api/v1/coverage/{{code}}, {level} (p95 of {len(sample)}, loopback)",
-                ms(p95), "ms",
-                reference=f"p50 {ms(percentile(api_times, 50))} ms; bare /healthz p50 "
-                          f"{bare['p50_ms']} ms, p95 {bare['p95_ms']} ms",
-                budget="≤ 50 ms", passed=p95 <= 0.05,
-            ))
+            self.add(
+                Measure(
+                    f"coverage_api_{level}",
+                    f"GET /api/v1/coverage/{{code}}, {level} (p95 of {len(sample)}, loopback)",
+                    ms(p95),
+                    "ms",
+                    reference=f"p50 {ms(percentile(api_times, 50))} ms; bare /healthz p50 "
+                    f"{bare['p50_ms']} ms, p95 {bare['p95_ms']} ms",
+                    budget="≤ 50 ms",
+                    passed=p95 <= 0.05,
+                )
+            )
 
     def worklist_measure(self) -> None:
         from cdtt.geo.models import AdminUnit, Level
@@ -439,24 +523,37 @@ class BenchRun:
 
         if "/api/v1/worklist" not in self._api_paths():
             raise NotMeasured("the worklist endpoint is not in the API yet")
-        pool = list(AdminUnit.objects.filter(level=Level.VILLAGE, province=self.province)
-                    .values_list("pk", "code"))
+        pool = list(
+            AdminUnit.objects.filter(level=Level.VILLAGE, province=self.province).values_list(
+                "pk", "code"
+            )
+        )
         sample = [self.rng.choice(pool) for _ in range(self.samples)]
-        sizes = dict(Household.objects.filter(village_id__in=[pk for pk, _ in sample])
-                     .values("village_id").annotate(n=_count()).values_list("village_id", "n"))
+        sizes = dict(
+            Household.objects.filter(village_id__in=[pk for pk, _ in sample])
+            .values("village_id")
+            .annotate(n=_count())
+            .values_list("village_id", "n")
+        )
         bare = self._bare()
-        times = self._timed_gets([f"/api/v1/worklist?village={quote(code)}" for _, code in sample],
-                                 token=self.token)
+        times = self._timed_gets(
+            [f"/api/v1/worklist?village={quote(code)}" for _, code in sample], token=self.token
+        )
         p95 = percentile(times, 95)
         mean_size = sum(sizes.get(pk, 0) for pk, _ in sample) / len(sample)
-        self.add(Measure(
-            "worklist_api", f"GET /api/v1/worklist?village=CODE (p95 of {len(sample)}, loopback)",
-            ms(p95), "ms",
-            reference=f"p50 {ms(percentile(times, 50))} ms, {mean_size:.0f} households a village "
-                      f"on average, max {max(sizes.values(), default=0)}; bare /healthz p95 "
-                      f"{bare['p95_ms']} ms",
-            budget="≤ 50 ms", passed=p95 <= 0.05,
-        ))
+        self.add(
+            Measure(
+                "worklist_api",
+                f"GET /api/v1/worklist?village=CODE (p95 of {len(sample)}, loopback)",
+                ms(p95),
+                "ms",
+                reference=f"p50 {ms(percentile(times, 50))} ms, {mean_size:.0f} households a village "
+                f"on average, max {max(sizes.values(), default=0)}; bare /healthz p95 "
+                f"{bare['p95_ms']} ms",
+                budget="≤ 50 ms",
+                passed=p95 <= 0.05,
+            )
+        )
 
     # -- export --
 
@@ -482,14 +579,22 @@ class BenchRun:
         rows = {ws.title: ws.max_row for ws in wb.worksheets}
         note = ""
         if max(rows.values(), default=0) < villages:
-            note = (f"the workbook's largest sheet has {max(rows.values(), default=0)} rows for "
-                    f"{villages} villages: it does not list every village")
-        self.add(Measure(
-            "export_xlsx", "XLSX coverage export of the province, every village",
-            round(seconds, 2), "s",
-            reference=f"{villages:,} villages; {len(data) / 1e6:.1f} MB; sheets {rows}",
-            budget="≤ 3 s", passed=seconds <= 3 and not note, note=note,
-        ))
+            note = (
+                f"the workbook's largest sheet has {max(rows.values(), default=0)} rows for "
+                f"{villages} villages: it does not list every village"
+            )
+        self.add(
+            Measure(
+                "export_xlsx",
+                "XLSX coverage export of the province, every village",
+                round(seconds, 2),
+                "s",
+                reference=f"{villages:,} villages; {len(data) / 1e6:.1f} MB; sheets {rows}",
+                budget="≤ 3 s",
+                passed=seconds <= 3 and not note,
+                note=note,
+            )
+        )
 
     # -- visits --
 
@@ -507,44 +612,74 @@ class BenchRun:
         seconds = 5 if self.quick else self.visit_seconds
         bare = visits.run_bare(self.base_url, seconds=min(seconds, 10), concurrency=8)
         self.out(f"   bare endpoint: {bare}")
-        result = visits.run_visit_load(self.base_url, tokens, households, seconds=seconds,
-                                       concurrency=8, duplicate_share=0.1)
+        result = visits.run_visit_load(
+            self.base_url, tokens, households, seconds=seconds, concurrency=8, duplicate_share=0.1
+        )
         self.out(f"   visits: { {k: v for k, v in result.items() if not isinstance(v, list)} }")
         rate, p99 = result.get("rate"), result.get("p99_ms")
-        self.add(Measure(
-            "visits_rate", f"Visit submission, sustained over {seconds:.0f} s (2 workers)",
-            round(rate, 1) if rate is not None else None, "visits/s",
-            reference=f"bare endpoint {bare.get('rate', 0):.0f} req/s "
-                      f"(p99 {bare.get('p99_ms')} ms)",
-            budget="≥ 300/s", passed=rate is not None and rate >= 300,
-            details={k: v for k, v in result.items() if k != "sent"} | {"bare": bare},
-        ))
-        self.add(Measure(
-            "visits_p99", "Visit submission p99 latency", p99, "ms",
-            reference=f"p50 {result.get('p50_ms')} ms; bare p99 {bare.get('p99_ms')} ms",
-            budget="≤ 150 ms", passed=p99 is not None and p99 <= 150,
-        ))
+        self.add(
+            Measure(
+                "visits_rate",
+                f"Visit submission, sustained over {seconds:.0f} s (2 workers)",
+                round(rate, 1) if rate is not None else None,
+                "visits/s",
+                reference=f"bare endpoint {bare.get('rate', 0):.0f} req/s "
+                f"(p99 {bare.get('p99_ms')} ms)",
+                budget="≥ 300/s",
+                passed=rate is not None and rate >= 300,
+                details={k: v for k, v in result.items() if k != "sent"} | {"bare": bare},
+            )
+        )
+        self.add(
+            Measure(
+                "visits_p99",
+                "Visit submission p99 latency",
+                p99,
+                "ms",
+                reference=f"p50 {result.get('p50_ms')} ms; bare p99 {bare.get('p99_ms')} ms",
+                budget="≤ 150 ms",
+                passed=p99 is not None and p99 <= 150,
+            )
+        )
         check = visits.check_exactly_once(result) if hasattr(visits, "check_exactly_once") else None
         if check is None:
             note = "bench/visits.py offers no exactly-once check"
-            self.measures.append(Measure("visits_exactly_once", "Every visit stored exactly once",
-                                         None, "", budget="0 lost, 0 doubled", note=note))
+            self.measures.append(
+                Measure(
+                    "visits_exactly_once",
+                    "Every visit stored exactly once",
+                    None,
+                    "",
+                    budget="0 lost, 0 doubled",
+                    note=note,
+                )
+            )
         else:
             wrong = sum(check.get(k, 0) for k in ("lost", "doubled", "stored_despite_refusal"))
-            self.add(Measure(
-                "visits_exactly_once",
-                "Every visit stored exactly once (lost + doubled + stored despite a refusal)",
-                wrong, "visits", reference=json.dumps(check, ensure_ascii=False),
-                budget="0 lost, 0 doubled", passed=wrong == 0,
-            ))
+            self.add(
+                Measure(
+                    "visits_exactly_once",
+                    "Every visit stored exactly once (lost + doubled + stored despite a refusal)",
+                    wrong,
+                    "visits",
+                    reference=json.dumps(check, ensure_ascii=False),
+                    budget="0 lost, 0 doubled",
+                    passed=wrong == 0,
+                )
+            )
         started = time.perf_counter()
         differences = rollups_check()
-        self.add(Measure(
-            "rollups_after_visits", "Roll-ups after the load equal a recomputation",
-            len(differences), "differences",
-            reference=f"recomputation {time.perf_counter() - started:.1f} s",
-            budget="0", passed=not differences,
-        ))
+        self.add(
+            Measure(
+                "rollups_after_visits",
+                "Roll-ups after the load equal a recomputation",
+                len(differences),
+                "differences",
+                reference=f"recomputation {time.perf_counter() - started:.1f} s",
+                budget="0",
+                passed=not differences,
+            )
+        )
 
     def _visit_actors(self, visits) -> tuple[list[str], list]:
         """Tokens of officers who may log visits, and the households they visit: 8 district
@@ -563,7 +698,8 @@ class BenchRun:
             username = f"bench-visits-{n}"
             _bench_user(username, Role.DISTRICT_OFFICER, district, self.password)
             status, body, _t, _r = client.request(
-                "POST", "/api/v1/auth/token",
+                "POST",
+                "/api/v1/auth/token",
                 body={"username": username, "password": self.password},
             )
             if status != 200:
@@ -579,8 +715,9 @@ class BenchRun:
             residents.setdefault(hid, []).append(rid)
         households = [
             {"commune_code": commune, "code": code, "residents": residents.get(pk, [])}
-            for pk, commune, code in Household.objects.filter(pk__in=chosen)
-            .values_list("pk", "commune__code", "code")
+            for pk, commune, code in Household.objects.filter(pk__in=chosen).values_list(
+                "pk", "commune__code", "code"
+            )
         ]
         return tokens, households
 
@@ -615,25 +752,36 @@ class BenchRun:
         client.close()
         raw = sum(a for a, _ in sizes.values())
         compressed = sum(b for _, b in sizes.values())
-        self.add(Measure(
-            "field_app_first_load", "Field app first load, gzip-compressed",
-            round(compressed / 1024, 1), "KB",
-            reference=f"{raw / 1024:.0f} KB uncompressed, {len(sizes)} files",
-            budget="≤ 150 KB", passed=compressed <= 150 * 1024,
-            details={k: {"bytes": a, "gzip": b} for k, (a, b) in sizes.items()},
-        ))
+        self.add(
+            Measure(
+                "field_app_first_load",
+                "Field app first load, gzip-compressed",
+                round(compressed / 1024, 1),
+                "KB",
+                reference=f"{raw / 1024:.0f} KB uncompressed, {len(sizes)} files",
+                budget="≤ 150 KB",
+                passed=compressed <= 150 * 1024,
+                details={k: {"bytes": a, "gzip": b} for k, (a, b) in sizes.items()},
+            )
+        )
 
     # -- all --
 
     def run(self) -> dict:
         started = time.perf_counter()
         self.info.update(
-            revision=_revision(), reused=self.reuse,
-            scale=self.scale, quick=self.quick, date=dt.date.today().isoformat(),
+            revision=_revision(),
+            reused=self.reuse,
+            scale=self.scale,
+            quick=self.quick,
+            date=dt.date.today().isoformat(),
             started_at=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-            machine={"cpus": os.cpu_count(), "python": platform.python_version(),
-                     "platform": platform.platform(),
-                     "load_average_at_start": [round(x, 2) for x in os.getloadavg()]},
+            machine={
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "platform": platform.platform(),
+                "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+            },
         )
         self.step("database", self.database_prepare)
         if self.reuse:
@@ -700,8 +848,14 @@ def _bench_user(username: str, role: str, unit, password: str) -> None:
 
     user = User.objects.filter(username=username).first()
     if user is None:
-        user_create(actor=None, username=username, password=password, role=role,
-                    scope_unit=unit, full_name=username)
+        user_create(
+            actor=None,
+            username=username,
+            password=password,
+            role=role,
+            scope_unit=unit,
+            full_name=username,
+        )
     else:
         user.set_password(password)
         user.save(update_fields=["password"])
@@ -710,11 +864,20 @@ def _bench_user(username: str, role: str, unit, password: str) -> None:
 def _revision() -> str:
     """The commit the code under test was taken from (and whether the tree differed)."""
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=BENCH_DIR,
-                              capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               cwd=BENCH_DIR, capture_output=True, text=True,
-                               timeout=10).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=BENCH_DIR,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=BENCH_DIR,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return ""
     return head + (" (with uncommitted changes)" if dirty else "")

@@ -37,9 +37,8 @@ def browser(django_db_setup):
         if os.environ.get("CDTT_BROWSER_REQUIRED") == "1":
             pytest.fail(f"Chromium not found at {CHROMIUM}")
         pytest.skip("Chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
     from django.db import connections
+    from playwright.sync_api import sync_playwright
 
     # Once Playwright's event loop runs in this thread, Django hands out a new connection
     # object (connections are context-local), which lacks the snapshot that
@@ -64,8 +63,9 @@ def page(browser):
 
 @pytest.fixture
 def phone_page(browser):
-    context = browser.new_context(viewport={"width": 360, "height": 780}, locale="vi-VN",
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 780}, locale="vi-VN", is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page

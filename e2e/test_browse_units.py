@@ -35,7 +35,9 @@ def test_officer_walks_the_tree(seeded, live_server, page):
     page.click("#children a:has-text('Yên Trung')")
     page.wait_for_selector("h1:has-text('Thôn Yên Trung')")
     crumbs = page.inner_text(".breadcrumbs")
-    assert "Tỉnh Thanh Hóa" in crumbs and "Huyện Quảng Xương" in crumbs and "Xã Quảng Định" in crumbs
+    assert (
+        "Tỉnh Thanh Hóa" in crumbs and "Huyện Quảng Xương" in crumbs and "Xã Quảng Định" in crumbs
+    )
 
 
 def test_search_ignores_diacritics_and_map_shows_communes(seeded, live_server, page):

@@ -48,7 +48,9 @@ def _validation_error(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request, exc):
-    return api.create_response(request, {"detail": "Chưa xác thực hoặc mã truy cập đã hết hạn."}, status=401)
+    return api.create_response(
+        request, {"detail": "Chưa xác thực hoặc mã truy cập đã hết hạn."}, status=401
+    )
 
 
 class TokenIn(Schema):

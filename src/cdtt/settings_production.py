@@ -1,7 +1,7 @@
 """Production settings: the defaults plus Django's deploy checklist (``check --deploy`` clean)."""
 
-from cdtt.settings import *  # noqa: F403
 from cdtt.lib.env import envbool, envint, envstr
+from cdtt.settings import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = envstr("CDTT_SECRET_KEY")

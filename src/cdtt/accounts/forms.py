@@ -10,9 +10,14 @@ class UserForm(forms.Form):
     username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
     full_name = forms.CharField(label=_("Họ và tên"), max_length=120)
     role = forms.ChoiceField(label=_("Vai trò"), choices=Role.choices)
-    scope_unit = forms.CharField(label=_("Mã đơn vị phụ trách"), max_length=32,
-                                 help_text=_("Mã tỉnh, huyện, xã hoặc thôn"))
+    scope_unit = forms.CharField(
+        label=_("Mã đơn vị phụ trách"), max_length=32, help_text=_("Mã tỉnh, huyện, xã hoặc thôn")
+    )
     email = forms.EmailField(label=_("Email"), required=False)
     phone = forms.CharField(label=_("Điện thoại"), max_length=20, required=False)
-    password = forms.CharField(label=_("Mật khẩu"), widget=forms.PasswordInput, required=False,
-                               help_text=_("Ít nhất 8 ký tự; để trống khi sửa nếu không đổi"))
+    password = forms.CharField(
+        label=_("Mật khẩu"),
+        widget=forms.PasswordInput,
+        required=False,
+        help_text=_("Ít nhất 8 ký tự; để trống khi sửa nếu không đổi"),
+    )

@@ -35,11 +35,17 @@ class Organization(models.Model):
     short_name = models.CharField(_("tên viết tắt"), max_length=60, blank=True)
     kind = models.CharField(_("loại"), max_length=20, choices=OrganizationKind.choices)
     unit = models.ForeignKey(
-        "geo.AdminUnit", on_delete=models.PROTECT, related_name="organizations",
+        "geo.AdminUnit",
+        on_delete=models.PROTECT,
+        related_name="organizations",
         verbose_name=_("địa bàn"),
     )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="branches",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="branches",
         verbose_name=_("trực thuộc"),
     )
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
@@ -62,12 +68,20 @@ class User(AbstractUser):
     full_name = models.CharField(_("họ và tên"), max_length=120, blank=True)
     role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
     scope_unit = models.ForeignKey(
-        "geo.AdminUnit", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="users", verbose_name=_("đơn vị phụ trách"),
+        "geo.AdminUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        verbose_name=_("đơn vị phụ trách"),
     )
     organization = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="users", verbose_name=_("cơ quan, đơn vị"),
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="users",
+        verbose_name=_("cơ quan, đơn vị"),
     )
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
 

@@ -51,15 +51,23 @@ def user_create(
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError(_("Tên đăng nhập %(u)s đã tồn tại.") % {"u": username})
     user = User(
-        username=username, role=role, scope_unit=scope_unit, full_name=full_name,
-        email=email, phone=phone, organization=organization,
+        username=username,
+        role=role,
+        scope_unit=scope_unit,
+        full_name=full_name,
+        email=email,
+        phone=phone,
+        organization=organization,
     )
     validate_password(password, user)
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
     audit_record(
-        actor=actor, action="user.create", obj=user, unit=scope_unit,
+        actor=actor,
+        action="user.create",
+        obj=user,
+        unit=scope_unit,
         summary=_("Tạo người dùng %(u)s (%(r)s)") % {"u": username, "r": user.get_role_display()},
         changes={"role": role, "scope_unit": scope_unit.code},
     )
@@ -68,8 +76,15 @@ def user_create(
 
 @transaction.atomic
 def user_update(
-    *, actor: User, user: User, role: str, scope_unit: AdminUnit, full_name: str,
-    email: str = "", phone: str = "", organization: Organization | None = None,
+    *,
+    actor: User,
+    user: User,
+    role: str,
+    scope_unit: AdminUnit,
+    full_name: str,
+    email: str = "",
+    phone: str = "",
+    organization: Organization | None = None,
 ) -> User:
     _check_scope(actor=actor, role=role, scope_unit=scope_unit)
     before = {"role": user.role, "scope_unit": user.scope_unit.code if user.scope_unit else None}
@@ -77,7 +92,10 @@ def user_update(
     user.email, user.phone, user.organization = email, phone, organization
     user.save()
     audit_record(
-        actor=actor, action="user.update", obj=user, unit=scope_unit,
+        actor=actor,
+        action="user.update",
+        obj=user,
+        unit=scope_unit,
         summary=_("Cập nhật người dùng %(u)s") % {"u": user.username},
         changes={"before": before, "after": {"role": role, "scope_unit": scope_unit.code}},
     )
@@ -92,7 +110,9 @@ def user_set_active(*, actor: User, user: User, active: bool) -> User:
     user.save(update_fields=["is_active"])
     user.api_tokens.all().delete()
     audit_record(
-        actor=actor, action="user.activate" if active else "user.deactivate", obj=user,
+        actor=actor,
+        action="user.activate" if active else "user.deactivate",
+        obj=user,
         unit=user.scope_unit,
         summary=(_("Mở khóa %(u)s") if active else _("Khóa %(u)s")) % {"u": user.username},
     )

@@ -19,7 +19,9 @@ from cdtt.core.access import public, role_required
 from cdtt.lib.xlsx import xlsx_response
 
 login_view = public(
-    auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True)
+    auth_views.LoginView.as_view(
+        template_name="accounts/login.html", redirect_authenticated_user=True
+    )
 )
 logout_view = public(auth_views.LogoutView.as_view())
 
@@ -41,11 +43,24 @@ def user_list(request):
     users = _filtered_users(request)
     if request.GET.get("format") == "xlsx":
         rows = [
-            [u.username, u.full_name, u.get_role_display(), u.scope_unit.code if u.scope_unit else "",
-             u.scope_unit.full_name if u.scope_unit else "", _("Hoạt động") if u.is_active else _("Đã khóa")]
+            [
+                u.username,
+                u.full_name,
+                u.get_role_display(),
+                u.scope_unit.code if u.scope_unit else "",
+                u.scope_unit.full_name if u.scope_unit else "",
+                _("Hoạt động") if u.is_active else _("Đã khóa"),
+            ]
             for u in users
         ]
-        headers = [_("Tên đăng nhập"), _("Họ và tên"), _("Vai trò"), _("Mã đơn vị"), _("Đơn vị"), _("Trạng thái")]
+        headers = [
+            _("Tên đăng nhập"),
+            _("Họ và tên"),
+            _("Vai trò"),
+            _("Mã đơn vị"),
+            _("Đơn vị"),
+            _("Trạng thái"),
+        ]
         return xlsx_response("nguoi-dung.xlsx", _("Người dùng"), headers, rows)
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/users.html", {"page": page, "roles": Role.choices})
@@ -61,13 +76,23 @@ def _save_user(request, form, user=None):
     try:
         if user is None:
             return user_create(
-                actor=request.user, username=data["username"], password=data["password"],
-                role=data["role"], scope_unit=unit, full_name=data["full_name"],
-                email=data["email"], phone=data["phone"],
+                actor=request.user,
+                username=data["username"],
+                password=data["password"],
+                role=data["role"],
+                scope_unit=unit,
+                full_name=data["full_name"],
+                email=data["email"],
+                phone=data["phone"],
             )
         saved = user_update(
-            actor=request.user, user=user, role=data["role"], scope_unit=unit,
-            full_name=data["full_name"], email=data["email"], phone=data["phone"],
+            actor=request.user,
+            user=user,
+            role=data["role"],
+            scope_unit=unit,
+            full_name=data["full_name"],
+            email=data["email"],
+            phone=data["phone"],
         )
         if data["password"]:
             saved.set_password(data["password"])
@@ -95,8 +120,11 @@ def user_new(request):
 def user_edit(request, pk: int):
     user = access_user(request.user, pk)
     initial = {
-        "username": user.username, "full_name": user.full_name, "role": user.role,
-        "scope_unit": user.scope_unit.code if user.scope_unit else "", "email": user.email,
+        "username": user.username,
+        "full_name": user.full_name,
+        "role": user.role,
+        "scope_unit": user.scope_unit.code if user.scope_unit else "",
+        "email": user.email,
         "phone": user.phone,
     }
     form = UserForm(request.POST or None, initial=initial)
@@ -104,7 +132,9 @@ def user_edit(request, pk: int):
     if request.method == "POST" and form.is_valid() and _save_user(request, form, user):
         messages.success(request, _("Đã lưu."))
         return redirect("accounts:users")
-    return render(request, "accounts/user_form.html", {"form": form, "title": user.username, "edited": user})
+    return render(
+        request, "accounts/user_form.html", {"form": form, "title": user.username, "edited": user}
+    )
 
 
 @require_POST
@@ -116,5 +146,3 @@ def user_deactivate(request, pk: int):
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     return redirect("accounts:users")
-
-

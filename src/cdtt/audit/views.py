@@ -14,12 +14,24 @@ AUDIT_VIEWERS = {"province_admin", "district_officer", "commune_officer"}
 
 @role_required(AUDIT_VIEWERS)
 def audit_log(request):
-    entries = audit_entries_for(request.user, q=request.GET.get("q", "").strip(),
-                                action=request.GET.get("action", ""))
+    entries = audit_entries_for(
+        request.user, q=request.GET.get("q", "").strip(), action=request.GET.get("action", "")
+    )
     if request.GET.get("format") == "xlsx":
-        rows = ([timezone.localtime(e.at).strftime("%d/%m/%Y %H:%M"), str(e.actor or ""), e.action,
-                 e.summary] for e in entries[:100000])
-        return xlsx_response("nhat-ky.xlsx", _("Nhật ký"),
-                             [_("Thời điểm"), _("Người thực hiện"), _("Thao tác"), _("Nội dung")], rows)
+        rows = (
+            [
+                timezone.localtime(e.at).strftime("%d/%m/%Y %H:%M"),
+                str(e.actor or ""),
+                e.action,
+                e.summary,
+            ]
+            for e in entries[:100000]
+        )
+        return xlsx_response(
+            "nhat-ky.xlsx",
+            _("Nhật ký"),
+            [_("Thời điểm"), _("Người thực hiện"), _("Thao tác"), _("Nội dung")],
+            rows,
+        )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "audit/log.html", {"page": page})

@@ -116,11 +116,7 @@ def visit_out(visit: Visit) -> dict:
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {
-                "application/json": {
-                    "schema": _inline_schema(VisitIn)
-                }
-            },
+            "content": {"application/json": {"schema": _inline_schema(VisitIn)}},
         }
     },
 )

@@ -62,8 +62,10 @@ def units_ensure(out: Out) -> AdminUnit:
     from cdtt.geo.services import units_load
 
     result = units_load(actor=None, province_code=PROVINCE_CODE, structure=STRUCTURE)
-    out(f"Units of Thanh Hóa ({STRUCTURE} structure): {result.created} new, "
-        f"{result.updated} updated, {result.unchanged} unchanged.")
+    out(
+        f"Units of Thanh Hóa ({STRUCTURE} structure): {result.created} new, "
+        f"{result.updated} updated, {result.unchanged} unchanged."
+    )
     return AdminUnit.objects.get(code=PROVINCE_CODE)
 
 
@@ -101,8 +103,14 @@ def officers_ensure(
     logins = []
     for username, role, unit, full_name in wanted:
         if _user(username) is None:
-            user_create(actor=None, username=username, password=DEMO_PASSWORD, role=role,
-                        scope_unit=unit, full_name=full_name)
+            user_create(
+                actor=None,
+                username=username,
+                password=DEMO_PASSWORD,
+                role=role,
+                scope_unit=unit,
+                full_name=full_name,
+            )
         logins.append(DemoLogin(username, role, unit.full_name))
     return logins
 
@@ -114,8 +122,16 @@ def _populated(communes: list[AdminUnit]) -> set[int]:
     return set(rows.distinct())
 
 
-def population_ensure(*, actor, communes: list[AdminUnit], report: DemoReport, out: Out,
-                      households_per_commune: int, seed: int, as_of: dt.date) -> None:
+def population_ensure(
+    *,
+    actor,
+    communes: list[AdminUnit],
+    report: DemoReport,
+    out: Out,
+    households_per_commune: int,
+    seed: int,
+    as_of: dt.date,
+) -> None:
     """Generate and import the population of every commune that has none yet."""
     from cdtt.registry.imports import population_import
     from cdtt.registry.synthetic import population_write, specs_from_units
@@ -125,24 +141,32 @@ def population_ensure(*, actor, communes: list[AdminUnit], report: DemoReport, o
     if not todo:
         out(f"Population: all {len(communes)} communes already hold households; nothing to import.")
         return
-    out(f"Population: generating {len(todo)} communes "
-        f"({len(done)} already loaded), ~{households_per_commune} households each …")
+    out(
+        f"Population: generating {len(todo)} communes "
+        f"({len(done)} already loaded), ~{households_per_commune} households each …"
+    )
     workdir = Path(settings.VAR_DIR) / "demo"
     workdir.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=workdir, prefix="population-", suffix=".csv") as tmp:
         clock = timezone.now()
         summary = population_write(
-            tmp.name, specs_from_units(todo), seed=seed,
-            households_per_commune=households_per_commune, as_of=as_of,
+            tmp.name,
+            specs_from_units(todo),
+            seed=seed,
+            households_per_commune=households_per_commune,
+            as_of=as_of,
             progress=_every_tenth("  generated", out),
         )
         report.timings["generate_s"] = (timezone.now() - clock).total_seconds()
-        out(f"  file: {summary.households:,} households, {summary.residents:,} residents, "
+        out(
+            f"  file: {summary.households:,} households, {summary.residents:,} residents, "
             f"{summary.villages:,} villages, {summary.bytes / 1e6:.0f} MB "
-            f"in {report.timings['generate_s']:.1f} s")
+            f"in {report.timings['generate_s']:.1f} s"
+        )
         clock = timezone.now()
-        result = population_import(actor=actor, path=tmp.name,
-                                   progress=_every_tenth("  imported", out))
+        result = population_import(
+            actor=actor, path=tmp.name, progress=_every_tenth("  imported", out)
+        )
         report.timings["import_s"] = (timezone.now() - clock).total_seconds()
     if getattr(result, "errors", None):
         raise RuntimeError(f"the synthetic population was refused: {list(result.errors)[:5]}")
@@ -154,8 +178,15 @@ def _describe(result) -> str:
     if hasattr(result, "message"):
         return str(result.message())
     parts = []
-    for name in ("households", "residents", "villages", "assessments",
-                 "households_created", "residents_created", "villages_created"):
+    for name in (
+        "households",
+        "residents",
+        "villages",
+        "assessments",
+        "households_created",
+        "residents_created",
+        "villages_created",
+    ):
         value = getattr(result, name, None)
         if isinstance(value, int):
             parts.append(f"{name.replace('_', ' ')} {value:,}")
@@ -245,8 +276,14 @@ def field_logins_ensure(*, actor: User, commune: AdminUnit, out: Out) -> list[De
         if user is None and team is not None:
             user = _invite(actor=actor, team=team, member_role=member_role, username=username)
         if user is None:
-            user = user_create(actor=None, username=username, password=DEMO_PASSWORD, role=role,
-                               scope_unit=commune, full_name=username)
+            user = user_create(
+                actor=None,
+                username=username,
+                password=DEMO_PASSWORD,
+                role=role,
+                scope_unit=commune,
+                full_name=username,
+            )
         person = getattr(user, "person", None) if team is not None else None
         team_name = ""
         if person is not None:
@@ -262,16 +299,28 @@ def _demo_team(*, actor: User, commune: AdminUnit):
 
     team = (
         Team.objects.filter(commune=commune, dissolved_on__isnull=True)
-        .order_by("path", "id").first()
+        .order_by("path", "id")
+        .first()
     )
     if team is None:
         village = commune.children.filter(level=Level.VILLAGE).order_by("code").first()
         if village is None:
             return None
-        leader = person_create(actor=actor, full_name="Lê Văn Trưởng", gender="M",
-                               birth_year=1980, position="Trưởng thôn")
-        team = team_found(actor=actor, unit=village, leader=leader, villages=[village],
-                          decision_number="01/QĐ-UBND", decision_date=dt.date(2024, 8, 20))
+        leader = person_create(
+            actor=actor,
+            full_name="Lê Văn Trưởng",
+            gender="M",
+            birth_year=1980,
+            position="Trưởng thôn",
+        )
+        team = team_found(
+            actor=actor,
+            unit=village,
+            leader=leader,
+            villages=[village],
+            decision_number="01/QĐ-UBND",
+            decision_date=dt.date(2024, 8, 20),
+        )
     return team
 
 
@@ -282,13 +331,20 @@ def _invite(*, actor: User, team, member_role: str, username: str) -> User:
     role = MemberRole.LEADER if member_role == "leader" else MemberRole.MEMBER
     membership = (
         team.memberships.filter(left_on__isnull=True, role=role, person__user__isnull=True)
-        .select_related("person").order_by("id").first()
+        .select_related("person")
+        .order_by("id")
+        .first()
     )
     if membership is None:
         if role == MemberRole.LEADER:
             return None  # the leader already has another login; the user gets a plain one
-        person = person_create(actor=actor, full_name="Nguyễn Thị Thành Viên", gender="F",
-                               birth_year=1998, position="Đoàn viên")
+        person = person_create(
+            actor=actor,
+            full_name="Nguyễn Thị Thành Viên",
+            gender="F",
+            birth_year=1998,
+            position="Đoàn viên",
+        )
         membership = member_add(actor=actor, team=team, person=person)
     user, _temporary = member_invite(actor=actor, membership=membership, username=username)
     user.set_password(DEMO_PASSWORD)
@@ -296,8 +352,15 @@ def _invite(*, actor: User, team, member_role: str, username: str) -> User:
     return user
 
 
-def campaign_ensure(*, actor: User, province: AdminUnit, field_user: User | None,
-                    commune: AdminUnit, today: dt.date, out: Out) -> str:
+def campaign_ensure(
+    *,
+    actor: User,
+    province: AdminUnit,
+    field_user: User | None,
+    commune: AdminUnit,
+    today: dt.date,
+    out: Out,
+) -> str:
     """The directive's 10-day campaign (01/10–10/10) of the last such period, and a few visits
     the demo team member logged in it, through the campaigns app's services."""
     try:
@@ -309,9 +372,14 @@ def campaign_ensure(*, actor: User, province: AdminUnit, field_user: User | None
     starts, ends = dt.date(year, 10, 1), dt.date(year, 10, 10)
     campaign = Campaign.objects.filter(name=CAMPAIGN_NAME, starts_on=starts).first()
     if campaign is None:
-        campaign = campaign_create(actor=actor, name=CAMPAIGN_NAME, starts_on=starts, ends_on=ends,
-                                   scope_units=[province],
-                                   description="Chiến dịch 10 ngày theo Công văn 3240/BTTTT-CĐSQG.")
+        campaign = campaign_create(
+            actor=actor,
+            name=CAMPAIGN_NAME,
+            starts_on=starts,
+            ends_on=ends,
+            scope_units=[province],
+            description="Chiến dịch 10 ngày theo Công văn 3240/BTTTT-CĐSQG.",
+        )
     if field_user is None or Visit.objects.filter(campaign=campaign).exists():
         return f"{campaign.name} {starts:%d/%m}–{ends:%d/%m/%Y}"
     from cdtt.registry.models import Household
@@ -319,7 +387,8 @@ def campaign_ensure(*, actor: User, province: AdminUnit, field_user: User | None
 
     villages = list(field_villages(field_user).values_list("pk", flat=True))
     households = list(
-        Household.objects.filter(village_id__in=villages).order_by("code")
+        Household.objects.filter(village_id__in=villages)
+        .order_by("code")
         .prefetch_related("residents")[:40]
     )
     outcomes = [Outcome.GUIDED] * 6 + [Outcome.COME_BACK_LATER, Outcome.NOBODY_HOME]
@@ -336,8 +405,12 @@ def campaign_ensure(*, actor: User, province: AdminUnit, field_user: User | None
         payload = {
             "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"cdtt-demo-visit:{household.pk}")),
             "household": {"commune_code": commune.code, "code": household.code},
-            "visited_at": at.isoformat(), "outcome": outcome, "campaign": campaign.pk,
-            "services": [], "members": [str(field_user)], "assessments": assessments,
+            "visited_at": at.isoformat(),
+            "outcome": outcome,
+            "campaign": campaign.pk,
+            "services": [],
+            "members": [str(field_user)],
+            "assessments": assessments,
         }
         try:
             visit_submit(actor=field_user, payload=payload)
@@ -352,10 +425,16 @@ def campaign_ensure(*, actor: User, province: AdminUnit, field_user: User | None
 # --- the whole demo ------------------------------------------------------------------------
 
 
-def demo_build(*, scale: str = "small", communes_limit: int | None = None,
-               households_per_commune: int | None = None, seed: int = 0,
-               migrate: bool = True, today: dt.date | None = None,
-               out: Out = print) -> DemoReport:
+def demo_build(
+    *,
+    scale: str = "small",
+    communes_limit: int | None = None,
+    households_per_commune: int | None = None,
+    seed: int = 0,
+    migrate: bool = True,
+    today: dt.date | None = None,
+    out: Out = print,
+) -> DemoReport:
     from cdtt.registry.models import VillageCoverage
     from cdtt.registry.synthetic import HOUSEHOLDS_PER_COMMUNE
 
@@ -368,13 +447,24 @@ def demo_build(*, scale: str = "small", communes_limit: int | None = None,
     communes = communes_for(scale, communes_limit)
     report.communes = len(communes)
     district = AdminUnit.objects.get(code=DEMO_DISTRICT)
-    commune = communes[0] if communes[0].district_id == district.pk else (
-        AdminUnit.objects.filter(level=Level.COMMUNE, district=district).order_by("code").first()
+    commune = (
+        communes[0]
+        if communes[0].district_id == district.pk
+        else (
+            AdminUnit.objects.filter(level=Level.COMMUNE, district=district)
+            .order_by("code")
+            .first()
+        )
     )
     logins = officers_ensure(province=province, district=district, commune=commune)
     admin = _user("sotttt")
     population_ensure(
-        actor=admin, communes=communes, report=report, out=out, seed=seed, as_of=today,
+        actor=admin,
+        communes=communes,
+        report=report,
+        out=out,
+        seed=seed,
+        as_of=today,
         households_per_commune=households_per_commune or HOUSEHOLDS_PER_COMMUNE,
     )
     totals = VillageCoverage.objects.filter(commune__in=communes).values_list(
@@ -383,16 +473,23 @@ def demo_build(*, scale: str = "small", communes_limit: int | None = None,
     report.households = sum(h for h, _, _ in totals)
     report.residents = sum(r for _, r, _ in totals)
     covered = sum(c for _, _, c in totals)
-    out(f"Coverage of the demo communes: {covered:,} of {report.households:,} households "
-        f"({100 * covered / max(1, report.households):.1f}%).")
+    out(
+        f"Coverage of the demo communes: {covered:,} of {report.households:,} households "
+        f"({100 * covered / max(1, report.households):.1f}%)."
+    )
     report.snapshots = snapshots_ensure(today=today)
     out(f"Coverage snapshots: {report.snapshots:,} rows over the last {SNAPSHOT_DAYS} days.")
     targets_ensure(actor=admin, province=province, year=today.year)
     report.teams = teams_ensure(communes=communes, seed=seed, out=out)
     logins += field_logins_ensure(actor=admin, commune=commune, out=out)
-    report.campaign = campaign_ensure(actor=admin, province=province,
-                                      field_user=_user("thanhvien"), commune=commune,
-                                      today=today, out=out)
+    report.campaign = campaign_ensure(
+        actor=admin,
+        province=province,
+        field_user=_user("thanhvien"),
+        commune=commune,
+        today=today,
+        out=out,
+    )
     report.logins = logins
     return report
 
@@ -414,7 +511,11 @@ def existing_logins() -> list[DemoLogin]:
     users = User.objects.filter(username__in=DEMO_USERNAMES).select_related("scope_unit")
     by_name = {u.username: u for u in users}
     return [
-        DemoLogin(name, by_name[name].role,
-                  by_name[name].scope_unit.full_name if by_name[name].scope_unit else "")
-        for name in DEMO_USERNAMES if name in by_name
+        DemoLogin(
+            name,
+            by_name[name].role,
+            by_name[name].scope_unit.full_name if by_name[name].scope_unit else "",
+        )
+        for name in DEMO_USERNAMES
+        if name in by_name
     ]

@@ -33,7 +33,12 @@ def unit_get(request, code: str):
 
         raise HttpError(404, "Không tìm thấy đơn vị.") from None
     return {
-        "code": unit.code, "name": unit.name, "unit_type": unit.unit_type, "level": unit.level,
-        "lat": unit.lat, "lon": unit.lon, "parent_code": unit.parent.code if unit.parent else None,
+        "code": unit.code,
+        "name": unit.name,
+        "unit_type": unit.unit_type,
+        "level": unit.level,
+        "lat": unit.lat,
+        "lon": unit.lon,
+        "parent_code": unit.parent.code if unit.parent else None,
         "children": list(children_of(unit)),
     }

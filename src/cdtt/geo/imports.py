@@ -42,7 +42,13 @@ def villages_import(*, actor, data: bytes, dry_run: bool = False) -> VillageImpo
         raw_name = cell(cells, cols[header_key("Thôn")])
         commune = communes.get(code)
         if commune is None:
-            result.errors.append(RowError(number, "Mã xã", _("Không có xã mã “%(c)s” trong phạm vi của bạn.") % {"c": code}))
+            result.errors.append(
+                RowError(
+                    number,
+                    "Mã xã",
+                    _("Không có xã mã “%(c)s” trong phạm vi của bạn.") % {"c": code},
+                )
+            )
             continue
         if not raw_name:
             result.errors.append(RowError(number, "Thôn", _("Tên thôn không được để trống.")))
@@ -51,7 +57,9 @@ def villages_import(*, actor, data: bytes, dry_run: bool = False) -> VillageImpo
         unit_type = cell(cells, type_col) or unit_type
         key = (code, fold(name))
         if key in seen:
-            result.errors.append(RowError(number, "Thôn", _("Trùng tên thôn với dòng %(r)d.") % {"r": seen[key]}))
+            result.errors.append(
+                RowError(number, "Thôn", _("Trùng tên thôn với dòng %(r)d.") % {"r": seen[key]})
+            )
             continue
         seen[key] = number
         planned.append((commune, name, unit_type))
@@ -62,12 +70,17 @@ def villages_import(*, actor, data: bytes, dry_run: bool = False) -> VillageImpo
             if commune.children.filter(name_key=fold(name), valid_to__isnull=True).exists():
                 result.unchanged += 1
                 continue
-            village = village_build(commune=commune, name=name, unit_type=unit_type,
-                                    code=_next_village_code(commune))
+            village = village_build(
+                commune=commune, name=name, unit_type=unit_type, code=_next_village_code(commune)
+            )
             village.save()
             result.created += 1
         if result.created:
-            audit_record(actor=actor, action="village.import", object_type="geo.AdminUnit",
-                         unit=actor.scope_unit,
-                         summary=_("Nhập danh sách thôn: %(n)d thôn mới") % {"n": result.created})
+            audit_record(
+                actor=actor,
+                action="village.import",
+                object_type="geo.AdminUnit",
+                unit=actor.scope_unit,
+                summary=_("Nhập danh sách thôn: %(n)d thôn mới") % {"n": result.created},
+            )
     return result

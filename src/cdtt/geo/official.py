@@ -32,7 +32,9 @@ def _split_type(full_name: str, short_name: str) -> str:
 
 
 def _province_code(province_code: str, table: str) -> str:
-    rows = query(f"SELECT DISTINCT provinceCode FROM [{table}] WHERE provinceCode = '{int(province_code):02d}'")
+    rows = query(
+        f"SELECT DISTINCT provinceCode FROM [{table}] WHERE provinceCode = '{int(province_code):02d}'"
+    )
     if not rows:
         raise LookupError(province_code)
     return rows[0]["provinceCode"]
@@ -56,21 +58,44 @@ def _units_2024(code: str) -> list[OfficialUnit]:
     )
     first = rows[0]
     units = [
-        OfficialUnit(code, first["provinceShort"], _split_type(first["province"], first["provinceShort"]),
-                     Level.PROVINCE, None, first["provinceLat"], first["provinceLon"])
+        OfficialUnit(
+            code,
+            first["provinceShort"],
+            _split_type(first["province"], first["provinceShort"]),
+            Level.PROVINCE,
+            None,
+            first["provinceLat"],
+            first["provinceLon"],
+        )
     ]
     seen: set[str] = set()
     for row in rows:
         if row["districtCode"] not in seen:
             seen.add(row["districtCode"])
-            units.append(OfficialUnit(
-                row["districtCode"], row["districtShort"], row["districtType"] or "",
-                Level.DISTRICT, code, row["districtLat"], row["districtLon"]))
+            units.append(
+                OfficialUnit(
+                    row["districtCode"],
+                    row["districtShort"],
+                    row["districtType"] or "",
+                    Level.DISTRICT,
+                    code,
+                    row["districtLat"],
+                    row["districtLon"],
+                )
+            )
         if row["wardCode"] and row["wardCode"] not in seen:
             seen.add(row["wardCode"])
-            units.append(OfficialUnit(
-                row["wardCode"], row["wardShort"], row["wardType"] or "",
-                Level.COMMUNE, row["districtCode"], row["wardLat"], row["wardLon"]))
+            units.append(
+                OfficialUnit(
+                    row["wardCode"],
+                    row["wardShort"],
+                    row["wardType"] or "",
+                    Level.COMMUNE,
+                    row["districtCode"],
+                    row["wardLat"],
+                    row["wardLon"],
+                )
+            )
     return units
 
 
@@ -82,14 +107,29 @@ def _units_2025(code: str) -> list[OfficialUnit]:
     )
     first = rows[0]
     units = [
-        OfficialUnit(code, first["provinceShort"], _split_type(first["province"], first["provinceShort"]),
-                     Level.PROVINCE, None, first["provinceLat"], first["provinceLon"])
+        OfficialUnit(
+            code,
+            first["provinceShort"],
+            _split_type(first["province"], first["provinceShort"]),
+            Level.PROVINCE,
+            None,
+            first["provinceLat"],
+            first["provinceLon"],
+        )
     ]
     seen: set[str] = set()
     for row in rows:
         if row["wardCode"] not in seen:
             seen.add(row["wardCode"])
-            units.append(OfficialUnit(
-                row["wardCode"], row["wardShort"], row["wardType"] or "",
-                Level.COMMUNE, code, row["wardLat"], row["wardLon"]))
+            units.append(
+                OfficialUnit(
+                    row["wardCode"],
+                    row["wardShort"],
+                    row["wardType"] or "",
+                    Level.COMMUNE,
+                    code,
+                    row["wardLat"],
+                    row["wardLon"],
+                )
+            )
     return units

@@ -78,7 +78,11 @@ def units_load(*, actor, province_code: str, structure: str) -> LoadResult:
             if changed:
                 for k, v in changed.items():
                     setattr(unit, k, v)
-                unit.save(update_fields=[k.removesuffix("_id") if k.endswith("_id") else k for k in changed])
+                unit.save(
+                    update_fields=[
+                        k.removesuffix("_id") if k.endswith("_id") else k for k in changed
+                    ]
+                )
                 result.updated += 1
             else:
                 result.unchanged += 1
@@ -86,9 +90,17 @@ def units_load(*, actor, province_code: str, structure: str) -> LoadResult:
     if result.created or result.updated:
         province = existing[units[0].code]
         audit_record(
-            actor=actor, action="units.load", obj=province, unit=province,
+            actor=actor,
+            action="units.load",
+            obj=province,
+            unit=province,
             summary=_("Nạp đơn vị hành chính %(name)s (%(s)s): %(c)d mới, %(u)d cập nhật")
-            % {"name": province.full_name, "s": structure, "c": result.created, "u": result.updated},
+            % {
+                "name": province.full_name,
+                "s": structure,
+                "c": result.created,
+                "u": result.updated,
+            },
         )
     return result
 
@@ -111,9 +123,16 @@ def _next_village_code(commune: AdminUnit) -> str:
 
 def village_build(*, commune: AdminUnit, name: str, unit_type: str, code: str) -> AdminUnit:
     return AdminUnit(
-        code=code, name=name, unit_type=unit_type, level=Level.VILLAGE,
-        structure=commune.structure, parent=commune, path=_path_of(commune, code),
-        name_key=fold(name), valid_from=timezone.localdate(), **commune.ancestor_ids(),
+        code=code,
+        name=name,
+        unit_type=unit_type,
+        level=Level.VILLAGE,
+        structure=commune.structure,
+        parent=commune,
+        path=_path_of(commune, code),
+        name_key=fold(name),
+        valid_from=timezone.localdate(),
+        **commune.ancestor_ids(),
     )
 
 
@@ -124,15 +143,24 @@ def village_create(*, actor, commune: AdminUnit, name: str, unit_type: str = "Th
     name = clean(name)
     _check_village_name(commune, name)
     unit_type = clean(unit_type) or "Thôn"
-    village = village_build(commune=commune, name=name, unit_type=unit_type, code=_next_village_code(commune))
+    village = village_build(
+        commune=commune, name=name, unit_type=unit_type, code=_next_village_code(commune)
+    )
     village.save()
-    audit_record(actor=actor, action="village.create", obj=village, unit=village,
-                 summary=_("Thêm %(v)s thuộc %(c)s") % {"v": village.full_name, "c": commune.full_name})
+    audit_record(
+        actor=actor,
+        action="village.create",
+        obj=village,
+        unit=village,
+        summary=_("Thêm %(v)s thuộc %(c)s") % {"v": village.full_name, "c": commune.full_name},
+    )
     return village
 
 
 @transaction.atomic
-def village_rename(*, actor, village: AdminUnit, name: str, unit_type: str | None = None) -> AdminUnit:
+def village_rename(
+    *, actor, village: AdminUnit, name: str, unit_type: str | None = None
+) -> AdminUnit:
     name = clean(name)
     _check_village_name(village.parent, name, exclude_pk=village.pk)
     before = village.full_name
@@ -140,9 +168,14 @@ def village_rename(*, actor, village: AdminUnit, name: str, unit_type: str | Non
     if unit_type:
         village.unit_type = clean(unit_type)
     village.save(update_fields=["name", "name_key", "unit_type"])
-    audit_record(actor=actor, action="village.rename", obj=village, unit=village,
-                 summary=_("Đổi tên %(a)s thành %(b)s") % {"a": before, "b": village.full_name},
-                 changes={"before": before, "after": village.full_name})
+    audit_record(
+        actor=actor,
+        action="village.rename",
+        obj=village,
+        unit=village,
+        summary=_("Đổi tên %(a)s thành %(b)s") % {"a": before, "b": village.full_name},
+        changes={"before": before, "after": village.full_name},
+    )
     return village
 
 
@@ -151,8 +184,13 @@ def village_retire(*, actor, village: AdminUnit, on: dt.date | None = None) -> A
     """Retire a village (merged or dissolved); its history stays."""
     village.valid_to = on or timezone.localdate()
     village.save(update_fields=["valid_to"])
-    audit_record(actor=actor, action="village.retire", obj=village, unit=village,
-                 summary=_("Ngừng hoạt động %(v)s") % {"v": village.full_name})
+    audit_record(
+        actor=actor,
+        action="village.retire",
+        obj=village,
+        unit=village,
+        summary=_("Ngừng hoạt động %(v)s") % {"v": village.full_name},
+    )
     return village
 
 
@@ -161,5 +199,5 @@ def village_type_guess(name: str) -> tuple[str, str]:
     folded = fold(name)
     for t in sorted(VILLAGE_TYPES, key=len, reverse=True):
         if folded.startswith(fold(t) + " "):
-            return t, clean(name)[len(t):].strip()
+            return t, clean(name)[len(t) :].strip()
     return "Thôn", clean(name)

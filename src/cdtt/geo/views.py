@@ -35,24 +35,48 @@ def unit_detail(request, code: str):
     unit = access_unit(request.user, code)
     children = children_of(unit, include_retired=request.GET.get("retired") == "1")
     if request.GET.get("format") == "xlsx":
-        rows = [[c.code, c.unit_type, c.name, c.get_level_display(),
-                 c.valid_to.strftime("%d/%m/%Y") if c.valid_to else ""] for c in children]
-        return xlsx_response(f"don-vi-{unit.code}.xlsx", unit.name,
-                             [_("Mã"), _("Loại"), _("Tên"), _("Cấp"), _("Ngừng hoạt động từ")], rows)
-    can_edit = (unit.level == Level.COMMUNE and request.user.role in EDIT_VILLAGES)
-    return render(request, "geo/unit.html", {
-        "unit": unit, "children": children, "crumbs": breadcrumbs(unit), "can_edit": can_edit,
-        "show_map": unit.level in (Level.PROVINCE, Level.DISTRICT), "village_form": VillageForm(),
-        "tile_url": settings.MAP_TILE_URL, "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
-    })
+        rows = [
+            [
+                c.code,
+                c.unit_type,
+                c.name,
+                c.get_level_display(),
+                c.valid_to.strftime("%d/%m/%Y") if c.valid_to else "",
+            ]
+            for c in children
+        ]
+        return xlsx_response(
+            f"don-vi-{unit.code}.xlsx",
+            unit.name,
+            [_("Mã"), _("Loại"), _("Tên"), _("Cấp"), _("Ngừng hoạt động từ")],
+            rows,
+        )
+    can_edit = unit.level == Level.COMMUNE and request.user.role in EDIT_VILLAGES
+    return render(
+        request,
+        "geo/unit.html",
+        {
+            "unit": unit,
+            "children": children,
+            "crumbs": breadcrumbs(unit),
+            "can_edit": can_edit,
+            "show_map": unit.level in (Level.PROVINCE, Level.DISTRICT),
+            "village_form": VillageForm(),
+            "tile_url": settings.MAP_TILE_URL,
+            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        },
+    )
 
 
 @role_required(VIEW)
 def unit_map(request, code: str):
     unit = access_unit(request.user, code)
     features = [
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [c.lon, c.lat]},
-         "properties": {"code": c.code, "name": c.full_name}}
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [c.lon, c.lat]},
+            "properties": {"code": c.code, "name": c.full_name},
+        }
         for c in communes_with_points(unit)
     ]
     return JsonResponse({"type": "FeatureCollection", "features": features})
@@ -62,7 +86,9 @@ def unit_map(request, code: str):
 def search(request):
     q = request.GET.get("q", "")
     results = unit_search(request.user, q, level=request.GET.get("level", "")) if q else []
-    template = "geo/_search_results.html" if request.headers.get("HX-Request") else "geo/search.html"
+    template = (
+        "geo/_search_results.html" if request.headers.get("HX-Request") else "geo/search.html"
+    )
     return render(request, template, {"q": q, "results": results, "levels": Level.choices})
 
 
@@ -73,8 +99,12 @@ def village_new(request, code: str):
     form = VillageForm(request.POST)
     if form.is_valid():
         try:
-            village = village_create(actor=request.user, commune=commune,
-                                     name=form.cleaned_data["name"], unit_type=form.cleaned_data["unit_type"])
+            village = village_create(
+                actor=request.user,
+                commune=commune,
+                name=form.cleaned_data["name"],
+                unit_type=form.cleaned_data["unit_type"],
+            )
             messages.success(request, _("Đã thêm %(v)s.") % {"v": village.full_name})
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
@@ -93,17 +123,26 @@ def _village_for_edit(request, code: str):
 @role_required(EDIT_VILLAGES)
 def village_edit(request, code: str):
     village = _village_for_edit(request, code)
-    form = VillageForm(request.POST or None, initial={"name": village.name, "unit_type": village.unit_type})
+    form = VillageForm(
+        request.POST or None, initial={"name": village.name, "unit_type": village.unit_type}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            village_rename(actor=request.user, village=village, name=form.cleaned_data["name"],
-                           unit_type=form.cleaned_data["unit_type"])
+            village_rename(
+                actor=request.user,
+                village=village,
+                name=form.cleaned_data["name"],
+                unit_type=form.cleaned_data["unit_type"],
+            )
             messages.success(request, _("Đã lưu."))
             return redirect("geo:unit", village.parent.code)
         except ValidationError as exc:
             form.add_error("name", exc.messages[0])
-    return render(request, "geo/village_form.html", {"form": form, "village": village,
-                                                     "crumbs": breadcrumbs(village)})
+    return render(
+        request,
+        "geo/village_form.html",
+        {"form": form, "village": village, "crumbs": breadcrumbs(village)},
+    )
 
 
 @require_POST
@@ -121,14 +160,25 @@ def village_import(request):
     result = problem = None
     if request.method == "POST" and form.is_valid():
         try:
-            result = villages_import(actor=request.user, data=form.cleaned_data["file"].read(),
-                                     dry_run=form.cleaned_data["dry_run"])
+            result = villages_import(
+                actor=request.user,
+                data=form.cleaned_data["file"].read(),
+                dry_run=form.cleaned_data["dry_run"],
+            )
         except FileProblem as exc:
             problem = str(exc)
-    return render(request, "geo/village_import.html", {"form": form, "result": result, "problem": problem})
+    return render(
+        request, "geo/village_import.html", {"form": form, "result": result, "problem": problem}
+    )
 
 
 @role_required(EDIT_VILLAGES)
 def village_template(request):
-    example = [request.user.scope_unit.code if request.user.scope_unit else "14755", "Thôn 1", "Thôn"]
-    return xlsx_response("mau-danh-sach-thon.xlsx", _("Danh sách thôn"), TEMPLATE_HEADERS, [example])
+    example = [
+        request.user.scope_unit.code if request.user.scope_unit else "14755",
+        "Thôn 1",
+        "Thôn",
+    ]
+    return xlsx_response(
+        "mau-danh-sach-thon.xlsx", _("Danh sách thôn"), TEMPLATE_HEADERS, [example]
+    )

@@ -514,7 +514,9 @@ def _stage_joins(cur, pg: bool, proficient: str) -> None:
     if not pg:
         # SQLite joins unindexed temporary tables by nested loops: quadratic in the file's rows.
         cur.execute("CREATE INDEX IF NOT EXISTS imp_rows_row ON imp_rows (row_no)")
-        cur.execute("CREATE INDEX IF NOT EXISTS imp_rows_household ON imp_rows (commune_id, hh_code)")
+        cur.execute(
+            "CREATE INDEX IF NOT EXISTS imp_rows_household ON imp_rows (commune_id, hh_code)"
+        )
     new_household = _new_ids(cur, pg, "registry_household", "f.row_no")
     cur.execute(f"""
         CREATE TEMPORARY TABLE imp_households {temp} AS
@@ -530,7 +532,9 @@ def _stage_joins(cur, pg: bool, proficient: str) -> None:
         LEFT JOIN registry_household h ON h.commune_id = f.commune_id AND h.code = f.hh_code""")
     _analyze(cur, "imp_households")
     if not pg:
-        cur.execute("CREATE INDEX IF NOT EXISTS imp_households_code ON imp_households (commune_id, hh_code)")
+        cur.execute(
+            "CREATE INDEX IF NOT EXISTS imp_households_code ON imp_households (commune_id, hh_code)"
+        )
     ((existing,),) = _fetch(
         cur, "SELECT COUNT(*) FROM imp_households WHERE household_id IS NOT NULL AND existed"
     )

@@ -102,7 +102,10 @@ class Resident(Located):
     relation = models.CharField(_("quan hệ với chủ hộ"), max_length=40, blank=True)
     phone = models.CharField(_("số điện thoại"), max_length=15, blank=True)
     status = models.CharField(
-        _("tình trạng"), max_length=10, choices=ResidentStatus.choices, default=ResidentStatus.CURRENT
+        _("tình trạng"),
+        max_length=10,
+        choices=ResidentStatus.choices,
+        default=ResidentStatus.CURRENT,
     )
     status_changed_on = models.DateField(null=True, blank=True)
     proficient = models.BooleanField(_("thành thạo 5 kỹ năng"), default=False)
@@ -169,11 +172,15 @@ class CoverageSnapshot(models.Model):
 
     village = models.ForeignKey("geo.AdminUnit", on_delete=models.CASCADE, related_name="+")
     commune = models.ForeignKey("geo.AdminUnit", on_delete=models.CASCADE, related_name="+")
-    district = models.ForeignKey("geo.AdminUnit", null=True, on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey(
+        "geo.AdminUnit", null=True, on_delete=models.CASCADE, related_name="+"
+    )
     province = models.ForeignKey("geo.AdminUnit", on_delete=models.CASCADE, related_name="+")
     day = models.DateField(db_index=True)
     households = models.IntegerField(default=0)
     covered = models.IntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["village", "day"], name="snapshot_village_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "day"], name="snapshot_village_day")
+        ]

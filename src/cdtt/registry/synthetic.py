@@ -105,58 +105,205 @@ class _Weighted:
 
 
 # Shares of the most common Vietnamese surnames (rounded, national figures).
-SURNAMES = _Weighted([
-    ("Nguyễn", 38), ("Lê", 10), ("Trần", 9), ("Phạm", 7), ("Hoàng", 4.5), ("Vũ", 3.5),
-    ("Đỗ", 2.5), ("Bùi", 2.5), ("Đặng", 2), ("Ngô", 1.5), ("Trịnh", 2), ("Mai", 1.5),
-    ("Đinh", 1.2), ("Hồ", 1), ("Dương", 1), ("Phan", 1.5), ("Lại", 0.6), ("Lương", 0.6),
-    ("Hà", 0.8), ("Tống", 0.4), ("Cao", 0.6), ("Đào", 0.8), ("Văn", 0.3), ("Lưu", 0.5),
-    ("Tạ", 0.4), ("Chu", 0.3), ("Quách", 0.3), ("Nghiêm", 0.2), ("Thiều", 0.2),
-])
+SURNAMES = _Weighted(
+    [
+        ("Nguyễn", 38),
+        ("Lê", 10),
+        ("Trần", 9),
+        ("Phạm", 7),
+        ("Hoàng", 4.5),
+        ("Vũ", 3.5),
+        ("Đỗ", 2.5),
+        ("Bùi", 2.5),
+        ("Đặng", 2),
+        ("Ngô", 1.5),
+        ("Trịnh", 2),
+        ("Mai", 1.5),
+        ("Đinh", 1.2),
+        ("Hồ", 1),
+        ("Dương", 1),
+        ("Phan", 1.5),
+        ("Lại", 0.6),
+        ("Lương", 0.6),
+        ("Hà", 0.8),
+        ("Tống", 0.4),
+        ("Cao", 0.6),
+        ("Đào", 0.8),
+        ("Văn", 0.3),
+        ("Lưu", 0.5),
+        ("Tạ", 0.4),
+        ("Chu", 0.3),
+        ("Quách", 0.3),
+        ("Nghiêm", 0.2),
+        ("Thiều", 0.2),
+    ]
+)
 # Thái and Mường families of the mountain districts.
-HIGHLAND_SURNAMES = _Weighted([
-    ("Hà", 12), ("Lò", 8), ("Cầm", 6), ("Lương", 8), ("Vi", 5), ("Lữ", 3), ("Bùi", 12),
-    ("Phạm", 8), ("Quách", 4), ("Đinh", 6), ("Ngân", 3), ("Lang", 2), ("Mạc", 2),
-    ("Nguyễn", 10), ("Lê", 5), ("Trương", 2), ("Lầu", 1), ("Thao", 1),
-])
-MALE_MIDDLE = _Weighted([
-    ("Văn", 45), ("Đức", 7), ("Minh", 7), ("Quang", 5), ("Hữu", 5), ("Ngọc", 3),
-    ("Công", 4), ("Xuân", 3), ("Đình", 5), ("Thanh", 3), ("Anh", 2), ("Bá", 2), ("Trọng", 3),
-    ("Tiến", 2), ("Gia", 2), ("Huy", 1),
-])
-FEMALE_MIDDLE_OLD = _Weighted([
-    ("Thị", 80), ("Ngọc", 4), ("Thu", 3), ("Thanh", 3), ("Kim", 2), ("Hồng", 3), ("Minh", 2),
-    ("Xuân", 3),
-])
-FEMALE_MIDDLE_YOUNG = _Weighted([
-    ("Thị", 35), ("Ngọc", 10), ("Thu", 7), ("Thanh", 6), ("Minh", 7), ("Phương", 6),
-    ("Hồng", 4), ("Khánh", 5), ("Bảo", 6), ("Hà", 4), ("Quỳnh", 4), ("Mai", 3), ("Diệu", 3),
-])
-MALE_GIVEN = _Weighted([(n, 1) for n in (
-    "Hùng Dũng Tuấn Minh Nam Long Hải Sơn Thắng Cường Quân Phong Huy Khánh Hoàng Đức Trung "
-    "Hiếu Thành Tùng Bình Toàn Lâm Việt Bảo Khang Phúc An Kiên Hưng Đạt Lợi Tiến Vinh Quang "
-    "Nghĩa Hòa Thịnh Tài Trí Tâm Hậu Chiến Lực Mạnh Thái Hiệp Hào Hải Duy Dương Khôi Kiệt "
-    "Lộc Nguyên Phát Quý Sang Tú Vũ Thanh Công Định Giang Hạnh Hiển Hợp Luân Ninh Quyết"
-).split()])
-FEMALE_GIVEN = _Weighted([(n, 1) for n in (
-    "Lan Hoa Hương Mai Linh Trang Thảo Hằng Nga Hà Huyền Phương Yến Ngọc Anh Thủy Loan Hạnh "
-    "Dung Nhung Vân Oanh Thu Quỳnh Hiền Chi My Vy Nhi Trâm Giang Tâm Liên Xuân Diệp Hồng "
-    "Lý Thúy Tuyết Hường Lụa Lệ Nhàn Thơm Hòa Lành Sen Cúc Đào Ngân Châu Uyên Thư Hân Ánh "
-    "Nguyệt Duyên Hậu Thắm Gấm Nhài Tươi Bích Hải Khánh Minh Hạ Tú Loan Trinh"
-).split()])
+HIGHLAND_SURNAMES = _Weighted(
+    [
+        ("Hà", 12),
+        ("Lò", 8),
+        ("Cầm", 6),
+        ("Lương", 8),
+        ("Vi", 5),
+        ("Lữ", 3),
+        ("Bùi", 12),
+        ("Phạm", 8),
+        ("Quách", 4),
+        ("Đinh", 6),
+        ("Ngân", 3),
+        ("Lang", 2),
+        ("Mạc", 2),
+        ("Nguyễn", 10),
+        ("Lê", 5),
+        ("Trương", 2),
+        ("Lầu", 1),
+        ("Thao", 1),
+    ]
+)
+MALE_MIDDLE = _Weighted(
+    [
+        ("Văn", 45),
+        ("Đức", 7),
+        ("Minh", 7),
+        ("Quang", 5),
+        ("Hữu", 5),
+        ("Ngọc", 3),
+        ("Công", 4),
+        ("Xuân", 3),
+        ("Đình", 5),
+        ("Thanh", 3),
+        ("Anh", 2),
+        ("Bá", 2),
+        ("Trọng", 3),
+        ("Tiến", 2),
+        ("Gia", 2),
+        ("Huy", 1),
+    ]
+)
+FEMALE_MIDDLE_OLD = _Weighted(
+    [
+        ("Thị", 80),
+        ("Ngọc", 4),
+        ("Thu", 3),
+        ("Thanh", 3),
+        ("Kim", 2),
+        ("Hồng", 3),
+        ("Minh", 2),
+        ("Xuân", 3),
+    ]
+)
+FEMALE_MIDDLE_YOUNG = _Weighted(
+    [
+        ("Thị", 35),
+        ("Ngọc", 10),
+        ("Thu", 7),
+        ("Thanh", 6),
+        ("Minh", 7),
+        ("Phương", 6),
+        ("Hồng", 4),
+        ("Khánh", 5),
+        ("Bảo", 6),
+        ("Hà", 4),
+        ("Quỳnh", 4),
+        ("Mai", 3),
+        ("Diệu", 3),
+    ]
+)
+MALE_GIVEN = _Weighted(
+    [
+        (n, 1)
+        for n in (
+            "Hùng Dũng Tuấn Minh Nam Long Hải Sơn Thắng Cường Quân Phong Huy Khánh Hoàng Đức Trung "
+            "Hiếu Thành Tùng Bình Toàn Lâm Việt Bảo Khang Phúc An Kiên Hưng Đạt Lợi Tiến Vinh Quang "
+            "Nghĩa Hòa Thịnh Tài Trí Tâm Hậu Chiến Lực Mạnh Thái Hiệp Hào Hải Duy Dương Khôi Kiệt "
+            "Lộc Nguyên Phát Quý Sang Tú Vũ Thanh Công Định Giang Hạnh Hiển Hợp Luân Ninh Quyết"
+        ).split()
+    ]
+)
+FEMALE_GIVEN = _Weighted(
+    [
+        (n, 1)
+        for n in (
+            "Lan Hoa Hương Mai Linh Trang Thảo Hằng Nga Hà Huyền Phương Yến Ngọc Anh Thủy Loan Hạnh "
+            "Dung Nhung Vân Oanh Thu Quỳnh Hiền Chi My Vy Nhi Trâm Giang Tâm Liên Xuân Diệp Hồng "
+            "Lý Thúy Tuyết Hường Lụa Lệ Nhàn Thơm Hòa Lành Sen Cúc Đào Ngân Châu Uyên Thư Hân Ánh "
+            "Nguyệt Duyên Hậu Thắm Gấm Nhài Tươi Bích Hải Khánh Minh Hạ Tú Loan Trinh"
+        ).split()
+    ]
+)
 
 # --- Villages -----------------------------------------------------------------------------
 
 RURAL_VILLAGE_NAMES = [
-    "Đông", "Tây", "Nam", "Bắc", "Trung", "Thượng", "Hạ", "Đoài", "Tân Lập", "Đồng Tâm",
-    "Quyết Thắng", "Yên Thịnh", "Tiến Thành", "Phú Thọ", "An Lạc", "Hòa Bình", "Xuân Phú",
-    "Đại Đồng", "Kim Sơn", "Trung Thành", "Thành Công", "Liên Sơn", "Phúc Lộc", "Văn Miếu",
-    "Cự Phú", "Đông Hòa", "Nam Sơn", "Bình Minh", "Tân Phong", "Hồng Kỳ",
+    "Đông",
+    "Tây",
+    "Nam",
+    "Bắc",
+    "Trung",
+    "Thượng",
+    "Hạ",
+    "Đoài",
+    "Tân Lập",
+    "Đồng Tâm",
+    "Quyết Thắng",
+    "Yên Thịnh",
+    "Tiến Thành",
+    "Phú Thọ",
+    "An Lạc",
+    "Hòa Bình",
+    "Xuân Phú",
+    "Đại Đồng",
+    "Kim Sơn",
+    "Trung Thành",
+    "Thành Công",
+    "Liên Sơn",
+    "Phúc Lộc",
+    "Văn Miếu",
+    "Cự Phú",
+    "Đông Hòa",
+    "Nam Sơn",
+    "Bình Minh",
+    "Tân Phong",
+    "Hồng Kỳ",
 ]
 HIGHLAND_VILLAGE_NAMES = [
-    "Na Mèo", "Lát", "Khò", "Chiềng", "Pù Nhi", "Mường", "Sại", "Cạn", "Poọng", "Xia",
-    "Tà Cóm", "Na Hồ", "Pọng", "Son", "Bá", "Ngàm", "Chiềng Lằn", "Cang", "Tung", "Mỏ",
-    "Din", "Phe", "Hang", "Kham", "Nghịu", "Yên", "Bo", "Pha Đén", "Sa Ná", "Na Tao",
-    "Xím", "Buốn", "Hạ Sơn", "Páng", "Lặn Ngoài", "Ché Lầu",
+    "Na Mèo",
+    "Lát",
+    "Khò",
+    "Chiềng",
+    "Pù Nhi",
+    "Mường",
+    "Sại",
+    "Cạn",
+    "Poọng",
+    "Xia",
+    "Tà Cóm",
+    "Na Hồ",
+    "Pọng",
+    "Son",
+    "Bá",
+    "Ngàm",
+    "Chiềng Lằn",
+    "Cang",
+    "Tung",
+    "Mỏ",
+    "Din",
+    "Phe",
+    "Hang",
+    "Kham",
+    "Nghịu",
+    "Yên",
+    "Bo",
+    "Pha Đén",
+    "Sa Ná",
+    "Na Tao",
+    "Xím",
+    "Buốn",
+    "Hạ Sơn",
+    "Páng",
+    "Lặn Ngoài",
+    "Ché Lầu",
 ]
 
 
@@ -177,19 +324,63 @@ def _village_names(rng: random.Random, kind: str, count: int) -> list[str]:
 # Household sizes (mean ≈ 3.7).
 SIZES = _Weighted([(1, 7), (2, 17), (3, 20), (4, 27), (5, 16), (6, 8), (7, 3.5), (8, 1.5)])
 # Ages of heads of household by band (lower bound, upper bound exclusive, weight).
-HEAD_AGES = _Weighted([((22, 30), 8), ((30, 40), 20), ((40, 50), 22), ((50, 60), 20),
-                       ((60, 70), 16), ((70, 80), 10), ((80, 95), 4)])
+HEAD_AGES = _Weighted(
+    [
+        ((22, 30), 8),
+        ((30, 40), 20),
+        ((40, 50), 22),
+        ((50, 60), 20),
+        ((60, 70), 16),
+        ((70, 80), 10),
+        ((80, 95), 4),
+    ]
+)
 # Chance of being proficient in all five skills, by age band (before local factors).
-PROFICIENT_BY_AGE = [(10, 0.0), (15, 0.06), (25, 0.40), (35, 0.36), (45, 0.27), (55, 0.15),
-                     (65, 0.07), (75, 0.025), (200, 0.006)]
+PROFICIENT_BY_AGE = [
+    (10, 0.0),
+    (15, 0.06),
+    (25, 0.40),
+    (35, 0.36),
+    (45, 0.27),
+    (55, 0.15),
+    (65, 0.07),
+    (75, 0.025),
+    (200, 0.006),
+]
 _PROF_BOUNDS = [a for a, _ in PROFICIENT_BY_AGE]
 _PROF_VALUES = [p for _, p in PROFICIENT_BY_AGE]
 KIND_FACTOR = {URBAN: 1.35, RURAL: 1.0, HIGHLAND: 0.65}
 
 PHONE_PREFIXES = [
-    "032", "033", "034", "035", "036", "037", "038", "039", "070", "076", "077", "078", "079",
-    "081", "082", "083", "084", "085", "086", "088", "089", "090", "091", "093", "094", "096",
-    "097", "098", "099",
+    "032",
+    "033",
+    "034",
+    "035",
+    "036",
+    "037",
+    "038",
+    "039",
+    "070",
+    "076",
+    "077",
+    "078",
+    "079",
+    "081",
+    "082",
+    "083",
+    "084",
+    "085",
+    "086",
+    "088",
+    "089",
+    "090",
+    "091",
+    "093",
+    "094",
+    "096",
+    "097",
+    "098",
+    "099",
 ]
 
 
@@ -267,19 +458,37 @@ class _Commune:
             mother_age = people[1][2] if len(people) > 1 else head_age - 3
         if head_age < 45 and len(people) < size and rng.random() < 0.3:
             male = rng.random() < 0.4
-            people.append((self.surnames.pick(rng) if not male else surname, male,
-                           min(99, head_age + rng.randrange(22, 34)), "Bố" if male else "Mẹ"))
+            people.append(
+                (
+                    self.surnames.pick(rng) if not male else surname,
+                    male,
+                    min(99, head_age + rng.randrange(22, 34)),
+                    "Bố" if male else "Mẹ",
+                )
+            )
         child_surname = surname if head_male else (people[1][0] if len(people) > 1 else surname)
         if head_age >= 58 and len(people) < size:
             # An adult child stays with the parents; the rest are grandchildren.
             adult_age = max(18, mother_age - rng.randrange(20, 36))
             people.append((child_surname, rng.random() < 0.6, adult_age, "Con"))
             while len(people) < size:
-                people.append((child_surname, rng.random() < 0.51,
-                               max(0, adult_age - rng.randrange(20, 34)), "Cháu"))
+                people.append(
+                    (
+                        child_surname,
+                        rng.random() < 0.51,
+                        max(0, adult_age - rng.randrange(20, 34)),
+                        "Cháu",
+                    )
+                )
         while len(people) < size:
-            people.append((child_surname, rng.random() < 0.51,
-                           max(0, mother_age - rng.randrange(19, 40)), "Con"))
+            people.append(
+                (
+                    child_surname,
+                    rng.random() < 0.51,
+                    max(0, mother_age - rng.randrange(19, 40)),
+                    "Con",
+                )
+            )
         address = f"Số {number}, {village}" if self.spec.kind == URBAN else village
         rows, seen, covered = [], set(), False
         for sur, male, age, relation in people:
@@ -292,8 +501,20 @@ class _Commune:
             seen.add(full_name)
             cells, proficient = self.skills(age)
             covered = covered or proficient
-            rows.append((self.spec.code, village, code, address, full_name, birth,
-                         "Nam" if male else "Nữ", relation, self.phone(age), *cells))
+            rows.append(
+                (
+                    self.spec.code,
+                    village,
+                    code,
+                    address,
+                    full_name,
+                    birth,
+                    "Nam" if male else "Nữ",
+                    relation,
+                    self.phone(age),
+                    *cells,
+                )
+            )
         return rows, covered
 
 

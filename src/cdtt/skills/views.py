@@ -34,7 +34,9 @@ def _active_items():
 def _own_job(request):
     """The roll-up rebuild this user started, to show its progress on the page."""
     job_id = request.GET.get("job", "")
-    return Job.objects.filter(pk=job_id, created_by=request.user).first() if job_id.isdigit() else None
+    return (
+        Job.objects.filter(pk=job_id, created_by=request.user).first() if job_id.isdigit() else None
+    )
 
 
 @role_required(READ)
@@ -60,7 +62,9 @@ def skill_edit(request, code: str):
         else:
             messages.success(request, _("Đã lưu kỹ năng “%(n)s”.") % {"n": skill.name})
             if update.rebuild_job:
-                return redirect(f"{reverse('skills:edit', args=[skill.code])}?job={update.rebuild_job.pk}")
+                return redirect(
+                    f"{reverse('skills:edit', args=[skill.code])}?job={update.rebuild_job.pk}"
+                )
             return redirect("skills:edit", skill.code)
     return render(
         request,

@@ -22,7 +22,10 @@ def test_wrong_password_is_refused_then_throttled(client, tree, make_user):
     make_user("commune_officer", tree.commune, username="xa")
     for _ in range(settings.AXES_FAILURE_LIMIT):
         response = client.post("/accounts/login/", {"username": "xa", "password": "wrong"})
-        assert "Sai tên đăng nhập hoặc mật khẩu" in response.content.decode() or response.status_code == 429
+        assert (
+            "Sai tên đăng nhập hoặc mật khẩu" in response.content.decode()
+            or response.status_code == 429
+        )
     # Locked now: even the right password is refused for a while.
     response = client.post("/accounts/login/", {"username": "xa", "password": PASSWORD})
     assert response.status_code == 429

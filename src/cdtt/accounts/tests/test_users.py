@@ -9,8 +9,15 @@ from cdtt.audit.models import AuditEntry
 
 
 def _form(**over):
-    data = {"username": "moi", "full_name": "Lê Thị Mới", "role": "commune_officer",
-            "scope_unit": "16000", "email": "", "phone": "", "password": "mat-khau-dai-2024"}
+    data = {
+        "username": "moi",
+        "full_name": "Lê Thị Mới",
+        "role": "commune_officer",
+        "scope_unit": "16000",
+        "email": "",
+        "phone": "",
+        "password": "mat-khau-dai-2024",
+    }
     data.update(over)
     return data
 
@@ -68,8 +75,13 @@ def test_anonymous_cannot_manage_users(client, tree):
 def test_actor_cannot_create_outside_own_scope(tree, make_user):
     district_admin = make_user("district_officer", tree.district)
     with pytest.raises(ValidationError):
-        user_create(actor=district_admin, username="x", password="mat-khau-dai-2024",
-                    role="commune_officer", scope_unit=tree.far_commune)
+        user_create(
+            actor=district_admin,
+            username="x",
+            password="mat-khau-dai-2024",
+            role="commune_officer",
+            scope_unit=tree.far_commune,
+        )
 
 
 def test_user_list_filters_and_exports(tree, make_user, login):

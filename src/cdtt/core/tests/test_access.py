@@ -16,8 +16,10 @@ def _patterns(resolver, prefix=""):
 
 def test_every_page_declares_an_access_rule():
     missing = [
-        name for name, view in _patterns(get_resolver())
-        if not name.startswith("api") and name != "set_language"
+        name
+        for name, view in _patterns(get_resolver())
+        if not name.startswith("api")
+        and name != "set_language"
         and getattr(view, "access_rule", None) is None
     ]
     assert missing == []

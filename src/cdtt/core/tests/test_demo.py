@@ -31,8 +31,14 @@ def _counts() -> dict[str, int]:
 def built(db, settings, tmp_path):
     settings.VAR_DIR = tmp_path
     lines: list[str] = []
-    report = demo.demo_build(scale="small", communes_limit=2, households_per_commune=25,
-                             migrate=False, today=TODAY, out=lines.append)
+    report = demo.demo_build(
+        scale="small",
+        communes_limit=2,
+        households_per_commune=25,
+        migrate=False,
+        today=TODAY,
+        out=lines.append,
+    )
     return report, lines
 
 
@@ -53,8 +59,10 @@ def test_it_loads_the_real_units_and_a_population(built):
 
 def test_it_creates_a_login_for_each_role(built):
     report, _lines = built
-    roles = {u.username: (u.role, u.scope_unit.level) for u in User.objects.filter(
-        username__in=demo.DEMO_USERNAMES)}
+    roles = {
+        u.username: (u.role, u.scope_unit.level)
+        for u in User.objects.filter(username__in=demo.DEMO_USERNAMES)
+    }
     assert roles == {
         "sotttt": ("province_admin", "province"),
         "lanhdao": ("province_leader", "province"),
@@ -96,8 +104,14 @@ def test_snapshots_rise_to_todays_counters(built):
 def test_running_it_again_duplicates_nothing(built, settings):
     before = _counts()
     lines: list[str] = []
-    demo.demo_build(scale="small", communes_limit=2, households_per_commune=25, migrate=False,
-                    today=TODAY, out=lines.append)
+    demo.demo_build(
+        scale="small",
+        communes_limit=2,
+        households_per_commune=25,
+        migrate=False,
+        today=TODAY,
+        out=lines.append,
+    )
     assert _counts() == before
     assert any("nothing to import" in line for line in lines)
 

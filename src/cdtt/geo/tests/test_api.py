@@ -9,8 +9,11 @@ from cdtt.testing import PASSWORD
 
 
 def _token(client, username):
-    response = client.post("/api/v1/auth/token", {"username": username, "password": PASSWORD},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": username, "password": PASSWORD},
+        content_type="application/json",
+    )
     assert response.status_code == 200
     return response.json()["token"]
 
@@ -21,7 +24,10 @@ def test_token_then_unit(client, tree, make_user):
     response = client.get("/api/v1/units/16000", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 200
     body = response.json()
-    assert body["level"] == "commune" and [c["code"] for c in body["children"]] == ["16000-002", "16000-001"]
+    assert body["level"] == "commune" and [c["code"] for c in body["children"]] == [
+        "16000-002",
+        "16000-001",
+    ]
 
 
 def test_sibling_gets_404_anonymous_401(client, tree, make_user):
@@ -34,8 +40,11 @@ def test_sibling_gets_404_anonymous_401(client, tree, make_user):
 
 def test_wrong_password_and_expired_token(client, tree, make_user):
     make_user("commune_officer", tree.commune, username="xa")
-    response = client.post("/api/v1/auth/token", {"username": "xa", "password": "nope"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": "xa", "password": "nope"},
+        content_type="application/json",
+    )
     assert response.status_code == 401 and response.json()["detail"]
     token = _token(client, "xa")
     ApiToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
@@ -48,7 +57,9 @@ def test_deactivated_user_token_stops_working(client, tree, make_user):
     token = _token(client, "xa")
     user.is_active = False
     user.save()
-    assert client.get("/api/v1/units/16000", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+    assert (
+        client.get("/api/v1/units/16000", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+    )
 
 
 def test_openapi_document_lists_the_operations(client, db):

@@ -9,7 +9,11 @@ from cdtt.lib.tabular import FileProblem
 
 
 def _villages(commune):
-    return list(commune.children.filter(valid_to__isnull=True).order_by("code").values_list("name", flat=True))
+    return list(
+        commune.children.filter(valid_to__isnull=True)
+        .order_by("code")
+        .values_list("name", flat=True)
+    )
 
 
 def test_commune_officer_adds_renames_retires(tree, make_user, login):
@@ -30,17 +34,28 @@ def test_commune_officer_adds_renames_retires(tree, make_user, login):
 
 def test_duplicate_village_name_is_refused(tree, make_user, login):
     client = login(make_user("commune_officer", tree.commune))
-    response = client.post("/units/16000/villages/new/", {"unit_type": "Thôn", "name": "yen trung"}, follow=True)
+    response = client.post(
+        "/units/16000/villages/new/", {"unit_type": "Thôn", "name": "yen trung"}, follow=True
+    )
     assert "đã có thôn tên" in response.content.decode()
 
 
 def test_sibling_and_anonymous_cannot_touch_villages(tree, make_user, login, client):
-    assert client.post("/units/16000/villages/new/", {"unit_type": "Thôn", "name": "X"}).status_code == 302
+    assert (
+        client.post("/units/16000/villages/new/", {"unit_type": "Thôn", "name": "X"}).status_code
+        == 302
+    )
     sibling = login(make_user("commune_officer", tree.sibling_commune))
-    assert sibling.post("/units/16000/villages/new/", {"unit_type": "Thôn", "name": "X"}).status_code == 404
+    assert (
+        sibling.post("/units/16000/villages/new/", {"unit_type": "Thôn", "name": "X"}).status_code
+        == 404
+    )
     assert sibling.post(f"/units/{tree.village.code}/retire/").status_code == 404
     leader = login(make_user("province_leader", tree.province))
-    assert leader.post("/units/16000/villages/new/", {"unit_type": "Thôn", "name": "X"}).status_code == 403
+    assert (
+        leader.post("/units/16000/villages/new/", {"unit_type": "Thôn", "name": "X"}).status_code
+        == 403
+    )
     assert not AdminUnit.objects.filter(name="X").exists()
 
 
@@ -57,11 +72,17 @@ def test_import_villages(tree, make_user):
 def test_import_with_bad_rows_writes_nothing(tree, make_user):
     officer = make_user("district_officer", tree.district)
     before = AdminUnit.objects.count()
-    data = ("MÃ XÃ;thon\n16000;Thôn Mới\n99999;Thôn A\n16100;Thôn B\n16000;thon moi\n16000;\n").encode()
+    data = (
+        "MÃ XÃ;thon\n16000;Thôn Mới\n99999;Thôn A\n16100;Thôn B\n16000;thon moi\n16000;\n"
+    ).encode()
     result = villages_import(actor=officer, data=data)
     assert AdminUnit.objects.count() == before
     assert [(e.row, e.column) for e in result.errors] == [
-        (3, "Mã xã"), (4, "Mã xã"), (5, "Thôn"), (6, "Thôn")]
+        (3, "Mã xã"),
+        (4, "Mã xã"),
+        (5, "Thôn"),
+        (6, "Thôn"),
+    ]
     assert "Không có xã mã “99999”" in result.errors[0].reason
     assert "Trùng tên thôn với dòng 2" in result.errors[2].reason
 
@@ -69,7 +90,10 @@ def test_import_with_bad_rows_writes_nothing(tree, make_user):
 def test_import_broken_encoding_and_corrupt_files(tree, make_user):
     officer = make_user("province_admin", tree.province)
     with pytest.raises(FileProblem, match="UTF-8"):
-        villages_import(actor=officer, data="Ma xa,Thon\n16000,Thôn Mới\n".encode("latin-1", "replace").replace(b"?", b"\xe1"))
+        villages_import(
+            actor=officer,
+            data="Ma xa,Thon\n16000,Thôn Mới\n".encode("latin-1", "replace").replace(b"?", b"\xe1"),
+        )
     with pytest.raises(FileProblem, match="hỏng"):
         villages_import(actor=officer, data=b"PK\x03\x04garbage")
     with pytest.raises(FileProblem, match="Thiếu cột bắt buộc: Thôn"):
@@ -80,7 +104,9 @@ def test_import_page_reports_rows_in_vietnamese(tree, make_user, login):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = login(make_user("commune_officer", tree.commune))
-    upload = SimpleUploadedFile("thon.xlsx", "Mã xã,Thôn\n16001,Thôn X\n".encode())  # a CSV named .xlsx
+    upload = SimpleUploadedFile(
+        "thon.xlsx", "Mã xã,Thôn\n16001,Thôn X\n".encode()
+    )  # a CSV named .xlsx
     body = client.post("/units/villages/import/", {"file": upload}).content.decode()
     assert "chưa ghi gì" in body and "Không có xã mã “16001”" in body
     template = client.get("/units/villages/template.xlsx")

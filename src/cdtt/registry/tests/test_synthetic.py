@@ -28,9 +28,20 @@ def test_it_writes_the_contract_headers(tmp_path):
     with path.open(encoding="utf-8", newline="") as f:
         header = next(csv.reader(f))
     assert header == [
-        "Mã xã", "Thôn", "Mã hộ", "Địa chỉ", "Họ và tên", "Ngày sinh", "Giới tính",
-        "Quan hệ với chủ hộ", "Số điện thoại", "Dịch vụ công trực tuyến", "Mua sắm trực tuyến",
-        "Thanh toán trực tuyến", "An toàn trên không gian mạng", "Nền tảng số khác",
+        "Mã xã",
+        "Thôn",
+        "Mã hộ",
+        "Địa chỉ",
+        "Họ và tên",
+        "Ngày sinh",
+        "Giới tính",
+        "Quan hệ với chủ hộ",
+        "Số điện thoại",
+        "Dịch vụ công trực tuyến",
+        "Mua sắm trực tuyến",
+        "Thanh toán trực tuyến",
+        "An toàn trên không gian mạng",
+        "Nền tảng số khác",
     ]
     assert header == HEADERS
 

@@ -77,16 +77,21 @@ def test_switching_a_skill_off_rebuilds_coverage_as_a_job(
 
     admin = make_user("province_admin", tree.province)
     household = household_create(actor=admin, village=tree.village, code="H1")
-    resident = resident_create(actor=admin, household=household, full_name="Lê Văn B",
-                               birth_date=None, birth_year=1990)
+    resident = resident_create(
+        actor=admin, household=household, full_name="Lê Văn B", birth_date=None, birth_year=1990
+    )
     for code in SKILL_CODES[:4]:
-        assessment_record(actor=admin, resident=resident, skill_code=code, level=2, method="home_visit")
+        assessment_record(
+            actor=admin, resident=resident, skill_code=code, level=2, method="home_visit"
+        )
     assert not Household.objects.get(pk=household.pk).covered
 
     client = login(admin)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/skills/local_platform/edit/",
-                               {"name": "Nền tảng số khác", "description": "", "active": ""})
+        response = client.post(
+            "/skills/local_platform/edit/",
+            {"name": "Nền tảng số khác", "description": "", "active": ""},
+        )
     job = Job.objects.get(kind="rollups_rebuild")
     assert response.status_code == 302 and response["Location"].endswith(f"?job={job.pk}")
     job.refresh_from_db()

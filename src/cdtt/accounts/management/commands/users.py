@@ -28,8 +28,16 @@ class Command(BaseCommand):
             raise CommandError(f"unknown unit code {opts['unit']!r}; load units first")
         password = os.environ.get("CDTT_PASSWORD") or getpass.getpass("Password: ")
         try:
-            user = user_create(actor=None, username=opts["name"], password=password, role=opts["role"],
-                               scope_unit=unit, full_name=opts["full_name"] or opts["name"])
+            user = user_create(
+                actor=None,
+                username=opts["name"],
+                password=password,
+                role=opts["role"],
+                scope_unit=unit,
+                full_name=opts["full_name"] or opts["name"],
+            )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None
-        self.stdout.write(f"created {user.username} ({user.role}) scoped to {unit.code} {unit.full_name}")
+        self.stdout.write(
+            f"created {user.username} ({user.role}) scoped to {unit.code} {unit.full_name}"
+        )

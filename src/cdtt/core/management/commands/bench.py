@@ -30,17 +30,31 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=sorted(SCALES), default="province")
-        parser.add_argument("--quick", action="store_true",
-                            help="fewer samples (50 a level) and a 5-second visit load")
-        parser.add_argument("--database", default="cdtt_bench",
-                            help="name of the bench database (must start with cdtt_bench)")
-        parser.add_argument("--seconds", type=float, default=20.0,
-                            help="duration of the visit load")
-        parser.add_argument("--reuse-db", action="store_true",
-                            help="keep the population an earlier run imported into the bench "
-                                 "database; carry its import figures over, measure the rest")
-        parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"],
-                            help="gunicorn worker class of the 2 workers")
+        parser.add_argument(
+            "--quick",
+            action="store_true",
+            help="fewer samples (50 a level) and a 5-second visit load",
+        )
+        parser.add_argument(
+            "--database",
+            default="cdtt_bench",
+            help="name of the bench database (must start with cdtt_bench)",
+        )
+        parser.add_argument(
+            "--seconds", type=float, default=20.0, help="duration of the visit load"
+        )
+        parser.add_argument(
+            "--reuse-db",
+            action="store_true",
+            help="keep the population an earlier run imported into the bench "
+            "database; carry its import figures over, measure the rest",
+        )
+        parser.add_argument(
+            "--worker-class",
+            default="sync",
+            choices=["sync", "gthread"],
+            help="gunicorn worker class of the 2 workers",
+        )
 
     def handle(self, *args, scale, quick, database, seconds, worker_class, reuse_db, **options):
         engine = connections["default"].settings_dict["ENGINE"]
@@ -52,22 +66,32 @@ class Command(BaseCommand):
                 "(the bench creates and drops its own database on that server)."
             )
         if not database.startswith("cdtt_bench"):
-            raise CommandError("the bench database's name must start with cdtt_bench: "
-                               "it is dropped and created afresh at every run.")
+            raise CommandError(
+                "the bench database's name must start with cdtt_bench: "
+                "it is dropped and created afresh at every run."
+            )
         run, report = _bench_modules()
 
         def out(line: str) -> None:
             self.stdout.write(line)
             self.stdout.flush()
 
-        bench = run.BenchRun(scale=scale, quick=quick, database=database,
-                             worker_class=worker_class, seconds=seconds, out=out,
-                             reuse=reuse_db)
+        bench = run.BenchRun(
+            scale=scale,
+            quick=quick,
+            database=database,
+            worker_class=worker_class,
+            seconds=seconds,
+            out=out,
+            reuse=reuse_db,
+        )
         results = bench.run()
         path = run.results_write(results)
         report.readme_update()
         failed = [m for m in results["measures"] if m["passed"] is False]
         missing = [m for m in results["measures"] if m["measured"] is None]
         out(f"\nResults: {path}; table regenerated in bench/README.md.")
-        out(f"{len(results['measures']) - len(failed) - len(missing)} within budget, "
-            f"{len(failed)} over budget, {len(missing)} not measured; {results['total_s']} s.")
+        out(
+            f"{len(results['measures']) - len(failed) - len(missing)} within budget, "
+            f"{len(failed)} over budget, {len(missing)} not measured; {results['total_s']} s."
+        )

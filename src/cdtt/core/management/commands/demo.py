@@ -20,12 +20,19 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", choices=sorted(demo.SCALES), default="small",
-                            help="small: Bỉm Sơn (7 communes); province: all 547 communes")
+        parser.add_argument(
+            "--scale",
+            choices=sorted(demo.SCALES),
+            default="small",
+            help="small: Bỉm Sơn (7 communes); province: all 547 communes",
+        )
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--no-serve", action="store_true", help="build the demo, do not serve")
-        parser.add_argument("--db-ready", action="store_true",
-                            help="the database is already built: only print the logins and serve")
+        parser.add_argument(
+            "--db-ready",
+            action="store_true",
+            help="the database is already built: only print the logins and serve",
+        )
         parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic population")
         # Hidden knobs for tests and quick tries: fewer communes, fewer households each.
         parser.add_argument("--communes", type=int, default=None, help=argparse_suppress())
@@ -43,8 +50,13 @@ class Command(BaseCommand):
                 raise CommandError("--db-ready: the database holds no demo logins; run without it.")
         else:
             try:
-                report = demo.demo_build(scale=scale, communes_limit=communes,
-                                         households_per_commune=households, seed=seed, out=out)
+                report = demo.demo_build(
+                    scale=scale,
+                    communes_limit=communes,
+                    households_per_commune=households,
+                    seed=seed,
+                    out=out,
+                )
             except (LookupError, ValueError) as exc:
                 raise CommandError(str(exc)) from exc
             out(f"Demo built in {time.monotonic() - started:.0f} s.")

@@ -17,7 +17,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         try:
-            result = units_load(actor=None, province_code=opts["province"], structure=opts["structure"])
+            result = units_load(
+                actor=None, province_code=opts["province"], structure=opts["structure"]
+            )
         except (StructureConflict, ValidationError) as exc:
             raise CommandError("; ".join(getattr(exc, "messages", [str(exc)]))) from None
         levels = ", ".join(f"{k}: {v}" for k, v in result.by_level.items())
