@@ -238,9 +238,29 @@ def _household_rows(households) -> list[dict]:
     return rows
 
 
+EXPORT_MAX_HOUSEHOLDS = 200_000
+
+
 def _households_export(request, unit: AdminUnit, queryset) -> HttpResponse:
+    total = queryset.count()
+    if total > EXPORT_MAX_HOUSEHOLDS:
+        # One workbook of a whole province would take minutes and gigabytes: ask for a unit.
+        messages.error(
+            request,
+            _(
+                "Danh sách có %(n)s hộ, quá %(max)s hộ cho một tệp Excel. "
+                "Hãy chọn một huyện, xã hoặc thôn rồi xuất lại."
+            )
+            % {
+                "n": f"{total:,}".replace(",", "."),
+                "max": f"{EXPORT_MAX_HOUSEHOLDS:,}".replace(",", "."),
+            },
+        )
+        query = request.GET.copy()
+        query.pop("format", None)
+        return redirect(f"{request.path}?{query.urlencode()}")
     queryset = queryset.select_related("village", "commune")
-    households = list(queryset[:200_000])
+    households = list(queryset)
     # Personal data leaves the system: the export is written to the audit log.
     audit_record(
         actor=request.user,

@@ -115,6 +115,20 @@ def test_export_filtered_list(data, make_user, login):
     assert AuditEntry.objects.filter(action="registry.households_export").count() == 1
 
 
+def test_export_too_large_asks_for_a_smaller_unit(data, make_user, login, monkeypatch):
+    from cdtt.registry import views
+
+    monkeypatch.setattr(views, "EXPORT_MAX_HOUSEHOLDS", 1)
+    client = login(make_user("commune_officer", data.commune))
+    response = client.get(
+        f"/registry/households/?unit={data.commune.code}&format=xlsx", follow=True
+    )
+    body = response.content.decode()
+    assert response.redirect_chain and "format=xlsx" not in response.redirect_chain[-1][0]
+    assert "quá 1 hộ cho một tệp Excel" in body
+    assert not AuditEntry.objects.filter(action="registry.households_export").exists()
+
+
 def test_empty_list_says_what_to_do(tree, make_user, login):
     client = login(make_user("commune_officer", tree.commune))
     assert (
