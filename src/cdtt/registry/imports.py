@@ -932,6 +932,7 @@ _IMPORTED_TABLES = [
     "skills_residentskill",
     "skills_skillassessment",
     "registry_villagecoverage",
+    "geo_adminunit",  # villages the file named are created
 ]
 
 

@@ -119,11 +119,20 @@ def households_for(
     if scope is None:
         return Household.objects.none()
     households = Household.objects.filter(**scope)
+    narrowest = user.scope_unit
     for where in (unit, village):
         if where is not None:
             if not in_scope(user, where):
                 return Household.objects.none()
             households = households.filter(**{_LOCATED_FIELD[where.level]: where.pk})
+            if len(where.path) > len(narrowest.path):
+                narrowest = where
+    # The list is sorted by village name: say which villages too, or PostgreSQL walks every
+    # village of the province in name order looking for this commune's households.
+    if narrowest.level in (Level.DISTRICT, Level.COMMUNE):
+        households = households.filter(
+            **{f"village__{_LOCATED_FIELD[narrowest.level]}": narrowest.pk}
+        )
     if covered is not None:
         households = households.filter(covered=covered)
     if missing_skill:
