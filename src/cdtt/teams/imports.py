@@ -1,10 +1,12 @@
-"""Importing teams and members (XLSX/CSV): all or nothing, with a row-by-row report.
+"""Importing teams and members (XLSX/CSV): all or nothing, with a row-by-row report; with
+``skip_invalid`` the good rows are imported and the bad ones reported.
 
 One row per member. Rows with the same commune and village (or no village: the commune-level
 team) belong to one team; a team not yet in the database is founded, and then needs exactly one
 row whose role is "Tổ trưởng". Re-importing the same file changes nothing: a team is found by
 its unit, a person by phone (or by name and year of birth within the team), a membership by
-(team, person).
+(team, person). With ``skip_invalid`` a bad row is left out; so are the other rows of a new team
+whose leader row is bad, since a team cannot be founded without its leader.
 """
 
 from __future__ import annotations
@@ -97,10 +99,39 @@ class TeamImportResult:
     members_added: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    dry_run: bool = False
+    skip_invalid: bool = False
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def rows_skipped(self) -> int:
+        return len({e.row for e in self.errors})
+
+    @property
+    def written(self) -> bool:
+        """Whether the import wrote (or, in a dry run, would write) the good rows."""
+        return self.ok or self.skip_invalid
+
+    def message(self) -> str:
+        counts = _("%(t)d tổ mới, %(m)d thành viên mới; %(u)d thành viên đã có từ trước") % {
+            "t": self.teams_created,
+            "m": self.members_added,
+            "u": self.unchanged,
+        }
+        if self.dry_run:
+            text = _("Chạy thử, chưa ghi gì: sẽ có %(c)s.") % {"c": counts}
+        else:
+            text = _("Đã nhập: %(c)s.") % {"c": counts}
+        if self.errors:
+            text += " " + _("Bỏ qua %(n)d dòng lỗi.") % {"n": self.rows_skipped}
+        return text
+
+
+class _Rollback(Exception):
+    pass
 
 
 @dataclass
@@ -136,9 +167,12 @@ def _parse_date(text: str):
     raise ValueError(text)
 
 
-def teams_import(*, actor, data: bytes, dry_run: bool = False) -> TeamImportResult:
+def teams_import(
+    *, actor, data: bytes, dry_run: bool = False, skip_invalid: bool = False
+) -> TeamImportResult:
     """Found the teams and add the members listed in the file; a file with a bad row changes
-    nothing and the result lists every bad row."""
+    nothing and the result lists every bad row, unless ``skip_invalid``: then the good rows are
+    imported. ``actor`` None (the command line) sees every commune and organisation."""
     table = open_table(data)
     cols = table.require({header_key(h): h for h in REQUIRED})
     opt = table.optional([header_key(h) for h in OPTIONAL])
@@ -147,7 +181,7 @@ def teams_import(*, actor, data: bytes, dry_run: bool = False) -> TeamImportResu
         key = header_key(name)
         return cell(cells, cols.get(key, opt.get(key)))
 
-    scope = units_for(actor)
+    scope = AdminUnit.objects.all() if actor is None else units_for(actor)
     communes = {u.code: u for u in scope.filter(level=Level.COMMUNE)}
     villages_by_commune: dict[int, dict[str, AdminUnit]] = defaultdict(dict)
     villages_by_code: dict[str, AdminUnit] = {}
@@ -156,12 +190,12 @@ def teams_import(*, actor, data: bytes, dry_run: bool = False) -> TeamImportResu
         villages_by_commune[v.parent_id][fold(v.full_name)] = v
         villages_by_code[v.code] = v
     orgs: dict[str, Organization] = {}
-    for o in organizations_for(actor):
+    for o in Organization.objects.all() if actor is None else organizations_for(actor):
         orgs.setdefault(o.name_key, o)
         if o.short_name:
             orgs.setdefault(fold(o.short_name), o)
 
-    result = TeamImportResult()
+    result = TeamImportResult(dry_run=dry_run, skip_invalid=skip_invalid)
     rows: list[_Row] = []
     err = result.errors.append
     for number, cells in table.rows:
@@ -342,6 +376,16 @@ def teams_import(*, actor, data: bytes, dry_run: bool = False) -> TeamImportResu
                     % {"u": team_rows[0].unit.full_name},
                 )
             )
+            if skip_invalid:
+                for r in team_rows[1:]:
+                    err(
+                        RowError(
+                            r.number,
+                            "Vai trò trong tổ",
+                            _("Bỏ qua: tổ của %(u)s chưa có tổ trưởng (xem dòng %(r)d).")
+                            % {"u": r.unit.full_name, "r": team_rows[0].number},
+                        )
+                    )
         for extra in leaders[1:]:
             err(
                 RowError(
@@ -372,21 +416,53 @@ def teams_import(*, actor, data: bytes, dry_run: bool = False) -> TeamImportResu
                 )
             seen.setdefault(key, r.number)
     result.errors.sort(key=lambda e: e.row)
-    if result.errors or dry_run:
+    if result.errors and not skip_invalid:
         return result
-    with transaction.atomic():
-        for unit_id, team_rows in by_unit.items():
-            _apply(result, existing.get(unit_id), team_rows)
-        if result.teams_created or result.members_added:
-            audit_record(
-                actor=actor,
-                action="team.import",
-                object_type="teams.Team",
-                unit=actor.scope_unit,
-                summary=_("Nhập danh sách tổ: %(t)d tổ mới, %(m)d thành viên mới")
-                % {"t": result.teams_created, "m": result.members_added},
-            )
+    bad = {e.row for e in result.errors}
+    groups = [
+        (unit_id, kept)
+        for unit_id, team_rows in by_unit.items()
+        if (kept := [r for r in team_rows if r.number not in bad])
+    ]
+    try:
+        with transaction.atomic():
+            for unit_id, team_rows in groups:
+                _apply_team(result, existing.get(unit_id), team_rows, skip_invalid)
+            if result.teams_created or result.members_added:
+                audit_record(
+                    actor=actor,
+                    action="team.import",
+                    object_type="teams.Team",
+                    unit=getattr(actor, "scope_unit", None),
+                    summary=_("Nhập danh sách tổ: %(t)d tổ mới, %(m)d thành viên mới")
+                    % {"t": result.teams_created, "m": result.members_added},
+                )
+            if dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    result.errors.sort(key=lambda e: e.row)
+    if result.errors and not skip_invalid:
+        result.teams_created = result.members_added = result.unchanged = 0
     return result
+
+
+def _apply_team(
+    result: TeamImportResult, team: Team | None, team_rows: list[_Row], skip_invalid: bool
+) -> None:
+    """One team's rows in a savepoint: a rule the services enforce fails the team's rows only
+    (with ``skip_invalid``) or the whole import."""
+    before = (result.teams_created, result.members_added, result.unchanged)
+    try:
+        with transaction.atomic():
+            _apply(result, team, team_rows)
+    except ValidationError as exc:
+        result.teams_created, result.members_added, result.unchanged = before
+        reason = "; ".join(exc.messages)
+        for r in team_rows:
+            result.errors.append(RowError(r.number, "", reason))
+        if not skip_invalid:
+            raise _Rollback from None
 
 
 def _same_person(person: Person, row: _Row) -> bool:

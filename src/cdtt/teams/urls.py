@@ -6,6 +6,7 @@ app_name = "teams"
 urlpatterns = [
     path("", views.team_list, name="list"),
     path("new/", views.team_new, name="new"),
+    path("units/", views.unit_picker, name="unit_picker"),
     path("import/", views.team_import, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("members/", views.member_list, name="members"),

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.db.models import Q
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from cdtt.geo.models import AdminUnit, Level
 from cdtt.geo.selectors import breadcrumbs
 from cdtt.lib.phone import phone_mask
 from cdtt.lib.tabular import FileProblem
+from cdtt.lib.text import fold
 from cdtt.lib.xlsx import xlsx_response
 from cdtt.teams import forms, selectors, services
 from cdtt.teams.imports import TEMPLATE_HEADERS, teams_import
@@ -28,6 +30,7 @@ VIEW = roles.OFFICERS | roles.FIELD
 MANAGE = roles.MANAGE_UNITS
 ORG_MANAGE = roles.MANAGE_UNITS | {Role.AGENCY_OFFICER}
 PAGE = 50
+PICKER_LIMIT = 20
 
 
 def _d(value) -> str:
@@ -123,26 +126,87 @@ def team_list(request):
     )
 
 
-def _found_choices(user):
-    units = (
-        units_for(user)
-        .filter(level__in=[Level.COMMUNE, Level.VILLAGE], valid_to__isnull=True)
-        .order_by("path")[:2000]
+def _found_units(user):
+    return forms.picker_units(units_for(user), "team")
+
+
+def _commune_of(user, code: str) -> AdminUnit | None:
+    """The commune whose villages the found-a-team form offers: the chosen unit's commune."""
+    unit = _found_units(user).filter(code=code.strip()).select_related("parent").first()
+    if unit is None:
+        return None
+    return unit if unit.level == Level.COMMUNE else unit.parent
+
+
+@role_required(ORG_MANAGE)
+def unit_picker(request):
+    """The htmx side of the unit picker: a short list of units matching a name (ignoring case
+    and diacritics) or a code, within the user's scope; ``pick`` returns the picker with that
+    unit chosen."""
+    kind = request.GET.get("for", "")
+    field = request.GET.get("field", "unit")
+    if kind not in forms.PICKER_LEVELS or not field.isidentifier():
+        raise Http404
+    if kind == "team" and request.user.role not in MANAGE:
+        raise PermissionDenied
+    units = forms.picker_units(units_for(request.user), kind)
+    if "pick" in request.GET:
+        widget = forms.UnitPicker(kind=kind, units=units)
+        return HttpResponse(
+            widget.render(field, request.GET["pick"].strip(), attrs={"id": f"id_{field}"})
+        )
+    q = request.GET.get(f"{field}_q", request.GET.get("q", ""))
+    key = fold(q)
+    results = (
+        units.filter(Q(name_key__contains=key) | Q(code=q.strip()))
+        .select_related("parent")
+        .order_by("path")[:PICKER_LIMIT]
+        if key
+        else []
     )
-    return list(units)
+    return render(
+        request,
+        "teams/_unit_results.html",
+        {
+            "q": q,
+            "results": results,
+            "field_id": f"id_{field}",
+            "pick_url": f"{reverse('teams:unit_picker')}?for={kind}&field={field}",
+        },
+    )
+
+
+# The found-a-team form sent back to itself (GET) to refresh the village list: everything
+# typed is kept, nothing is validated yet.
+_RELOAD_IGNORED = {"reload", "csrfmiddlewaretoken", "unit_q"}
+
+
+def _reload_initial(request) -> dict:
+    initial = {}
+    for name in request.GET:
+        if name in _RELOAD_IGNORED:
+            continue
+        values = request.GET.getlist(name)
+        initial[name] = values if name == "villages" else values[-1]
+    return initial
 
 
 @role_required(MANAGE)
 def team_new(request):
-    units = _found_choices(request.user)
-    initial_unit = request.GET.get("unit", "")
+    units = _found_units(request.user)
+    initial_unit = request.GET.get("unit", "").strip()
     commune = None
-    if initial_unit:
-        u = access_unit(request.user, initial_unit)
-        commune = u if u.level == Level.COMMUNE else u.parent
-    elif request.POST.get("unit"):
-        u = access_unit(request.user, request.POST["unit"])
-        commune = u if u.level == Level.COMMUNE else u.parent
+    if request.method == "POST":
+        commune = _commune_of(request.user, request.POST.get("unit", ""))
+        initial = {}
+    else:
+        if initial_unit:
+            commune = _commune_of(request.user, initial_unit)
+            if commune is None and not request.GET.get("reload"):
+                # A link naming a unit the user may not see.
+                access_unit(request.user, initial_unit)
+        initial = _reload_initial(request) if request.GET.get("reload") else {}
+        initial["unit"] = initial_unit
     villages = (
         commune.children.filter(valid_to__isnull=True).order_by("name_key") if commune else []
     )
@@ -151,11 +215,11 @@ def team_new(request):
         units=units,
         villages=villages,
         organizations=selectors.organizations_for(request.user),
-        initial={"unit": initial_unit},
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
-        unit = access_unit(request.user, cd["unit"])
+        unit = cd["unit"]
         chosen = list(AdminUnit.objects.filter(code__in=cd["villages"]))
         try:
             from django.db import transaction
@@ -633,8 +697,6 @@ def organization_list(request):
         orgs = orgs.filter(kind=kind)
     q = request.GET.get("q", "")
     if q:
-        from cdtt.lib.text import fold
-
         orgs = orgs.filter(name_key__contains=fold(q))
     orgs = orgs.order_by("kind", "name_key")
     if request.GET.get("format") == "xlsx":
@@ -700,14 +762,10 @@ def organization_detail(request, pk: int):
 
 
 def _org_form(request, org=None):
-    units = (
-        units_for(request.user)
-        .filter(level__in=[Level.PROVINCE, Level.DISTRICT, Level.COMMUNE], valid_to__isnull=True)
-        .order_by("path")[:2000]
-    )
-    units = list(units)
-    if org is not None and org.unit not in units:
-        units.insert(0, org.unit)
+    units = forms.picker_units(units_for(request.user), "org")
+    if org is not None:
+        # An organisation keeps its place even if it lies outside the editor's scope.
+        units = units | AdminUnit.objects.filter(pk=org.unit_id)
     initial = {"active": True}
     if org is not None:
         initial = {
@@ -738,7 +796,7 @@ def organization_new(request):
                 actor=request.user,
                 name=cd["name"],
                 kind=cd["kind"],
-                unit=access_unit(request.user, cd["unit"]),
+                unit=cd["unit"],
                 short_name=cd["short_name"],
                 phone=cd["phone"],
                 email=cd["email"],
@@ -763,7 +821,7 @@ def organization_edit(request, pk: int):
     form = _org_form(request, org)
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
-        unit = org.unit if cd["unit"] == org.unit.code else access_unit(request.user, cd["unit"])
+        unit = cd["unit"]
         try:
             services.organization_update(
                 actor=request.user,
@@ -896,6 +954,7 @@ def team_import(request):
                 actor=request.user,
                 data=form.cleaned_data["file"].read(),
                 dry_run=form.cleaned_data["dry_run"],
+                skip_invalid=form.cleaned_data["skip_invalid"],
             )
         except FileProblem as exc:
             problem = str(exc)

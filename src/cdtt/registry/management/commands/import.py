@@ -1,4 +1,5 @@
-"""cdtt import population FILE [--dry-run] [--skip-invalid]"""
+"""cdtt import population FILE [--dry-run] [--skip-invalid]
+cdtt import teams FILE [--dry-run] [--skip-invalid]"""
 
 import sys
 
@@ -20,8 +21,16 @@ class Command(BaseCommand):
         population.add_argument(
             "--skip-invalid", action="store_true", help="import the good rows, report the rest"
         )
+        teams = sub.add_parser("teams", help="teams and their members (the teams import file)")
+        teams.add_argument("file")
+        teams.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+        teams.add_argument(
+            "--skip-invalid", action="store_true", help="import the good rows, report the rest"
+        )
 
     def handle(self, *args, **opts):
+        if opts["what"] == "teams":
+            return self.handle_teams(opts)
         interactive = sys.stderr.isatty()
 
         def progress(done: int, total: int) -> None:
@@ -54,5 +63,36 @@ class Command(BaseCommand):
                 return
         raise CommandError(
             f"Tệp có {result.errors_total} lỗi; "
+            + ("các dòng lỗi đã bỏ qua." if opts["skip_invalid"] else "chưa ghi dữ liệu nào.")
+        )
+
+    def handle_teams(self, opts) -> None:
+        from cdtt.lib.tabular import FileProblem
+        from cdtt.teams.imports import teams_import
+
+        try:
+            with open(opts["file"], "rb") as f:
+                data = f.read()
+        except OSError as exc:
+            raise CommandError(f"Không mở được tệp: {exc.strerror}") from None
+        try:
+            result = teams_import(
+                actor=None,
+                data=data,
+                dry_run=opts["dry_run"],
+                skip_invalid=opts["skip_invalid"],
+            )
+        except FileProblem as exc:
+            raise CommandError(str(exc)) from None
+        for error in result.errors:
+            where = f"Dòng {error.row}" if error.row else "Tệp"
+            column = f", cột “{error.column}”" if error.column else ""
+            self.stderr.write(f"{where}{column}: {error.reason}")
+        if result.written:
+            self.stdout.write(result.message())
+            if result.ok:
+                return
+        raise CommandError(
+            f"Tệp có {len(result.errors)} lỗi; "
             + ("các dòng lỗi đã bỏ qua." if opts["skip_invalid"] else "chưa ghi dữ liệu nào.")
         )
