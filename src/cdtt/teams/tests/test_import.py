@@ -94,3 +94,76 @@ def test_xlsx_template_round_trip(tree, officer, login):
     assert "Đã thành lập 1 tổ" in page.content.decode()
     m = Membership.objects.get()
     assert m.joined_on.isoformat() == "2024-10-01" and m.person.gender == "M"
+
+
+MIXED = (
+    "16000,{v},Lê Văn Hùng,Tổ trưởng,0912345678,1975,,",
+    "16000,{v},Nguyễn Thị Mai,Tổ phó,12345,1998,,",  # an impossible phone number
+    "16000,{v},Trần Văn Nam,Thành viên,0388123456,1980,,",
+    "16000,{v2},Phạm Văn B,Thành viên,,,,",  # a new team without a leader...
+    "16000,{v2},Phạm Văn C,Tổ phó,,,,",  # ...takes its other rows with it
+    "16001,{sv},Ngô Văn D,Tổ trưởng,,,,",  # a commune outside the officer's scope
+)
+
+
+def _mixed(tree) -> bytes:
+    v, v2, sv = tree.village.name, tree.village2.name, tree.sibling_village.name
+    return _csv(*(line.format(v=v, v2=v2, sv=sv) for line in MIXED))
+
+
+def test_skip_invalid_imports_good_rows_and_reports_bad_ones(tree, officer):
+    data = _mixed(tree)
+    assert not teams_import(actor=officer, data=data).ok
+    assert not Team.objects.exists() and not Person.objects.exists()
+
+    dry = teams_import(actor=officer, data=data, skip_invalid=True, dry_run=True)
+    assert (dry.teams_created, dry.members_added) == (1, 2)
+    assert not Team.objects.exists() and not Person.objects.exists()
+
+    result = teams_import(actor=officer, data=data, skip_invalid=True)
+    assert not result.ok
+    assert (result.teams_created, result.members_added) == (1, 2)
+    by_row = {(e.row, e.column): e.reason for e in result.errors}
+    assert set(by_row) == {
+        (3, "Số điện thoại"),
+        (5, "Vai trò trong tổ"),
+        (6, "Vai trò trong tổ"),
+        (7, "Mã xã"),
+    }
+    assert result.rows_skipped == 4
+    team = Team.objects.get()
+    assert team.unit == tree.village
+    assert set(team.memberships.values_list("person__full_name", flat=True)) == {
+        "Lê Văn Hùng",
+        "Trần Văn Nam",
+    }
+    # Re-importing changes nothing and reports the same rows.
+    again = teams_import(actor=officer, data=data, skip_invalid=True)
+    assert (again.teams_created, again.members_added, again.unchanged) == (0, 0, 2)
+    assert {(e.row, e.column) for e in again.errors} == set(by_row)
+    assert Membership.objects.count() == 2 and Person.objects.count() == 2
+
+
+def test_import_page_skip_invalid_checkbox(tree, officer, make_user, login, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = _mixed(tree)
+    page = login(officer).post(
+        "/teams/import/",
+        {"file": SimpleUploadedFile("t.csv", data), "skip_invalid": "on"},
+    )
+    html = page.content.decode()
+    assert "Bỏ qua dòng lỗi" in html and 'name="skip_invalid"' in html
+    assert "Đã nhập các dòng hợp lệ: thành lập 1 tổ, thêm 2 thành viên" in html
+    assert "Bỏ qua 4 dòng lỗi" in html and 'id="import-errors"' in html
+    assert Membership.objects.count() == 2
+    # The sibling commune's officer sees only the rows of its own commune as importable.
+    sibling = login(make_user("commune_officer", tree.sibling_commune))
+    html = sibling.post(
+        "/teams/import/", {"file": SimpleUploadedFile("t.csv", data), "skip_invalid": "on"}
+    ).content.decode()
+    assert "thành lập 1 tổ" in html
+    assert Team.objects.filter(unit=tree.sibling_village).exists()
+    client.logout()
+    anonymous = client.post("/teams/import/", {"file": SimpleUploadedFile("t.csv", data)})
+    assert anonymous.status_code == 302 and Team.objects.count() == 2
