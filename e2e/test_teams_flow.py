@@ -70,8 +70,17 @@ def test_found_team_add_member_and_find_it_on_the_public_page(seeded, live_serve
     # Found a village-level team through the form, its leader with it.
     page.click(".actions a:has-text('Thành lập tổ')")
     page.wait_for_selector("h1:has-text('Thành lập Tổ CNSCĐ')")
-    page.select_option("#id_unit", "16000-001")
+    # The unit picker: a name typed without diacritics, then picked from the short list.
+    page.fill("#id_unit_q", "yen trung")
+    page.click("#id_unit_results button:has-text('Yên Trung')")
+    page.wait_for_selector("#id_unit_chosen:has-text('Thôn Yên Trung')")
+    assert page.input_value("#id_unit") == "16000-001"
     page.fill("#id_name", TEAM_NAME)
+    # Refreshing the village list keeps what was typed.
+    page.click("form button:has-text('Tải danh sách thôn')")
+    page.wait_for_selector("#id_unit_chosen:has-text('Thôn Yên Trung')")
+    assert page.input_value("#id_name") == TEAM_NAME
+    assert page.input_value("#id_unit") == "16000-001"
     page.fill("#id_decision_number", "25/QĐ-UBND")
     page.fill("#id_decision_date", "15/03/2024")
     page.fill("#id_contact_phone", "0912 345 678")
