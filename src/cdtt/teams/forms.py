@@ -51,6 +51,21 @@ def unit_label(unit: AdminUnit) -> str:
     return f"{name} ({unit.get_level_display()})"
 
 
+def resolve_unit(units, text: str) -> AdminUnit | None:
+    """The unit of ``units`` with this code or, failing that, the one with this name; None if
+    there is none; LookupError if several share the name."""
+    text = clean(text)
+    if not text:
+        return None
+    found = units.filter(code=text).select_related("parent").first()
+    if found is not None:
+        return found
+    by_name = list(units.filter(name_key=fold(text)).select_related("parent")[:2])
+    if len(by_name) > 1:
+        raise LookupError(text)
+    return by_name[0] if by_name else None
+
+
 class UnitPicker(forms.TextInput):
     """A code field with a name search beside it: typing in the search box asks the server
     (htmx) for a short list; picking one fills the code. Without JavaScript the code field
@@ -76,6 +91,10 @@ class UnitPicker(forms.TextInput):
         )
         return context
 
+    def value_from_datadict(self, data, files, name):
+        # Without JavaScript a name typed in the search box and submitted still counts.
+        return data.get(name) or data.get(f"{name}_q") or ""
+
 
 class UnitField(forms.CharField):
     """A unit chosen by its code (or, failing that, by a name that matches exactly one unit),
@@ -95,11 +114,14 @@ class UnitField(forms.CharField):
         text = super().clean(value)
         if not text:
             return None
-        found = self.units.filter(code=text).first()
-        if found is None:
-            by_name = list(self.units.filter(name_key=fold(text))[:2])
-            if len(by_name) == 1:
-                found = by_name[0]
+        try:
+            found = resolve_unit(self.units, text)
+        except LookupError:
+            raise forms.ValidationError(
+                _("Có nhiều đơn vị tên “%(c)s”; hãy chọn trong danh sách hoặc nhập mã."),
+                code="unit_ambiguous",
+                params={"c": text},
+            ) from None
         if found is None:
             raise forms.ValidationError(
                 _("Không có đơn vị “%(c)s” trong phạm vi bạn được chọn; hãy tìm theo tên và chọn."),

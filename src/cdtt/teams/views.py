@@ -130,9 +130,17 @@ def _found_units(user):
     return forms.picker_units(units_for(user), "team")
 
 
-def _commune_of(user, code: str) -> AdminUnit | None:
-    """The commune whose villages the found-a-team form offers: the chosen unit's commune."""
-    unit = _found_units(user).filter(code=code.strip()).select_related("parent").first()
+def _chosen_unit(user, data) -> AdminUnit | None:
+    """The unit the found-a-team form names: its code, or a name typed in the search box."""
+    text = data.get("unit", "").strip() or data.get("unit_q", "").strip()
+    try:
+        return forms.resolve_unit(_found_units(user), text)
+    except LookupError:
+        return None
+
+
+def _commune_of(unit: AdminUnit | None) -> AdminUnit | None:
+    """The commune whose villages the found-a-team form offers."""
     if unit is None:
         return None
     return unit if unit.level == Level.COMMUNE else unit.parent
@@ -195,18 +203,17 @@ def _reload_initial(request) -> dict:
 def team_new(request):
     units = _found_units(request.user)
     initial_unit = request.GET.get("unit", "").strip()
-    commune = None
     if request.method == "POST":
-        commune = _commune_of(request.user, request.POST.get("unit", ""))
+        commune = _commune_of(_chosen_unit(request.user, request.POST))
         initial = {}
     else:
-        if initial_unit:
-            commune = _commune_of(request.user, initial_unit)
-            if commune is None and not request.GET.get("reload"):
-                # A link naming a unit the user may not see.
-                access_unit(request.user, initial_unit)
+        chosen = _chosen_unit(request.user, request.GET)
+        commune = _commune_of(chosen)
+        if initial_unit and chosen is None and not request.GET.get("reload"):
+            # A link naming a unit the user may not see.
+            access_unit(request.user, initial_unit)
         initial = _reload_initial(request) if request.GET.get("reload") else {}
-        initial["unit"] = initial_unit
+        initial["unit"] = chosen.code if chosen and not initial_unit else initial_unit
     villages = (
         commune.children.filter(valid_to__isnull=True).order_by("name_key") if commune else []
     )

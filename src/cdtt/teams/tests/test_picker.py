@@ -85,6 +85,19 @@ def test_found_form_takes_a_code_or_a_unique_name_without_js(tree, officer, logi
     assert Team.objects.get().unit == tree.village
     assert _found(client, tree.commune.code).status_code == 302
     assert Team.objects.filter(unit=tree.commune).exists()
+    # A name typed in the search box and submitted without picking (no JavaScript).
+    r = client.post("/teams/new/", {"unit": "", "unit_q": "Phú Lộc", "full_name": "Lê Văn C"})
+    assert r.status_code == 302
+    assert Team.objects.filter(unit=tree.village2).exists()
+
+
+def test_an_ambiguous_name_asks_to_pick(tree, officer, login):
+    from cdtt.testing import make_unit
+
+    make_unit("16000-003", "Yên Trung", Level.VILLAGE, tree.commune, unit_type="Xóm")
+    r = _found(login(officer), "Yên Trung")
+    assert r.status_code == 200 and "Có nhiều đơn vị tên" in r.content.decode()
+    assert not Team.objects.exists()
 
 
 def test_province_admin_reaches_units_beyond_the_first_two_thousand(tree, admin, login):
@@ -137,6 +150,11 @@ def test_preselection_and_reload_keep_what_was_typed(tree, officer, make_user, l
     assert "errorlist" not in html
     # The villages offered are the commune's own.
     assert "Phú Lộc" in html and "Yên Trung" in html
+    # Without JavaScript: a name typed in the search box, then the village list refreshed.
+    html = client.get(
+        "/teams/new/", {"unit": "", "unit_q": "quang dinh", "name": "Tổ A", "reload": "1"}
+    ).content.decode()
+    assert 'value="16000"' in html and 'value="Tổ A"' in html and "Phú Lộc" in html
     # A link naming a unit outside the scope is still refused.
     sibling = login(make_user("commune_officer", tree.sibling_commune))
     assert sibling.get("/teams/new/", {"unit": tree.village.code}).status_code == 404
