@@ -8,7 +8,7 @@ import json
 from datetime import datetime
 
 from django.db.models import Q
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from ninja import Router, Schema
 
 from cdtt.accounts.access import scope_path
@@ -73,6 +73,22 @@ def _error(status: int, detail: str) -> JsonResponse:
 def visit_out(visit: Visit) -> dict:
     from cdtt.skills.models import SkillAssessment
 
+    answer = getattr(visit, "answer", None)  # a visit just stored: what it stored, no queries
+    if answer is not None:
+        return {
+            "id": str(visit.pk),
+            "household": answer["household"],
+            "visited_at": visit.visited_at.isoformat(),
+            "outcome": visit.outcome,
+            "campaign": visit.campaign_id,
+            "team": visit.team_id,
+            "services": visit.services,
+            "members": visit.members,
+            "present": visit.residents_present,
+            "note": visit.note,
+            "assessments": answer["assessments"],
+            "created_at": visit.created_at.isoformat(),
+        }
     assessments = [
         {"resident_id": rid, "skill": code, "level": level, "checklist": checklist}
         for rid, code, level, checklist in SkillAssessment.objects.filter(visit_id=visit.pk)
@@ -170,15 +186,11 @@ def worklist(request, village: str = ""):
         if len(codes) != 1:
             return _error(422, "Hãy chọn thôn (tham số village).")
         village = codes[0]
-    unit = villages.filter(code=village).first()
+    unit = villages.filter(code=village).select_related("commune").first()
     if unit is None:
         return _error(404, "Không tìm thấy thôn trong địa bàn của bạn.")
-    return JsonResponse(
-        {
-            "village": {"code": unit.code, "name": unit.full_name},
-            "households": selectors.worklist(unit),
-        }
-    )
+    # {"village": {"code", "name"}, "households": selectors.worklist(unit)}, written directly.
+    return HttpResponse(selectors.worklist_json(unit), content_type="application/json")
 
 
 def _campaign_out(c: Campaign) -> dict:

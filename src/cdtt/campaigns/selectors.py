@@ -3,8 +3,10 @@ of the campaign dashboard (sums of the per-village-per-day counters, one GROUP B
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from json.encoder import encode_basestring
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
@@ -108,17 +110,25 @@ def active_campaigns_for_villages(villages: list[AdminUnit], today: date | None 
     return {"campaigns": campaigns, "by_village": result}
 
 
-def worklist(village: AdminUnit) -> list[dict]:
-    """The households of a village for the field app: uncovered first, each with its current
-    residents, their levels and the skills they still lack. Five queries whatever the size."""
-    from cdtt.skills.models import Skill
+@dataclass
+class _Pattern:
+    """What residents with one combination of levels share: built once, used by each."""
+
+    levels: dict
+    lacks: list
+    levels_json: str
+    lacks_json: str
+
+
+def _worklist_rows(village: AdminUnit):
+    """The rows of a village's worklist. Five queries whatever the size (four when the village
+    came with its commune)."""
+    from cdtt.skills.models import ResidentSkill, Skill
 
     skills = list(Skill.objects.filter(active=True).values_list("pk", "code"))
-    code_of = dict(skills)
     codes = [c for _, c in skills]
-    commune_code = (
-        AdminUnit.objects.filter(pk=village.commune_id).values_list("code", flat=True).first() or ""
-    )
+    position = {pk: i for i, (pk, _) in enumerate(skills)}
+    commune_code = (village.commune.code or "") if village.commune_id else ""
     households = list(
         Household.objects.filter(village=village).values_list("pk", "code", "address", "covered")
     )
@@ -127,15 +137,17 @@ def worklist(village: AdminUnit) -> list[dict]:
         .order_by("household_id", "-birth_year", "pk")
         .values_list("pk", "household_id", "full_name", "birth_year", "relation")
     )
-    levels: dict[int, dict[str, int]] = {}
-    from cdtt.skills.models import ResidentSkill
-
+    levels: dict[int, list[int]] = {}
+    width = len(codes)
     for rid, skill_id, level in ResidentSkill.objects.filter(
         resident__village=village, resident__status=ResidentStatus.CURRENT
     ).values_list("resident_id", "skill_id", "level"):
-        code = code_of.get(skill_id)
-        if code:
-            levels.setdefault(rid, {})[code] = level
+        i = position.get(skill_id)
+        if i is not None:
+            row = levels.get(rid)
+            if row is None:
+                row = levels[rid] = [0] * width
+            row[i] = level
     visits = {
         hid: (last, n)
         for hid, last, n in Visit.objects.filter(village=village)
@@ -144,23 +156,54 @@ def worklist(village: AdminUnit) -> list[dict]:
         .order_by()
         .values_list("household_id", "last", "n")
     }
-    by_household: dict[int, list[dict]] = {}
+    patterns: dict[tuple, _Pattern] = {}
+    none = (0,) * width
+
+    def pattern(rid: int) -> _Pattern:
+        row = levels.get(rid)
+        key = tuple(row) if row is not None else none
+        found = patterns.get(key)
+        if found is None:
+            lv = dict(zip(codes, key, strict=True))
+            lacks = [c for c, level in zip(codes, key, strict=True) if level < 2]
+            found = patterns[key] = _Pattern(lv, lacks, _dumps(lv), _dumps(lacks))
+        return found
+
+    by_household: dict[int, list[tuple]] = {}
     for rid, hid, name, year, relation in residents:
-        lv = levels.get(rid, {})
-        by_household.setdefault(hid, []).append(
-            {
-                "id": rid,
-                "full_name": name,
-                "birth_year": year,
-                "relation": relation,
-                "levels": {c: lv.get(c, 0) for c in codes},
-                "lacks": [c for c in codes if lv.get(c, 0) < 2],
-            }
-        )
+        people = by_household.get(hid)
+        if people is None:
+            people = by_household[hid] = []
+        people.append((rid, name, year, relation, pattern(rid)))
+    order = []
+    codes_json = _dumps(codes)
+    for household in households:
+        hid, code, _address, covered = household
+        best = None
+        for person in by_household.get(hid, ()):
+            if best is None or len(person[4].lacks) < len(best.lacks):
+                best = person[4]
+        if covered:
+            lacks, lacks_json = [], "[]"
+        elif best is not None:
+            lacks, lacks_json = best.lacks, best.lacks_json
+        else:
+            lacks, lacks_json = codes, codes_json
+        order.append(((covered, len(lacks), code), household, lacks, lacks_json))
+    order.sort(key=lambda item: item[0])
+    return commune_code, order, by_household, visits
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def worklist(village: AdminUnit) -> list[dict]:
+    """The households of a village for the field app: uncovered first, each with its current
+    residents, their levels and the skills they still lack. Five queries whatever the size."""
+    commune_code, order, by_household, visits = _worklist_rows(village)
     items = []
-    for hid, code, address, covered in households:
-        people = by_household.get(hid, [])
-        closest = min((p["lacks"] for p in people), key=len, default=list(codes))
+    for _key, (hid, code, address, covered), lacks, _json in order:
         last, n = visits.get(hid, (None, 0))
         items.append(
             {
@@ -169,14 +212,59 @@ def worklist(village: AdminUnit) -> list[dict]:
                 "code": code,
                 "address": address,
                 "covered": covered,
-                "lacks": [] if covered else closest,
+                "lacks": list(lacks),
                 "visits": n,
                 "last_visit": last.isoformat() if last else None,
-                "residents": people,
+                "residents": [
+                    {
+                        "id": rid,
+                        "full_name": name,
+                        "birth_year": year,
+                        "relation": relation,
+                        "levels": dict(p.levels),
+                        "lacks": list(p.lacks),
+                    }
+                    for rid, name, year, relation, p in by_household.get(hid, ())
+                ],
             }
         )
-    items.sort(key=lambda h: (h["covered"], len(h["lacks"]), h["code"]))
     return items
+
+
+def worklist_json(village: AdminUnit) -> bytes:
+    """The worklist document of the API, ``{"village": {...}, "households": worklist(village)}``,
+    written straight to JSON text (UTF-8): the residents' levels and lacks are encoded once per
+    combination of levels, every string once."""
+    commune_code, order, by_household, visits = _worklist_rows(village)
+    text = encode_basestring
+    commune = text(commune_code)
+    out = [
+        '{"village":{"code":',
+        text(village.code),
+        ',"name":',
+        text(village.full_name),
+        '},"households":[',
+    ]
+    first = True
+    for _key, (hid, code, address, covered), _lacks, lacks_json in order:
+        last, n = visits.get(hid, (None, 0))
+        people = ",".join(
+            [
+                f'{{"id":{rid},"full_name":{text(name)},'
+                f'"birth_year":{"null" if year is None else int(year)},'
+                f'"relation":{text(relation)},"levels":{p.levels_json},"lacks":{p.lacks_json}}}'
+                for rid, name, year, relation, p in by_household.get(hid, ())
+            ]
+        )
+        out.append(
+            f'{"" if first else ","}{{"id":{hid},"commune_code":{commune},"code":{text(code)},'
+            f'"address":{text(address)},"covered":{"true" if covered else "false"},'
+            f'"lacks":{lacks_json},"visits":{n},'
+            f'"last_visit":{text(last.isoformat()) if last else "null"},"residents":[{people}]}}'
+        )
+        first = False
+    out.append("]}")
+    return "".join(out).encode()
 
 
 # --- the dashboard ---------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Min, Sum
+from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -388,23 +388,70 @@ def payload_hash(canonical: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _field_villages(user):
-    from cdtt.teams.selectors import field_villages
+def _fields(model, names: set[str]) -> list[str]:
+    """Column names in the model's order (the order ``Model.from_db`` reads values in)."""
+    return [f.attname for f in model._meta.concrete_fields if f.attname in names]
 
-    return field_villages(user)
+
+_HOUSEHOLD_FIELDS = _fields(
+    Household, {"id", "village_id", "commune_id", "district_id", "province_id", "code", "covered"}
+)
+_VILLAGE_FIELDS = _fields(
+    AdminUnit, {"id", "path", "level", "valid_to", "commune_id", "district_id", "province_id"}
+)
+# The household with its village, the user's team serving that village (the team of the
+# first of the user's memberships in Membership's order) and whether the user has a Person.
+_HOUSEHOLD_SQL = f"""
+    SELECT {", ".join(f"h.{f}" for f in _HOUSEHOLD_FIELDS)},
+           {", ".join(f"v.{f}" for f in _VILLAGE_FIELDS)},
+           (SELECT m.team_id FROM teams_membership m
+              JOIN teams_person p ON p.id = m.person_id
+              JOIN teams_team t ON t.id = m.team_id
+              JOIN teams_team_villages tv ON tv.team_id = m.team_id
+             WHERE p.user_id = %s AND m.left_on IS NULL AND t.dissolved_on IS NULL
+               AND tv.adminunit_id = h.village_id
+             ORDER BY t.path, t.name_key, m.role, p.name_key, m.id
+             LIMIT 1),
+           EXISTS (SELECT 1 FROM teams_person p WHERE p.user_id = %s)
+    FROM registry_household h
+    JOIN geo_adminunit c ON c.id = h.commune_id
+    JOIN geo_adminunit v ON v.id = h.village_id
+    WHERE c.code = %s AND h.code = %s
+"""
 
 
 def _household_for(user, commune_code: str, code: str) -> Household:
-    household = (
-        Household.objects.filter(
-            commune__code=commune_code, code=code, village__in=_field_villages(user).values("pk")
-        )
-        .select_related("village")
-        .first()
-    )
-    if household is None:
+    """The household, if it lies in one of the user's field villages, with ``team_id`` set to the
+    user's team serving its village (or None). One query; the village check is the one of
+    ``cdtt.teams.selectors.field_villages``: a user with a Person works in the villages of
+    their active teams (exactly those where such a team exists), a user without one in the
+    villages under their scope unit."""
+    from cdtt.geo.models import Level
+
+    missing = Refused(404, "Không tìm thấy hộ gia đình trong địa bàn của bạn.")
+    if not (user and user.is_authenticated and user.is_active):
+        raise missing
+    with connection.cursor() as cursor:
+        cursor.execute(_HOUSEHOLD_SQL, [user.pk, user.pk, commune_code, code])
+        row = cursor.fetchone()
+    if row is None:
+        raise missing
+    n, m = len(_HOUSEHOLD_FIELDS), len(_HOUSEHOLD_FIELDS) + len(_VILLAGE_FIELDS)
+    household = Household.from_db(connection.alias, _HOUSEHOLD_FIELDS, row[:n])
+    village = AdminUnit.from_db(connection.alias, _VILLAGE_FIELDS, row[n:m])
+    team_id, has_person = row[m], bool(row[m + 1])
+    if village.level != Level.VILLAGE:
+        raise missing
+    if has_person:
+        allowed = team_id is not None
+    else:
+        path = scope_path(user)
+        allowed = path is not None and village.path.startswith(path) and village.valid_to is None
+    if not allowed:
         # Outside the member's villages is answered exactly as unknown.
-        raise Refused(404, "Không tìm thấy hộ gia đình trong địa bàn của bạn.")
+        raise missing
+    household.village = village
+    household.team_id = team_id
     return household
 
 
@@ -445,50 +492,43 @@ def _check_services(codes: list[str]) -> None:
         raise Refused(422, f"Dịch vụ không có trong danh mục: {', '.join(unknown)[:200]}.")
 
 
-def _check_assessments(data: dict, household: Household) -> None:
-    """Unknown skills, residents of another household, checklist items of another skill."""
+def _check_assessments(data: dict, household: Household) -> tuple[dict, dict]:
+    """Unknown skills, residents of another household, checklist items of another skill.
+    Returns the skills named (code -> Skill) and the household's current residents (id ->
+    Resident), which the write then uses."""
     if not data["assessments"]:
-        return
+        return {}, {}
     from cdtt.registry.models import Resident, ResidentStatus
     from cdtt.skills.models import ChecklistItem, Skill
 
     codes = {a["skill"] for a in data["assessments"]}
-    skills = dict(Skill.objects.filter(code__in=codes, active=True).values_list("code", "pk"))
+    skills = {s.code: s for s in Skill.objects.filter(code__in=codes, active=True)}
     unknown = sorted(codes - set(skills))
     if unknown:
         raise Refused(
             422, f"Kỹ năng không tồn tại hoặc không còn áp dụng: {', '.join(unknown)[:200]}."
         )
-    residents = set(
-        Resident.objects.filter(household=household, status=ResidentStatus.CURRENT).values_list(
-            "pk", flat=True
-        )
+    residents = Resident.objects.filter(household=household, status=ResidentStatus.CURRENT).only(
+        "pk", "household_id", "village_id", "full_name", "proficient"
     )
+    residents = {r.pk: r for r in residents}
     for a in data["assessments"]:
         if a["resident_id"] not in residents:
             raise Refused(422, f"Nhân khẩu số {a['resident_id']} không thuộc hộ {household.code}.")
-    items = set(
-        ChecklistItem.objects.filter(skill_id__in=skills.values()).values_list("skill_id", "pk")
-    )
-    for a in data["assessments"]:
-        for item in a["checklist"]:
-            if (skills[a["skill"]], item) not in items:
-                raise Refused(422, f"Mục việc làm được số {item} không thuộc kỹ năng {a['skill']}.")
-
-
-def _team_of(user, village_id: int) -> int | None:
-    from cdtt.teams.models import Membership
-
-    return (
-        Membership.objects.filter(
-            person__user=user,
-            left_on__isnull=True,
-            team__dissolved_on__isnull=True,
-            team__villages=village_id,
+    wanted = {(skills[a["skill"]].pk, item) for a in data["assessments"] for item in a["checklist"]}
+    if wanted:
+        items = set(
+            ChecklistItem.objects.filter(skill_id__in={s.pk for s in skills.values()}).values_list(
+                "skill_id", "pk"
+            )
         )
-        .values_list("team_id", flat=True)
-        .first()
-    )
+        for a in data["assessments"]:
+            for item in a["checklist"]:
+                if (skills[a["skill"]].pk, item) not in items:
+                    raise Refused(
+                        422, f"Mục việc làm được số {item} không thuộc kỹ năng {a['skill']}."
+                    )
+    return skills, residents
 
 
 _UPSERT = """
@@ -519,8 +559,11 @@ def _count_campaign_day(visit: Visit, household: Household) -> None:
     others = Visit.objects.filter(campaign_id=campaign_id, household_id=household.pk).exclude(
         pk=visit.pk
     )
-    same_day = others.filter(visited_at__gte=start, visited_at__lt=end).exists()
-    first = others.aggregate(first=Min("visited_at"))["first"]
+    seen = others.aggregate(
+        first=Min("visited_at"),
+        same_day=Count("pk", filter=Q(visited_at__gte=start, visited_at__lt=end)),
+    )
+    same_day, first = seen["same_day"] > 0, seen["first"]
     first_day = timezone.localdate(first) if first else None
     deltas: dict[date, list[int]] = {
         day: [
@@ -551,20 +594,32 @@ def _count_campaign_day(visit: Visit, household: Household) -> None:
             )
 
 
+def _stored(visit_id: str, digest: str) -> tuple[Visit, bool] | None:
+    existing = Visit.objects.filter(pk=visit_id).first()
+    return None if existing is None else _replay(existing, digest)
+
+
 def visit_submit(*, actor, payload) -> tuple[Visit, bool]:
-    """Record a visit the field app sends; returns (visit, created). Raises ``Refused``."""
+    """Record a visit the field app sends; returns (visit, created). Raises ``Refused``.
+
+    A new visit is not looked up first: the primary key of the insert tells a resend apart
+    (IntegrityError), and a resend refused by a later check is looked up then, so that a stored
+    visit is still answered as stored."""
     if not roles.has_role(actor, VISIT_ROLES):
         raise Refused(403, "Vai trò của bạn không được ghi nhận lượt đến hộ.")
     data = normalize_visit(payload)
     digest = payload_hash(data)
     household = _household_for(actor, data["household"]["commune_code"], data["household"]["code"])
-    existing = Visit.objects.filter(pk=data["id"]).first()
-    if existing is not None:
-        return _replay(existing, digest)
     visited_at = parse_datetime(data["visited_at"])
-    campaign = _campaign_for(data, household, timezone.localdate(visited_at))
-    _check_services(data["services"])
-    _check_assessments(data, household)
+    try:
+        campaign = _campaign_for(data, household, timezone.localdate(visited_at))
+        _check_services(data["services"])
+        skills, residents = _check_assessments(data, household)
+    except Refused:
+        stored = _stored(data["id"], digest)
+        if stored is None:
+            raise
+        return stored
     try:
         with transaction.atomic():
             visit = Visit.objects.create(
@@ -575,7 +630,7 @@ def visit_submit(*, actor, payload) -> tuple[Visit, bool]:
                 district_id=household.district_id,
                 province_id=household.province_id,
                 campaign=campaign,
-                team_id=_team_of(actor, household.village_id),
+                team_id=household.team_id,
                 recorded_by=actor,
                 members=data["members"],
                 residents_present=data["present"],
@@ -586,16 +641,13 @@ def visit_submit(*, actor, payload) -> tuple[Visit, bool]:
                 note=data["note"],
                 payload_hash=digest,
             )
-            # Visits to one household are written one after another (exact daily counters).
-            Household.objects.select_for_update().filter(pk=household.pk).values_list("pk").get()
+            changes, after = {}, {}
             if data["assessments"]:
-                from cdtt.registry.models import Resident
-                from cdtt.skills.services import Observation, assessments_record
+                from cdtt.skills.services import Observation, observations_write
 
-                residents = Resident.objects.select_related("village").in_bulk(
-                    {a["resident_id"] for a in data["assessments"]}
-                )
-                assessments_record(
+                # Locks the household: visits to one household are written one after another
+                # (exact coverage and daily counters).
+                assessments = observations_write(
                     actor=actor,
                     observations=[
                         Observation(
@@ -610,6 +662,18 @@ def visit_submit(*, actor, payload) -> tuple[Visit, bool]:
                     assessed_at=visited_at,
                     assessor_name=str(actor)[:120],
                     visit_id=visit.pk,
+                    skills=skills,
+                    audit=False,
+                    household=after,
+                )
+                changes["assessments"] = [a.pk for a in assessments]
+                covered = after["covered"]
+            else:
+                covered = (
+                    Household.objects.select_for_update()
+                    .filter(pk=household.pk)
+                    .values_list("covered", flat=True)
+                    .get()
                 )
             if campaign is not None:
                 _count_campaign_day(visit, household)
@@ -619,11 +683,28 @@ def visit_submit(*, actor, payload) -> tuple[Visit, bool]:
                 obj=visit,
                 unit=household.village,
                 summary=f"{household.code} · {visit.outcome}",
+                changes=changes,
             )
     except IntegrityError:
         # Nothing got stored: another request with the same UUID got there first.
-        existing = Visit.objects.filter(pk=data["id"]).first()
-        if existing is None:
+        stored = _stored(data["id"], digest)
+        if stored is None:
             raise
-        return _replay(existing, digest)
+        return stored
+    visit.answer = {
+        "household": {
+            "commune_code": data["household"]["commune_code"],
+            "code": household.code,
+            "covered": covered,
+        },
+        "assessments": [
+            {
+                "resident_id": a["resident_id"],
+                "skill": a["skill"],
+                "level": a["level"],
+                "checklist": a["checklist"],
+            }
+            for a in data["assessments"]
+        ],
+    }
     return visit, True

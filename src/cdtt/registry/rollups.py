@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Count, F
+from django.db.models import F
 
 from cdtt.geo.models import AdminUnit
 from cdtt.geo.models import Level as UnitLevel
@@ -44,31 +44,61 @@ def zero() -> dict[str, int]:
 # --- incremental: one household at a time -------------------------------------------------
 
 
-def household_counters(household_id: int) -> dict[str, int]:
-    """What one household adds to its village's counters (two small queries)."""
+def _household_counters_sql(head: str, source: str, tail: str = "") -> str:
+    skills = ",\n".join(f"COUNT(CASE WHEN s.code = '{code}' THEN 1 END)" for code in SKILL_CODES)
+    return f"""
+        SELECT {head}
+               COUNT(DISTINCT r.id),
+               COUNT(DISTINCT CASE WHEN r.proficient THEN r.id END),
+               {skills}
+        FROM {source}
+        LEFT JOIN skills_residentskill rs
+               ON rs.resident_id = r.id AND rs.level = {int(Level.PROFICIENT)}
+        LEFT JOIN skills_skill s ON s.id = rs.skill_id
+        {tail}
+    """
+
+
+# One statement: the household's current residents, each joined to the skills they master.
+_COUNTERS_SQL = _household_counters_sql(
+    "", "registry_resident r", f"WHERE r.household_id = %s AND r.status = '{CURRENT}'"
+)
+# The same, with the household's village and covered flag read by the same statement.
+_COUNTERS_AND_HOUSEHOLD_SQL = _household_counters_sql(
+    "h.village_id, h.covered,",
+    f"registry_household h LEFT JOIN registry_resident r "
+    f"ON r.household_id = h.id AND r.status = '{CURRENT}'",
+    "WHERE h.id = %s GROUP BY h.id, h.village_id, h.covered",
+)
+
+
+def _counters_from(row) -> dict[str, int]:
     counts = zero()
-    flags = list(
-        Resident.objects.filter(household_id=household_id, status=CURRENT).values_list(
-            "proficient", flat=True
-        )
-    )
-    if not flags:
+    residents, proficient, *per_skill = (int(v or 0) for v in row)
+    if not residents:
         return counts
     counts["households"] = 1
-    counts["residents"] = len(flags)
-    counts["proficient"] = sum(1 for f in flags if f)
-    counts["covered"] = 1 if counts["proficient"] else 0
-    per_skill = (
-        ResidentSkill.objects.filter(
-            resident__household_id=household_id, resident__status=CURRENT, level=Level.PROFICIENT
-        )
-        .values_list("skill__code")
-        .annotate(n=Count("id"))
-    )
-    for code, n in per_skill:
-        if code in SKILL_CODES:
-            counts[f"p_{code}"] = n
+    counts["residents"] = residents
+    counts["proficient"] = proficient
+    counts["covered"] = 1 if proficient else 0
+    for code, n in zip(SKILL_CODES, per_skill, strict=True):
+        counts[f"p_{code}"] = n
     return counts
+
+
+def household_counters(household_id: int) -> dict[str, int]:
+    """What one household adds to its village's counters (one query)."""
+    with connection.cursor() as cur:
+        cur.execute(_COUNTERS_SQL, [household_id])
+        return _counters_from(cur.fetchone())
+
+
+def _household_after(household_id: int) -> tuple[int, bool, dict[str, int]]:
+    """(village id, stored covered flag, counters) of a household, in one query."""
+    with connection.cursor() as cur:
+        cur.execute(_COUNTERS_AND_HOUSEHOLD_SQL, [household_id])
+        row = cur.fetchone()
+    return row[0], bool(row[1]), _counters_from(row[2:])
 
 
 def village_apply(village_id: int, delta: dict[str, int]) -> None:
@@ -116,12 +146,42 @@ def resident_proficient_refresh(resident: Resident, active_ids: list[int] | None
     return value
 
 
+_PROFICIENT_SQL = f"""
+    SELECT r.id, r.proficient,
+           (SELECT COUNT(*) FROM skills_skill WHERE active),
+           (SELECT COUNT(*) FROM skills_residentskill rs JOIN skills_skill s ON s.id = rs.skill_id
+            WHERE rs.resident_id = r.id AND rs.level = {int(Level.PROFICIENT)} AND s.active)
+    FROM registry_resident r WHERE r.id IN ({{marks}})
+"""
+
+
+def residents_proficient_refresh(residents: dict[int, Resident]) -> None:
+    """``resident_proficient_refresh`` for several residents ({id: resident}): one query reads
+    the stored flags and the current levels, one UPDATE per new value writes what changed."""
+    if not residents:
+        return
+    ids = sorted(residents)
+    with connection.cursor() as cur:
+        cur.execute(_PROFICIENT_SQL.format(marks=", ".join(["%s"] * len(ids))), ids)
+        rows = cur.fetchall()
+    changed: dict[bool, list[int]] = {True: [], False: []}
+    for rid, stored, active, n in rows:
+        value = bool(active) and n == active
+        if value != bool(stored):
+            changed[value].append(rid)
+        residents[rid].proficient = value
+    for value, pks in changed.items():
+        if pks:
+            Resident.objects.filter(pk__in=pks).update(proficient=value)
+
+
 @contextmanager
-def household_change(household_id: int) -> Iterator[None]:
+def household_change(household_id: int) -> Iterator[dict]:
     """Lock a household; after the block, fix its covered flag and move the village counters.
 
     Must run inside a transaction. A household moved to another village by the block leaves
-    its old village's counters and enters the new one's.
+    its old village's counters and enters the new one's. The dict yielded gets the household's
+    ``covered`` flag once the block is done.
     """
     assert connection.in_atomic_block, "household_change needs a transaction"
     before_village = (
@@ -131,13 +191,12 @@ def household_change(household_id: int) -> Iterator[None]:
         .get()
     )
     before = household_counters(household_id)
-    yield
-    after_village, covered = (
-        Household.objects.filter(pk=household_id).values_list("village_id", "covered").get()
-    )
-    after = household_counters(household_id)
+    state: dict = {}
+    yield state
+    after_village, covered, after = _household_after(household_id)
     if bool(after["covered"]) != covered:
         Household.objects.filter(pk=household_id).update(covered=bool(after["covered"]))
+    state["covered"] = bool(after["covered"])
     if before_village == after_village:
         village_apply(after_village, {k: after[k] - before[k] for k in COUNTERS})
     else:

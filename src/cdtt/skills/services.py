@@ -20,9 +20,9 @@ from cdtt.audit.services import audit_record
 from cdtt.core.jobs import job_create
 from cdtt.core.models import Job
 from cdtt.lib.text import clean
-from cdtt.registry.rollups import active_skill_ids, household_change, resident_proficient_refresh
+from cdtt.registry.rollups import household_change, residents_proficient_refresh
 from cdtt.registry.tasks import rollups_rebuild_job
-from cdtt.skills.models import ChecklistItem, Level, Method, ResidentSkill, Skill, SkillAssessment
+from cdtt.skills.models import ChecklistItem, Level, Method, Skill, SkillAssessment
 
 
 @dataclass(frozen=True)
@@ -103,16 +103,44 @@ def assessments_record(
     """Record what was observed in the residents of one household at one time (a visit, a
     lesson): the assessments, the residents' current levels where these are the latest, their
     proficient flags, the household's covered flag and the village's counters, all at once."""
+    return observations_write(
+        actor=actor,
+        observations=observations,
+        method=method,
+        assessed_at=assessed_at,
+        assessor_name=assessor_name,
+        visit_id=visit_id,
+    )
+
+
+def observations_write(
+    *,
+    actor,
+    observations: list[Observation],
+    method: str,
+    assessed_at: dt.datetime | None = None,
+    assessor_name: str = "",
+    visit_id: uuid.UUID | None = None,
+    skills: dict[str, Skill] | None = None,
+    audit: bool = True,
+    household: dict | None = None,
+) -> list[SkillAssessment]:
+    """The body of ``assessments_record``, for callers already inside a transaction: ``skills``
+    (code -> Skill, checked by the caller, checklists included) spares the catalog checks, and
+    ``audit=False`` leaves the audit entry to the caller (a visit names its assessments in its
+    own entry); ``household``, a dict, gets the household's ``covered`` flag after the write."""
+    assert transaction.get_connection().in_atomic_block, "observations_write needs a transaction"
     if not observations:
         return []
     households = {o.resident.household_id for o in observations}
     if len(households) != 1:
         raise ValueError("observations of one household at a time")
-    skills = _check_observations(observations, method)
+    if skills is None:
+        skills = _check_observations(observations, method)
     assessed_at = _observed_at(assessed_at)
     assessor = actor if getattr(actor, "pk", None) else None
     name = clean(assessor_name)[:120] or (str(actor) if assessor else "")
-    with household_change(households.pop()):
+    with household_change(households.pop()) as state:
         assessments = SkillAssessment.objects.bulk_create(
             [
                 SkillAssessment(
@@ -130,24 +158,34 @@ def assessments_record(
             ]
         )
         _current_levels_move(observations, skills, assessed_at)
-        active_ids = active_skill_ids()
-        residents = {o.resident.pk: o.resident for o in observations}
-        for resident in residents.values():
-            resident.refresh_from_db(fields=["proficient"])
-            resident_proficient_refresh(resident, active_ids)
-    first = observations[0]
-    audit_record(
-        actor=actor,
-        action="assessment.record",
-        obj=assessments[0],
-        unit=first.resident.village,
-        summary="; ".join(
-            f"{o.resident.full_name}: {skills[o.skill_code].name} — {Level(o.level).label}"
-            for o in observations
-        )[:300],
-        changes={"assessments": [a.pk for a in assessments]} if len(assessments) > 1 else {},
-    )
+        residents_proficient_refresh({o.resident.pk: o.resident for o in observations})
+    if household is not None:
+        household.update(state)
+    if audit:
+        first = observations[0]
+        audit_record(
+            actor=actor,
+            action="assessment.record",
+            obj=assessments[0],
+            unit=first.resident.village,
+            summary="; ".join(
+                f"{o.resident.full_name}: {skills[o.skill_code].name} — {Level(o.level).label}"
+                for o in observations
+            )[:300],
+            changes={"assessments": [a.pk for a in assessments]} if len(assessments) > 1 else {},
+        )
     return assessments
+
+
+# Each (resident, skill) takes the level observed unless a later assessment is stored; writing
+# the same values again is harmless. One statement for all the pairs of a record.
+_LEVELS_UPSERT = """
+INSERT INTO skills_residentskill (resident_id, skill_id, level, assessed_at)
+VALUES {values}
+ON CONFLICT (resident_id, skill_id) DO UPDATE SET
+    level = excluded.level, assessed_at = excluded.assessed_at
+WHERE skills_residentskill.assessed_at <= excluded.assessed_at
+"""
 
 
 def _current_levels_move(
@@ -156,24 +194,14 @@ def _current_levels_move(
     """Each (resident, skill) takes the level observed, unless a later assessment exists
     (ties: the later record wins, as in rollups_rebuild)."""
     latest = {(o.resident.pk, skills[o.skill_code].pk): o.level for o in observations}
-    current = {
-        (rs.resident_id, rs.skill_id): rs
-        for rs in ResidentSkill.objects.select_for_update().filter(
-            resident_id__in={r for r, _s in latest}, skill_id__in={s for _r, s in latest}
-        )
-    }
-    for (resident_id, skill_id), level in latest.items():
-        row = current.get((resident_id, skill_id))
-        if row is None:
-            ResidentSkill.objects.create(
-                resident_id=resident_id, skill_id=skill_id, level=level, assessed_at=assessed_at
-            )
-        elif assessed_at >= row.assessed_at and (row.level, row.assessed_at) != (
-            level,
-            assessed_at,
-        ):
-            row.level, row.assessed_at = level, assessed_at
-            row.save(update_fields=["level", "assessed_at"])
+    connection = transaction.get_connection()
+    at = connection.ops.adapt_datetimefield_value(assessed_at)
+    params: list = []
+    for (resident_id, skill_id), level in sorted(latest.items()):  # one lock order
+        params += [resident_id, skill_id, level, at]
+    values = ", ".join(["(%s, %s, %s, %s)"] * len(latest))
+    with connection.cursor() as cursor:
+        cursor.execute(_LEVELS_UPSERT.format(values=values), params)
 
 
 @dataclass
