@@ -6,29 +6,62 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.db import connection
 from django.utils import timezone
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
-from cdtt.accounts.models import ApiToken
+from cdtt.accounts.models import ApiToken, User
+from cdtt.geo.models import AdminUnit
 
 
 def token_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def _columns(model) -> tuple[list[str], list[str]]:
+    fields = model._meta.concrete_fields
+    return [f.attname for f in fields], [f.column for f in fields]
+
+
 class BearerToken(HttpBearer):
+    """A bearer token: one indexed query reads the token's user and the user's scope unit."""
+
+    _sql: str | None = None
+
+    @classmethod
+    def _query(cls) -> str:
+        if cls._sql is None:
+            _, user_cols = _columns(User)
+            _, unit_cols = _columns(AdminUnit)
+            cls._sql = (
+                f"SELECT {', '.join(f'u.{c}' for c in user_cols)}, "
+                f"{', '.join(f's.{c}' for c in unit_cols)} "
+                f"FROM {ApiToken._meta.db_table} t "
+                f"JOIN {User._meta.db_table} u ON u.id = t.user_id "
+                f"LEFT JOIN {AdminUnit._meta.db_table} s ON s.id = u.scope_unit_id "
+                "WHERE t.key_hash = %s AND t.expires_at > %s"
+            )
+        return cls._sql
+
     def authenticate(self, request, token):
-        row = (
-            ApiToken.objects.select_related("user", "user__scope_unit")
-            .filter(key_hash=token_hash(token), expires_at__gt=timezone.now())
-            .first()
-        )
-        if row is None or not row.user.is_active:
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute(self._query(), [token_hash(token), now])
+            row = cursor.fetchone()
+        if row is None:
             return None
-        request.user = row.user
-        return row.user
+        user_names, _ = _columns(User)
+        user = User.from_db(connection.alias, user_names, row[: len(user_names)])
+        if not user.is_active:
+            return None
+        unit_row = row[len(user_names) :]
+        if user.scope_unit_id is not None and unit_row[0] is not None:
+            unit_names, _ = _columns(AdminUnit)
+            user.scope_unit = AdminUnit.from_db(connection.alias, unit_names, unit_row)
+        request.user = user
+        return user
 
 
 api = NinjaAPI(

@@ -483,35 +483,75 @@ def _campaign_for(data: dict, household: Household, local_day: date) -> Campaign
     return campaign
 
 
-def _check_services(codes: list[str]) -> None:
-    if not codes:
-        return
-    known = set(Service.objects.filter(code__in=codes, active=True).values_list("code", flat=True))
-    unknown = [c for c in codes if c not in known]
+def _check_catalogs(data: dict) -> dict:
+    """Unknown or inactive services and skills (one query for both catalogs); returns the
+    skills named by the assessments (code -> Skill with its id, code and name)."""
+    from cdtt.skills.models import Skill
+
+    services = data["services"]
+    codes = sorted({a["skill"] for a in data["assessments"]})
+    parts, params = [], []
+    if services:
+        marks = ", ".join(["%s"] * len(services))
+        parts.append(
+            "SELECT 'service', code, NULL, NULL FROM campaigns_service "
+            f"WHERE active AND code IN ({marks})"
+        )
+        params += services
+    if codes:
+        marks = ", ".join(["%s"] * len(codes))
+        parts.append(
+            f"SELECT 'skill', code, id, name FROM skills_skill WHERE active AND code IN ({marks})"
+        )
+        params += codes
+    if not parts:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+    known = {code for kind, code, _id, _name in rows if kind == "service"}
+    unknown = [c for c in services if c not in known]
     if unknown:
         raise Refused(422, f"Dịch vụ không có trong danh mục: {', '.join(unknown)[:200]}.")
-
-
-def _check_assessments(data: dict, household: Household) -> tuple[dict, dict]:
-    """Unknown skills, residents of another household, checklist items of another skill.
-    Returns the skills named (code -> Skill) and the household's current residents (id ->
-    Resident), which the write then uses."""
-    if not data["assessments"]:
-        return {}, {}
-    from cdtt.registry.models import Resident, ResidentStatus
-    from cdtt.skills.models import ChecklistItem, Skill
-
-    codes = {a["skill"] for a in data["assessments"]}
-    skills = {s.code: s for s in Skill.objects.filter(code__in=codes, active=True)}
-    unknown = sorted(codes - set(skills))
+    names = _fields(Skill, {"id", "code", "name"})
+    skills = {}
+    for kind, code, pk, name in rows:
+        if kind == "skill":
+            values = {"id": pk, "code": code, "name": name}
+            skills[code] = Skill.from_db(connection.alias, names, [values[n] for n in names])
+    unknown = [c for c in codes if c not in skills]
     if unknown:
         raise Refused(
             422, f"Kỹ năng không tồn tại hoặc không còn áp dụng: {', '.join(unknown)[:200]}."
         )
-    residents = Resident.objects.filter(household=household, status=ResidentStatus.CURRENT).only(
-        "pk", "household_id", "village_id", "full_name", "proficient"
-    )
-    residents = {r.pk: r for r in residents}
+    return skills
+
+
+_RESIDENT_FIELDS: list[str] = []
+
+
+def _check_assessments(data: dict, household: Household, skills: dict) -> dict:
+    """Residents of another household, checklist items of another skill. Returns the
+    household's current residents (id -> Resident), which the write then uses."""
+    if not data["assessments"]:
+        return {}
+    from cdtt.registry.models import Resident, ResidentStatus
+    from cdtt.skills.models import ChecklistItem
+
+    if not _RESIDENT_FIELDS:
+        _RESIDENT_FIELDS.extend(
+            _fields(Resident, {"id", "household_id", "village_id", "full_name", "proficient"})
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(_RESIDENT_FIELDS)} FROM {Resident._meta.db_table} "
+            "WHERE household_id = %s AND status = %s",
+            [household.pk, ResidentStatus.CURRENT.value],
+        )
+        residents = {
+            row[0]: Resident.from_db(connection.alias, _RESIDENT_FIELDS, row)
+            for row in cursor.fetchall()
+        }
     for a in data["assessments"]:
         if a["resident_id"] not in residents:
             raise Refused(422, f"Nhân khẩu số {a['resident_id']} không thuộc hộ {household.code}.")
@@ -528,7 +568,7 @@ def _check_assessments(data: dict, household: Household) -> tuple[dict, dict]:
                     raise Refused(
                         422, f"Mục việc làm được số {item} không thuộc kỹ năng {a['skill']}."
                     )
-    return skills, residents
+    return residents
 
 
 _UPSERT = """
@@ -613,8 +653,8 @@ def visit_submit(*, actor, payload) -> tuple[Visit, bool]:
     visited_at = parse_datetime(data["visited_at"])
     try:
         campaign = _campaign_for(data, household, timezone.localdate(visited_at))
-        _check_services(data["services"])
-        skills, residents = _check_assessments(data, household)
+        skills = _check_catalogs(data)
+        residents = _check_assessments(data, household, skills)
     except Refused:
         stored = _stored(data["id"], digest)
         if stored is None:

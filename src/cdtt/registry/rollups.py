@@ -106,11 +106,17 @@ def village_apply(village_id: int, delta: dict[str, int]) -> None:
     delta = {k: v for k, v in delta.items() if v}
     if not delta:
         return
-    updated = VillageCoverage.objects.filter(village_id=village_id).update(
-        **{k: F(k) + v for k, v in delta.items()}
-    )
-    if updated:
-        return
+    unknown = set(delta) - set(COUNTERS)
+    if unknown:
+        raise ValueError(f"not a counter: {', '.join(sorted(unknown))}")
+    table = VillageCoverage._meta.db_table
+    moves = ", ".join(f"{k} = {k} + %s" for k in delta)  # names from COUNTERS only
+    with connection.cursor() as cur:
+        cur.execute(
+            f"UPDATE {table} SET {moves} WHERE village_id = %s", [*delta.values(), village_id]
+        )
+        if cur.rowcount:
+            return
     village = AdminUnit.objects.get(pk=village_id)
     ids = village.ancestor_ids()
     VillageCoverage.objects.bulk_create(
@@ -184,12 +190,15 @@ def household_change(household_id: int) -> Iterator[dict]:
     ``covered`` flag once the block is done.
     """
     assert connection.in_atomic_block, "household_change needs a transaction"
-    before_village = (
-        Household.objects.select_for_update()
-        .filter(pk=household_id)
-        .values_list("village_id", flat=True)
-        .get()
-    )
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT village_id FROM registry_household WHERE id = %s{lock}", [household_id]
+        )
+        row = cur.fetchone()
+    if row is None:
+        raise Household.DoesNotExist(f"household {household_id}")
+    before_village = row[0]
     before = household_counters(household_id)
     state: dict = {}
     yield state
