@@ -377,6 +377,8 @@ class BenchRun:
                 "2",
                 "--worker-class",
                 self.worker_class,
+                # gthread workers serve several requests each while others wait on PostgreSQL.
+                *(["--threads", "4"] if self.worker_class == "gthread" else []),
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--log-level",
@@ -411,9 +413,11 @@ class BenchRun:
         self.info["server"] = {
             "gunicorn_workers": 2,
             "worker_class": self.worker_class,
+            "threads": 4 if self.worker_class == "gthread" else 1,
             "url": self.base_url,
         }
-        self.out(f"   gunicorn (2 {self.worker_class} workers) on {self.base_url}")
+        threads = " × 4 threads" if self.worker_class == "gthread" else ""
+        self.out(f"   gunicorn (2 {self.worker_class} workers{threads}) on {self.base_url}")
 
     def server_stop(self) -> None:
         if self.server and self.server.poll() is None:
@@ -893,6 +897,8 @@ def results_write(results: dict) -> Path:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     suffix = "-quick" if results.get("quick") else ""
     suffix += "-reuse" if results.get("reused") else ""
+    worker_class = results.get("server", {}).get("worker_class", "sync")
+    suffix += f"-{worker_class}" if worker_class != "sync" else ""
     path = RESULTS_DIR / f"{results['scale']}{suffix}-{results['date']}.json"
     path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
