@@ -7,6 +7,7 @@ import importlib
 
 import pytest
 
+from cdtt.registry.imports import TEMPLATE_HEADERS as HEADERS
 from cdtt.testing import PASSWORD, Tree
 
 pytestmark = [
@@ -15,22 +16,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-HEADERS = [
-    "Mã xã",
-    "Thôn",
-    "Mã hộ",
-    "Địa chỉ",
-    "Họ và tên",
-    "Ngày sinh",
-    "Giới tính",
-    "Quan hệ với chủ hộ",
-    "Số điện thoại",
-    "Dịch vụ công trực tuyến",
-    "Mua sắm trực tuyến",
-    "Thanh toán trực tuyến",
-    "An toàn trên không gian mạng",
-    "Nền tảng số khác",
-]
 ALL = ["Thành thạo"] * 5
 NONE = [""] * 5
 

@@ -21,22 +21,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-HEADERS = [
-    "Mã xã",
-    "Thôn",
-    "Mã hộ",
-    "Địa chỉ",
-    "Họ và tên",
-    "Ngày sinh",
-    "Giới tính",
-    "Quan hệ với chủ hộ",
-    "Số điện thoại",
-    "Dịch vụ công trực tuyến",
-    "Mua sắm trực tuyến",
-    "Thanh toán trực tuyến",
-    "An toàn trên không gian mạng",
-    "Nền tảng số khác",
-]
+from cdtt.registry.imports import TEMPLATE_HEADERS
+
+# The population file of DESIGN.md §6, exactly as the importer reads it.
+HEADERS = TEMPLATE_HEADERS
 SKILL_COLUMNS = 5
 LEVEL_LABELS = ("Chưa biết", "Cơ bản", "Thành thạo")
 NOT_ASSESSED = ("",) * SKILL_COLUMNS
