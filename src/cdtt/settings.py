@@ -87,7 +87,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The app runs many small queries; JIT compilation only adds latency to them.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = "-c jit=off"
+    # Parameters sent apart from the SQL: psycopg then prepares a statement the connection
+    # runs repeatedly (after 5 runs), and PostgreSQL stops planning it anew every time; for
+    # the small queries of a visit or a worklist the planning cost more than the execution.
+    # Behind a pooler in transaction mode (PgBouncer < 1.21), set CDTT_DB_PREPARE=false.
+    if envbool("CDTT_DB_PREPARE", True):
+        options["server_side_binding"] = True
+        options["prepare_threshold"] = 5
 DATABASES["default"]["TEST"] = {"NAME": envstr("CDTT_TEST_DB_NAME") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

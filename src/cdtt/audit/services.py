@@ -3,6 +3,7 @@
 from typing import Any
 
 from cdtt.audit.models import AuditEntry
+from cdtt.lib.rows import rows_insert
 
 
 def audit_record(
@@ -19,7 +20,7 @@ def audit_record(
     if obj is not None:
         object_type = object_type or obj._meta.label
         object_id = object_id or str(obj.pk)
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         object_type=object_type,
@@ -28,3 +29,5 @@ def audit_record(
         changes=changes or {},
         unit_path=getattr(unit, "path", "") or "",
     )
+    rows_insert([entry])  # every write adds one: the lean insert
+    return entry

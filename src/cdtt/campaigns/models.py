@@ -104,23 +104,56 @@ class Visit(models.Model):
     """One visit of a team to a household, keyed by the client's UUID (idempotent resends)."""
 
     id = models.UUIDField(primary_key=True)
+    # Visits arrive by the hundred a second in a campaign: each index and each constraint
+    # trigger is paid on every one. The unit ids are copied from the household (no constraint);
+    # lookups go by household, village, team and campaign (the composite indexes below).
     household = models.ForeignKey(
-        "registry.Household", on_delete=models.PROTECT, related_name="visits"
+        "registry.Household", on_delete=models.PROTECT, related_name="visits", db_index=False
     )
-    village = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+")
-    commune = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey(
+        "geo.AdminUnit", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
+    commune = models.ForeignKey(
+        "geo.AdminUnit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     district = models.ForeignKey(
-        "geo.AdminUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "geo.AdminUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
-    province = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey(
+        "geo.AdminUnit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     campaign = models.ForeignKey(
-        Campaign, null=True, blank=True, on_delete=models.PROTECT, related_name="visits"
+        Campaign,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="visits",
+        db_index=False,
     )
     team = models.ForeignKey(
         "teams.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="visits"
     )
+    # Users are deactivated, not deleted: no index for the rare SET NULL on a deletion.
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     # Names of the team members present, as the phone recorded them.
     members = models.JSONField(_("thành viên tham gia"), default=list, blank=True)

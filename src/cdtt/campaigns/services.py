@@ -34,6 +34,7 @@ from cdtt.campaigns.models import (
     Visit,
 )
 from cdtt.geo.models import AdminUnit
+from cdtt.lib.rows import rows_insert
 from cdtt.registry.models import Household
 
 # Limits of what a phone may send (bytes are checked by the API before parsing).
@@ -400,10 +401,12 @@ _VILLAGE_FIELDS = _fields(
     AdminUnit, {"id", "path", "level", "valid_to", "commune_id", "district_id", "province_id"}
 )
 # The household with its village, the user's team serving that village (the team of the
-# first of the user's memberships in Membership's order) and whether the user has a Person.
-_HOUSEHOLD_SQL = f"""
-    SELECT {", ".join(f"h.{f}" for f in _HOUSEHOLD_FIELDS)},
-           {", ".join(f"v.{f}" for f in _VILLAGE_FIELDS)},
+# first of the user's memberships in Membership's order) and whether the user has a Person;
+# then, as JSON arrays, what the checks that follow need: the household's current residents
+# and the active catalog entries the visit names. One round trip for all of it.
+_HOUSEHOLD_SQL = """
+    SELECT {household},
+           {village},
            (SELECT m.team_id FROM teams_membership m
               JOIN teams_person p ON p.id = m.person_id
               JOIN teams_team t ON t.id = m.team_id
@@ -412,27 +415,85 @@ _HOUSEHOLD_SQL = f"""
                AND tv.adminunit_id = h.village_id
              ORDER BY t.path, t.name_key, m.role, p.name_key, m.id
              LIMIT 1),
-           EXISTS (SELECT 1 FROM teams_person p WHERE p.user_id = %s)
+           EXISTS (SELECT 1 FROM teams_person p WHERE p.user_id = %s),
+           {residents},
+           {catalog}
     FROM registry_household h
     JOIN geo_adminunit c ON c.id = h.commune_id
     JOIN geo_adminunit v ON v.id = h.village_id
     WHERE c.code = %s AND h.code = %s
 """
+# JSON aggregates of each backend: (aggregate of rows, array of values).
+_JSON = {
+    "postgresql": ("json_agg", "json_build_array"),
+    "sqlite": ("json_group_array", "json_array"),
+}
+_RESIDENTS_SQL = """(SELECT {agg}({arr}(r.id, r.village_id, r.full_name, r.proficient))
+     FROM registry_resident r WHERE r.household_id = h.id AND r.status = %s)"""
+_CATALOG_SQL = "(SELECT {agg}({arr}(k.kind, k.code, k.id, k.name)) FROM ({parts}) k)"
 
 
-def _household_for(user, commune_code: str, code: str) -> Household:
-    """The household, if it lies in one of the user's field villages, with ``team_id`` set to the
-    user's team serving its village (or None). One query; the village check is the one of
-    ``cdtt.teams.selectors.field_villages``: a user with a Person works in the villages of
-    their active teams (exactly those where such a team exists), a user without one in the
+def _household_sql(data: dict) -> tuple[str, list]:
+    """The statement of ``_household_for`` and the parameters that come before the
+    household's own (commune code, code)."""
+    from cdtt.registry.models import ResidentStatus
+
+    agg, arr = _JSON[connection.vendor]
+    params: list = []
+    residents = catalog = "NULL"
+    if data["assessments"]:
+        residents = _RESIDENTS_SQL.format(agg=agg, arr=arr)
+        params.append(ResidentStatus.CURRENT.value)
+    services, skills = data["services"], sorted({a["skill"] for a in data["assessments"]})
+    parts = []
+    for kind, table, columns, codes in (
+        ("service", "campaigns_service", "NULL AS id, NULL AS name", services),
+        ("skill", "skills_skill", "id, name", skills),
+    ):
+        if not codes:
+            continue
+        if connection.vendor == "postgresql":  # one statement shape, prepared once
+            match, values = "code = ANY(%s)", [list(codes)]
+        else:
+            match, values = f"code IN ({', '.join(['%s'] * len(codes))})", list(codes)
+        parts.append(
+            f"SELECT '{kind}' AS kind, code, {columns} FROM {table} WHERE active AND {match}"
+        )
+        params += values
+    if parts:
+        catalog = _CATALOG_SQL.format(agg=agg, arr=arr, parts=" UNION ALL ".join(parts))
+    sql = _HOUSEHOLD_SQL.format(
+        household=", ".join(f"h.{f}" for f in _HOUSEHOLD_FIELDS),
+        village=", ".join(f"v.{f}" for f in _VILLAGE_FIELDS),
+        residents=residents,
+        catalog=catalog,
+    )
+    return sql, params
+
+
+def _json_rows(value) -> list:
+    """A JSON aggregate as read back: parsed already (PostgreSQL), text (SQLite), or NULL."""
+    if value is None:
+        return []
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _household_for(user, data: dict) -> Household:
+    """The household of the visit, if it lies in one of the user's field villages, with
+    ``team_id`` set to the user's team serving its village (or None), and the rows the checks
+    of the visit need (``resident_rows``, ``catalog_rows``). One query; the village check is the
+    one of ``cdtt.teams.selectors.field_villages``: a user with a Person works in the villages
+    of their active teams (exactly those where such a team exists), a user without one in the
     villages under their scope unit."""
     from cdtt.geo.models import Level
 
     missing = Refused(404, "Không tìm thấy hộ gia đình trong địa bàn của bạn.")
     if not (user and user.is_authenticated and user.is_active):
         raise missing
+    sql, params = _household_sql(data)
+    ref = data["household"]
     with connection.cursor() as cursor:
-        cursor.execute(_HOUSEHOLD_SQL, [user.pk, user.pk, commune_code, code])
+        cursor.execute(sql, [user.pk, user.pk, *params, ref["commune_code"], ref["code"]])
         row = cursor.fetchone()
     if row is None:
         raise missing
@@ -452,6 +513,8 @@ def _household_for(user, commune_code: str, code: str) -> Household:
         raise missing
     household.village = village
     household.team_id = team_id
+    household.resident_rows = _json_rows(row[m + 2])
+    household.catalog_rows = _json_rows(row[m + 3])
     return household
 
 
@@ -483,34 +546,14 @@ def _campaign_for(data: dict, household: Household, local_day: date) -> Campaign
     return campaign
 
 
-def _check_catalogs(data: dict) -> dict:
-    """Unknown or inactive services and skills (one query for both catalogs); returns the
-    skills named by the assessments (code -> Skill with its id, code and name)."""
+def _check_catalogs(data: dict, household: Household) -> dict:
+    """Unknown or inactive services and skills (read with the household); returns the skills
+    named by the assessments (code -> Skill with its id, code and name)."""
     from cdtt.skills.models import Skill
 
-    services = data["services"]
-    codes = sorted({a["skill"] for a in data["assessments"]})
-    parts, params = [], []
-    if services:
-        marks = ", ".join(["%s"] * len(services))
-        parts.append(
-            "SELECT 'service', code, NULL, NULL FROM campaigns_service "
-            f"WHERE active AND code IN ({marks})"
-        )
-        params += services
-    if codes:
-        marks = ", ".join(["%s"] * len(codes))
-        parts.append(
-            f"SELECT 'skill', code, id, name FROM skills_skill WHERE active AND code IN ({marks})"
-        )
-        params += codes
-    if not parts:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        rows = cursor.fetchall()
+    rows = household.catalog_rows
     known = {code for kind, code, _id, _name in rows if kind == "service"}
-    unknown = [c for c in services if c not in known]
+    unknown = [c for c in data["services"] if c not in known]
     if unknown:
         raise Refused(422, f"Dịch vụ không có trong danh mục: {', '.join(unknown)[:200]}.")
     names = _fields(Skill, {"id", "code", "name"})
@@ -519,7 +562,7 @@ def _check_catalogs(data: dict) -> dict:
         if kind == "skill":
             values = {"id": pk, "code": code, "name": name}
             skills[code] = Skill.from_db(connection.alias, names, [values[n] for n in names])
-    unknown = [c for c in codes if c not in skills]
+    unknown = sorted({a["skill"] for a in data["assessments"]} - set(skills))
     if unknown:
         raise Refused(
             422, f"Kỹ năng không tồn tại hoặc không còn áp dụng: {', '.join(unknown)[:200]}."
@@ -532,26 +575,29 @@ _RESIDENT_FIELDS: list[str] = []
 
 def _check_assessments(data: dict, household: Household, skills: dict) -> dict:
     """Residents of another household, checklist items of another skill. Returns the
-    household's current residents (id -> Resident), which the write then uses."""
+    household's current residents (id -> Resident, read with the household), which the write
+    then uses."""
     if not data["assessments"]:
         return {}
-    from cdtt.registry.models import Resident, ResidentStatus
+    from cdtt.registry.models import Resident
     from cdtt.skills.models import ChecklistItem
 
     if not _RESIDENT_FIELDS:
         _RESIDENT_FIELDS.extend(
             _fields(Resident, {"id", "household_id", "village_id", "full_name", "proficient"})
         )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {', '.join(_RESIDENT_FIELDS)} FROM {Resident._meta.db_table} "
-            "WHERE household_id = %s AND status = %s",
-            [household.pk, ResidentStatus.CURRENT.value],
-        )
-        residents = {
-            row[0]: Resident.from_db(connection.alias, _RESIDENT_FIELDS, row)
-            for row in cursor.fetchall()
+    residents = {}
+    for pk, village_id, full_name, proficient in household.resident_rows:
+        values = {
+            "id": pk,
+            "household_id": household.pk,
+            "village_id": village_id,
+            "full_name": full_name,
+            "proficient": bool(proficient),
         }
+        residents[pk] = Resident.from_db(
+            connection.alias, _RESIDENT_FIELDS, [values[f] for f in _RESIDENT_FIELDS]
+        )
     for a in data["assessments"]:
         if a["resident_id"] not in residents:
             raise Refused(422, f"Nhân khẩu số {a['resident_id']} không thuộc hộ {household.code}.")
@@ -649,11 +695,11 @@ def visit_submit(*, actor, payload) -> tuple[Visit, bool]:
         raise Refused(403, "Vai trò của bạn không được ghi nhận lượt đến hộ.")
     data = normalize_visit(payload)
     digest = payload_hash(data)
-    household = _household_for(actor, data["household"]["commune_code"], data["household"]["code"])
+    household = _household_for(actor, data)
     visited_at = parse_datetime(data["visited_at"])
     try:
         campaign = _campaign_for(data, household, timezone.localdate(visited_at))
-        skills = _check_catalogs(data)
+        skills = _check_catalogs(data, household)
         residents = _check_assessments(data, household, skills)
     except Refused:
         stored = _stored(data["id"], digest)
@@ -662,7 +708,7 @@ def visit_submit(*, actor, payload) -> tuple[Visit, bool]:
         return stored
     try:
         with transaction.atomic():
-            visit = Visit.objects.create(
+            visit = Visit(
                 id=data["id"],
                 household=household,
                 village_id=household.village_id,
@@ -681,6 +727,7 @@ def visit_submit(*, actor, payload) -> tuple[Visit, bool]:
                 note=data["note"],
                 payload_hash=digest,
             )
+            rows_insert([visit])  # a resend of a stored UUID fails here (IntegrityError)
             changes, after = {}, {}
             if data["assessments"]:
                 from cdtt.skills.services import Observation, observations_write

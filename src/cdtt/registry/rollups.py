@@ -31,7 +31,7 @@ from cdtt.registry.models import (
     ResidentStatus,
     VillageCoverage,
 )
-from cdtt.skills.models import SKILL_CODES, Level, ResidentSkill, Skill
+from cdtt.skills.models import SKILL_CODES, Level
 
 COUNTERS = ["households", "covered", "residents", "proficient", *[f"p_{c}" for c in SKILL_CODES]]
 CURRENT = ResidentStatus.CURRENT.value
@@ -63,13 +63,22 @@ def _household_counters_sql(head: str, source: str, tail: str = "") -> str:
 _COUNTERS_SQL = _household_counters_sql(
     "", "registry_resident r", f"WHERE r.household_id = %s AND r.status = '{CURRENT}'"
 )
-# The same, with the household's village and covered flag read by the same statement.
-_COUNTERS_AND_HOUSEHOLD_SQL = _household_counters_sql(
-    "h.village_id, h.covered,",
-    f"registry_household h LEFT JOIN registry_resident r "
-    f"ON r.household_id = h.id AND r.status = '{CURRENT}'",
-    "WHERE h.id = %s GROUP BY h.id, h.village_id, h.covered",
-)
+# The household's village and covered flag, and each current resident with their stored flag,
+# the number of active skills they master and the skills they master: the state after a change,
+# from the levels themselves (the flags are fixed from it), in one statement.
+_AFTER_SQL = f"""
+    SELECT h.village_id, h.covered, r.id, r.proficient,
+           (SELECT COUNT(*) FROM skills_skill WHERE active),
+           COUNT(CASE WHEN s.active THEN 1 END),
+           {", ".join(f"COUNT(CASE WHEN s.code = '{code}' THEN 1 END)" for code in SKILL_CODES)}
+    FROM registry_household h
+    LEFT JOIN registry_resident r ON r.household_id = h.id AND r.status = '{CURRENT}'
+    LEFT JOIN skills_residentskill rs
+           ON rs.resident_id = r.id AND rs.level = {int(Level.PROFICIENT)}
+    LEFT JOIN skills_skill s ON s.id = rs.skill_id
+    WHERE h.id = %s
+    GROUP BY h.village_id, h.covered, r.id, r.proficient
+"""
 
 
 def _counters_from(row) -> dict[str, int]:
@@ -93,12 +102,32 @@ def household_counters(household_id: int) -> dict[str, int]:
         return _counters_from(cur.fetchone())
 
 
-def _household_after(household_id: int) -> tuple[int, bool, dict[str, int]]:
-    """(village id, stored covered flag, counters) of a household, in one query."""
+def _household_after(household_id: int) -> tuple[int, bool, dict[str, int], dict[int, bool]]:
+    """(village id, stored covered flag, counters, {resident id: proficient}) of a household
+    from its residents' levels, in one query; residents whose stored flag is wrong are fixed."""
     with connection.cursor() as cur:
-        cur.execute(_COUNTERS_AND_HOUSEHOLD_SQL, [household_id])
-        row = cur.fetchone()
-    return row[0], bool(row[1]), _counters_from(row[2:])
+        cur.execute(_AFTER_SQL, [household_id])
+        rows = cur.fetchall()
+    counts, flags = zero(), {}
+    changed: dict[bool, list[int]] = {True: [], False: []}
+    for _village, _covered, rid, stored, active, mastered, *per_skill in rows:
+        if rid is None:  # no current resident
+            continue
+        value = bool(active) and mastered == active
+        flags[rid] = value
+        if value != bool(stored):
+            changed[value].append(rid)
+        counts["residents"] += 1
+        counts["proficient"] += value
+        for code, n in zip(SKILL_CODES, per_skill, strict=True):
+            counts[f"p_{code}"] += 1 if n else 0
+    for value, pks in changed.items():
+        if pks:
+            Resident.objects.filter(pk__in=pks).update(proficient=value)
+    if counts["residents"]:
+        counts["households"] = 1
+        counts["covered"] = 1 if counts["proficient"] else 0
+    return rows[0][0], bool(rows[0][1]), counts, flags
 
 
 def village_apply(village_id: int, delta: dict[str, int]) -> None:
@@ -135,59 +164,15 @@ def village_apply(village_id: int, delta: dict[str, int]) -> None:
     )
 
 
-def active_skill_ids() -> list[int]:
-    return list(Skill.objects.filter(active=True).values_list("id", flat=True))
-
-
-def resident_proficient_refresh(resident: Resident, active_ids: list[int] | None = None) -> bool:
-    """Recompute a resident's flag from their current levels; saves only when it changes."""
-    active_ids = active_skill_ids() if active_ids is None else active_ids
-    n = ResidentSkill.objects.filter(
-        resident_id=resident.pk, skill_id__in=active_ids, level=Level.PROFICIENT
-    ).count()
-    value = bool(active_ids) and n == len(active_ids)
-    if value != resident.proficient:
-        resident.proficient = value
-        Resident.objects.filter(pk=resident.pk).update(proficient=value)
-    return value
-
-
-_PROFICIENT_SQL = f"""
-    SELECT r.id, r.proficient,
-           (SELECT COUNT(*) FROM skills_skill WHERE active),
-           (SELECT COUNT(*) FROM skills_residentskill rs JOIN skills_skill s ON s.id = rs.skill_id
-            WHERE rs.resident_id = r.id AND rs.level = {int(Level.PROFICIENT)} AND s.active)
-    FROM registry_resident r WHERE r.id IN ({{marks}})
-"""
-
-
-def residents_proficient_refresh(residents: dict[int, Resident]) -> None:
-    """``resident_proficient_refresh`` for several residents ({id: resident}): one query reads
-    the stored flags and the current levels, one UPDATE per new value writes what changed."""
-    if not residents:
-        return
-    ids = sorted(residents)
-    with connection.cursor() as cur:
-        cur.execute(_PROFICIENT_SQL.format(marks=", ".join(["%s"] * len(ids))), ids)
-        rows = cur.fetchall()
-    changed: dict[bool, list[int]] = {True: [], False: []}
-    for rid, stored, active, n in rows:
-        value = bool(active) and n == active
-        if value != bool(stored):
-            changed[value].append(rid)
-        residents[rid].proficient = value
-    for value, pks in changed.items():
-        if pks:
-            Resident.objects.filter(pk__in=pks).update(proficient=value)
-
-
 @contextmanager
 def household_change(household_id: int) -> Iterator[dict]:
     """Lock a household; after the block, fix its covered flag and move the village counters.
 
     Must run inside a transaction. A household moved to another village by the block leaves
-    its old village's counters and enters the new one's. The dict yielded gets the household's
-    ``covered`` flag once the block is done.
+    its old village's counters and enters the new one's. The proficient flags of its current
+    residents are recomputed from their levels after the block (so a block that changes levels
+    need not fix them). The dict yielded gets the household's ``covered`` flag and the residents'
+    flags ({id: proficient}) once the block is done.
     """
     assert connection.in_atomic_block, "household_change needs a transaction"
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
@@ -202,10 +187,11 @@ def household_change(household_id: int) -> Iterator[dict]:
     before = household_counters(household_id)
     state: dict = {}
     yield state
-    after_village, covered, after = _household_after(household_id)
+    after_village, covered, after, flags = _household_after(household_id)
     if bool(after["covered"]) != covered:
         Household.objects.filter(pk=household_id).update(covered=bool(after["covered"]))
     state["covered"] = bool(after["covered"])
+    state["proficient"] = flags
     if before_village == after_village:
         village_apply(after_village, {k: after[k] - before[k] for k in COUNTERS})
     else:

@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from cdtt.audit.services import audit_record
 from cdtt.core.jobs import job_create
 from cdtt.core.models import Job
+from cdtt.lib.rows import rows_insert
 from cdtt.lib.text import clean
-from cdtt.registry.rollups import household_change, residents_proficient_refresh
+from cdtt.registry.rollups import household_change
 from cdtt.registry.tasks import rollups_rebuild_job
 from cdtt.skills.models import ChecklistItem, Level, Method, Skill, SkillAssessment
 
@@ -141,24 +142,24 @@ def observations_write(
     assessor = actor if getattr(actor, "pk", None) else None
     name = clean(assessor_name)[:120] or (str(actor) if assessor else "")
     with household_change(households.pop()) as state:
-        assessments = SkillAssessment.objects.bulk_create(
-            [
-                SkillAssessment(
-                    resident_id=o.resident.pk,
-                    skill=skills[o.skill_code],
-                    level=o.level,
-                    method=method,
-                    assessor=assessor,
-                    assessor_name=name,
-                    assessed_at=assessed_at,
-                    checklist=sorted({int(i) for i in o.checklist}),
-                    visit_id=visit_id,
-                )
-                for o in observations
-            ]
-        )
+        assessments = [
+            SkillAssessment(
+                resident_id=o.resident.pk,
+                skill=skills[o.skill_code],
+                level=o.level,
+                method=method,
+                assessor=assessor,
+                assessor_name=name,
+                assessed_at=assessed_at,
+                checklist=sorted({int(i) for i in o.checklist}),
+                visit_id=visit_id,
+            )
+            for o in observations
+        ]
+        rows_insert(assessments)
         _current_levels_move(observations, skills, assessed_at)
-        residents_proficient_refresh({o.resident.pk: o.resident for o in observations})
+    for o in observations:  # flags recomputed by household_change
+        o.resident.proficient = state["proficient"].get(o.resident.pk, o.resident.proficient)
     if household is not None:
         household.update(state)
     if audit:
