@@ -48,7 +48,9 @@ def table(run: dict) -> str:
         f"{pop.get('villages', 0):,} villages, {pop.get('communes', 0)} communes; "
         f"PostgreSQL {run.get('postgres', '?')}, {machine.get('cpus', '?')} CPUs, "
         f"Python {machine.get('python', '?')}; gunicorn {server.get('gunicorn_workers', 2)} "
-        f"{server.get('worker_class', '')} workers; whole run {run.get('total_s', '?')} s.",
+        f"{server.get('worker_class', '')} workers"
+        f"{' × ' + str(server['threads']) + ' threads' if server.get('threads', 1) > 1 else ''}; "
+        f"whole run {run.get('total_s', '?')} s.",
         "",
         "| what | measured | reference (same run) | budget | result |",
         "|---|---|---|---|---|",

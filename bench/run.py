@@ -117,10 +117,12 @@ class BenchRun:
         seconds: float,
         out: Out,
         reuse: bool = False,
+        threads: int = 2,
     ):
         self.scale, self.quick, self.database = scale, quick, database
         self.reuse = reuse
         self.worker_class = worker_class
+        self.threads = threads if worker_class == "gthread" else 1  # sync: one at a time
         self.visit_seconds = seconds
         self.out = out
         self.samples = 50 if quick else 200
@@ -372,13 +374,15 @@ class BenchRun:
                 sys.executable,
                 "-m",
                 "gunicorn",
+                "-c",
+                "python:cdtt.gunicorn_conf",  # the production settings, but for these:
                 "cdtt.wsgi:application",
                 "--workers",
                 "2",
                 "--worker-class",
                 self.worker_class,
-                # gthread workers serve several requests each while others wait on PostgreSQL.
-                *(["--threads", "4"] if self.worker_class == "gthread" else []),
+                "--threads",
+                str(self.threads),
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--log-level",
@@ -413,10 +417,10 @@ class BenchRun:
         self.info["server"] = {
             "gunicorn_workers": 2,
             "worker_class": self.worker_class,
-            "threads": 4 if self.worker_class == "gthread" else 1,
+            "threads": self.threads,
             "url": self.base_url,
         }
-        threads = " × 4 threads" if self.worker_class == "gthread" else ""
+        threads = f" × {self.threads} threads" if self.threads > 1 else ""
         self.out(f"   gunicorn (2 {self.worker_class} workers{threads}) on {self.base_url}")
 
     def server_stop(self) -> None:
@@ -897,8 +901,11 @@ def results_write(results: dict) -> Path:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     suffix = "-quick" if results.get("quick") else ""
     suffix += "-reuse" if results.get("reused") else ""
-    worker_class = results.get("server", {}).get("worker_class", "sync")
-    suffix += f"-{worker_class}" if worker_class != "sync" else ""
+    server = results.get("server", {})
+    if server.get("worker_class", "sync") != "gthread":
+        suffix += "-sync"
+    elif server.get("threads", 2) != 2:
+        suffix += f"-threads{server['threads']}"
     path = RESULTS_DIR / f"{results['scale']}{suffix}-{results['date']}.json"
     path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path

@@ -6,7 +6,7 @@ from cdtt.audit.models import AuditEntry
 from cdtt.lib.rows import rows_insert
 
 
-def audit_record(
+def audit_entry(
     *,
     actor: Any,
     action: str,
@@ -17,10 +17,12 @@ def audit_record(
     object_type: str = "",
     object_id: str = "",
 ) -> AuditEntry:
+    """The entry ``audit_record`` writes, unsaved: for a caller that inserts it together with
+    its own rows (cdtt.lib.rows)."""
     if obj is not None:
         object_type = object_type or obj._meta.label
         object_id = object_id or str(obj.pk)
-    entry = AuditEntry(
+    return AuditEntry(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         object_type=object_type,
@@ -29,5 +31,10 @@ def audit_record(
         changes=changes or {},
         unit_path=getattr(unit, "path", "") or "",
     )
+
+
+def audit_record(**fields: Any) -> AuditEntry:
+    """Write an audit entry (see ``audit_entry`` for the fields)."""
+    entry = audit_entry(**fields)
     rows_insert([entry])  # every write adds one: the lean insert
     return entry

@@ -24,7 +24,7 @@ from django.utils.dateparse import parse_datetime
 
 from cdtt.accounts import roles
 from cdtt.accounts.access import scope_path
-from cdtt.audit.services import audit_record
+from cdtt.audit.services import audit_entry, audit_record
 from cdtt.campaigns.models import (
     Campaign,
     CampaignStatus,
@@ -478,19 +478,22 @@ def _json_rows(value) -> list:
     return json.loads(value) if isinstance(value, str) else value
 
 
-def _household_for(user, data: dict) -> Household:
+def _household_for(user, data: dict, *, lock: bool = False) -> Household:
     """The household of the visit, if it lies in one of the user's field villages, with
     ``team_id`` set to the user's team serving its village (or None), and the rows the checks
     of the visit need (``resident_rows``, ``catalog_rows``). One query; the village check is the
     one of ``cdtt.teams.selectors.field_villages``: a user with a Person works in the villages
     of their active teams (exactly those where such a team exists), a user without one in the
-    villages under their scope unit."""
+    villages under their scope unit. ``lock``: the household's row is locked (inside the
+    caller's transaction) by this very read."""
     from cdtt.geo.models import Level
 
     missing = Refused(404, "Không tìm thấy hộ gia đình trong địa bàn của bạn.")
     if not (user and user.is_authenticated and user.is_active):
         raise missing
     sql, params = _household_sql(data)
+    if lock and connection.features.has_select_for_update_of:
+        sql += " FOR UPDATE OF h"
     ref = data["household"]
     with connection.cursor() as cursor:
         cursor.execute(sql, [user.pk, user.pk, *params, ref["commune_code"], ref["code"]])
@@ -685,93 +688,34 @@ def _stored(visit_id: str, digest: str) -> tuple[Visit, bool] | None:
     return None if existing is None else _replay(existing, digest)
 
 
+class _CheckRefused(Exception):
+    """A check after the household's lookup refused the visit (carries the ``Refused``)."""
+
+    def __init__(self, refused: Refused):
+        super().__init__(refused.detail)
+        self.refused = refused
+
+
 def visit_submit(*, actor, payload) -> tuple[Visit, bool]:
     """Record a visit the field app sends; returns (visit, created). Raises ``Refused``.
 
     A new visit is not looked up first: the primary key of the insert tells a resend apart
     (IntegrityError), and a resend refused by a later check is looked up then, so that a stored
-    visit is still answered as stored."""
+    visit is still answered as stored. The first statement of the transaction reads and locks
+    the household: visits to one household are written one after another (exact coverage and
+    daily counters)."""
     if not roles.has_role(actor, VISIT_ROLES):
         raise Refused(403, "Vai trò của bạn không được ghi nhận lượt đến hộ.")
     data = normalize_visit(payload)
     digest = payload_hash(data)
-    household = _household_for(actor, data)
-    visited_at = parse_datetime(data["visited_at"])
-    try:
-        campaign = _campaign_for(data, household, timezone.localdate(visited_at))
-        skills = _check_catalogs(data, household)
-        residents = _check_assessments(data, household, skills)
-    except Refused:
-        stored = _stored(data["id"], digest)
-        if stored is None:
-            raise
-        return stored
     try:
         with transaction.atomic():
-            visit = Visit(
-                id=data["id"],
-                household=household,
-                village_id=household.village_id,
-                commune_id=household.commune_id,
-                district_id=household.district_id,
-                province_id=household.province_id,
-                campaign=campaign,
-                team_id=household.team_id,
-                recorded_by=actor,
-                members=data["members"],
-                residents_present=data["present"],
-                visited_at=visited_at,
-                outcome=data["outcome"],
-                services=data["services"],
-                assessments=len(data["assessments"]),
-                note=data["note"],
-                payload_hash=digest,
-            )
-            rows_insert([visit])  # a resend of a stored UUID fails here (IntegrityError)
-            changes, after = {}, {}
-            if data["assessments"]:
-                from cdtt.skills.services import Observation, observations_write
-
-                # Locks the household: visits to one household are written one after another
-                # (exact coverage and daily counters).
-                assessments = observations_write(
-                    actor=actor,
-                    observations=[
-                        Observation(
-                            residents[a["resident_id"]],
-                            a["skill"],
-                            a["level"],
-                            tuple(a["checklist"]),
-                        )
-                        for a in data["assessments"]
-                    ],
-                    method="home_visit",
-                    assessed_at=visited_at,
-                    assessor_name=str(actor)[:120],
-                    visit_id=visit.pk,
-                    skills=skills,
-                    audit=False,
-                    household=after,
-                )
-                changes["assessments"] = [a.pk for a in assessments]
-                covered = after["covered"]
-            else:
-                covered = (
-                    Household.objects.select_for_update()
-                    .filter(pk=household.pk)
-                    .values_list("covered", flat=True)
-                    .get()
-                )
-            if campaign is not None:
-                _count_campaign_day(visit, household)
-            audit_record(
-                actor=actor,
-                action="visit.create",
-                obj=visit,
-                unit=household.village,
-                summary=f"{household.code} · {visit.outcome}",
-                changes=changes,
-            )
+            visit, household, covered = _visit_write(actor, data, digest)
+    except _CheckRefused as exc:
+        stored = _stored(data["id"], digest)
+        if stored is None:
+            raise exc.refused from None
+        return stored
     except IntegrityError:
         # Nothing got stored: another request with the same UUID got there first.
         stored = _stored(data["id"], digest)
@@ -795,3 +739,71 @@ def visit_submit(*, actor, payload) -> tuple[Visit, bool]:
         ],
     }
     return visit, True
+
+
+def _visit_write(actor, data: dict, digest: str) -> tuple[Visit, Household, bool]:
+    """The checks and the writes of ``visit_submit``, in its transaction; returns the visit, its
+    household and the household's covered flag after it."""
+    household = _household_for(actor, data, lock=True)
+    visited_at = parse_datetime(data["visited_at"])
+    try:
+        campaign = _campaign_for(data, household, timezone.localdate(visited_at))
+        skills = _check_catalogs(data, household)
+        residents = _check_assessments(data, household, skills)
+    except Refused as exc:
+        raise _CheckRefused(exc) from None
+    visit = Visit(
+        id=data["id"],
+        household=household,
+        village_id=household.village_id,
+        commune_id=household.commune_id,
+        district_id=household.district_id,
+        province_id=household.province_id,
+        campaign=campaign,
+        team_id=household.team_id,
+        recorded_by=actor,
+        members=data["members"],
+        residents_present=data["present"],
+        visited_at=visited_at,
+        outcome=data["outcome"],
+        services=data["services"],
+        assessments=len(data["assessments"]),
+        note=data["note"],
+        payload_hash=digest,
+    )
+    entry = audit_entry(
+        actor=actor,
+        action="visit.create",
+        obj=visit,
+        unit=household.village,
+        summary=f"{household.code} · {visit.outcome}",
+        # The assessments are found by their visit.
+        changes={"assessments": len(data["assessments"])} if data["assessments"] else {},
+    )
+    rows_insert([visit], [entry])  # a resend of a stored UUID fails here (IntegrityError)
+    covered = household.covered
+    if data["assessments"]:
+        from cdtt.skills.services import Observation, observations_write
+
+        after: dict = {}
+        observations_write(
+            actor=actor,
+            observations=[
+                Observation(
+                    residents[a["resident_id"]], a["skill"], a["level"], tuple(a["checklist"])
+                )
+                for a in data["assessments"]
+            ],
+            method="home_visit",
+            assessed_at=visited_at,
+            assessor_name=str(actor)[:120],
+            visit_id=visit.pk,
+            skills=skills,
+            audit=False,
+            household=after,
+            locked_village_id=household.village_id,
+        )
+        covered = after["covered"]
+    if campaign is not None:
+        _count_campaign_day(visit, household)
+    return visit, household, covered

@@ -165,25 +165,28 @@ def village_apply(village_id: int, delta: dict[str, int]) -> None:
 
 
 @contextmanager
-def household_change(household_id: int) -> Iterator[dict]:
+def household_change(household_id: int, *, locked_village_id: int | None = None) -> Iterator[dict]:
     """Lock a household; after the block, fix its covered flag and move the village counters.
 
     Must run inside a transaction. A household moved to another village by the block leaves
     its old village's counters and enters the new one's. The proficient flags of its current
     residents are recomputed from their levels after the block (so a block that changes levels
     need not fix them). The dict yielded gets the household's ``covered`` flag and the residents'
-    flags ({id: proficient}) once the block is done.
+    flags ({id: proficient}) once the block is done. A caller that locked the household's row
+    already, in this transaction, passes its village as ``locked_village_id``.
     """
     assert connection.in_atomic_block, "household_change needs a transaction"
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    with connection.cursor() as cur:
-        cur.execute(
-            f"SELECT village_id FROM registry_household WHERE id = %s{lock}", [household_id]
-        )
-        row = cur.fetchone()
-    if row is None:
-        raise Household.DoesNotExist(f"household {household_id}")
-    before_village = row[0]
+    before_village = locked_village_id
+    if before_village is None:
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT village_id FROM registry_household WHERE id = %s{lock}", [household_id]
+            )
+            row = cur.fetchone()
+        if row is None:
+            raise Household.DoesNotExist(f"household {household_id}")
+        before_village = row[0]
     before = household_counters(household_id)
     state: dict = {}
     yield state

@@ -125,11 +125,13 @@ def observations_write(
     skills: dict[str, Skill] | None = None,
     audit: bool = True,
     household: dict | None = None,
+    locked_village_id: int | None = None,
 ) -> list[SkillAssessment]:
     """The body of ``assessments_record``, for callers already inside a transaction: ``skills``
     (code -> Skill, checked by the caller, checklists included) spares the catalog checks, and
     ``audit=False`` leaves the audit entry to the caller (a visit names its assessments in its
-    own entry); ``household``, a dict, gets the household's ``covered`` flag after the write."""
+    own entry); ``household``, a dict, gets the household's ``covered`` flag after the write;
+    ``locked_village_id``: the caller locked the household already (see household_change)."""
     assert transaction.get_connection().in_atomic_block, "observations_write needs a transaction"
     if not observations:
         return []
@@ -141,7 +143,7 @@ def observations_write(
     assessed_at = _observed_at(assessed_at)
     assessor = actor if getattr(actor, "pk", None) else None
     name = clean(assessor_name)[:120] or (str(actor) if assessor else "")
-    with household_change(households.pop()) as state:
+    with household_change(households.pop(), locked_village_id=locked_village_id) as state:
         assessments = [
             SkillAssessment(
                 resident_id=o.resident.pk,
@@ -156,8 +158,7 @@ def observations_write(
             )
             for o in observations
         ]
-        rows_insert(assessments)
-        _current_levels_move(observations, skills, assessed_at)
+        rows_insert(assessments, then=(_levels_upsert(observations, skills, assessed_at),))
     for o in observations:  # flags recomputed by household_change
         o.resident.proficient = state["proficient"].get(o.resident.pk, o.resident.proficient)
     if household is not None:
@@ -189,11 +190,11 @@ WHERE skills_residentskill.assessed_at <= excluded.assessed_at
 """
 
 
-def _current_levels_move(
+def _levels_upsert(
     observations: list[Observation], skills: dict[str, Skill], assessed_at: dt.datetime
-) -> None:
-    """Each (resident, skill) takes the level observed, unless a later assessment exists
-    (ties: the later record wins, as in rollups_rebuild)."""
+) -> tuple[str, list]:
+    """The statement by which each (resident, skill) takes the level observed, unless a later
+    assessment exists (ties: the later record wins, as in rollups_rebuild)."""
     latest = {(o.resident.pk, skills[o.skill_code].pk): o.level for o in observations}
     connection = transaction.get_connection()
     at = connection.ops.adapt_datetimefield_value(assessed_at)
@@ -201,8 +202,7 @@ def _current_levels_move(
     for (resident_id, skill_id), level in sorted(latest.items()):  # one lock order
         params += [resident_id, skill_id, level, at]
     values = ", ".join(["(%s, %s, %s, %s)"] * len(latest))
-    with connection.cursor() as cursor:
-        cursor.execute(_LEVELS_UPSERT.format(values=values), params)
+    return _LEVELS_UPSERT.format(values=values), params
 
 
 @dataclass

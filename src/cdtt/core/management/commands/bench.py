@@ -51,12 +51,20 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--worker-class",
-            default="sync",
+            default="gthread",
             choices=["sync", "gthread"],
-            help="gunicorn worker class of the 2 workers",
+            help="gunicorn worker class of the 2 workers (default: as in cdtt.gunicorn_conf)",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=2,
+            help="threads of each gthread worker (default: as in cdtt.gunicorn_conf)",
         )
 
-    def handle(self, *args, scale, quick, database, seconds, worker_class, reuse_db, **options):
+    def handle(
+        self, *args, scale, quick, database, seconds, worker_class, threads, reuse_db, **options
+    ):
         engine = connections["default"].settings_dict["ENGINE"]
         if "postgresql" not in engine:
             raise CommandError(
@@ -81,6 +89,7 @@ class Command(BaseCommand):
             quick=quick,
             database=database,
             worker_class=worker_class,
+            threads=threads,
             seconds=seconds,
             out=out,
             reuse=reuse_db,
