@@ -18,6 +18,7 @@ import logging
 import time
 import unicodedata
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -634,24 +635,70 @@ def _unpivot(pg: bool, skills: list[tuple[str, int]], where: str) -> str:
     )
 
 
+# A load at least this large, into a table holding no more rows than it brings, drops the
+# table's secondary indexes and unique constraints first and builds them again after: one sorted
+# build (and its WAL) costs far less than millions of index insertions. The table is locked
+# until the import commits; a failure rolls the drop back with the rest.
+BULK_MIN_ROWS = 50_000
+
+
+@contextmanager
+def _bulk_load(cur, table: str, incoming: int):
+    """Around the INSERT of ``incoming`` rows into ``table`` (PostgreSQL)."""
+    if connection.vendor != "postgresql" or incoming < BULK_MIN_ROWS:
+        yield
+        return
+    cur.execute(f"SELECT 1 FROM {table} OFFSET %s LIMIT 1", [incoming])
+    if cur.fetchone() is not None:  # more rows there already than the load brings
+        yield
+        return
+    constraints = _fetch(
+        cur,
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype = 'u' ORDER BY conname",
+        [table],
+    )
+    indexes = _fetch(
+        cur,
+        "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        "JOIN pg_class c ON c.oid = i.indexrelid "
+        "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary AND NOT EXISTS "
+        "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY c.relname",
+        [table],
+    )
+    for name, _definition in constraints:
+        cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    for name, _definition in indexes:
+        cur.execute(f'DROP INDEX "{name}"')
+    yield
+    cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    for name, definition in constraints:
+        cur.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+    for _name, definition in indexes:
+        cur.execute(definition)
+
+
 def _apply(
     cur, result: PopulationImportResult, actor, has: set[str], skill_ids: dict[str, int], timer
 ) -> None:
     pg = connection.vendor == "postgresql"
     now = timezone.now()
+    ((new_households,),) = _fetch(cur, "SELECT COUNT(*) FROM imp_households WHERE NOT existed")
+    ((new_residents,),) = _fetch(cur, "SELECT COUNT(*) FROM imp_residents WHERE old_id IS NULL")
     # Households: new ones with their covered flag (all their residents are new), then the
     # existing ones whose address changed.
-    cur.execute(
-        """
+    with _bulk_load(cur, "registry_household", new_households):
+        cur.execute(
+            """
         INSERT INTO registry_household (id, code, address, covered, created_at, updated_at,
                                         village_id, commune_id, district_id, province_id)
         SELECT h.household_id, h.hh_code, COALESCE(h.address, ''),
                h.household_id IN (SELECT household_id FROM imp_residents WHERE proficient = 1),
                %s, %s, h.village_id, h.commune_id, h.district_id, h.province_id
         FROM imp_households h WHERE NOT h.existed ORDER BY h.household_id""",
-        [now, now],
-    )
-    result.households_created = max(cur.rowcount, 0)
+            [now, now],
+        )
+        result.households_created = max(cur.rowcount, 0)
     if "address" in has:
         cur.execute(
             """
@@ -665,8 +712,9 @@ def _apply(
     timer("households")
 
     # Residents: the new ones (ids drawn already), then the existing ones that differ.
-    cur.execute(
-        """
+    with _bulk_load(cur, "registry_resident", new_residents):
+        cur.execute(
+            """
         INSERT INTO registry_resident (id, household_id, village_id, commune_id, district_id,
             province_id, full_name, name_key, birth_date, birth_year, birth_key, gender, relation,
             phone, status, proficient, created_at, updated_at)
@@ -675,9 +723,9 @@ def _apply(
                COALESCE(r.gender, ''), COALESCE(r.relation, ''), COALESCE(r.phone, ''),
                'current', r.proficient = 1, %s, %s
         FROM imp_residents r WHERE r.old_id IS NULL ORDER BY r.resident_id""",
-        [now, now],
-    )
-    result.residents_created = max(cur.rowcount, 0)
+            [now, now],
+        )
+        result.residents_created = max(cur.rowcount, 0)
     fields = ["full_name", "birth_date"] + [f for f in ("gender", "relation", "phone") if f in has]
     distinct = "IS DISTINCT FROM" if pg else "IS NOT"
     cur.execute(
@@ -707,15 +755,19 @@ def _apply(
     assessment_params = [Method.IMPORT.value, assessor_id, assessor_name, now, now]
     # New residents: every level above 0.
     new = _unpivot(pg, skills, "i.old_id IS NULL")
-    cur.execute(
-        assessment.format(changes=f"SELECT * FROM ({new}) n WHERE n.level > 0"), assessment_params
-    )
-    result.assessments += max(cur.rowcount, 0)
-    cur.execute(
-        f"""INSERT INTO skills_residentskill (resident_id, skill_id, level, assessed_at)
-            SELECT n.resident_id, n.skill_id, n.level, %s FROM ({new}) n WHERE n.level > 0""",
-        [now],
-    )
+    with _bulk_load(cur, "skills_skillassessment", new_residents):
+        cur.execute(
+            assessment.format(changes=f"SELECT * FROM ({new}) n WHERE n.level > 0"),
+            assessment_params,
+        )
+        result.assessments += max(cur.rowcount, 0)
+    with _bulk_load(cur, "skills_residentskill", new_residents):
+        cur.execute(
+            f"""INSERT INTO skills_residentskill (resident_id, skill_id, level, assessed_at)
+                SELECT n.resident_id, n.skill_id, n.level, %s FROM ({new}) n
+                WHERE n.level > 0""",
+            [now],
+        )
     # Existing residents: where the level differs from their current one.
     ((existing,),) = _fetch(cur, "SELECT COUNT(*) FROM imp_residents WHERE old_id IS NOT NULL")
     if existing:

@@ -1,7 +1,8 @@
 """The population import's set-based paths: ids drawn before writing, new and existing rows in
 one file, level 0 for the never assessed, COPY text escaping and the per-row cleaning shortcut."""
 
-from django.db import connection
+import pytest
+from django.db import IntegrityError, connection, transaction
 
 from cdtt.registry.imports import population_import
 from cdtt.registry.models import Household, Resident, VillageCoverage
@@ -116,3 +117,85 @@ def test_backslashes_and_messy_whitespace_in_a_streamed_file(tree, tmp_path):
     assert binh.village_id == tree.village.pk
     assert Resident.objects.filter(full_name="Nguyễn Văn Cường").exists()
     assert orphans() == []
+
+
+def _index_definitions() -> list[tuple[str, str]]:
+    with connection.cursor() as cur:
+        cur.execute(
+            """SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index
+               WHERE indrelid IN ('registry_household'::regclass, 'registry_resident'::regclass,
+                                  'skills_skillassessment'::regclass,
+                                  'skills_residentskill'::regclass)
+               ORDER BY 1"""
+        )
+        return cur.fetchall()
+
+
+def test_a_bulk_load_into_empty_tables_builds_the_same_indexes_again(tree, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("the index rebuild of large loads is PostgreSQL's")
+    from cdtt.registry import imports
+
+    monkeypatch.setattr(imports, "BULK_MIN_ROWS", 2)
+    before = _index_definitions()
+    result = population_import(
+        actor=None,
+        data=csv_bytes(
+            f"16000,Thôn Yên Trung,HK01,Số 1,Nguyễn Văn An,05/03/1985,Nam,Chủ hộ,,{ALL2}",
+            "16000,Thôn Yên Trung,HK01,Số 1,Lê Thị Bình,1987,Nữ,Vợ,,1,1,1,1,1",
+            f"16000,Thôn Yên Trung,HK02,,Trần Thị Dung,1950,Nữ,Chủ hộ,,{ALL0}",
+        ),
+    )
+    assert result.ok, result.errors
+    assert (result.households_created, result.residents_created) == (2, 3)
+    assert _index_definitions() == before
+    assert rollups_check() == [] and orphans() == []
+    # The unique constraints are back and enforced.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Resident.objects.create(
+            **{
+                f: getattr(Resident.objects.get(full_name="Lê Thị Bình"), f)
+                for f in [
+                    "household_id",
+                    "village_id",
+                    "commune_id",
+                    "district_id",
+                    "province_id",
+                    "full_name",
+                    "name_key",
+                    "birth_year",
+                    "birth_key",
+                ]
+            }
+        )
+    # A second, smaller load into tables that hold more rows keeps their indexes: same result.
+    again = population_import(
+        actor=None,
+        data=csv_bytes(f"16000,Thôn Yên Trung,HK03,,Phạm Văn Em,1990,Nam,Chủ hộ,,{ALL2}"),
+    )
+    assert again.ok and again.households_created == 1
+    assert _index_definitions() == before
+
+
+def test_a_bulk_load_that_fails_leaves_tables_and_indexes_as_they_were(tree, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("the index rebuild of large loads is PostgreSQL's")
+    from cdtt.registry import imports
+
+    monkeypatch.setattr(imports, "BULK_MIN_ROWS", 2)
+    before = _index_definitions()
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("the server went away")
+
+    monkeypatch.setattr(imports, "_refresh_touched", crash)
+    with pytest.raises(RuntimeError):
+        population_import(
+            actor=None,
+            data=csv_bytes(
+                f"16000,Thôn Yên Trung,HK01,Số 1,Nguyễn Văn An,05/03/1985,Nam,Chủ hộ,,{ALL2}",
+                "16000,Thôn Yên Trung,HK01,Số 1,Lê Thị Bình,1987,Nữ,Vợ,,1,1,1,1,1",
+            ),
+        )
+    assert _index_definitions() == before
+    assert not Household.objects.exists() and not Resident.objects.exists()
