@@ -21,7 +21,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -110,6 +110,12 @@ class PopulationImportResult:
         if self.errors_total:
             text += " " + _("%(n)d dòng lỗi.") % {"n": self.errors_total}
         return text
+
+
+def _nothing_written(result: PopulationImportResult) -> None:
+    result.rows_imported = result.assessments = result.villages_created = 0
+    result.households_created = result.households_updated = 0
+    result.residents_created = result.residents_updated = 0
 
 
 class _Rollback(Exception):
@@ -967,6 +973,19 @@ def population_import(
         pass
     except FileProblem as exc:
         _error(result, 0, "", str(exc))
+    except IntegrityError:
+        # Someone created a household or resident that the file brings too, between the
+        # import's reading of the database and its writing: the transaction is rolled back.
+        _nothing_written(result)
+        _error(
+            result,
+            0,
+            "",
+            _(
+                "Trong lúc nhập, người khác vừa thêm hộ hoặc nhân khẩu trùng với tệp này; "
+                "chưa ghi gì. Hãy nhập lại tệp."
+            ),
+        )
     if not result.ok and not skip_invalid:
         result.rows_imported = 0
     if result.rows_imported >= ANALYZE_AFTER_ROWS and not dry_run:

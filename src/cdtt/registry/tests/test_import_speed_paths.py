@@ -199,3 +199,36 @@ def test_a_bulk_load_that_fails_leaves_tables_and_indexes_as_they_were(tree, mon
         )
     assert _index_definitions() == before
     assert not Household.objects.exists() and not Resident.objects.exists()
+
+
+def test_a_household_created_by_someone_else_during_the_import_is_a_clear_report(tree, monkeypatch):
+    """Between the import's reading of the database and its writing, another user adds a
+    household with a code the file brings: nothing is written, the report says why."""
+    from cdtt.registry import imports
+
+    checks = imports._file_checks
+
+    def meanwhile(*args, **kwargs):
+        Household.objects.create(
+            code="HK01",
+            village=tree.village,
+            commune=tree.commune,
+            district=tree.district,
+            province=tree.province,
+        )
+        return checks(*args, **kwargs)
+
+    monkeypatch.setattr(imports, "_file_checks", meanwhile)
+    for skip_invalid in (False, True):
+        result = population_import(
+            actor=None,
+            skip_invalid=skip_invalid,
+            data=csv_bytes(
+                f"16000,Thôn Yên Trung,HK01,Số 1,Nguyễn Văn An,05/03/1985,Nam,Chủ hộ,,{ALL2}",
+                f"16000,Thôn Yên Trung,HK02,,Trần Thị Dung,1950,Nữ,Chủ hộ,,{ALL0}",
+            ),
+        )
+        assert not result.ok and not result.written
+        assert (result.rows_imported, result.households_created) == (0, 0)
+        assert "người khác vừa thêm hộ" in result.errors[0].reason
+        assert not Household.objects.exists() and not Resident.objects.exists()
