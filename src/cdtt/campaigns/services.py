@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -417,7 +417,8 @@ _HOUSEHOLD_SQL = """
              LIMIT 1),
            EXISTS (SELECT 1 FROM teams_person p WHERE p.user_id = %s),
            {residents},
-           {catalog}
+           {catalog},
+           {campaign}
     FROM registry_household h
     JOIN geo_adminunit c ON c.id = h.commune_id
     JOIN geo_adminunit v ON v.id = h.village_id
@@ -431,6 +432,13 @@ _JSON = {
 _RESIDENTS_SQL = """(SELECT {agg}({arr}(r.id, r.village_id, r.full_name, r.proficient))
      FROM registry_resident r WHERE r.household_id = h.id AND r.status = %s)"""
 _CATALOG_SQL = "(SELECT {agg}({arr}(k.kind, k.code, k.id, k.name)) FROM ({parts}) k)"
+# The campaign the visit names, and whether the household's village lies in its area (a scope
+# unit is the village or one of its ancestors: its path is a prefix of the village's).
+_CAMPAIGN_SQL = """(SELECT {arr}(c.id, c.name, c.status, c.starts_on, c.ends_on,
+        EXISTS (SELECT 1 FROM campaigns_campaign_scope_units su
+                JOIN geo_adminunit s ON s.id = su.adminunit_id
+                WHERE su.campaign_id = c.id AND substr(v.path, 1, length(s.path)) = s.path))
+     FROM campaigns_campaign c WHERE c.id = %s)"""
 
 
 def _household_sql(data: dict) -> tuple[str, list]:
@@ -462,11 +470,16 @@ def _household_sql(data: dict) -> tuple[str, list]:
         params += values
     if parts:
         catalog = _CATALOG_SQL.format(agg=agg, arr=arr, parts=" UNION ALL ".join(parts))
+    campaign = "NULL"
+    if data["campaign"] is not None:
+        campaign = _CAMPAIGN_SQL.format(arr=arr)
+        params.append(data["campaign"])
     sql = _HOUSEHOLD_SQL.format(
         household=", ".join(f"h.{f}" for f in _HOUSEHOLD_FIELDS),
         village=", ".join(f"v.{f}" for f in _VILLAGE_FIELDS),
         residents=residents,
         catalog=catalog,
+        campaign=campaign,
     )
     return sql, params
 
@@ -518,6 +531,7 @@ def _household_for(user, data: dict, *, lock: bool = False) -> Household:
     household.team_id = team_id
     household.resident_rows = _json_rows(row[m + 2])
     household.catalog_rows = _json_rows(row[m + 3])
+    household.campaign_row = _json_rows(row[m + 4])
     return household
 
 
@@ -531,11 +545,27 @@ def _replay(visit: Visit, digest: str) -> tuple[Visit, bool]:
     return visit, False
 
 
+_CAMPAIGN_FIELDS = _fields(Campaign, {"id", "name", "status", "starts_on", "ends_on"})
+
+
 def _campaign_for(data: dict, household: Household, local_day: date) -> Campaign | None:
+    """The campaign the visit names (read with the household), if it takes the visit."""
     if data["campaign"] is None:
         return None
-    campaign = Campaign.objects.filter(pk=data["campaign"]).prefetch_related("scope_units").first()
-    if campaign is None or campaign.status == CampaignStatus.DRAFT:
+    if not household.campaign_row:
+        raise Refused(422, f"Không tìm thấy chiến dịch đang triển khai số {data['campaign']}.")
+    pk, name, status, starts_on, ends_on, in_scope = household.campaign_row
+    values = {
+        "id": pk,
+        "name": name,
+        "status": status,
+        "starts_on": date.fromisoformat(str(starts_on)),
+        "ends_on": date.fromisoformat(str(ends_on)),
+    }
+    campaign = Campaign.from_db(
+        connection.alias, _CAMPAIGN_FIELDS, [values[f] for f in _CAMPAIGN_FIELDS]
+    )
+    if campaign.status == CampaignStatus.DRAFT:
         raise Refused(422, f"Không tìm thấy chiến dịch đang triển khai số {data['campaign']}.")
     if not (campaign.starts_on <= local_day <= campaign.ends_on):
         raise Refused(
@@ -544,7 +574,7 @@ def _campaign_for(data: dict, household: Household, local_day: date) -> Campaign
             f"({_d(campaign.starts_on)} – {_d(campaign.ends_on)}); "
             "không thể ghi vào chiến dịch này.",
         )
-    if not in_campaign_scope(campaign, household.village):
+    if not in_scope:
         raise Refused(422, f"Hộ không thuộc địa bàn triển khai của chiến dịch «{campaign.name}».")
     return campaign
 
@@ -639,20 +669,37 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
+# The household's other visits in the campaign: the first one's time, and whether one falls on
+# the day of this visit.
+_SEEN_SQL = """
+    SELECT MIN(visited_at),
+           COUNT(CASE WHEN visited_at >= %s AND visited_at < %s THEN 1 END)
+    FROM campaigns_visit WHERE campaign_id = %s AND household_id = %s AND id <> %s
+"""
+
+
 def _count_campaign_day(visit: Visit, household: Household) -> None:
     """Move the campaign's daily counters of the visit's village. The household row is locked
     by the caller, so visits to one household are counted one after another."""
     campaign_id = visit.campaign_id
     day = timezone.localdate(visit.visited_at)
     start, end = _day_bounds(day)
-    others = Visit.objects.filter(campaign_id=campaign_id, household_id=household.pk).exclude(
-        pk=visit.pk
-    )
-    seen = others.aggregate(
-        first=Min("visited_at"),
-        same_day=Count("pk", filter=Q(visited_at__gte=start, visited_at__lt=end)),
-    )
-    same_day, first = seen["same_day"] > 0, seen["first"]
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _SEEN_SQL,
+            [
+                ops.adapt_datetimefield_value(start),
+                ops.adapt_datetimefield_value(end),
+                campaign_id,
+                household.pk,
+                Visit._meta.pk.get_db_prep_value(visit.pk, connection),
+            ],
+        )
+        first, same_day = cursor.fetchone()
+    if isinstance(first, str):  # SQLite returns the stored text (UTC)
+        first = timezone.make_aware(parse_datetime(first), UTC)
+    same_day = bool(same_day)
     first_day = timezone.localdate(first) if first else None
     deltas: dict[date, list[int]] = {
         day: [
