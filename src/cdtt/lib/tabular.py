@@ -9,7 +9,7 @@ import csv
 import io
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 
 from django.utils.translation import gettext as _
@@ -38,6 +38,9 @@ class Table:
     headers: list[str]  # as written in the file
     keys: list[str]  # header keys, same order
     rows: Iterator[tuple[int, list[str]]]  # (row number, cells as text)
+    # A CSV's rows also as column batches (see ``csv_frames``), for columnar readers; only one
+    # of ``rows`` and ``frames`` may be iterated.
+    frames: Callable[[], Iterator] | None = None
 
     def require(self, wanted: dict[str, str]) -> dict[str, int]:
         """Map each wanted header (key -> display name) to its column index; all must exist."""
@@ -108,7 +111,12 @@ def _open_csv(data: bytes) -> Table:
             if any(cells):
                 yield number, cells
 
-    return Table(headers, [header_key(h) for h in headers], body())
+    def frames():
+        start = _header_end(data)
+        pieces = (data[i : i + FRAME_BYTES] for i in range(start, len(data), FRAME_BYTES))
+        yield from csv_frames(pieces, len(headers), delimiter, first_row=2)
+
+    return Table(headers, [header_key(h) for h in headers], body(), frames)
 
 
 def open_table(data: bytes) -> Table:
@@ -159,6 +167,104 @@ def clean_row(row: list[str]) -> list[str]:
     return [clean_fast(c) for c in row]
 
 
+# --- a CSV as column batches (polars), for readers of millions of rows ---------------------
+
+FRAME_BYTES = 16 << 20  # a batch: about 110,000 rows of the population file
+MAX_RECORD_BYTES = 64 << 20  # longer, a "record" is an unbalanced quote, not data
+_SPACES_RE = r"[\s\x1c-\x1f]+"  # what str.split() splits on
+
+
+def _record_end(buf: bytes, limit: int | None = None) -> int:
+    """Index just after the last line break of ``buf[:limit]`` that lies outside quotes (an even
+    number of quote characters before it); 0 if none."""
+    pos = buf.rfind(b"\n", 0, len(buf) if limit is None else limit)
+    while pos != -1:
+        if buf.count(b'"', 0, pos) % 2 == 0:
+            return pos + 1
+        pos = buf.rfind(b"\n", 0, pos)
+    return 0
+
+
+def _header_end(buf: bytes) -> int:
+    """Index just after the first record of ``buf`` (the header)."""
+    pos = buf.find(b"\n")
+    while pos != -1 and buf.count(b'"', 0, pos) % 2:
+        pos = buf.find(b"\n", pos + 1)
+    return len(buf) if pos == -1 else pos + 1
+
+
+def _whole_records(blocks: Iterator[bytes]) -> Iterator[bytes]:
+    """The blocks of a CSV cut again so that each piece holds whole records."""
+    carry = b""
+    for block in blocks:
+        buf = carry + block
+        cut = _record_end(buf)
+        if cut == 0 and len(buf) > MAX_RECORD_BYTES:  # an unbalanced quote: cut at a line
+            cut = buf.rfind(b"\n") + 1
+        if cut == 0:
+            carry = buf
+            continue
+        yield buf[:cut]
+        carry = buf[cut:]
+    if carry:
+        yield carry
+
+
+def _clean_column(name: str):
+    """``clean`` as a polars expression: NFC, whitespace collapsed and trimmed, None as ''."""
+    import polars as pl
+
+    col = pl.col(name).fill_null("")
+    return (
+        pl.when(col.str.contains(r"[^ -~]|  |^ | $"))  # anything but single inner spaces
+        .then(col.str.normalize("NFC").str.replace_all(_SPACES_RE, " ").str.strip_chars(" "))
+        .otherwise(col)
+        .alias(name)
+    )
+
+
+def csv_frames(blocks: Iterator[bytes], ncols: int, delimiter: str, first_row: int) -> Iterator:
+    """Column batches of the CSV records in ``blocks`` (the bytes after the header): polars
+    DataFrames of ``ncols`` text columns ``c0``… cleaned as ``clean`` does, and ``row_no``,
+    the row number a spreadsheet shows (blank rows counted, then left out). Raises
+    ``FileProblem`` for a byte that is not UTF-8."""
+    import polars as pl
+
+    names = [f"c{i}" for i in range(ncols)]
+    head = (delimiter.join(names) + "\n").encode()
+    schema = dict.fromkeys(names, pl.String)
+    row = first_row
+    for piece in _whole_records(blocks):
+        try:
+            piece.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise FileProblem(
+                _(
+                    "Tệp không được mã hóa UTF-8 (lỗi sau dòng %(line)d). Hãy lưu lại tệp dạng CSV UTF-8."
+                )
+                % {"line": row + piece.count(b"\n", 0, exc.start) - 1}
+            ) from exc
+        frame = pl.read_csv(
+            io.BytesIO(head + piece),
+            schema=schema,
+            separator=delimiter,
+            truncate_ragged_lines=True,
+            infer_schema=False,
+        )
+        frame = frame.with_columns([_clean_column(n) for n in names]).with_row_index(
+            "row_no", offset=row
+        )
+        row += frame.height
+        filled = pl.any_horizontal([pl.col(n) != "" for n in names]) if names else pl.lit(False)
+        yield frame.filter(filled)
+
+
+def _blocks(handle, start: int) -> Iterator[bytes]:
+    handle.seek(start)
+    while block := handle.read(FRAME_BYTES):
+        yield block
+
+
 def _stream_csv(path: str) -> Table:
     handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by the generator
     try:
@@ -180,6 +286,12 @@ def _stream_csv(path: str) -> Table:
         raise FileProblem(_("Tệp không có dữ liệu."))
     headers = [clean(h) for h in header]
 
+    def frames():
+        handle.close()
+        with open(path, "rb") as raw:
+            start = _header_end(raw.read(1 << 20))
+            yield from csv_frames(_blocks(raw, start), len(headers), delimiter, first_row=2)
+
     def body():
         number = 1
         try:
@@ -199,7 +311,7 @@ def _stream_csv(path: str) -> Table:
         finally:
             handle.close()
 
-    return Table(headers, [header_key(h) for h in headers], body())
+    return Table(headers, [header_key(h) for h in headers], body(), frames)
 
 
 def open_table_path(path: str) -> Table:

@@ -13,14 +13,13 @@ Set-based, in one transaction:
 Re-importing the same file changes nothing. A dry run does all of it and rolls back.
 """
 
-import datetime as dt
 import logging
 import time
-import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import polars as pl
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,18 +28,17 @@ from cdtt.accounts.access import units_for
 from cdtt.audit.services import audit_record
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.geo.services import _next_village_code, village_build, village_type_guess
-from cdtt.lib.phone import PhoneInvalid, phone_normalize
 from cdtt.lib.tabular import FileProblem, RowError, Table, count_lines, open_table, open_table_path
 from cdtt.lib.text import fold, header_key
 from cdtt.lib.xlsx import xlsx_bytes
 from cdtt.registry import rollups
 from cdtt.registry.models import VillageCoverage
+from cdtt.registry.population_checks import RowChecks
 from cdtt.skills.models import SKILL_CODES, Method, Skill
 
 log = logging.getLogger(__name__)
 
-MIN_BIRTH_YEAR = 1900
-CHUNK = 20_000
+CHUNK = 20_000  # rows of an XLSX file checked at a time
 MAX_ERRORS = 10_000  # reported in full; beyond that only counted
 
 REQUIRED = ["Mã xã", "Thôn", "Mã hộ", "Họ và tên", "Ngày sinh"]
@@ -65,9 +63,6 @@ TEMPLATE_HEADERS = [
     *SKILL_HEADERS.values(),
 ]
 
-NULL, TAB = "\\N", "\t"  # COPY's text format
-_LEVELS = {"2": 2, "1": 1, "0": 0, "thanh thao": 2, "co ban": 1, "chua biet": 0}
-_GENDERS = {"nam": "M", "nu": "F", "khac": "O", "m": "M", "f": "F", "o": "O"}
 
 Progress = Callable[[int, int], None]
 
@@ -126,31 +121,6 @@ def _error(result: PopulationImportResult, row: int, column: str, reason: str) -
     result.errors_total += 1
     if len(result.errors) < MAX_ERRORS:
         result.errors.append(RowError(row, column, reason))
-
-
-def _parse_birth(text: str, today: dt.date) -> tuple[str | None, int, str] | str:
-    """(iso date or None, year, birth key) or an error reason."""
-    if text.isdigit() and len(text) == 4:
-        year, date = int(text), None
-    else:
-        parts = text.replace("-", "/").replace(".", "/").split("/")
-        if len(parts) != 3 or not all(p.isdigit() for p in parts):
-            return _("Ngày sinh “%(v)s” không đúng dạng dd/mm/yyyy hoặc năm (yyyy).") % {"v": text}
-        if len(parts[0]) == 4:  # yyyy-mm-dd, as some spreadsheets write it
-            parts = [parts[2], parts[1], parts[0]]
-        if len(parts[2]) != 4:
-            return _("Ngày sinh “%(v)s” cần năm đủ 4 chữ số.") % {"v": text}
-        try:
-            date = dt.date(int(parts[2]), int(parts[1]), int(parts[0]))
-        except ValueError:
-            return _("Ngày sinh “%(v)s” không có thật.") % {"v": text}
-        year = date.year
-    if year < MIN_BIRTH_YEAR:
-        return _("Năm sinh %(y)d quá xa (trước %(m)d).") % {"y": year, "m": MIN_BIRTH_YEAR}
-    if year > today.year or (date and date > today):
-        return _("Ngày sinh “%(v)s” ở tương lai.") % {"v": text}
-    iso = date.isoformat() if date else None
-    return iso, year, iso or str(year)
 
 
 class _Villages:
@@ -214,43 +184,31 @@ _NAMES = [c for c, _t in _STAGING_COLUMNS]
 
 
 class _Staging:
-    """The temporary table good rows are copied into: COPY of tab-separated text on PostgreSQL
-    (lines built by the caller, see ``line``), executemany of tuples on SQLite."""
+    """The temporary table good rows are copied into: COPY of CSV written by polars on
+    PostgreSQL, executemany of the rows on SQLite."""
 
     def __init__(self, cursor):
         self.cur = cursor
         self.pg = connection.vendor == "postgresql"
-        self.buffer: list = []
         cols = ", ".join(f"{c} {t}" for c, t in _STAGING_COLUMNS)
         self.cur.execute("DROP TABLE IF EXISTS imp_rows")
         extra = " ON COMMIT DROP" if self.pg else ""
         self.cur.execute(f"CREATE TEMPORARY TABLE imp_rows ({cols}){extra}")
 
-    @staticmethod
-    def line(row: tuple, escape: bool) -> str:
-        """One row in COPY's text format: None is \\N; cells never hold tabs or line breaks
-        (whitespace is collapsed when read), so only a backslash needs escaping."""
-        if escape:
-            row = tuple(v.replace("\\", "\\\\") if isinstance(v, str) else v for v in row)
-        return "\t".join(["\\N" if v is None else str(v) for v in row]) + "\n"
-
-    def add(self, row) -> None:
-        self.buffer.append(row)
-        if len(self.buffer) >= CHUNK:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.buffer:
+    def write(self, rows) -> None:
+        """Append a polars DataFrame with the staging columns, in their order."""
+        if rows.is_empty():
             return
         if self.pg:
-            with self.cur.copy(f"COPY imp_rows ({', '.join(_NAMES)}) FROM STDIN") as copy:
-                copy.write("".join(self.buffer))
+            text = rows.write_csv(include_header=False, null_value="\\N", quote_style="non_numeric")
+            sql = f"COPY imp_rows ({', '.join(_NAMES)}) FROM STDIN (FORMAT csv, NULL '\\N')"
+            with self.cur.copy(sql) as copy:
+                copy.write(text)
         else:
             marks = ", ".join(["%s"] * len(_NAMES))
             self.cur.executemany(
-                f"INSERT INTO imp_rows ({', '.join(_NAMES)}) VALUES ({marks})", self.buffer
+                f"INSERT INTO imp_rows ({', '.join(_NAMES)}) VALUES ({marks})", rows.iter_rows()
             )
-        self.buffer = []
 
 
 def _columns(table: Table) -> tuple[dict[str, int], dict[str, int]]:
@@ -268,6 +226,36 @@ def _columns(table: Table) -> tuple[dict[str, int], dict[str, int]]:
     return named, skills
 
 
+def _frames(table: Table) -> Iterator:
+    """The table's rows as column batches: read by polars from a CSV, gathered from an XLSX."""
+    if table.frames is not None:
+        yield from table.frames()
+        return
+    width = len(table.headers)
+    names = [f"c{i}" for i in range(width)]
+    batch: list = []
+
+    def frame():
+        columns = {
+            name: [cells[i] if i < len(cells) else "" for _n, cells in batch]
+            for i, name in enumerate(names)
+        }
+        return pl.DataFrame(
+            {"row_no": [n for n, _c in batch], **columns},
+            schema={"row_no": pl.Int64, **dict.fromkeys(names, pl.String)},
+        )
+
+    for number, cells in table.rows:
+        if not any(cells[:width]):  # nothing under any header: a blank row, as in a CSV
+            continue
+        batch.append((number, cells))
+        if len(batch) >= CHUNK:
+            yield frame()
+            batch = []
+    if batch:
+        yield frame()
+
+
 def _validate(
     table: Table,
     staging: _Staging,
@@ -277,211 +265,34 @@ def _validate(
     progress: Progress | None,
     total: int,
 ) -> None:
-    """One pass over the rows: check each, copy the good ones into the staging table."""
+    """Check the rows batch by batch, column by column; copy the good ones into staging."""
     named, skills = _columns(table)
-    today = timezone.localdate()
-    i_commune, i_village, i_code = named["Mã xã"], named["Thôn"], named["Mã hộ"]
-    i_name, i_birth = named["Họ và tên"], named["Ngày sinh"]
-    i_address, i_gender = named.get("Địa chỉ"), named.get("Giới tính")
-    i_relation, i_phone = named.get("Quan hệ với chủ hộ"), named.get("Số điện thoại")
-    skill_cols = [(code, skills.get(code)) for code in SKILL_CODES]
-    width = max([*named.values(), *skills.values()]) + 1
-    births: dict[str, object] = {}
-    levels_seen: dict[str, int | None] = {}
-    genders_seen: dict[str, str | None] = {}
-    name_keys: dict[str, str] = {}
+    checks = RowChecks(named, skills, communes)
     village_ids: dict[tuple[int, str], int] = {}
-    seen = imported = 0
-    pg, line, add = staging.pg, staging.line, staging.add
-    # Cells mapped once to their COPY text: a level, a birth date (iso date, year, key).
-    level_texts = {None: NULL, 0: "0", 1: "1", 2: "2"}
-    birth_texts: dict[str, str] = {}
-    for number, cells in table.rows:
-        seen += 1
-        if seen % CHUNK == 0 and progress:
-            progress(seen, max(total, seen))
-        if len(cells) < width:
-            cells = cells + [""] * (width - len(cells))
-        bad = False
-        code = cells[i_commune]
-        commune_id = communes.get(code)
-        if commune_id is None:
-            bad = True
-            if code:
-                _error(result, number, "Mã xã", _("Không tìm thấy xã mã “%(c)s”.") % {"c": code})
-            else:
-                _error(result, number, "Mã xã", _("Thiếu mã xã."))
-        village_raw = cells[i_village]
-        if not village_raw:
-            bad = True
-            _error(result, number, "Thôn", _("Thiếu tên thôn."))
-        hh_code = cells[i_code]
-        if not hh_code:
-            bad = True
-            _error(result, number, "Mã hộ", _("Thiếu mã hộ."))
-        elif len(hh_code) > 40:
-            bad = True
-            _error(result, number, "Mã hộ", _("Mã hộ dài quá 40 ký tự."))
-        full_name = cells[i_name]
-        if not full_name:
-            bad = True
-            _error(result, number, "Họ và tên", _("Thiếu họ và tên."))
-        elif len(full_name) > 120:
-            bad = True
-            _error(result, number, "Họ và tên", _("Họ và tên dài quá 120 ký tự."))
-        birth_raw = cells[i_birth]
-        birth = births.get(birth_raw)
-        if birth is None:
-            birth = _parse_birth(birth_raw, today) if birth_raw else _("Thiếu ngày sinh.")
-            births[birth_raw] = birth
-            if not isinstance(birth, str):
-                birth_texts[birth_raw] = "\t".join(NULL if v is None else str(v) for v in birth)
-        if isinstance(birth, str):
-            bad = True
-            _error(result, number, "Ngày sinh", birth)
-        address = None
-        if i_address is not None:
-            address = cells[i_address]
-            if len(address) > 250:
-                bad = True
-                _error(result, number, "Địa chỉ", _("Địa chỉ dài quá 250 ký tự."))
-        gender = None
-        if i_gender is not None:
-            raw = cells[i_gender]
-            gender = genders_seen.get(raw, "?")
-            if gender == "?":
-                gender = genders_seen[raw] = _GENDERS.get(fold(raw)) if raw else ""
-            if gender is None:
-                bad = True
-                _error(
-                    result,
-                    number,
-                    "Giới tính",
-                    _("Giới tính “%(v)s” phải là Nam, Nữ hoặc Khác.") % {"v": raw},
-                )
-        relation = None
-        if i_relation is not None:
-            relation = cells[i_relation]
-            if len(relation) > 40:
-                bad = True
-                _error(
-                    result, number, "Quan hệ với chủ hộ", _("Quan hệ với chủ hộ dài quá 40 ký tự.")
-                )
-        phone = None
-        if i_phone is not None:
-            raw = cells[i_phone]
-            if len(raw) == 10 and raw[0] == "0" and raw[1] in "35789" and raw.isdigit():
-                phone = raw
-            else:
-                try:
-                    phone = phone_normalize(raw)
-                except PhoneInvalid as exc:
-                    bad = True
-                    _error(result, number, "Số điện thoại", str(exc))
-        levels = []
-        for skill_code, index in skill_cols:
-            raw = cells[index] if index is not None else ""
-            if not raw:
-                levels.append(None)
-                continue
-            level = levels_seen.get(raw, -1)
-            if level == -1:
-                level = levels_seen[raw] = _LEVELS.get(fold(raw))
-            if level is None:
-                bad = True
-                _error(
-                    result,
-                    number,
-                    SKILL_HEADERS[skill_code],
-                    _("Mức “%(v)s” phải là Thành thạo, Cơ bản, Chưa biết (hoặc 2, 1, 0).")
-                    % {"v": raw},
-                )
-            levels.append(level)
-        if bad:
-            continue
-        vkey = (commune_id, village_raw)
-        village_id = village_ids.get(vkey)
-        if village_id is None:
-            village_id = village_ids[vkey] = villages.resolve(commune_id, village_raw)
-        name_key = name_keys.get(full_name)
-        if name_key is None:
-            name_key = _fold_fast(full_name)[:120]
-            if len(name_keys) < 500_000:
-                name_keys[full_name] = name_key
-        imported += 1
-        if pg:
-            if "\\" in "".join(cells):
-                text = line(
-                    (
-                        number,
-                        commune_id,
-                        village_id,
-                        hh_code,
-                        address,
-                        full_name,
-                        name_key,
-                        *birth,
-                        gender,
-                        relation,
-                        phone,
-                        *levels,
-                    ),
-                    escape=True,
-                )
-            else:
-                tail = TAB.join([level_texts[v] for v in levels])
-                text = (
-                    f"{number}\t{commune_id}\t{village_id}\t{hh_code}\t"
-                    f"{NULL if address is None else address}\t{full_name}\t{name_key}\t"
-                    f"{birth_texts[birth_raw]}\t{NULL if gender is None else gender}\t"
-                    f"{NULL if relation is None else relation}\t"
-                    f"{NULL if phone is None else phone}\t{tail}\n"
-                )
-            add(text)
-        else:
-            add(
-                (
-                    number,
-                    commune_id,
-                    village_id,
-                    hh_code,
-                    address,
-                    full_name,
-                    name_key,
-                    *birth,
-                    gender,
-                    relation,
-                    phone,
-                    *levels,
-                )
-            )
-    result.rows_imported += imported
-    result.rows = seen
-    staging.flush()
-
-
-def _fold_table() -> dict[int, str]:
-    """Each precomposed Latin letter with diacritics (all of Vietnamese) -> its base letter."""
-    table = {ord("đ"): "d", ord("Đ"): "d"}
-    for code in range(0x00C0, 0x2000):
-        base = unicodedata.normalize("NFD", chr(code))
-        if (
-            len(base) > 1
-            and base[0].isascii()
-            and base[0].isalpha()
-            and all(unicodedata.category(ch) == "Mn" for ch in base[1:])
-        ):
-            table[code] = base[0].lower()
-    return table
-
-
-_FOLD = _fold_table()
-
-
-def _fold_fast(text: str) -> str:
-    """``fold`` for an already clean NFC cell, by table (the same result, a lot faster)."""
-    key = text.lower().translate(_FOLD)
-    return key if key.isascii() else fold(text)
+    for rows in _frames(table):
+        good, problems = checks.check(rows)
+        result.rows += rows.height
+        result.rows_imported += good.height
+        if problems.height:
+            result.errors_total += problems.height
+            room = MAX_ERRORS - len(result.errors)
+            for row, _order, column, reason in (
+                problems.sort(["row_no", "order"]).head(room).iter_rows()
+            ):
+                result.errors.append(RowError(row, column, reason))
+        pairs = good.select("commune_id", "village_raw").unique().iter_rows()
+        for pair in pairs:
+            if pair not in village_ids:
+                village_ids[pair] = villages.resolve(*pair)
+        ids = pl.DataFrame(
+            [(c, v, i) for (c, v), i in village_ids.items()],
+            schema={"commune_id": pl.Int64, "village_raw": pl.String, "village_id": pl.Int64},
+            orient="row",
+        )
+        good = good.join(ids, on=["commune_id", "village_raw"], how="left", maintain_order="left")
+        staging.write(good.select(_NAMES))
+        if progress:
+            progress(result.rows, max(total, result.rows))
 
 
 def _fetch(cur, sql: str, params=()) -> list[tuple]:

@@ -1,0 +1,76 @@
+"""A CSV read as column batches (polars) gives the rows the row reader gives: same row numbers,
+same cleaned cells, whatever the batch boundaries cut through."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cdtt.lib import tabular
+from cdtt.lib.tabular import FileProblem, open_table, open_table_path
+
+AWKWARD = (
+    "\ufeffMã xã;Thôn;Họ và tên\r\n"
+    '16000;"Thôn ""Yên"" Trung";  Nguyễn   Văn An \r\n'
+    "\r\n"
+    '16000;"Thôn\nhai dòng";Le\u0302 Thi\u0323 Bình\r\n'  # decomposed (NFD) letters
+    ";;\r\n"
+    "16001;Thôn 3\r\n"  # a short row
+    "16002;Thôn 4;Trần Thị C;extra;cells\r\n"  # a long one
+    "16003;\tThôn\t5 ;Đỗ\u00a0Văn D"
+)
+
+
+def rows_of(table) -> list[tuple[int, list[str]]]:
+    """The row reader's rows under the three headers (cells beyond them are not read)."""
+    rows = [(n, (cells + [""] * 3)[:3]) for n, cells in table.rows]
+    return [(n, cells) for n, cells in rows if any(cells)]
+
+
+def frame_rows_of(table) -> list[tuple[int, list[str]]]:
+    out = []
+    for frame in table.frames():
+        for row in frame.iter_rows(named=True):
+            out.append((row["row_no"], [row[f"c{i}"] for i in range(3)]))
+    return out
+
+
+@pytest.mark.parametrize("frame_bytes", [7, 40, 1 << 20])
+def test_batches_agree_with_the_row_reader(tmp_path, monkeypatch, frame_bytes):
+    monkeypatch.setattr(tabular, "FRAME_BYTES", frame_bytes)
+    path = tmp_path / "awkward.csv"
+    path.write_bytes(AWKWARD.encode())
+    expected = rows_of(open_table_path(str(path)))
+    assert expected[0] == (2, ["16000", 'Thôn "Yên" Trung', "Nguyễn Văn An"])
+    assert [n for n, _ in expected] == [2, 4, 6, 7, 8]  # the blank rows keep their numbers
+    assert frame_rows_of(open_table_path(str(path))) == expected
+    assert frame_rows_of(open_table(AWKWARD.encode())) == expected
+
+
+cell = st.text(alphabet=st.sampled_from('ab "\n\t,ệ́'), max_size=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(cell, min_size=0, max_size=4), max_size=12), st.integers(3, 50))
+def test_any_quoted_content_reads_alike(tmp_path_factory, rows, frame_bytes):
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["a", "b", "c"])
+    writer.writerows(rows)
+    data = buf.getvalue().encode()
+    old = tabular.FRAME_BYTES
+    tabular.FRAME_BYTES = frame_bytes
+    try:
+        assert frame_rows_of(open_table(data)) == rows_of(open_table(data))
+    finally:
+        tabular.FRAME_BYTES = old
+
+
+def test_a_byte_that_is_not_utf8_far_into_the_file_is_a_file_problem(tmp_path):
+    path = tmp_path / "mixed.csv"
+    good = "Mã xã,Thôn\n" + "16000,Thôn Yên Trung\n" * 500
+    path.write_bytes(good.encode() + b"16000,Th\xf4n 2\n")  # Latin-1, after the first 4 KB
+    with pytest.raises(FileProblem, match="UTF-8"):
+        list(open_table_path(str(path)).frames())

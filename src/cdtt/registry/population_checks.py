@@ -1,0 +1,281 @@
+"""The per-row checks of the population file (DESIGN.md §6), column by column.
+
+A batch of rows arrives as a polars DataFrame of text columns (``c0``… in the file's order,
+cleaned, with ``row_no``); ``RowChecks.check`` returns the good rows in the staging table's
+shape (but for the village, which the importer resolves) and every problem as (row, order,
+column, reason). Values that take Python to judge (dates, genders, levels, unusual phone numbers)
+are judged once per distinct value and joined back: a province's file has a few tens of
+thousands of distinct dates among millions of rows.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+
+import polars as pl
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cdtt.lib.phone import PhoneInvalid, phone_normalize
+from cdtt.lib.text import fold
+from cdtt.skills.models import SKILL_CODES
+
+MIN_BIRTH_YEAR = 1900
+LEVELS = {"2": 2, "1": 1, "0": 0, "thanh thao": 2, "co ban": 1, "chua biet": 0}
+GENDERS = {"nam": "M", "nu": "F", "khac": "O", "m": "M", "f": "F", "o": "O"}
+MOBILE = r"^0[35789][0-9]{8}$"
+
+# (order, column header) of each check: errors of one row are reported in this order.
+COMMUNE, VILLAGE, CODE, NAME, BIRTH, ADDRESS, GENDER, RELATION, PHONE = range(9)
+
+
+def parse_birth(text: str, today: dt.date) -> tuple[str | None, int, str] | str:
+    """(iso date or None, year, birth key) or an error reason."""
+    if text.isdigit() and len(text) == 4:
+        year, date = int(text), None
+    else:
+        parts = text.replace("-", "/").replace(".", "/").split("/")
+        if len(parts) != 3 or not all(p.isdigit() for p in parts):
+            return _("Ngày sinh “%(v)s” không đúng dạng dd/mm/yyyy hoặc năm (yyyy).") % {"v": text}
+        if len(parts[0]) == 4:  # yyyy-mm-dd, as some spreadsheets write it
+            parts = [parts[2], parts[1], parts[0]]
+        if len(parts[2]) != 4:
+            return _("Ngày sinh “%(v)s” cần năm đủ 4 chữ số.") % {"v": text}
+        try:
+            date = dt.date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            return _("Ngày sinh “%(v)s” không có thật.") % {"v": text}
+        year = date.year
+    if year < MIN_BIRTH_YEAR:
+        return _("Năm sinh %(y)d quá xa (trước %(m)d).") % {"y": year, "m": MIN_BIRTH_YEAR}
+    if year > today.year or (date and date > today):
+        return _("Ngày sinh “%(v)s” ở tương lai.") % {"v": text}
+    iso = date.isoformat() if date else None
+    return iso, year, iso or str(year)
+
+
+def _with_value(template: str, value: pl.Expr) -> pl.Expr:
+    """A translated message with one ``%(v)s``-style placeholder filled from a column."""
+    head, _sep, tail = template.partition("\x00")
+    return pl.concat_str([pl.lit(head), value, pl.lit(tail)])
+
+
+def name_key(full_name: pl.Expr) -> pl.Expr:
+    """``cdtt.lib.text.fold`` as an expression, cut to the column's 120 characters."""
+    return (
+        full_name.str.to_lowercase()
+        .str.normalize("NFD")
+        .str.replace_all(r"\p{Mn}", "")
+        .str.replace_all("đ", "d", literal=True)
+        .str.slice(0, 120)
+    )
+
+
+class _Judged:
+    """Distinct values judged once in Python, remembered across batches, joined back."""
+
+    def __init__(self, judge: Callable[[str], tuple], schema: dict):
+        self.judge, self.schema = judge, schema
+        self.seen: dict[str, tuple] = {}
+
+    def join(self, frame: pl.DataFrame, column: str) -> pl.DataFrame:
+        values = frame.get_column(column).unique().to_list()
+        for value in values:
+            if value not in self.seen:
+                self.seen[value] = self.judge(value)
+        judged = {k: [self.seen[v][i] for v in values] for i, k in enumerate(self.schema)}
+        table = pl.DataFrame({column: values, **judged}, schema={column: pl.String, **self.schema})
+        return frame.join(table, on=column, how="left", maintain_order="left")
+
+
+class RowChecks:
+    """The checks of one file: ``named`` maps the display headers present to their column
+    index, ``skills`` skill codes to theirs; ``communes`` commune codes to ids."""
+
+    def __init__(self, named: dict[str, int], skills: dict[str, int], communes: dict[str, int]):
+        self.named, self.skills, self.communes = named, skills, communes
+        today = timezone.localdate()
+        self.births = _Judged(
+            self._birth(today),
+            {"b_date": pl.String, "b_year": pl.Int64, "b_key": pl.String, "b_error": pl.String},
+        )
+        self.genders = _Judged(self._gender, {"g_value": pl.String, "g_error": pl.String})
+        self.levels = _Judged(self._level, {"l_value": pl.Int64, "l_error": pl.String})
+        self.phones = _Judged(self._phone, {"p_value": pl.String, "p_error": pl.String})
+
+    @staticmethod
+    def _birth(today: dt.date) -> Callable[[str], tuple]:
+        def judge(raw: str) -> tuple:
+            parsed = parse_birth(raw, today) if raw else _("Thiếu ngày sinh.")
+            if isinstance(parsed, str):
+                return None, None, None, parsed
+            return (*parsed, None)
+
+        return judge
+
+    @staticmethod
+    def _gender(raw: str) -> tuple:
+        if not raw:
+            return "", None
+        value = GENDERS.get(fold(raw))
+        if value is None:
+            return None, _("Giới tính “%(v)s” phải là Nam, Nữ hoặc Khác.") % {"v": raw}
+        return value, None
+
+    @staticmethod
+    def _level(raw: str) -> tuple:
+        if not raw:
+            return None, None
+        level = LEVELS.get(fold(raw))
+        if level is None:
+            return None, (
+                _("Mức “%(v)s” phải là Thành thạo, Cơ bản, Chưa biết (hoặc 2, 1, 0).") % {"v": raw}
+            )
+        return level, None
+
+    @staticmethod
+    def _phone(raw: str) -> tuple:
+        try:
+            return phone_normalize(raw), None
+        except PhoneInvalid as exc:
+            return None, str(exc)
+
+    def _text(self, header: str) -> pl.Expr:
+        return pl.col(f"c{self.named[header]}")
+
+    def check(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """(good rows, problems) of a batch."""
+        from cdtt.registry.imports import SKILL_HEADERS
+
+        code = self._text("Mã xã")
+        frame = frame.with_columns(
+            pl.col("row_no").cast(pl.Int64),
+            code.replace_strict(self.communes, default=None, return_dtype=pl.Int64).alias(
+                "commune_id"
+            ),
+            self._text("Thôn").alias("village_raw"),
+            self._text("Mã hộ").alias("hh_code"),
+            self._text("Họ và tên").alias("full_name"),
+            self._text("Ngày sinh").alias("birth_raw"),
+        )
+        frame = self.births.join(frame, "birth_raw")
+        problems: list[tuple[int, str, pl.Expr, pl.Expr]] = [
+            (COMMUNE, "Mã xã", (code == ""), pl.lit(_("Thiếu mã xã."))),
+            (
+                COMMUNE,
+                "Mã xã",
+                (code != "") & pl.col("commune_id").is_null(),
+                _with_value(_("Không tìm thấy xã mã “%(c)s”.") % {"c": "\x00"}, code),
+            ),
+            (VILLAGE, "Thôn", pl.col("village_raw") == "", pl.lit(_("Thiếu tên thôn."))),
+            (CODE, "Mã hộ", pl.col("hh_code") == "", pl.lit(_("Thiếu mã hộ."))),
+            (
+                CODE,
+                "Mã hộ",
+                pl.col("hh_code").str.len_chars() > 40,
+                pl.lit(_("Mã hộ dài quá 40 ký tự.")),
+            ),
+            (NAME, "Họ và tên", pl.col("full_name") == "", pl.lit(_("Thiếu họ và tên."))),
+            (
+                NAME,
+                "Họ và tên",
+                pl.col("full_name").str.len_chars() > 120,
+                pl.lit(_("Họ và tên dài quá 120 ký tự.")),
+            ),
+            (BIRTH, "Ngày sinh", pl.col("b_error").is_not_null(), pl.col("b_error")),
+        ]
+        values: dict[str, pl.Expr] = {}
+        if "Địa chỉ" in self.named:
+            values["address"] = self._text("Địa chỉ")
+            problems.append(
+                (
+                    ADDRESS,
+                    "Địa chỉ",
+                    values["address"].str.len_chars() > 250,
+                    pl.lit(_("Địa chỉ dài quá 250 ký tự.")),
+                )
+            )
+        if "Giới tính" in self.named:
+            frame = self.genders.join(
+                frame.with_columns(self._text("Giới tính").alias("g_raw")), "g_raw"
+            )
+            values["gender"] = pl.col("g_value")
+            problems.append(
+                (GENDER, "Giới tính", pl.col("g_error").is_not_null(), pl.col("g_error"))
+            )
+        if "Quan hệ với chủ hộ" in self.named:
+            values["relation"] = self._text("Quan hệ với chủ hộ")
+            problems.append(
+                (
+                    RELATION,
+                    "Quan hệ với chủ hộ",
+                    values["relation"].str.len_chars() > 40,
+                    pl.lit(_("Quan hệ với chủ hộ dài quá 40 ký tự.")),
+                )
+            )
+        if "Số điện thoại" in self.named:
+            raw = self._text("Số điện thoại")
+            usual = raw.str.contains(MOBILE)
+            frame = frame.with_columns(
+                pl.when(usual).then(pl.lit("")).otherwise(raw).alias("p_raw")
+            )
+            frame = self.phones.join(frame, "p_raw")
+            values["phone"] = pl.when(usual).then(raw).otherwise(pl.col("p_value"))
+            problems.append(
+                (
+                    PHONE,
+                    "Số điện thoại",
+                    ~usual & pl.col("p_error").is_not_null(),
+                    pl.col("p_error"),
+                )
+            )
+        for n, skill in enumerate(SKILL_CODES):
+            if skill not in self.skills:
+                values[f"s_{skill}"] = pl.lit(None, dtype=pl.Int64)
+                continue
+            frame = (
+                self.levels.join(
+                    frame.with_columns(pl.col(f"c{self.skills[skill]}").alias("l_raw")), "l_raw"
+                )
+                .rename({"l_value": f"s_{skill}", "l_error": f"e_{skill}"})
+                .drop("l_raw")
+            )
+            values[f"s_{skill}"] = pl.col(f"s_{skill}")
+            problems.append(
+                (
+                    PHONE + 1 + n,
+                    SKILL_HEADERS[skill],
+                    pl.col(f"e_{skill}").is_not_null(),
+                    pl.col(f"e_{skill}"),
+                )
+            )
+        frame = frame.with_columns(
+            pl.any_horizontal([cond for _o, _c, cond, _r in problems]).alias("bad")
+        )
+        errors = pl.concat(
+            [
+                frame.filter(cond).select(
+                    pl.col("row_no"),
+                    pl.lit(order).alias("order"),
+                    pl.lit(column).alias("column"),
+                    reason.alias("reason"),
+                )
+                for order, column, cond, reason in problems
+            ]
+        )
+        good = frame.filter(~pl.col("bad")).select(
+            "row_no",
+            "commune_id",
+            "village_raw",
+            "hh_code",
+            values.get("address", pl.lit(None, dtype=pl.String)).alias("address"),
+            "full_name",
+            name_key(pl.col("full_name")).alias("name_key"),
+            pl.col("b_date").alias("birth_date"),
+            pl.col("b_year").alias("birth_year"),
+            pl.col("b_key").alias("birth_key"),
+            values.get("gender", pl.lit(None, dtype=pl.String)).alias("gender"),
+            values.get("relation", pl.lit(None, dtype=pl.String)).alias("relation"),
+            values.get("phone", pl.lit(None, dtype=pl.String)).alias("phone"),
+            *[values[f"s_{skill}"].alias(f"s_{skill}") for skill in SKILL_CODES],
+        )
+        return good, errors
