@@ -49,7 +49,8 @@ def table(run: dict) -> str:
         f"PostgreSQL {run.get('postgres', '?')}, {machine.get('cpus', '?')} CPUs, "
         f"Python {machine.get('python', '?')}; gunicorn {server.get('gunicorn_workers', 2)} "
         f"{server.get('worker_class', '')} workers"
-        f"{' × ' + str(server['threads']) + ' threads' if server.get('threads', 1) > 1 else ''}; "
+        f"{' × ' + str(server['threads']) + ' threads' if server.get('threads', 1) > 1 else ''}"
+        f"{', PostgreSQL over ' + run['app_database_connection'] if run.get('app_database_connection') else ''}; "
         f"whole run {run.get('total_s', '?')} s.",
         "",
         "| what | measured | reference (same run) | budget | result |",

@@ -118,11 +118,13 @@ class BenchRun:
         out: Out,
         reuse: bool = False,
         threads: int = 2,
+        db_socket: bool = True,
     ):
         self.scale, self.quick, self.database = scale, quick, database
         self.reuse = reuse
         self.worker_class = worker_class
         self.threads = threads if worker_class == "gthread" else 1  # sync: one at a time
+        self.db_socket = db_socket
         self.visit_seconds = seconds
         self.out = out
         self.samples = 50 if quick else 200
@@ -182,6 +184,7 @@ class BenchRun:
                 admin.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
                 admin.execute(f'CREATE DATABASE "{self.database}"')
             self.info["postgres"] = admin.execute("SHOW server_version").fetchone()[0]
+            sockets = admin.execute("SHOW unix_socket_directories").fetchone()[0]
         conn.settings_dict["NAME"] = self.database
         auth = self.conninfo["user"]
         if self.conninfo["password"]:
@@ -189,6 +192,20 @@ class BenchRun:
         self.database_url = (
             f"postgres://{auth}@{self.conninfo['host']}:{self.conninfo['port']}/{self.database}"
         )
+        # The app server reaches a PostgreSQL on the same machine through its Unix socket, as a
+        # deployment on one server would (docs/operations.md); --db-tcp keeps TCP.
+        self.server_database_url = self.database_url
+        socket_dir = next((d.strip() for d in sockets.split(",") if d.strip()), "")
+        local = self.conninfo["host"] in ("127.0.0.1", "localhost", "::1")
+        socket = Path(socket_dir) / f".s.PGSQL.{self.conninfo['port']}"
+        if self.db_socket and local and socket_dir and socket.exists():
+            self.server_database_url = (
+                f"postgres://{auth}@{quote(socket_dir, safe='')}:{self.conninfo['port']}/"
+                f"{self.database}"
+            )
+            self.info["app_database_connection"] = f"Unix socket {socket_dir}"
+        else:
+            self.info["app_database_connection"] = "TCP " + self.conninfo["host"]
         verb = "reused" if self.reuse else "created"
         self.out(f"   database {self.database} {verb} (PostgreSQL {self.info['postgres']})")
         call_command("migrate", interactive=False, verbosity=0)
@@ -362,7 +379,7 @@ class BenchRun:
         self.base_url = f"http://127.0.0.1:{port}"
         env = {
             **os.environ,
-            "DATABASE_URL": self.database_url,
+            "DATABASE_URL": self.server_database_url,
             "DJANGO_SETTINGS_MODULE": "cdtt.settings",
             "CDTT_LOGIN_THROTTLE": "false",
         }
@@ -421,7 +438,10 @@ class BenchRun:
             "url": self.base_url,
         }
         threads = f" × {self.threads} threads" if self.threads > 1 else ""
-        self.out(f"   gunicorn (2 {self.worker_class} workers{threads}) on {self.base_url}")
+        self.out(
+            f"   gunicorn (2 {self.worker_class} workers{threads}) on {self.base_url}; "
+            f"PostgreSQL over {self.info['app_database_connection']}"
+        )
 
     def server_stop(self) -> None:
         if self.server and self.server.poll() is None:
@@ -935,6 +955,8 @@ def results_write(results: dict) -> Path:
         suffix += "-sync"
     elif server.get("threads", 2) != 2:
         suffix += f"-threads{server['threads']}"
+    if str(results.get("app_database_connection", "")).startswith("TCP"):
+        suffix += "-tcp"
     path = RESULTS_DIR / f"{results['scale']}{suffix}-{results['date']}.json"
     path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path

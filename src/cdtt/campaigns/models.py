@@ -136,6 +136,10 @@ class Visit(models.Model):
         db_constraint=False,
         db_index=False,
     )
+    # No database constraint on the campaign, the team and the recorder: each would take a
+    # share lock on one row that every visit of the campaign (or team) points at, and
+    # concurrent share locks on one row cost PostgreSQL a multixact each. The service sets
+    # them from rows it has just read; deletions are guarded by Django (PROTECT, SET NULL).
     campaign = models.ForeignKey(
         Campaign,
         null=True,
@@ -143,9 +147,15 @@ class Visit(models.Model):
         on_delete=models.PROTECT,
         related_name="visits",
         db_index=False,
+        db_constraint=False,
     )
     team = models.ForeignKey(
-        "teams.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="visits"
+        "teams.Team",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="visits",
+        db_constraint=False,
     )
     # Users are deactivated, not deleted: no index for the rare SET NULL on a deletion.
     recorded_by = models.ForeignKey(
@@ -154,6 +164,7 @@ class Visit(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     # Names of the team members present, as the phone recorded them.
     members = models.JSONField(_("thành viên tham gia"), default=list, blank=True)

@@ -650,17 +650,37 @@ def _check_assessments(data: dict, household: Household, skills: dict) -> dict:
     return residents
 
 
-_UPSERT = """
-INSERT INTO campaigns_campaignday
-    (campaign_id, village_id, commune_id, district_id, province_id, day,
-     visits, guided, households, new_households, assessments)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+_ON_CONFLICT = """
 ON CONFLICT (campaign_id, village_id, day) DO UPDATE SET
     visits = campaigns_campaignday.visits + excluded.visits,
     guided = campaigns_campaignday.guided + excluded.guided,
     households = campaigns_campaignday.households + excluded.households,
     new_households = campaigns_campaignday.new_households + excluded.new_households,
     assessments = campaigns_campaignday.assessments + excluded.assessments
+"""
+_COLUMNS = """campaigns_campaignday
+    (campaign_id, village_id, commune_id, district_id, province_id, day,
+     visits, guided, households, new_households, assessments)"""
+_UPSERT = (
+    f"INSERT INTO {_COLUMNS} VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) {_ON_CONFLICT}"
+)
+# The visit's day row in one statement: the household's other visits in the campaign say
+# whether this is its first visit that day and whether it was reached earlier (the time of its
+# first visit comes back, for a visit synced late).
+_DAY_SQL = f"""
+WITH seen AS (
+    SELECT MIN(visited_at) AS first,
+           COUNT(CASE WHEN visited_at >= %s AND visited_at < %s THEN 1 END) AS same_day
+    FROM campaigns_visit WHERE campaign_id = %s AND household_id = %s AND id <> %s
+)
+INSERT INTO {_COLUMNS}
+SELECT %s, %s, %s, %s, %s, %s, 1, %s,
+       CASE WHEN seen.same_day = 0 THEN 1 ELSE 0 END,
+       CASE WHEN seen.first IS NULL OR seen.first >= %s THEN 1 ELSE 0 END,
+       %s
+FROM seen WHERE 1 = 1
+{_ON_CONFLICT}
+RETURNING (SELECT first FROM seen)
 """
 
 
@@ -669,64 +689,39 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-# The household's other visits in the campaign: the first one's time, and whether one falls on
-# the day of this visit.
-_SEEN_SQL = """
-    SELECT MIN(visited_at),
-           COUNT(CASE WHEN visited_at >= %s AND visited_at < %s THEN 1 END)
-    FROM campaigns_visit WHERE campaign_id = %s AND household_id = %s AND id <> %s
-"""
-
-
 def _count_campaign_day(visit: Visit, household: Household) -> None:
     """Move the campaign's daily counters of the visit's village. The household row is locked
     by the caller, so visits to one household are counted one after another."""
-    campaign_id = visit.campaign_id
     day = timezone.localdate(visit.visited_at)
-    start, end = _day_bounds(day)
-    ops = connection.ops
+    start, end = (connection.ops.adapt_datetimefield_value(t) for t in _day_bounds(day))
+    units = [visit.village_id, visit.commune_id, visit.district_id, visit.province_id]
     with connection.cursor() as cursor:
         cursor.execute(
-            _SEEN_SQL,
+            _DAY_SQL,
             [
-                ops.adapt_datetimefield_value(start),
-                ops.adapt_datetimefield_value(end),
-                campaign_id,
+                start,
+                end,
+                visit.campaign_id,
                 household.pk,
                 Visit._meta.pk.get_db_prep_value(visit.pk, connection),
+                visit.campaign_id,
+                *units,
+                day,
+                int(visit.outcome == Outcome.GUIDED),
+                end,
+                visit.assessments,
             ],
         )
-        first, same_day = cursor.fetchone()
-    if isinstance(first, str):  # SQLite returns the stored text (UTC)
-        first = timezone.make_aware(parse_datetime(first), UTC)
-    same_day = bool(same_day)
-    first_day = timezone.localdate(first) if first else None
-    deltas: dict[date, list[int]] = {
-        day: [
-            1,
-            int(visit.outcome == Outcome.GUIDED),
-            int(not same_day),
-            int(first_day is None or first_day > day),
-            visit.assessments,
-        ]
-    }
-    if first_day is not None and first_day > day:
-        # A visit synced late that predates the household's first counted one: the household
-        # was first reached on this earlier day.
-        deltas[first_day] = [0, 0, 0, -1, 0]
-    with connection.cursor() as cursor:
-        for d in sorted(deltas):  # one order for every writer: no deadlock between two days
+        (first,) = cursor.fetchone()
+        if isinstance(first, str):  # SQLite returns the stored text (UTC)
+            first = timezone.make_aware(parse_datetime(first), UTC)
+        if first is not None and timezone.localdate(first) > day:
+            # A visit synced late that predates the household's first counted one: the
+            # household was first reached on this earlier day, not on that later one. (Rows
+            # are locked in the order of their days: no deadlock between two writers.)
             cursor.execute(
                 _UPSERT,
-                [
-                    campaign_id,
-                    visit.village_id,
-                    visit.commune_id,
-                    visit.district_id,
-                    visit.province_id,
-                    d,
-                    *deltas[d],
-                ],
+                [visit.campaign_id, *units, timezone.localdate(first), 0, 0, 0, -1, 0],
             )
 
 

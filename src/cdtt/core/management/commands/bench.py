@@ -56,6 +56,11 @@ class Command(BaseCommand):
             help="gunicorn worker class of the 2 workers (default: as in cdtt.gunicorn_conf)",
         )
         parser.add_argument(
+            "--db-tcp",
+            action="store_true",
+            help="the app server reaches a local PostgreSQL over TCP, not its Unix socket",
+        )
+        parser.add_argument(
             "--threads",
             type=int,
             default=2,
@@ -63,7 +68,17 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, scale, quick, database, seconds, worker_class, threads, reuse_db, **options
+        self,
+        *args,
+        scale,
+        quick,
+        database,
+        seconds,
+        worker_class,
+        threads,
+        db_tcp,
+        reuse_db,
+        **options,
     ):
         engine = connections["default"].settings_dict["ENGINE"]
         if "postgresql" not in engine:
@@ -90,6 +105,7 @@ class Command(BaseCommand):
             database=database,
             worker_class=worker_class,
             threads=threads,
+            db_socket=not db_tcp,
             seconds=seconds,
             out=out,
             reuse=reuse_db,
