@@ -35,6 +35,7 @@ from cdtt.campaigns.models import (
 )
 from cdtt.geo.models import AdminUnit
 from cdtt.lib.rows import rows_insert
+from cdtt.registry import rollups
 from cdtt.registry.models import Household
 
 # Limits of what a phone may send (bytes are checked by the API before parsing).
@@ -822,7 +823,10 @@ def _visit_write(actor, data: dict, digest: str) -> tuple[Visit, Household, bool
         # The assessments are found by their visit.
         changes={"assessments": len(data["assessments"])} if data["assessments"] else {},
     )
-    rows_insert([visit], [entry])  # a resend of a stored UUID fails here (IntegrityError)
+    # A resend of a stored UUID fails here (IntegrityError). With assessments to write, the
+    # household's counters before them are read by the same statement (after the lock).
+    counters = rollups.household_counters_query(household.pk) if data["assessments"] else None
+    row = rows_insert([visit], [entry], query=counters)
     covered = household.covered
     if data["assessments"]:
         from cdtt.skills.services import Observation, observations_write
@@ -844,6 +848,7 @@ def _visit_write(actor, data: dict, digest: str) -> tuple[Visit, Household, bool
             audit=False,
             household=after,
             locked_village_id=household.village_id,
+            before=rollups.counters_from(row),
         )
         covered = after["covered"]
     if campaign is not None:

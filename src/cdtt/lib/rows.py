@@ -40,14 +40,18 @@ def _saved(objs: list[models.Model]) -> None:
         obj._state.db = connection.alias
 
 
-def rows_insert(*groups: list[models.Model], then: tuple[tuple[str, list], ...] = ()) -> None:
+def rows_insert(
+    *groups: list[models.Model],
+    then: tuple[tuple[str, list], ...] = (),
+    query: tuple[str, list] | None = None,
+) -> tuple | None:
     """Insert each group of objects (each of one model; empty groups are skipped) and run the
     statements ``then`` ((sql, params) pairs that return nothing). The primary keys the database
-    draws are set on the objects."""
+    draws are set on the objects, unless a ``query`` ((sql, params) of a SELECT, which does not
+    see the rows inserted here) is sent along: then its first row is returned instead."""
     groups = tuple(g for g in groups if g)
     if connection.vendor == "postgresql":
-        _together(groups, then)
-        return
+        return _together(groups, then, query)
     with connection.cursor() as cursor:
         for objs in groups:
             draws_pk = objs[0]._meta.pk.db_returning
@@ -64,14 +68,18 @@ def rows_insert(*groups: list[models.Model], then: tuple[tuple[str, list], ...] 
             _saved(objs)
         for sql, params in then:
             cursor.execute(sql, params)
+        if query is not None:
+            cursor.execute(*query)
+            return cursor.fetchone()
+    return None
 
 
-def _together(groups: tuple[list[models.Model], ...], then) -> None:
-    """PostgreSQL: every insert and statement as a WITH clause of one SELECT that returns the
-    drawn keys, tagged by group, in the order of the rows."""
+def _together(groups: tuple[list[models.Model], ...], then, query) -> tuple | None:
+    """PostgreSQL: every insert and statement as a WITH clause of one SELECT: the ``query``, or
+    one that returns the drawn keys, tagged by group, in the order of the rows."""
     clauses, params, selects = [], [], []
     for i, objs in enumerate(groups):
-        returning = objs[0]._meta.pk.db_returning
+        returning = objs[0]._meta.pk.db_returning and query is None
         sql, values = _insert(objs, returning)
         clauses.append(f"g{i} AS ({sql})")
         params += values
@@ -81,11 +89,17 @@ def _together(groups: tuple[list[models.Model], ...], then) -> None:
     for j, (sql, values) in enumerate(then):
         clauses.append(f"t{j} AS ({sql})")
         params += values
-    if not clauses:
-        return
-    query = "WITH " + ", ".join(clauses) + " " + (" UNION ALL ".join(selects) or "SELECT 0, 0")
+    if query is not None:
+        main, values = query
+        params += values
+    elif not clauses:
+        return None
+    else:
+        main = " UNION ALL ".join(selects) or "SELECT 0, 0"
     with connection.cursor() as cursor:
-        cursor.execute(query, params)
+        cursor.execute(("WITH " + ", ".join(clauses) + " " if clauses else "") + main, params)
+        if query is not None:
+            row = cursor.fetchone()
         rows = cursor.fetchall() if selects else []
     drawn: dict[int, list] = {}
     for group, pk in rows:
@@ -95,3 +109,4 @@ def _together(groups: tuple[list[models.Model], ...], then) -> None:
             for obj, pk in zip(objs, drawn[i], strict=True):
                 obj.pk = pk
         _saved(objs)
+    return row if query is not None else None

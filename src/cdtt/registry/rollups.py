@@ -81,7 +81,7 @@ _AFTER_SQL = f"""
 """
 
 
-def _counters_from(row) -> dict[str, int]:
+def counters_from(row) -> dict[str, int]:
     counts = zero()
     residents, proficient, *per_skill = (int(v or 0) for v in row)
     if not residents:
@@ -98,8 +98,14 @@ def _counters_from(row) -> dict[str, int]:
 def household_counters(household_id: int) -> dict[str, int]:
     """What one household adds to its village's counters (one query)."""
     with connection.cursor() as cur:
-        cur.execute(_COUNTERS_SQL, [household_id])
-        return _counters_from(cur.fetchone())
+        cur.execute(*household_counters_query(household_id))
+        return counters_from(cur.fetchone())
+
+
+def household_counters_query(household_id: int) -> tuple[str, list]:
+    """The query of ``household_counters`` (its row goes to ``counters_from``), for a caller
+    that sends it along with its own writes."""
+    return _COUNTERS_SQL, [household_id]
 
 
 def _household_after(household_id: int) -> tuple[int, bool, dict[str, int], dict[int, bool]]:
@@ -165,7 +171,9 @@ def village_apply(village_id: int, delta: dict[str, int]) -> None:
 
 
 @contextmanager
-def household_change(household_id: int, *, locked_village_id: int | None = None) -> Iterator[dict]:
+def household_change(
+    household_id: int, *, locked_village_id: int | None = None, before: dict | None = None
+) -> Iterator[dict]:
     """Lock a household; after the block, fix its covered flag and move the village counters.
 
     Must run inside a transaction. A household moved to another village by the block leaves
@@ -173,7 +181,8 @@ def household_change(household_id: int, *, locked_village_id: int | None = None)
     residents are recomputed from their levels after the block (so a block that changes levels
     need not fix them). The dict yielded gets the household's ``covered`` flag and the residents'
     flags ({id: proficient}) once the block is done. A caller that locked the household's row
-    already, in this transaction, passes its village as ``locked_village_id``.
+    already, in this transaction, passes its village as ``locked_village_id``, and may pass the
+    household's counters read after that lock as ``before``.
     """
     assert connection.in_atomic_block, "household_change needs a transaction"
     before_village = locked_village_id
@@ -187,7 +196,8 @@ def household_change(household_id: int, *, locked_village_id: int | None = None)
         if row is None:
             raise Household.DoesNotExist(f"household {household_id}")
         before_village = row[0]
-    before = household_counters(household_id)
+    if before is None:
+        before = household_counters(household_id)
     state: dict = {}
     yield state
     after_village, covered, after, flags = _household_after(household_id)

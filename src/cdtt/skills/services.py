@@ -126,12 +126,14 @@ def observations_write(
     audit: bool = True,
     household: dict | None = None,
     locked_village_id: int | None = None,
+    before: dict | None = None,
 ) -> list[SkillAssessment]:
     """The body of ``assessments_record``, for callers already inside a transaction: ``skills``
     (code -> Skill, checked by the caller, checklists included) spares the catalog checks, and
     ``audit=False`` leaves the audit entry to the caller (a visit names its assessments in its
     own entry); ``household``, a dict, gets the household's ``covered`` flag after the write;
-    ``locked_village_id``: the caller locked the household already (see household_change)."""
+    ``locked_village_id`` and ``before``: the caller locked the household already, and may have
+    read its counters since (see household_change)."""
     assert transaction.get_connection().in_atomic_block, "observations_write needs a transaction"
     if not observations:
         return []
@@ -143,7 +145,9 @@ def observations_write(
     assessed_at = _observed_at(assessed_at)
     assessor = actor if getattr(actor, "pk", None) else None
     name = clean(assessor_name)[:120] or (str(actor) if assessor else "")
-    with household_change(households.pop(), locked_village_id=locked_village_id) as state:
+    with household_change(
+        households.pop(), locked_village_id=locked_village_id, before=before
+    ) as state:
         assessments = [
             SkillAssessment(
                 resident_id=o.resident.pk,
