@@ -7,11 +7,16 @@ row whose role is "Tổ trưởng". Re-importing the same file changes nothing: 
 its unit, a person by phone (or by name and year of birth within the team), a membership by
 (team, person). With ``skip_invalid`` a bad row is left out; so are the other rows of a new team
 whose leader row is bad, since a team cannot be founded without its leader.
+
+``progress(done, total)``, if given, is called every few hundred rows: each row counts once
+when it is read and checked, and once more when it is written (the rows left out are not
+written, so ``total`` shrinks to what remains once the checks are done).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -24,11 +29,14 @@ from cdtt.accounts.models import Organization
 from cdtt.audit.services import audit_record
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.lib.phone import PhoneInvalid, phone_normalize
-from cdtt.lib.tabular import RowError, cell, open_table
+from cdtt.lib.tabular import ZIP_MAGIC, RowError, cell, open_table
 from cdtt.lib.text import fold, header_key
 from cdtt.teams import services
 from cdtt.teams.models import MemberRole, Membership, Person, Team
 from cdtt.teams.selectors import organizations_for
+
+Progress = Callable[[int, int], None]
+PROGRESS_EVERY = 250  # rows between two progress reports
 
 REQUIRED = ["Mã xã", "Họ và tên", "Vai trò trong tổ"]
 OPTIONAL = [
@@ -134,6 +142,25 @@ class _Rollback(Exception):
     pass
 
 
+class _Ticker:
+    """Counts the work done and reports it every ``PROGRESS_EVERY`` rows."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress, self.total, self.done, self.reported = progress, total, 0, 0
+
+    def __call__(self, n: int = 1) -> None:
+        self.done += n
+        if self.progress and self.done - self.reported >= PROGRESS_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.progress:
+            self.reported = self.done
+            # An XLSX's rows are unknown until read: reading is then shown as half the work.
+            total = self.total or 2 * self.done
+            self.progress(self.done, max(total, self.done))
+
+
 @dataclass
 class _Row:
     number: int
@@ -168,12 +195,20 @@ def _parse_date(text: str):
 
 
 def teams_import(
-    *, actor, data: bytes, dry_run: bool = False, skip_invalid: bool = False
+    *,
+    actor,
+    data: bytes,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    progress: Progress | None = None,
 ) -> TeamImportResult:
     """Found the teams and add the members listed in the file; a file with a bad row changes
     nothing and the result lists every bad row, unless ``skip_invalid``: then the good rows are
     imported. ``actor`` None (the command line) sees every commune and organisation."""
     table = open_table(data)
+    # A CSV's lines (less the header) estimate its rows; an XLSX's are known once read.
+    estimate = 0 if data.startswith(ZIP_MAGIC) else max(data.count(b"\n") - 1, 0)
+    tick = _Ticker(progress, 2 * estimate)
     cols = table.require({header_key(h): h for h in REQUIRED})
     opt = table.optional([header_key(h) for h in OPTIONAL])
 
@@ -198,7 +233,10 @@ def teams_import(
     result = TeamImportResult(dry_run=dry_run, skip_invalid=skip_invalid)
     rows: list[_Row] = []
     err = result.errors.append
+    read = 0
     for number, cells in table.rows:
+        read += 1
+        tick()
         bad = len(result.errors)
         code = get(cells, "Mã xã")
         commune = communes.get(code)
@@ -417,6 +455,8 @@ def teams_import(
             seen.setdefault(key, r.number)
     result.errors.sort(key=lambda e: e.row)
     if result.errors and not skip_invalid:
+        tick.total = read  # nothing is written
+        tick.flush()
         return result
     bad = {e.row for e in result.errors}
     groups = [
@@ -424,10 +464,13 @@ def teams_import(
         for unit_id, team_rows in by_unit.items()
         if (kept := [r for r in team_rows if r.number not in bad])
     ]
+    tick.total = read + sum(len(team_rows) for _unit, team_rows in groups)
+    tick.flush()
     try:
         with transaction.atomic():
             for unit_id, team_rows in groups:
                 _apply_team(result, existing.get(unit_id), team_rows, skip_invalid)
+                tick(len(team_rows))
             if result.teams_created or result.members_added:
                 audit_record(
                     actor=actor,
@@ -441,6 +484,7 @@ def teams_import(
                 raise _Rollback
     except _Rollback:
         pass
+    tick.flush()
     result.errors.sort(key=lambda e: e.row)
     if result.errors and not skip_invalid:
         result.teams_created = result.members_added = result.unchanged = 0

@@ -1,5 +1,8 @@
 """Pages of the teams app: teams, members, organisations, figures, import."""
 
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,6 +11,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,14 +20,14 @@ from cdtt.accounts.access import access_unit, units_for
 from cdtt.accounts.models import OrganizationKind, Role
 from cdtt.audit.services import audit_record
 from cdtt.core.access import login_required, role_required
+from cdtt.core.jobs import access_job, job_create
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.geo.selectors import breadcrumbs
 from cdtt.lib.phone import phone_mask
-from cdtt.lib.tabular import FileProblem
 from cdtt.lib.text import fold
 from cdtt.lib.xlsx import xlsx_response
 from cdtt.teams import forms, selectors, services
-from cdtt.teams.imports import TEMPLATE_HEADERS, teams_import
+from cdtt.teams.imports import TEMPLATE_HEADERS
 from cdtt.teams.models import MemberRole, Membership, TeamLevel
 
 VIEW = roles.OFFICERS | roles.FIELD
@@ -951,23 +955,38 @@ def figures_map(request, code: str):
 # --- import --------------------------------------------------------------------------------
 
 
+IMPORT_JOB = "teams_import"
+
+
 @role_required(MANAGE)
 def team_import(request):
+    """The upload is saved for a background job; the page then follows the job's progress and
+    shows its result or the row-by-row report (like the population import)."""
+    user = request.user
     form = forms.ImportForm(request.POST or None, request.FILES or None)
-    result = problem = None
     if request.method == "POST" and form.is_valid():
-        try:
-            result = teams_import(
-                actor=request.user,
-                data=form.cleaned_data["file"].read(),
-                dry_run=form.cleaned_data["dry_run"],
-                skip_invalid=form.cleaned_data["skip_invalid"],
-            )
-        except FileProblem as exc:
-            problem = str(exc)
-    return render(
-        request, "teams/import.html", {"form": form, "result": result, "problem": problem}
-    )
+        from cdtt.teams.tasks import teams_import_job
+
+        upload = form.cleaned_data["file"]
+        folder = Path(settings.MEDIA_ROOT) / "imports"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{uuid.uuid4().hex}-{get_valid_filename(Path(upload.name).name)[-80:]}"
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        dry_run, skip_invalid = form.cleaned_data["dry_run"], form.cleaned_data["skip_invalid"]
+        title = (_("Kiểm tra tệp %(f)s") if dry_run else _("Nhập danh sách tổ từ %(f)s")) % {
+            "f": upload.name[-120:]
+        }
+        job = job_create(kind=IMPORT_JOB, title=title, actor=user)
+        teams_import_job(job.pk, user.pk, str(path), dry_run, skip_invalid)
+        return redirect(f"{request.path}?job={job.pk}")
+    job = None
+    if request.GET.get("job", "").isdigit():
+        job = access_job(user, int(request.GET["job"]))
+        if job.kind != IMPORT_JOB:
+            raise Http404("job")
+    return render(request, "teams/import.html", {"form": form, "job": job})
 
 
 @role_required(MANAGE)

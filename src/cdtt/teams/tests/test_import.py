@@ -12,6 +12,11 @@ HEADER = (
 )
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # where the page saves the upload for its job
+
+
 @pytest.fixture
 def officer(tree, make_user):
     return make_user("commune_officer", tree.commune)
@@ -90,8 +95,10 @@ def test_xlsx_template_round_trip(tree, officer, login):
     data = xlsx_bytes("Tổ", TEMPLATE_HEADERS, rows)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    page = client.post("/teams/import/", {"file": SimpleUploadedFile("t.xlsx", data)})
-    assert "Đã thành lập 1 tổ" in page.content.decode()
+    response = client.post("/teams/import/", {"file": SimpleUploadedFile("t.xlsx", data)})
+    assert response.status_code == 302  # to the page following the import's job
+    page = client.get(response["Location"])
+    assert "Đã nhập: 1 tổ mới, 1 thành viên mới" in page.content.decode()
     m = Membership.objects.get()
     assert m.joined_on.isoformat() == "2024-10-01" and m.person.gender == "M"
 
@@ -151,18 +158,21 @@ def test_import_page_skip_invalid_checkbox(tree, officer, make_user, login, clie
     page = login(officer).post(
         "/teams/import/",
         {"file": SimpleUploadedFile("t.csv", data), "skip_invalid": "on"},
+        follow=True,
     )
     html = page.content.decode()
     assert "Bỏ qua dòng lỗi" in html and 'name="skip_invalid"' in html
-    assert "Đã nhập các dòng hợp lệ: thành lập 1 tổ, thêm 2 thành viên" in html
-    assert "Bỏ qua 4 dòng lỗi" in html and 'id="import-errors"' in html
+    assert "Đã nhập: 1 tổ mới, 2 thành viên mới" in html
+    assert "Bỏ qua 4 dòng lỗi" in html and "<td>7</td>" in html
     assert Membership.objects.count() == 2
     # The sibling commune's officer sees only the rows of its own commune as importable.
     sibling = login(make_user("commune_officer", tree.sibling_commune))
     html = sibling.post(
-        "/teams/import/", {"file": SimpleUploadedFile("t.csv", data), "skip_invalid": "on"}
+        "/teams/import/",
+        {"file": SimpleUploadedFile("t.csv", data), "skip_invalid": "on"},
+        follow=True,
     ).content.decode()
-    assert "thành lập 1 tổ" in html
+    assert "1 tổ mới" in html
     assert Team.objects.filter(unit=tree.sibling_village).exists()
     client.logout()
     anonymous = client.post("/teams/import/", {"file": SimpleUploadedFile("t.csv", data)})
