@@ -9,13 +9,15 @@ signature block and recipients; page numbers centred at the top from page 2.
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Sum
 
 from cdtt.campaigns import selectors
-from cdtt.campaigns.models import Campaign
+from cdtt.campaigns.models import DEFAULT_RECIPIENTS, Campaign, recipient_lines
 from cdtt.geo.models import AdminUnit
 from cdtt.lib.xlsx import xlsx_bytes
 
@@ -138,17 +140,71 @@ def daily_xlsx(summary: DailySummary) -> bytes:
 
 @dataclass
 class Letterhead:
+    """The parts of the report around its body. The defaults are the Department of Science and
+    Technology's; a campaign stores its own (``letterhead_for``)."""
+
     governing_body: str = "UBND TỈNH THANH HÓA"
-    issuing_body: str = "SỞ KHOA HỌC VÀ CÔNG NGHỆ"
+    issuing_body: str = "Sở Khoa học và Công nghệ"
     symbol: str = "SKHCN"
     place: str = "Thanh Hóa"
     signer_authority: str = "KT. GIÁM ĐỐC"
     signer_title: str = "PHÓ GIÁM ĐỐC"
     signer_name: str = ""
-    recipients: tuple[str, ...] = (
-        "Bộ Khoa học và Công nghệ (để b/c);",
-        "Chủ tịch UBND tỉnh (để b/c);",
-        "UBND các huyện, thị xã, thành phố;",
+    recipients: tuple[str, ...] = tuple(recipient_lines(DEFAULT_RECIPIENTS))
+    number: str = ""  # blank: the clerk writes it in by hand
+
+    @property
+    def number_line(self) -> str:
+        return f"Số: {self.number or '     '}/BC-{self.symbol}"
+
+
+# A Vietnamese syllable (diacritics split off): an onset, vowels, a final. Any other word in
+# an issuer's name is an abbreviation (UBND, HĐND, KH&CN) and keeps its capitals.
+SYLLABLE = re.compile(
+    r"^(NGH|CH|GH|GI|KH|NG|NH|PH|QU|TH|TR|[BCDĐGHKLMNPRSTVX])?[AEIOUY]+(CH|NG|NH|[CMNPT])?$"
+)
+
+
+def in_sentence(body: str) -> str:
+    """An issuer's name inside a sentence: as typed when typed in sentence case ("Sở Khoa học
+    và Công nghệ"); typed all in capitals, only its first letter and its abbreviations stay
+    capital ("Ủy ban nhân dân tỉnh", "Văn phòng HĐND tỉnh")."""
+    if not body.isupper():
+        return body
+    words = []
+    for i, word in enumerate(body.split()):
+        bare = "".join(ch for ch in unicodedata.normalize("NFD", word) if ch.isalpha())
+        if not SYLLABLE.match(bare):
+            words.append(word)
+        else:
+            words.append(word.capitalize() if i == 0 else word.lower())
+    return " ".join(words)
+
+
+def _fold_body(name: str) -> str:
+    return " ".join(name.upper().replace("ỦY BAN NHÂN DÂN", "UBND").split())
+
+
+def letterhead_for(
+    campaign: Campaign, unit: AdminUnit, *, number: str = "", signer_name: str | None = None
+) -> Letterhead:
+    """The campaign's stored letterhead under the province's People's Committee (the governing
+    body, left out when the committee issues the report itself, as Decree 30 wants)."""
+    province = unit if unit.level == "province" else unit.province
+    governing = f"UBND {province.full_name}" if province else "UBND TỈNH"
+    issuing = campaign.report_issuing_body
+    if _fold_body(issuing) == _fold_body(governing):
+        governing = ""
+    return Letterhead(
+        governing_body=governing,
+        issuing_body=issuing,
+        symbol=campaign.report_symbol,
+        place=province.name if province else "",
+        signer_authority=campaign.report_signer_authority,
+        signer_title=campaign.report_signer_title,
+        signer_name=campaign.report_signer_name if signer_name is None else signer_name,
+        recipients=tuple(campaign.report_recipient_lines),
+        number=number,
     )
 
 
@@ -244,9 +300,12 @@ def daily_docx(summary: DailySummary, head: Letterhead, issued_on: date) -> byte
     left.paragraphs[0].text = ""
     p = left.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    r = p.add_run(head.governing_body.upper())
-    r.font.size = Pt(13)
-    para(left, head.issuing_body, size=13, bold=True, upper=True)
+    if head.governing_body:
+        r = p.add_run(head.governing_body.upper())
+        r.font.size = Pt(13)
+        p = para(left)
+    r = p.add_run(head.issuing_body.upper())
+    r.font.size, r.bold = Pt(13), True
     rule(left, 2.0)
     p = right.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -257,7 +316,7 @@ def daily_docx(summary: DailySummary, head: Letterhead, issued_on: date) -> byte
     num_cell, date_cell = top.rows[1].cells
     p = num_cell.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    r = p.add_run(f"Số:      /BC-{head.symbol}")
+    r = p.add_run(head.number_line)
     r.font.size = Pt(13)
     p = date_cell.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -289,7 +348,7 @@ def daily_docx(summary: DailySummary, head: Letterhead, issued_on: date) -> byte
     t = summary.total
     body(
         f"Thực hiện chiến dịch «{c.name}» (từ ngày {c.starts_on:%d/%m/%Y} đến ngày "
-        f"{c.ends_on:%d/%m/%Y}), {head.issuing_body.capitalize()} báo cáo kết quả ngày "
+        f"{c.ends_on:%d/%m/%Y}), {in_sentence(head.issuing_body)} báo cáo kết quả ngày "
         f"{summary.day:%d/%m/%Y} trên địa bàn {summary.unit.full_name} như sau:"
     )
     target = f"{t.target:,}".replace(",", ".") if t.target else "chưa giao"
@@ -345,9 +404,12 @@ def daily_docx(summary: DailySummary, head: Letterhead, issued_on: date) -> byte
         rr.font.size = Pt(11)
     p = right.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    r = p.add_run(head.signer_authority.upper())
+    if head.signer_authority:
+        r = p.add_run(head.signer_authority.upper())
+        r.bold, r.font.size = True, Pt(14)
+        p = para(right)
+    r = p.add_run(head.signer_title.upper())
     r.bold, r.font.size = True, Pt(14)
-    para(right, head.signer_title, size=14, bold=True, upper=True)
     for _ in range(3):
         para(right, "")
     para(right, head.signer_name, size=14, bold=True)

@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -26,6 +26,7 @@ from cdtt.accounts import roles
 from cdtt.accounts.access import scope_path
 from cdtt.audit.services import audit_entry, audit_record
 from cdtt.campaigns.models import (
+    LETTERHEAD_FIELDS,
     Campaign,
     CampaignStatus,
     CampaignTarget,
@@ -69,6 +70,19 @@ def _check_dates(starts_on: date, ends_on: date) -> None:
         raise Refused(422, "Ngày kết thúc phải sau hoặc trùng ngày bắt đầu.")
 
 
+def _check_letterhead(campaign: Campaign, keys) -> None:
+    """The letterhead fields given are valid (lengths, symbol, characters a DOCX can hold)."""
+    keys = [k for k in keys if k in LETTERHEAD_FIELDS]
+    if not keys:
+        return
+    try:
+        campaign.clean_fields(exclude=[f.name for f in Campaign._meta.fields if f.name not in keys])
+    except ValidationError as exc:
+        raise Refused(
+            422, " ".join(str(m) for messages in exc.message_dict.values() for m in messages)
+        ) from None
+
+
 @transaction.atomic
 def campaign_create(
     *,
@@ -80,20 +94,29 @@ def campaign_create(
     services: list[Service] | None = None,
     description: str = "",
     status: str = CampaignStatus.ACTIVE,
+    **letterhead: str,
 ) -> Campaign:
+    """``letterhead``: any of ``LETTERHEAD_FIELDS`` (the daily report's issuer, symbol, signer
+    and recipients); the model's defaults otherwise."""
     if not roles.has_role(actor, roles.MANAGE_CATALOG):
         raise PermissionDenied
+    for key in letterhead:
+        if key not in LETTERHEAD_FIELDS:
+            raise TypeError(key)
     _check_dates(starts_on, ends_on)
     if not scope_units:
         raise Refused(422, "Cần chọn ít nhất một địa bàn triển khai.")
-    campaign = Campaign.objects.create(
+    campaign = Campaign(
         name=name.strip(),
         description=description,
         starts_on=starts_on,
         ends_on=ends_on,
         status=status,
         created_by=actor,
+        **letterhead,
     )
+    _check_letterhead(campaign, letterhead)
+    campaign.save()
     campaign.scope_units.set(scope_units)
     campaign.services.set(services or [])
     audit_record(
@@ -117,12 +140,13 @@ def campaign_update(*, actor, campaign: Campaign, **fields) -> Campaign:
     services = fields.pop("services", None)
     changes = {}
     for key, value in fields.items():
-        if key not in {"name", "description", "starts_on", "ends_on", "status"}:
+        if key not in {"name", "description", "starts_on", "ends_on", "status", *LETTERHEAD_FIELDS}:
             raise TypeError(key)
         if getattr(campaign, key) != value:
             changes[key] = str(value)
             setattr(campaign, key, value)
     _check_dates(campaign.starts_on, campaign.ends_on)
+    _check_letterhead(campaign, changes)
     if fields.get("starts_on") or fields.get("ends_on"):
         outside = Visit.objects.filter(campaign=campaign).exclude(
             visited_at__date__gte=campaign.starts_on, visited_at__date__lte=campaign.ends_on

@@ -20,8 +20,8 @@ from django.views.decorators.cache import never_cache
 from cdtt.accounts import roles
 from cdtt.accounts.access import access_unit
 from cdtt.campaigns import reports, selectors
-from cdtt.campaigns.forms import CampaignForm, DayForm
-from cdtt.campaigns.models import CampaignTarget
+from cdtt.campaigns.forms import CampaignForm, DayForm, ReportForm
+from cdtt.campaigns.models import LETTERHEAD_FIELDS, CampaignTarget
 from cdtt.campaigns.services import (
     Refused,
     TargetValue,
@@ -71,7 +71,7 @@ def campaign_list(request):
 
 @role_required(MANAGE)
 def campaign_new(request):
-    form = CampaignForm(request.POST or None, user=request.user)
+    form = CampaignForm(request.POST or None, user=request.user, letterhead=False)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -110,6 +110,7 @@ def campaign_edit(request, pk: int):
                 status=data["status"],
                 scope_units=list(data["scope_units"]),
                 services=list(data["services"]),
+                **{key: data[key] for key in LETTERHEAD_FIELDS},
             )
         except Refused as exc:
             form.add_error(None, exc.detail)
@@ -295,12 +296,18 @@ def campaign_daily(request, pk: int):
         response = HttpResponse(reports.daily_xlsx(summary), content_type=XLSX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
         return response
+    # The report's number and signer: typed on the page; the signer defaults to the campaign's.
+    report_data = None
     if fmt == "docx":
-        province = unit if unit.level == "province" else unit.province
-        head = reports.Letterhead(
-            governing_body=f"UBND {province.full_name}" if province else "UBND TỈNH",
-            place=province.name if province else "",
-            signer_name=request.GET.get("signer", "").strip()[:120],
+        report_data = request.GET.copy()
+        report_data.setdefault("signer", campaign.report_signer_name)
+    report_form = ReportForm(report_data, initial={"signer": campaign.report_signer_name})
+    if fmt == "docx" and report_form.is_valid():
+        head = reports.letterhead_for(
+            campaign,
+            unit,
+            number=report_form.cleaned_data["number"],
+            signer_name=report_form.cleaned_data["signer"],
         )
         data = reports.daily_docx(summary, head, issued_on=today)
         response = HttpResponse(data, content_type=DOCX_TYPE)
@@ -314,8 +321,11 @@ def campaign_daily(request, pk: int):
             "unit": unit,
             "summary": summary,
             "form": form,
+            "report_form": report_form,
             "day": day,
+            "can_edit": roles.has_role(request.user, MANAGE),
         },
+        status=422 if report_form.errors else 200,
     )
 
 
