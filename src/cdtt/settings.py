@@ -161,6 +161,19 @@ if _redis_url:
 else:
     HUEY["filename"] = str(VAR_DIR / "jobs.sqlite3")
 
+# The cache holds what must cross processes and transactions, such as a running job's progress
+# (written inside the job's transaction, read by the page): Redis in production, files here.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+        if _redis_url
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    )
+}
+
 # The map's tile layer; empty means the map shows only the communes' points.
 MAP_TILE_URL = envstr("CDTT_MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = envstr("CDTT_MAP_TILE_ATTRIBUTION", "")

@@ -1,16 +1,20 @@
 """Running a service as a background job and reporting its progress to the page that started it.
 
-The job row is written outside the service's transaction (autocommit), so that progress is
-visible while the work is still uncommitted.
+The work of a job usually runs in one transaction (an import writes all or nothing): a job row
+updated from inside it would be seen by nobody until it commits. Progress therefore goes to the
+cache (Redis in production, files otherwise), which the page reads while the job runs; the
+row gets the outcome when the job finishes.
 """
 
 from collections.abc import Callable
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from cdtt.core.models import Job
 
 Progress = Callable[[int, int], None]
+PROGRESS_SECONDS = 24 * 3600  # a job that died without finishing stops showing progress then
 
 
 def job_create(*, kind: str, title: str, actor) -> Job:
@@ -19,12 +23,16 @@ def job_create(*, kind: str, title: str, actor) -> Job:
 
 def job_progress(job_id: int) -> Progress:
     def report(done: int, total: int) -> None:
-        Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING, done=done, total=total)
+        cache.set(Job.progress_key(job_id), (done, total), timeout=PROGRESS_SECONDS)
 
     return report
 
 
 def job_finish(job_id: int, *, ok: bool, message: str = "", result: dict | None = None) -> None:
+    done_total = cache.get(Job.progress_key(job_id))
+    if done_total:
+        Job.objects.filter(pk=job_id).update(done=done_total[0], total=done_total[1])
+    cache.delete(Job.progress_key(job_id))
     Job.objects.filter(pk=job_id).update(
         status=Job.Status.DONE if ok else Job.Status.FAILED,
         message=message,

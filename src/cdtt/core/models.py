@@ -25,11 +25,31 @@ class Job(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    @staticmethod
+    def progress_key(pk: int) -> str:
+        return f"cdtt:job-progress:{pk}"
+
+    def _live(self) -> tuple[int, int] | None:
+        """(done, total) the running work reported (cdtt.core.jobs.job_progress), if any."""
+        if self.finished:
+            return None
+        from django.core.cache import cache
+
+        return cache.get(self.progress_key(self.pk))
+
     @property
     def percent(self) -> int:
         if self.status == self.Status.DONE:
             return 100
-        return int(100 * self.done / self.total) if self.total else 0
+        done, total = self._live() or (self.done, self.total)
+        return int(100 * done / total) if total else 0
+
+    @property
+    def state_label(self) -> str:
+        """The status as shown: a queued job that reports progress is running."""
+        if self.status == self.Status.QUEUED and self._live():
+            return str(self.Status.RUNNING.label)
+        return str(self.get_status_display())
 
     @property
     def finished(self) -> bool:

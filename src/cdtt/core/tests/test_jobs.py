@@ -1,0 +1,60 @@
+"""A job's progress is seen by the page while the job's work is still uncommitted."""
+
+import threading
+
+import pytest
+from django.db import connection, transaction
+
+from cdtt.core.jobs import job_create, job_finish, job_progress
+from cdtt.core.models import Job
+
+
+def _seen_elsewhere(pk: int) -> tuple[int, str]:
+    """The job as another request, on its own database connection, sees it."""
+    out = {}
+
+    def read():
+        from django.db import connections
+
+        try:
+            job = Job.objects.get(pk=pk)
+            out["seen"] = (job.percent, job.state_label)
+        finally:
+            connections.close_all()
+
+    t = threading.Thread(target=read)
+    t.start()
+    t.join(30)
+    return out["seen"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_inside_a_transaction_is_seen_by_the_page(make_user, tree):
+    if connection.vendor != "postgresql":
+        pytest.skip("a second connection beside an open write transaction needs PostgreSQL")
+    user = make_user("province_admin", tree.province)
+    job = job_create(kind="population_import", title="Nhập tệp", actor=user)
+    report = job_progress(job.pk)
+    with transaction.atomic():  # the import's transaction, still open
+        report(30, 120)
+        assert _seen_elsewhere(job.pk) == (25, str(Job.Status.RUNNING.label))
+    job_finish(job.pk, ok=True, message="xong")
+    job.refresh_from_db()
+    assert (job.status, job.percent, job.done, job.total) == (Job.Status.DONE, 100, 30, 120)
+
+
+@pytest.mark.django_db
+def test_a_failed_job_keeps_how_far_it_came(make_user, tree):
+    user = make_user("province_admin", tree.province)
+    job = job_create(kind="population_import", title="Nhập tệp", actor=user)
+    assert (job.percent, job.state_label) == (0, str(Job.Status.QUEUED.label))
+    job_progress(job.pk)(50, 200)
+    job.refresh_from_db()
+    assert (job.percent, job.state_label) == (25, str(Job.Status.RUNNING.label))
+    job_finish(job.pk, ok=False, message="lỗi")
+    job.refresh_from_db()
+    assert (job.status, job.percent, job.state_label) == (
+        Job.Status.FAILED,
+        25,
+        str(Job.Status.FAILED.label),
+    )
