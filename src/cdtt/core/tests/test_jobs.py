@@ -28,7 +28,7 @@ def _seen_elsewhere(pk: int) -> tuple[int, str]:
     return out["seen"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_progress_inside_a_transaction_is_seen_by_the_page(make_user, tree):
     if connection.vendor != "postgresql":
         pytest.skip("a second connection beside an open write transaction needs PostgreSQL")
