@@ -716,6 +716,21 @@ class BenchRun:
                 passed=not differences,
             )
         )
+        from cdtt.campaigns.rollups import campaign_days_check
+
+        started = time.perf_counter()
+        day_differences = campaign_days_check()
+        self.add(
+            Measure(
+                "campaign_days_after_visits",
+                "The campaign's daily counters after the load equal a recount of its visits",
+                len(day_differences),
+                "differences",
+                reference=f"recount {time.perf_counter() - started:.1f} s",
+                budget="0",
+                passed=not day_differences,
+            )
+        )
 
     def _campaign(self):
         """An active campaign over the whole province, around today."""
@@ -887,6 +902,11 @@ PLANNED = {
         ("visits_p99", "Visit submission p99 latency", "≤ 150 ms"),
         ("visits_exactly_once", "Every visit stored exactly once", "0 lost, 0 doubled"),
         ("rollups_after_visits", "Roll-ups after the load equal a recomputation", "0"),
+        (
+            "campaign_days_after_visits",
+            "The campaign's daily counters after the load equal a recount of its visits",
+            "0",
+        ),
     ],
     "field app": [("field_app_first_load", "Field app first load, gzip-compressed", "≤ 150 KB")],
 }
