@@ -15,6 +15,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 
 from cdtt.accounts import roles
@@ -161,7 +162,8 @@ def _dashboard_xlsx(campaign, unit, children, figures):
         _("Lượt đến hộ"),
         _("Lượt đã hướng dẫn"),
         _("Hộ đã đến"),
-        _("% chỉ tiêu"),
+        # xgettext:no-python-format
+        pgettext("percent of target", "% chỉ tiêu"),
         _("Lượt đánh giá kỹ năng"),
         _("Tỷ lệ phổ cập trước chiến dịch (%)"),
         _("Tỷ lệ phổ cập hiện nay (%)"),

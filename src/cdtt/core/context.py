@@ -2,6 +2,7 @@
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cdtt.accounts import roles
 
@@ -13,7 +14,7 @@ SECTIONS = [
     ("teams:list", _("Tổ CNSCĐ"), roles.OFFICERS | roles.FIELD),
     ("campaigns:list", _("Chiến dịch"), roles.OFFICERS),
     ("campaigns:field", _("Ứng dụng thực địa"), roles.FIELD | {"commune_officer"}),
-    ("geo:browse", _("Địa bàn"), roles.OFFICERS),
+    ("geo:browse", pgettext_lazy("menu", "Địa bàn"), roles.OFFICERS),
     ("skills:catalog", _("Kỹ năng số"), roles.OFFICERS),
     ("accounts:users", _("Người dùng"), roles.MANAGE_USERS),
     ("audit:log", _("Nhật ký"), roles.MANAGE_USERS | {"district_officer", "commune_officer"}),

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TeamLevel(models.TextChoices):
@@ -19,7 +20,7 @@ class TeamLevel(models.TextChoices):
 class MemberRole(models.TextChoices):
     LEADER = "leader", _("Tổ trưởng")
     DEPUTY = "deputy", _("Tổ phó")
-    MEMBER = "member", _("Thành viên")
+    MEMBER = "member", pgettext_lazy("team role", "Thành viên")
 
 
 class Gender(models.TextChoices):

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from cdtt.accounts import roles
@@ -590,7 +591,7 @@ def member_list(request):
         ]
         return xlsx_response(
             "thanh-vien-to-cnscd.xlsx",
-            _("Thành viên"),
+            pgettext("team members", "Thành viên"),
             [
                 _("Mã xã"),
                 _("Tổ"),
@@ -601,7 +602,7 @@ def member_list(request):
                 _("Email"),
                 _("Vai trò trong tổ"),
                 _("Lực lượng nòng cốt"),
-                _("Cơ quan, đơn vị"),
+                pgettext("organization of a member", "Cơ quan, đơn vị"),
                 _("Chức vụ"),
                 _("Kỹ năng hướng dẫn"),
                 _("Ngày tham gia"),
@@ -899,7 +900,7 @@ def figures(request):
                 _("Số thôn"),
                 _("Thôn có tổ"),
                 _("Tỷ lệ thôn có tổ (%)"),
-                _("Thành viên"),
+                pgettext("member count", "Thành viên"),
                 _("Nhân khẩu"),
                 _("Thành viên/100 dân"),
                 _("Lực lượng nòng cốt"),
