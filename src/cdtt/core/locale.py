@@ -18,6 +18,11 @@ class ChosenLanguageMiddleware:
         language = chosen if chosen in self.available else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            # The thread serves the next request (or code outside any request) in the default
+            # language again, whatever this user chose.
+            translation.deactivate()
         response.headers.setdefault("Content-Language", language)
         return response
