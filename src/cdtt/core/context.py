@@ -18,6 +18,7 @@ SECTIONS = [
     ("skills:catalog", _("Kỹ năng số"), roles.OFFICERS),
     ("accounts:users", _("Người dùng"), roles.MANAGE_USERS),
     ("audit:log", _("Nhật ký"), roles.MANAGE_USERS | {"district_officer", "commune_officer"}),
+    ("core:jobs", _("Việc đang chạy"), roles.OFFICERS),
 ]
 
 

@@ -41,6 +41,11 @@ def job_finish(job_id: int, *, ok: bool, message: str = "", result: dict | None 
     )
 
 
+def jobs_of(user):
+    """The jobs a user started, newest first (a user sees only their own)."""
+    return Job.objects.filter(created_by=user).order_by("-created_at", "-pk")
+
+
 def access_job(user, pk: int) -> Job:
     """A user sees only the jobs they started."""
     from django.http import Http404

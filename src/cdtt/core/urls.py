@@ -5,6 +5,7 @@ from cdtt.core import views
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("jobs/", views.jobs, name="jobs"),
     path("jobs/<int:pk>/", views.job_status, name="job"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -1,11 +1,12 @@
-"""Home page fitted to the role, job progress fragments, health check."""
+"""Home page fitted to the role, the user's background jobs and their progress, health check."""
 
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from cdtt.accounts import roles
 from cdtt.core.access import login_required, public
-from cdtt.core.jobs import access_job
+from cdtt.core.jobs import access_job, jobs_of
 
 
 @login_required
@@ -24,6 +25,13 @@ def home(request):
 
         context["coverage"] = coverage_of(unit)
     return render(request, "core/home.html", context)
+
+
+@login_required
+def jobs(request):
+    """The user's own background jobs, newest first: a running import found again."""
+    page = Paginator(jobs_of(request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "core/jobs.html", {"page": page, "jobs": page.object_list})
 
 
 @login_required

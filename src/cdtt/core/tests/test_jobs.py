@@ -58,3 +58,34 @@ def test_a_failed_job_keeps_how_far_it_came(make_user, tree):
         25,
         str(Job.Status.FAILED.label),
     )
+
+
+@pytest.mark.django_db
+def test_the_jobs_page_lists_ones_own_jobs_only(client, make_user, tree):
+    owner = make_user("commune_officer", tree.commune)
+    sibling = make_user("commune_officer", tree.sibling_commune)
+    mine = job_create(kind="population_import", title="Nhập tệp dan-cu.csv", actor=owner)
+    job_progress(mine.pk)(40, 160)
+    theirs = job_create(kind="teams_import", title="Nhập tệp to-cnscd.xlsx", actor=sibling)
+
+    client.force_login(owner)
+    html = client.get("/jobs/").content.decode()
+    assert "Nhập tệp dan-cu.csv" in html and "25%" in html
+    assert "to-cnscd.xlsx" not in html
+    assert client.get(f"/jobs/{theirs.pk}/").status_code == 404
+
+    client.force_login(sibling)
+    html = client.get("/jobs/").content.decode()
+    assert "to-cnscd.xlsx" in html and "dan-cu.csv" not in html
+    assert client.get(f"/jobs/{mine.pk}/").status_code == 404
+
+    client.logout()
+    response = client.get("/jobs/")
+    assert response.status_code == 302 and "/login" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_no_jobs_yet_says_where_they_will_appear(client, make_user, tree):
+    client.force_login(make_user("district_officer", tree.district))
+    html = client.get("/jobs/").content.decode()
+    assert "chưa khởi động việc chạy nền nào" in html
