@@ -96,3 +96,58 @@ def test_two_visits_recorded_offline_are_synced_once(live_server, phone, field_d
     assert not Household.objects.get(code="HO-002").covered
     day = CampaignDay.objects.get()
     assert (day.visits, day.households, day.new_households) == (2, 2, 2)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_full_phone_makes_room_or_says_so_and_loses_nothing(live_server, phone, field_data):
+    """The phone's storage is full: cached worklists of other villages make room for the visit;
+    when nothing can be freed, the member is told and the form keeps what they typed."""
+    from cdtt.campaigns.models import Visit
+
+    context, page = phone
+    page.goto(f"{live_server.url}/campaigns/field/")
+    page.fill("#login-form input[name=username]", "member")
+    page.fill("#login-form input[name=password]", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector('#households li[data-code="HO-001"]')
+    context.set_offline(True)
+
+    # Fill the storage up with worklists of other villages, as after days in other places.
+    filled = page.evaluate(
+        """() => {
+        let n = 0;
+        for (const size of [256 * 1024, 4096, 64]) {  // to the last few bytes
+            const chunk = "x".repeat(size);
+            try { for (;;) { localStorage.setItem("cdtt.field.worklist.other-" + n, chunk); n++; } }
+            catch (e) { /* full at this size: go on smaller */ }
+        }
+        return n;
+    }"""
+    )
+    assert filled > 0
+    _record(page, "HO-002", outcome="come_back_later")
+    assert page.inner_text("#queue-count") == "1"
+    left = page.evaluate(
+        "Object.keys(localStorage).filter(k => k.startsWith('cdtt.field.worklist.other-')).length"
+    )
+    assert left < filled  # room was made from the other villages' worklists
+
+    # Nothing left to free: the visit is not queued, the member is told, the form stays.
+    page.evaluate(
+        """() => {
+        const real = Storage.prototype.setItem;
+        Storage.prototype.setItem = function (k, v) {
+            if (k === "cdtt.field.queue") throw new DOMException("full", "QuotaExceededError");
+            return real.call(this, k, v);
+        };
+    }"""
+    )
+    page.locator('#households li[data-code="HO-001"] button').click()
+    page.wait_for_selector("#household-view:not([hidden])")
+    page.locator('input[name=outcome][value="nobody_home"]').check()
+    page.locator("#save").click()
+    page.wait_for_selector("text=Bộ nhớ máy đã đầy")
+    assert page.locator("#household-view:not([hidden])").count() == 1
+    assert page.inner_text("#queue-count") == "1"
+    assert Visit.objects.count() == 0

@@ -26,7 +26,19 @@
       return v === null ? fallback : JSON.parse(v);
     } catch (e) { return fallback; }
   }
-  function save(name, value) { localStorage.setItem(KEY + name, JSON.stringify(value)); }
+  // Returns whether it was stored. When the phone's storage is full, the cached worklists of
+  // other villages (they come back from the server) make room first; the queue never does.
+  function save(name, value) {
+    var text = JSON.stringify(value);
+    try { localStorage.setItem(KEY + name, text); return true; } catch (e) { /* full */ }
+    for (var i = localStorage.length - 1; i >= 0; i--) {
+      var k = localStorage.key(i);
+      if (k && k.indexOf(KEY + "worklist.") === 0 && k !== KEY + "worklist." + state.village) {
+        localStorage.removeItem(k);
+      }
+    }
+    try { localStorage.setItem(KEY + name, text); return true; } catch (e) { return false; }
+  }
   function drop(name) { localStorage.removeItem(KEY + name); }
   function queue() { return load("queue", []); }
 
@@ -322,7 +334,11 @@
     };
     var q = queue();
     q.push({payload: payload, status: "pending", queued_at: new Date().toISOString()});
-    save("queue", q);
+    if (!save("queue", q)) {
+      // Nothing is lost silently: the form stays filled in for the member.
+      toast("Bộ nhớ máy đã đầy, chưa lưu được lượt này. Hãy kết nối mạng để gửi các lượt đang chờ rồi lưu lại.");
+      return;
+    }
     applyLocally(hh, payload);
     toast(navigator.onLine ? "Đã lưu, đang gửi…" : "Đã lưu trên máy; sẽ gửi khi có mạng.");
     show("list-view");
@@ -410,6 +426,8 @@
     window.addEventListener("online", function () { renderNet(); sync(); });
     window.addEventListener("offline", renderNet);
     setInterval(sync, 30000);
+    // Ask the browser to keep this app's storage when the phone runs short of space.
+    if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(function () {});
     if ("serviceWorker" in navigator && CONF.sw) {
       navigator.serviceWorker.register(CONF.sw).catch(function () {});
     }
