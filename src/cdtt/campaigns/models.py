@@ -14,6 +14,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cdtt.registry.models import Located
+
 
 class Service(models.Model):
     """A service or app teams guide residents in (VNeID, the public service portal, …)."""
@@ -205,41 +207,16 @@ class Outcome(models.TextChoices):
     REFUSED = "refused", _("Từ chối")
 
 
-class Visit(models.Model):
-    """One visit of a team to a household, keyed by the client's UUID (idempotent resends)."""
+class Visit(Located):
+    """One visit of a team to a household, keyed by the client's UUID (idempotent resends).
+
+    Visits arrive by the hundred a second in a campaign: each index and each constraint trigger
+    is paid on every one. The unit ids (Located) are copied from the household; lookups go by
+    household, village, team and campaign (the indexes below)."""
 
     id = models.UUIDField(primary_key=True)
-    # Visits arrive by the hundred a second in a campaign: each index and each constraint
-    # trigger is paid on every one. The unit ids are copied from the household (no constraint);
-    # lookups go by household, village, team and campaign (the composite indexes below).
     household = models.ForeignKey(
         "registry.Household", on_delete=models.PROTECT, related_name="visits", db_index=False
-    )
-    village = models.ForeignKey(
-        "geo.AdminUnit", on_delete=models.PROTECT, related_name="+", db_constraint=False
-    )
-    commune = models.ForeignKey(
-        "geo.AdminUnit",
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    district = models.ForeignKey(
-        "geo.AdminUnit",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    province = models.ForeignKey(
-        "geo.AdminUnit",
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
     )
     # No database constraint on the campaign, the team and the recorder: each would take a
     # share lock on one row that every visit of the campaign (or team) points at, and
@@ -291,6 +268,7 @@ class Visit(models.Model):
             models.Index(fields=["household", "visited_at"]),
             models.Index(fields=["campaign", "household"]),
             models.Index(fields=["campaign", "team"]),
+            models.Index(fields=["village"], name="visit_village"),
         ]
 
     def __str__(self) -> str:

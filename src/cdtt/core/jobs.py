@@ -6,12 +6,18 @@ cache (Redis in production, files otherwise), which the page reads while the job
 row gets the outcome when the job finishes.
 """
 
+import logging
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cdtt.core.models import Job
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 PROGRESS_SECONDS = 24 * 3600  # a job that died without finishing stops showing progress then
@@ -54,3 +60,35 @@ def access_job(user, pk: int) -> Job:
     if job is None:
         raise Http404("job")
     return job
+
+
+def file_job_run(
+    job_id: int,
+    actor_id: int | None,
+    path: str,
+    work: Callable[[Any], tuple[bool, str, dict]],
+    *,
+    delete_file: bool = True,
+) -> None:
+    """The frame of a file import started from a page: ``work(actor)`` returns (ok, message,
+    result) for the job; an actor deleted meanwhile or a crash ends the job as failed (the
+    work's transaction rolled back); the uploaded file is removed after."""
+    from cdtt.accounts.models import User
+
+    actor = (
+        User.objects.select_related("scope_unit").filter(pk=actor_id).first() if actor_id else None
+    )
+    try:
+        if actor_id and actor is None:
+            job_finish(job_id, ok=False, message=_("Người dùng không còn tồn tại."))
+            return
+        ok, message, result = work(actor)
+        job_finish(job_id, ok=ok, message=message, result=result)
+    except Exception:
+        log.exception("job %s failed", job_id)
+        job_finish(
+            job_id, ok=False, message=_("Lỗi hệ thống khi nhập tệp; dữ liệu không thay đổi.")
+        )
+    finally:
+        if delete_file:
+            Path(path).unlink(missing_ok=True)

@@ -1,15 +1,10 @@
 """Background jobs of the registry: the population import, the full roll-up rebuild, snapshots."""
 
-import logging
-from pathlib import Path
-
 from django.utils.translation import gettext as _
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from cdtt.core.jobs import job_finish, job_progress
-
-log = logging.getLogger(__name__)
+from cdtt.core.jobs import file_job_run, job_finish, job_progress
 
 
 @db_task()
@@ -22,16 +17,9 @@ def population_import_job(
     delete_file: bool = True,
 ) -> None:
     """Run the population import for the page that started it; the uploaded file is removed after."""
-    from cdtt.accounts.models import User
     from cdtt.registry.imports import population_import
 
-    actor = (
-        User.objects.select_related("scope_unit").filter(pk=actor_id).first() if actor_id else None
-    )
-    try:
-        if actor_id and actor is None:
-            job_finish(job_id, ok=False, message=_("Người dùng không còn tồn tại."))
-            return
+    def work(actor) -> tuple[bool, str, dict]:
         result = population_import(
             actor=actor,
             path=path,
@@ -39,13 +27,15 @@ def population_import_job(
             skip_invalid=skip_invalid,
             progress=job_progress(job_id),
         )
-        job_finish(
-            job_id,
-            ok=result.ok or (skip_invalid and result.rows_imported > 0),
-            message=result.message()
+        message = (
+            result.message()
             if result.ok or skip_invalid
-            else _("Tệp có %(n)d lỗi, chưa ghi dữ liệu nào.") % {"n": result.errors_total},
-            result={
+            else _("Tệp có %(n)d lỗi, chưa ghi dữ liệu nào.") % {"n": result.errors_total}
+        )
+        return (
+            result.ok or (skip_invalid and result.rows_imported > 0),
+            message,
+            {
                 "rows": result.rows,
                 "households_created": result.households_created,
                 "households_updated": result.households_updated,
@@ -58,14 +48,8 @@ def population_import_job(
                 "errors": [e.as_dict() for e in result.errors],
             },
         )
-    except Exception:
-        log.exception("population import job %s failed", job_id)
-        job_finish(
-            job_id, ok=False, message=_("Lỗi hệ thống khi nhập tệp; dữ liệu không thay đổi.")
-        )
-    finally:
-        if delete_file:
-            Path(path).unlink(missing_ok=True)
+
+    file_job_run(job_id, actor_id, path, work, delete_file=delete_file)
 
 
 @db_task()
