@@ -7,6 +7,7 @@ row gets the outcome when the job finishes.
 """
 
 import logging
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,21 @@ def access_job(user, pk: int) -> Job:
     if job is None:
         raise Http404("job")
     return job
+
+
+def upload_keep(upload) -> Path:
+    """Save an uploaded file where a file job will read it (MEDIA_ROOT/imports, a unique name
+    that keeps the end of the original one); ``file_job_run`` removes it when done."""
+    from django.conf import settings
+    from django.utils.text import get_valid_filename
+
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}-{get_valid_filename(Path(upload.name).name)[-80:]}"
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return path
 
 
 def file_job_run(

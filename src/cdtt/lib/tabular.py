@@ -174,10 +174,10 @@ MAX_RECORD_BYTES = 64 << 20  # longer, a "record" is an unbalanced quote, not da
 _SPACES_RE = r"[\s\x1c-\x1f]+"  # what str.split() splits on
 
 
-def _record_end(buf: bytes, limit: int | None = None) -> int:
-    """Index just after the last line break of ``buf[:limit]`` that lies outside quotes (an even
-    number of quote characters before it); 0 if none."""
-    pos = buf.rfind(b"\n", 0, len(buf) if limit is None else limit)
+def _record_end(buf: bytes) -> int:
+    """Index just after the last line break of ``buf`` that lies outside quotes (an even number
+    of quote characters before it); 0 if none."""
+    pos = buf.rfind(b"\n")
     while pos != -1:
         if buf.count(b'"', 0, pos) % 2 == 0:
             return pos + 1

@@ -33,7 +33,7 @@ from cdtt.lib.text import fold, header_key
 from cdtt.lib.xlsx import xlsx_bytes
 from cdtt.registry import rollups
 from cdtt.registry.models import VillageCoverage
-from cdtt.registry.population_checks import RowChecks
+from cdtt.registry.population_checks import SKILL_HEADERS, RowChecks
 from cdtt.skills.models import SKILL_CODES, Method, Skill
 
 log = logging.getLogger(__name__)
@@ -43,13 +43,6 @@ MAX_ERRORS = 10_000  # reported in full; beyond that only counted
 
 REQUIRED = ["Mã xã", "Thôn", "Mã hộ", "Họ và tên", "Ngày sinh"]
 OPTIONAL = ["Địa chỉ", "Giới tính", "Quan hệ với chủ hộ", "Số điện thoại"]
-SKILL_HEADERS = {
-    "public_services": "Dịch vụ công trực tuyến",
-    "shopping": "Mua sắm trực tuyến",
-    "payment": "Thanh toán trực tuyến",
-    "safety": "An toàn trên không gian mạng",
-    "local_platform": "Nền tảng số khác",
-}
 TEMPLATE_HEADERS = [
     "Mã xã",
     "Thôn",

@@ -17,9 +17,17 @@ from django.utils.translation import gettext as _
 
 from cdtt.lib.phone import PhoneInvalid, phone_normalize
 from cdtt.lib.text import fold
+from cdtt.registry.services import MIN_BIRTH_YEAR
 from cdtt.skills.models import SKILL_CODES
 
-MIN_BIRTH_YEAR = 1900
+# The file's skill columns (DESIGN.md §6), by skill code.
+SKILL_HEADERS = {
+    "public_services": "Dịch vụ công trực tuyến",
+    "shopping": "Mua sắm trực tuyến",
+    "payment": "Thanh toán trực tuyến",
+    "safety": "An toàn trên không gian mạng",
+    "local_platform": "Nền tảng số khác",
+}
 LEVELS = {"2": 2, "1": 1, "0": 0, "thanh thao": 2, "co ban": 1, "chua biet": 0}
 GENDERS = {"nam": "M", "nu": "F", "khac": "O", "m": "M", "f": "F", "o": "O"}
 MOBILE = r"^0[35789][0-9]{8}$"
@@ -144,8 +152,6 @@ class RowChecks:
 
     def check(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         """(good rows, problems) of a batch."""
-        from cdtt.registry.imports import SKILL_HEADERS
-
         code = self._text("Mã xã")
         frame = frame.with_columns(
             pl.col("row_no").cast(pl.Int64),

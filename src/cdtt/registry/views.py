@@ -3,8 +3,6 @@ population import and the yearly targets. Views validate, call a service or sele
 every unit, household and resident is fetched through an access helper (outside scope: 404)."""
 
 import datetime as dt
-import uuid
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,7 +11,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -22,7 +19,7 @@ from cdtt.accounts import roles
 from cdtt.accounts.access import access_unit, in_scope, units_for
 from cdtt.audit.services import audit_record
 from cdtt.core.access import role_required
-from cdtt.core.jobs import access_job, job_create
+from cdtt.core.jobs import access_job, job_create, upload_keep
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.geo.selectors import breadcrumbs
 from cdtt.lib.phone import phone_mask
@@ -620,12 +617,7 @@ def population_import_page(request):
         from cdtt.registry.tasks import population_import_job
 
         upload = form.cleaned_data["file"]
-        folder = Path(settings.MEDIA_ROOT) / "imports"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{uuid.uuid4().hex}-{get_valid_filename(Path(upload.name).name)[-80:]}"
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
+        path = upload_keep(upload)
         dry_run, skip_invalid = form.cleaned_data["dry_run"], form.cleaned_data["skip_invalid"]
         title = (_("Kiểm tra tệp %(f)s") if dry_run else _("Nhập nhân khẩu từ %(f)s")) % {
             "f": upload.name

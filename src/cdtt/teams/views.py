@@ -1,8 +1,5 @@
 """Pages of the teams app: teams, members, organisations, figures, import."""
 
-import uuid
-from pathlib import Path
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +8,6 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
@@ -21,7 +17,7 @@ from cdtt.accounts.access import access_unit, units_for
 from cdtt.accounts.models import OrganizationKind, Role
 from cdtt.audit.services import audit_record
 from cdtt.core.access import login_required, role_required
-from cdtt.core.jobs import access_job, job_create
+from cdtt.core.jobs import access_job, job_create, upload_keep
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.geo.selectors import breadcrumbs
 from cdtt.lib.phone import phone_mask
@@ -969,12 +965,7 @@ def team_import(request):
         from cdtt.teams.tasks import teams_import_job
 
         upload = form.cleaned_data["file"]
-        folder = Path(settings.MEDIA_ROOT) / "imports"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{uuid.uuid4().hex}-{get_valid_filename(Path(upload.name).name)[-80:]}"
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
+        path = upload_keep(upload)
         dry_run, skip_invalid = form.cleaned_data["dry_run"], form.cleaned_data["skip_invalid"]
         title = (_("Kiểm tra tệp %(f)s") if dry_run else _("Nhập danh sách tổ từ %(f)s")) % {
             "f": upload.name[-120:]
