@@ -208,8 +208,8 @@ def test_import_assess_and_see_coverage(seeded, live_server, page, tmp_path):
 
 def test_bad_row_is_reported_and_nothing_is_written(seeded, live_server, page, tmp_path):
     from cdtt.geo.models import AdminUnit
-    from cdtt.registry.models import Household, Resident
-    from cdtt.skills.models import ResidentSkill, SkillAssessment
+    from cdtt.registry.models import Household, PopulationImport, Resident
+    from cdtt.skills.models import SkillAssessment
 
     rows = [list(r) for r in ROWS]
     rows[3][5] = "31/02/1990"  # the fourth resident, file row 5 (the header is row 1)
@@ -234,7 +234,7 @@ def test_bad_row_is_reported_and_nothing_is_written(seeded, live_server, page, t
     assert Household.objects.count() == 0
     assert Resident.objects.count() == 0
     assert SkillAssessment.objects.count() == 0
-    assert ResidentSkill.objects.count() == 0
+    assert PopulationImport.objects.count() == 0
     assert AdminUnit.objects.count() == villages
     assert not AdminUnit.objects.filter(name="Đồng Tâm").exists()
     cards = _cards(page, base)

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from json.encoder import encode_basestring
 
-from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -16,7 +15,13 @@ from django.utils import timezone
 from cdtt.accounts.access import scope_path
 from cdtt.campaigns.models import Campaign, CampaignDay, CampaignStatus, CampaignTarget, Visit
 from cdtt.geo.models import AdminUnit, Level
-from cdtt.registry.models import CoverageSnapshot, Household, Resident, ResidentStatus
+from cdtt.registry.models import (
+    LEVEL_FIELDS,
+    CoverageSnapshot,
+    Household,
+    Resident,
+    ResidentStatus,
+)
 from cdtt.registry.selectors import Coverage, coverage_of
 
 COLUMN = {
@@ -122,13 +127,11 @@ class _Pattern:
 
 
 def _worklist_rows(village: AdminUnit):
-    """The rows of a village's worklist. Five queries whatever the size (four when the village
+    """The rows of a village's worklist. Four queries whatever the size (three when the village
     came with its commune)."""
     from cdtt.skills.models import Skill
 
-    skills = list(Skill.objects.filter(active=True).values_list("pk", "code"))
-    codes = [c for _, c in skills]
-    position = {pk: i for i, (pk, _) in enumerate(skills)}
+    codes = list(Skill.objects.filter(active=True).values_list("code", flat=True))
     commune_code = (village.commune.code or "") if village.commune_id else ""
     households = list(
         Household.objects.filter(village=village).values_list("pk", "code", "address", "covered")
@@ -136,17 +139,16 @@ def _worklist_rows(village: AdminUnit):
     residents = list(
         Resident.objects.filter(village=village, status=ResidentStatus.CURRENT)
         .order_by("household_id", "-birth_year", "pk")
-        .values_list("pk", "household_id", "full_name", "birth_year", "relation")
+        .values_list(
+            "pk",
+            "household_id",
+            "full_name",
+            "birth_year",
+            "relation",
+            *[LEVEL_FIELDS[c] for c in codes if c in LEVEL_FIELDS],
+        )
     )
-    levels: dict[int, list[int]] = {}
-    width = len(codes)
-    for rid, skill_id, level in _levels_of([r[0] for r in residents]):
-        i = position.get(skill_id)
-        if i is not None:
-            row = levels.get(rid)
-            if row is None:
-                row = levels[rid] = [0] * width
-            row[i] = level
+    codes = [c for c in codes if c in LEVEL_FIELDS]
     visits = {
         hid: (last, n)
         for hid, last, n in Visit.objects.filter(village=village)
@@ -156,11 +158,8 @@ def _worklist_rows(village: AdminUnit):
         .values_list("household_id", "last", "n")
     }
     patterns: dict[tuple, _Pattern] = {}
-    none = (0,) * width
 
-    def pattern(rid: int) -> _Pattern:
-        row = levels.get(rid)
-        key = tuple(row) if row is not None else none
+    def pattern(key: tuple) -> _Pattern:
         found = patterns.get(key)
         if found is None:
             lv = dict(zip(codes, key, strict=True))
@@ -169,11 +168,11 @@ def _worklist_rows(village: AdminUnit):
         return found
 
     by_household: dict[int, list[tuple]] = {}
-    for rid, hid, name, year, relation in residents:
+    for rid, hid, name, year, relation, *levels in residents:
         people = by_household.get(hid)
         if people is None:
             people = by_household[hid] = []
-        people.append((rid, name, year, relation, pattern(rid)))
+        people.append((rid, name, year, relation, pattern(tuple(levels))))
     order = []
     codes_json = _dumps(codes)
     for household in households:
@@ -193,35 +192,13 @@ def _worklist_rows(village: AdminUnit):
     return commune_code, order, by_household, visits
 
 
-def _levels_of(resident_ids: list[int]) -> list[tuple[int, int, int]]:
-    """(resident, skill, level) of these residents, through the (resident, skill) index: the
-    ids are known, so no join lets the planner choose to scan the whole table instead."""
-    from cdtt.skills.models import ResidentSkill
-
-    if not resident_ids:
-        return []
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT resident_id, skill_id, level FROM {ResidentSkill._meta.db_table} "
-                "WHERE resident_id = ANY(%s)",
-                [resident_ids],
-            )
-            return cursor.fetchall()
-    return list(
-        ResidentSkill.objects.filter(resident_id__in=resident_ids).values_list(
-            "resident_id", "skill_id", "level"
-        )
-    )
-
-
 def _dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def worklist(village: AdminUnit) -> list[dict]:
     """The households of a village for the field app: uncovered first, each with its current
-    residents, their levels and the skills they still lack. Five queries whatever the size."""
+    residents, their levels and the skills they still lack. Four queries whatever the size."""
     commune_code, order, by_household, visits = _worklist_rows(village)
     items = []
     for _key, (hid, code, address, covered), lacks, _json in order:

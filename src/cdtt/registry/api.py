@@ -10,13 +10,12 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from cdtt.accounts.access import access_unit
-from cdtt.registry.models import Resident, ResidentStatus
+from cdtt.registry.models import LEVEL_FIELDS, Resident, ResidentStatus
 from cdtt.registry.selectors import (
     active_skill_codes,
     coverage_children,
     coverage_of,
     households_for,
-    resident_levels,
 )
 
 router = Router(tags=["registry"])
@@ -149,11 +148,10 @@ def households(request, filters: Query[HouseholdFilter]):
     rows = list(
         Resident.objects.filter(household_id__in=residents, status=ResidentStatus.CURRENT)
         .order_by("household_id", "id")
-        .only("id", "household_id", "full_name", "birth_date", "birth_year")
+        .only("id", "household_id", "full_name", "birth_date", "birth_year", *LEVEL_FIELDS.values())
     )
-    levels = resident_levels(rows)
     for r in rows:
-        current = levels.get(r.pk, {})
+        current = r.levels
         residents[r.household_id].append(
             {
                 "id": r.pk,

@@ -7,13 +7,16 @@ Set-based, in one transaction:
    twice) run as SQL over the staging table;
 3. with any error and no ``skip_invalid`` the transaction is rolled back: nothing is written;
 4. otherwise each table is upserted with one INSERT ... SELECT ... ON CONFLICT statement
-   (villages created when new, households, residents, an assessment only where the level
-   changes, current levels), then the flags and the counters of the villages touched are
-   recomputed set-based (cdtt.registry.rollups).
+   (villages created when new, households, residents with their levels), then the flags and
+   the counters of the villages touched are recomputed set-based (cdtt.registry.rollups).
+   The levels a file sets are stated by one PopulationImport record the residents point to,
+   not by an assessment row per level (docs/decisions.md).
 Re-importing the same file changes nothing. A dry run does all of it and rolls back.
 """
 
+import hashlib
 import logging
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,9 +35,9 @@ from cdtt.lib.tabular import FileProblem, RowError, Table, count_lines, open_tab
 from cdtt.lib.text import fold, header_key
 from cdtt.lib.xlsx import xlsx_bytes
 from cdtt.registry import rollups
-from cdtt.registry.models import VillageCoverage
+from cdtt.registry.models import PopulationImport, VillageCoverage
 from cdtt.registry.population_checks import SKILL_HEADERS, RowChecks
-from cdtt.skills.models import SKILL_CODES, Method, Skill
+from cdtt.skills.models import SKILL_CODES, Skill
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +71,7 @@ class PopulationImportResult:
     households_updated: int = 0
     residents_created: int = 0
     residents_updated: int = 0
-    assessments: int = 0
+    levels_set: int = 0  # residents whose skill levels the file set
     villages_created: int = 0
     errors: list[RowError] = field(default_factory=list)
     errors_total: int = 0
@@ -85,13 +88,14 @@ class PopulationImportResult:
 
     def message(self) -> str:
         text = _(
-            "Đã nhập %(h)d hộ (%(hc)d mới), %(r)d nhân khẩu (%(rc)d mới), %(a)d lượt đánh giá kỹ năng."
+            "Đã nhập %(h)d hộ (%(hc)d mới), %(r)d nhân khẩu (%(rc)d mới); "
+            "cập nhật mức kỹ năng của %(a)d nhân khẩu."
         ) % {
             "h": self.households_created + self.households_updated,
             "hc": self.households_created,
             "r": self.residents_created + self.residents_updated,
             "rc": self.residents_created,
-            "a": self.assessments,
+            "a": self.levels_set,
         }
         if self.dry_run:
             text = _("Kiểm tra thử, chưa ghi gì: ") + text
@@ -101,9 +105,26 @@ class PopulationImportResult:
 
 
 def _nothing_written(result: PopulationImportResult) -> None:
-    result.rows_imported = result.assessments = result.villages_created = 0
+    result.rows_imported = result.levels_set = result.villages_created = 0
     result.households_created = result.households_updated = 0
     result.residents_created = result.residents_updated = 0
+
+
+def record_counts(record: PopulationImport, result: PopulationImportResult) -> None:
+    record.households_created = result.households_created
+    record.households_updated = result.households_updated
+    record.residents_created = result.residents_created
+    record.residents_updated = result.residents_updated
+    record.levels_set = result.levels_set
+    record.save(
+        update_fields=[
+            "households_created",
+            "households_updated",
+            "residents_created",
+            "residents_updated",
+            "levels_set",
+        ]
+    )
 
 
 class _Rollback(Exception):
@@ -309,9 +330,9 @@ def _new_ids(cur, pg: bool, table: str, order: str) -> str:
     return f"({int(top)} + ROW_NUMBER() OVER (ORDER BY {order}))"
 
 
-def _proficient_sql(has: set[str], skill_ids: dict[str, int], active: set[str]) -> str:
+def _proficient_sql(has: set[str], active: set[str]) -> str:
     """Whether a new resident is proficient in every active skill, from the file's levels."""
-    if not active or not active <= (has & set(skill_ids)):
+    if not active or not active <= has:
         return "1 = 0"
     return " AND ".join(f"COALESCE(s.s_{code}, 0) = 2" for code in SKILL_CODES if code in active)
 
@@ -489,10 +510,10 @@ def _bulk_load(cur, table: str, incoming: int):
 
 
 def _apply(
-    cur, result: PopulationImportResult, actor, has: set[str], skill_ids: dict[str, int], timer
+    cur, result: PopulationImportResult, record: PopulationImport, has: set[str], timer
 ) -> None:
     pg = connection.vendor == "postgresql"
-    now = timezone.now()
+    now = record.created_at
     ((new_households,),) = _fetch(cur, "SELECT COUNT(*) FROM imp_households WHERE NOT existed")
     ((new_residents,),) = _fetch(cur, "SELECT COUNT(*) FROM imp_residents WHERE old_id IS NULL")
     # Households: new ones with their covered flag (all their residents are new), then the
@@ -521,19 +542,22 @@ def _apply(
         result.households_updated = max(cur.rowcount, 0)
     timer("households")
 
-    # Residents: the new ones (ids drawn already), then the existing ones that differ.
+    # Residents: the new ones (ids drawn already) with the file's levels, then the existing
+    # ones that differ.
+    levels = ", ".join(f"COALESCE(r.s_{c}, 0)" if c in has else "0" for c in SKILL_CODES)
     with _bulk_load(cur, "registry_resident", new_residents):
         cur.execute(
-            """
+            f"""
         INSERT INTO registry_resident (id, household_id, village_id, commune_id, district_id,
             province_id, full_name, name_key, birth_date, birth_year, birth_key, gender, relation,
-            phone, status, proficient, created_at, updated_at)
+            phone, status, proficient, created_at, updated_at,
+            {", ".join(f"level_{c}" for c in SKILL_CODES)}, levels_import_id)
         SELECT r.resident_id, r.household_id, r.h_village_id, r.commune_id, r.district_id,
                r.province_id, r.full_name, r.name_key, r.birth_date, r.birth_year, r.birth_key,
                COALESCE(r.gender, ''), COALESCE(r.relation, ''), COALESCE(r.phone, ''),
-               'current', r.proficient = 1, %s, %s
+               'current', r.proficient = 1, %s, %s, {levels}, %s
         FROM imp_residents r WHERE r.old_id IS NULL ORDER BY r.resident_id""",
-            [now, now],
+            [now, now, record.pk if has & set(SKILL_CODES) else None],
         )
         result.residents_created = max(cur.rowcount, 0)
     fields = ["full_name", "birth_date"] + [f for f in ("gender", "relation", "phone") if f in has]
@@ -549,59 +573,27 @@ def _apply(
     result.residents_updated = max(cur.rowcount, 0)
     timer("residents")
 
-    # Skill levels: an assessment only where the level differs from the current one (a level 0
-    # for someone never assessed is no change: a missing level reads as 0).
-    skills = [(c, skill_ids[c]) for c in SKILL_CODES if c in has and c in skill_ids]
-    if not skills:
-        return
-    assessor_id = actor.pk if getattr(actor, "pk", None) else None
-    assessor_name = (str(actor) if assessor_id else _("Nhập từ tệp"))[:120]
-    checklist = "CAST('[]' AS jsonb)" if pg else "'[]'"
-    assessment = f"""
-        INSERT INTO skills_skillassessment (resident_id, skill_id, level, method, assessor_id,
-            assessor_name, assessed_at, checklist, visit_id, created_at)
-        SELECT c.resident_id, c.skill_id, c.level, %s, %s, %s, %s, {checklist}, NULL, %s
-        FROM ({{changes}}) c"""
-    assessment_params = [Method.IMPORT.value, assessor_id, assessor_name, now, now]
-    # New residents: every level above 0.
-    new = _unpivot(pg, skills, "i.old_id IS NULL")
-    with _bulk_load(cur, "skills_skillassessment", new_residents):
+    # Levels of existing residents, where the file's differ (an empty cell says nothing).
+    skills = [c for c in SKILL_CODES if c in has]
+    if skills:
         cur.execute(
-            assessment.format(changes=f"SELECT * FROM ({new}) n WHERE n.level > 0"),
-            assessment_params,
+            f"""
+            UPDATE registry_resident SET levels_import_id = %s,
+                {
+                ", ".join(
+                    f"level_{c} = COALESCE(i.s_{c}, registry_resident.level_{c})" for c in skills
+                )
+            }
+            FROM imp_residents i
+            WHERE i.old_id IS NOT NULL AND registry_resident.id = i.old_id AND ({
+                " OR ".join(
+                    f"(i.s_{c} IS NOT NULL AND registry_resident.level_{c} <> i.s_{c})"
+                    for c in skills
+                )
+            })""",
+            [record.pk],
         )
-        result.assessments += max(cur.rowcount, 0)
-    with _bulk_load(cur, "skills_residentskill", new_residents):
-        cur.execute(
-            f"""INSERT INTO skills_residentskill (resident_id, skill_id, level, assessed_at)
-                SELECT n.resident_id, n.skill_id, n.level, %s FROM ({new}) n
-                WHERE n.level > 0""",
-            [now],
-        )
-    # Existing residents: where the level differs from their current one.
-    ((existing,),) = _fetch(cur, "SELECT COUNT(*) FROM imp_residents WHERE old_id IS NOT NULL")
-    if existing:
-        cur.execute("DROP TABLE IF EXISTS imp_changes")
-        cur.execute(f"""
-            CREATE TEMPORARY TABLE imp_changes {_temp(pg)} AS
-            SELECT u.resident_id, u.skill_id, u.level, rs.id AS level_id
-            FROM ({_unpivot(pg, skills, "i.old_id IS NOT NULL")}) u
-            LEFT JOIN skills_residentskill rs ON rs.resident_id = u.resident_id
-                                             AND rs.skill_id = u.skill_id
-            WHERE COALESCE(rs.level, 0) <> u.level""")
-        cur.execute(assessment.format(changes="SELECT * FROM imp_changes"), assessment_params)
-        result.assessments += max(cur.rowcount, 0)
-        cur.execute(
-            """UPDATE skills_residentskill SET level = c.level, assessed_at = %s
-               FROM imp_changes c
-               WHERE c.level_id IS NOT NULL AND skills_residentskill.id = c.level_id""",
-            [now],
-        )
-        cur.execute(
-            """INSERT INTO skills_residentskill (resident_id, skill_id, level, assessed_at)
-               SELECT resident_id, skill_id, level, %s FROM imp_changes WHERE level_id IS NULL""",
-            [now],
-        )
+        result.levels_set = result.residents_created + max(cur.rowcount, 0)
     timer("skill levels")
 
 
@@ -626,7 +618,7 @@ class _Timer:
         self.last = now
 
 
-def _refresh_touched(cur, has: set[str], skill_ids: dict[str, int]) -> None:
+def _refresh_touched(cur, has: set[str]) -> None:
     """Flags and village counters of what the import touched, set-based. New households hold
     only new residents, whose flags were written with them: their villages' counters move by
     what they add. A village with an existing household in the file is recounted."""
@@ -647,9 +639,7 @@ def _refresh_touched(cur, has: set[str], skill_ids: dict[str, int]) -> None:
         )
     if len(recount) < len(touched):
         per_skill = ", ".join(
-            f"SUM(CASE WHEN s_{c} = 2 THEN 1 ELSE 0 END) AS p_{c}"
-            if c in has and c in skill_ids
-            else f"0 AS p_{c}"
+            f"SUM(CASE WHEN s_{c} = 2 THEN 1 ELSE 0 END) AS p_{c}" if c in has else f"0 AS p_{c}"
             for c in SKILL_CODES
         )
         counters = ", ".join(rollups.COUNTERS)
@@ -693,12 +683,21 @@ def population_import(
     dry_run: bool = False,
     skip_invalid: bool = False,
     progress: Progress | None = None,
+    file_name: str = "",
 ) -> PopulationImportResult:
     """Import the population file (bytes or a path). Any bad row and no ``skip_invalid``: nothing
-    is written and every bad row is reported. ``actor`` None (the command line) sees every commune."""
+    is written and every bad row is reported. ``actor`` None (the command line) sees every commune.
+    Each import that writes leaves a PopulationImport record (``file_name``, by default the
+    path's; the file's SHA-256), which states the levels it set."""
     result = PopulationImportResult(dry_run=dry_run)
     timer = _Timer()
     try:
+        if path is not None:
+            file_name = file_name or os.path.basename(path)
+            with open(path, "rb") as f:
+                checksum = hashlib.file_digest(f, "sha256").hexdigest()
+        else:
+            checksum = hashlib.sha256(data or b"").hexdigest()
         if path is not None:
             table = open_table_path(path)
             total = count_lines(path) if not table_is_xlsx(path) else 0
@@ -715,7 +714,6 @@ def population_import(
             communes_qs = units_for(actor).filter(level=Level.COMMUNE)
         communes = dict(communes_qs.values_list("code", "pk"))
         villages = _Villages(list(communes.values()))
-        skill_ids = dict(Skill.objects.values_list("code", "pk"))
         pg = connection.vendor == "postgresql"
         with transaction.atomic():
             with connection.cursor() as cur:
@@ -742,7 +740,7 @@ def population_import(
                 named, skills = _columns_present(table)
                 has = named | set(skills)
                 active = set(Skill.objects.filter(active=True).values_list("code", flat=True))
-                proficient = _proficient_sql(has, skill_ids, active)
+                proficient = _proficient_sql(has, active)
                 _stage_joins(cur, pg, proficient)
                 timer("staging joins")
                 bad = _file_checks(cur, result, villages)
@@ -759,8 +757,18 @@ def population_import(
                     result.rows_imported -= len(bad)
                     _stage_joins(cur, pg, proficient)  # without the bad rows
                 result.villages_created = villages.created
-                _apply(cur, result, actor, has, skill_ids, timer)
-                _refresh_touched(cur, has, skill_ids)
+                record = PopulationImport.objects.create(
+                    file_name=file_name[:255],
+                    checksum=checksum,
+                    skills=[c for c in SKILL_CODES if c in has],
+                    rows=result.rows,
+                    actor=actor if getattr(actor, "pk", None) else None,
+                    actor_name=str(actor)[:120] if actor is not None else "",
+                    created_at=timezone.now(),
+                )
+                _apply(cur, result, record, has, timer)
+                _refresh_touched(cur, has)
+                record_counts(record, result)
                 timer("flags and counters")
                 if result.rows_imported:
                     audit_record(
@@ -804,8 +812,6 @@ ANALYZE_AFTER_ROWS = 10_000
 _IMPORTED_TABLES = [
     "registry_household",
     "registry_resident",
-    "skills_residentskill",
-    "skills_skillassessment",
     "registry_villagecoverage",
     "geo_adminunit",  # villages the file named are created
 ]

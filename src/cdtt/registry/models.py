@@ -4,6 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cdtt.skills.models import SKILL_CODES
+from cdtt.skills.models import Level as SkillLevel
+
 
 class Located(models.Model):
     """A fact that carries the ids of its village, commune, district and province.
@@ -109,6 +112,33 @@ class Resident(Located):
     )
     status_changed_on = models.DateField(null=True, blank=True)
     proficient = models.BooleanField(_("thành thạo 5 kỹ năng"), default=False)
+    # The current level in each skill (column level_<skill code>): that of the latest statement
+    # about it, an assessment or the population file that last set this resident's levels
+    # (``levels_import``, which speaks as of its time for every level). A missing level is 0.
+    level_public_services = models.PositiveSmallIntegerField(
+        choices=SkillLevel.choices, default=SkillLevel.NONE
+    )
+    level_shopping = models.PositiveSmallIntegerField(
+        choices=SkillLevel.choices, default=SkillLevel.NONE
+    )
+    level_payment = models.PositiveSmallIntegerField(
+        choices=SkillLevel.choices, default=SkillLevel.NONE
+    )
+    level_safety = models.PositiveSmallIntegerField(
+        choices=SkillLevel.choices, default=SkillLevel.NONE
+    )
+    level_local_platform = models.PositiveSmallIntegerField(
+        choices=SkillLevel.choices, default=SkillLevel.NONE
+    )
+    levels_import = models.ForeignKey(
+        "PopulationImport",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -127,6 +157,44 @@ class Resident(Located):
     @property
     def is_current(self) -> bool:
         return self.status == ResidentStatus.CURRENT
+
+    @property
+    def levels(self) -> dict[str, int]:
+        """{skill code: current level} for the five skills."""
+        return {code: getattr(self, LEVEL_FIELDS[code]) for code in SKILL_CODES}
+
+
+# The resident's column holding the current level in each skill.
+LEVEL_FIELDS = {code: f"level_{code}" for code in SKILL_CODES}
+
+
+class PopulationImport(models.Model):
+    """One population file imported. The levels it set are stated by this record, as of its
+    time (residents point to it), instead of one assessment row per level: the file is a
+    statement about millions of levels at once, and writing each as a row would cost more than
+    the import itself."""
+
+    file_name = models.CharField(_("tệp"), max_length=255, blank=True)
+    checksum = models.CharField(_("mã kiểm tra SHA-256"), max_length=64, blank=True)
+    skills = models.JSONField(default=list)  # codes of the skill columns the file carried
+    rows = models.IntegerField(default=0)
+    households_created = models.IntegerField(default=0)
+    households_updated = models.IntegerField(default=0)
+    residents_created = models.IntegerField(default=0)
+    residents_updated = models.IntegerField(default=0)
+    levels_set = models.IntegerField(default=0)  # residents whose levels the file set
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(_("thời điểm"))
+
+    class Meta:
+        verbose_name = _("lần nhập tệp nhân khẩu")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.file_name or f"#{self.pk}"
 
 
 class Target(models.Model):

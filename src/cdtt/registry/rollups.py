@@ -1,8 +1,10 @@
 """Roll-ups of coverage: kept exact by each write, checked and rebuilt from scratch here.
 
 Layers, each derived from the one below:
-  SkillAssessment -> ResidentSkill (level of the latest assessment, ties broken by id)
-  ResidentSkill   -> Resident.proficient (every active skill at level 2; no active skill: False)
+  SkillAssessment -> Resident.level_<skill> (level of the latest assessment, ties broken by id,
+                     unless the population file that last set the resident's levels is later:
+                     then the file's level, which only the file itself records)
+  Resident levels -> Resident.proficient (every active skill at level 2; no active skill: False)
   Resident        -> Household.covered (a current resident is proficient)
   Resident        -> VillageCoverage counters, counting only current residents:
       households  households with at least one current resident
@@ -44,40 +46,46 @@ def zero() -> dict[str, int]:
 # --- incremental: one household at a time -------------------------------------------------
 
 
-def _household_counters_sql(head: str, source: str, tail: str = "") -> str:
-    skills = ",\n".join(f"COUNT(CASE WHEN s.code = '{code}' THEN 1 END)" for code in SKILL_CODES)
-    return f"""
-        SELECT {head}
-               COUNT(DISTINCT r.id),
-               COUNT(DISTINCT CASE WHEN r.proficient THEN r.id END),
-               {skills}
-        FROM {source}
-        LEFT JOIN skills_residentskill rs
-               ON rs.resident_id = r.id AND rs.level = {int(Level.PROFICIENT)}
-        LEFT JOIN skills_skill s ON s.id = rs.skill_id
-        {tail}
-    """
-
-
-# One statement: the household's current residents, each joined to the skills they master.
-_COUNTERS_SQL = _household_counters_sql(
-    "", "registry_resident r", f"WHERE r.household_id = %s AND r.status = '{CURRENT}'"
+# One row: how many of the five skills are active, and whether each is (a_<code> 1 or 0).
+ACTIVE_SKILLS = (
+    "(SELECT COUNT(*) AS n, "
+    + ", ".join(f"MAX(CASE WHEN code = '{c}' THEN 1 ELSE 0 END) AS a_{c}" for c in SKILL_CODES)
+    + f" FROM skills_skill WHERE active AND code IN ({', '.join(repr(c) for c in SKILL_CODES)}))"
 )
+PROFICIENT = int(Level.PROFICIENT)
+
+
+def proficient_sql(resident: str = "r", active: str = "act") -> str:
+    """Whether a resident is proficient in every active skill (none active: no), given the row
+    of ACTIVE_SKILLS joined as ``active``."""
+    every = " AND ".join(
+        f"({active}.a_{c} = 0 OR {resident}.level_{c} = {PROFICIENT})" for c in SKILL_CODES
+    )
+    return f"({active}.n > 0 AND {every})"
+
+
+def _mastered(code: str, resident: str = "r") -> str:
+    return f"CASE WHEN {resident}.level_{code} = {PROFICIENT} THEN 1 ELSE 0 END"
+
+
+# One statement: what the household's current residents add to the counters.
+_COUNTERS_SQL = f"""
+    SELECT COUNT(*), SUM(CASE WHEN r.proficient THEN 1 ELSE 0 END),
+           {", ".join(f"SUM({_mastered(c)})" for c in SKILL_CODES)}
+    FROM registry_resident r
+    WHERE r.household_id = %s AND r.status = '{CURRENT}'
+"""
 # The household's village and covered flag, and each current resident with their stored flag,
-# the number of active skills they master and the skills they master: the state after a change,
-# from the levels themselves (the flags are fixed from it), in one statement.
+# whether they are proficient and the skills they master: the state after a change, from the
+# levels themselves (the flags are fixed from it), in one statement.
 _AFTER_SQL = f"""
     SELECT h.village_id, h.covered, r.id, r.proficient,
-           (SELECT COUNT(*) FROM skills_skill WHERE active),
-           COUNT(CASE WHEN s.active THEN 1 END),
-           {", ".join(f"COUNT(CASE WHEN s.code = '{code}' THEN 1 END)" for code in SKILL_CODES)}
+           CASE WHEN {proficient_sql()} THEN 1 ELSE 0 END,
+           {", ".join(_mastered(c) for c in SKILL_CODES)}
     FROM registry_household h
+    CROSS JOIN {ACTIVE_SKILLS} act
     LEFT JOIN registry_resident r ON r.household_id = h.id AND r.status = '{CURRENT}'
-    LEFT JOIN skills_residentskill rs
-           ON rs.resident_id = r.id AND rs.level = {int(Level.PROFICIENT)}
-    LEFT JOIN skills_skill s ON s.id = rs.skill_id
     WHERE h.id = %s
-    GROUP BY h.village_id, h.covered, r.id, r.proficient
 """
 
 
@@ -116,10 +124,10 @@ def _household_after(household_id: int) -> tuple[int, bool, dict[str, int], dict
         rows = cur.fetchall()
     counts, flags = zero(), {}
     changed: dict[bool, list[int]] = {True: [], False: []}
-    for _village, _covered, rid, stored, active, mastered, *per_skill in rows:
+    for _village, _covered, rid, stored, proficient, *per_skill in rows:
         if rid is None:  # no current resident
             continue
-        value = bool(active) and mastered == active
+        value = bool(proficient)
         flags[rid] = value
         if value != bool(stored):
             changed[value].append(rid)
@@ -223,19 +231,41 @@ _LATEST_SQL = """
     ) latest WHERE rn = 1
 """
 
-_EXPECTED_PROFICIENT_SQL = """
+
+def _stored_level(code: str, resident: str = "r") -> str:
+    """The stored level of ``resident`` in the skill whose code is the SQL expression ``code``."""
+    cases = " ".join(f"WHEN '{c}' THEN {resident}.level_{c}" for c in SKILL_CODES)
+    return f"CASE {code} {cases} END"
+
+
+# (resident, skill code, expected level, stored level) wherever they differ. Where assessments
+# speak last (no population file set the resident's levels, or the latest assessment is not
+# older than that file) the level is the latest assessment's, or 0 with none; where the file is
+# later, its level stands (the file itself is its only record).
+_LEVEL_DIFFERENCES_SQL = f"""
+    SELECT r.id, s.code, l.level, {_stored_level("s.code")}
+    FROM ({_LATEST_SQL}) l
+    JOIN skills_skill s ON s.id = l.skill_id
+    JOIN registry_resident r ON r.id = l.resident_id
+    LEFT JOIN registry_populationimport i ON i.id = r.levels_import_id
+    WHERE (i.id IS NULL OR l.assessed_at >= i.created_at)
+      AND l.level <> {_stored_level("s.code")}
+    UNION ALL
+    SELECT r.id, s.code, 0, {_stored_level("s.code")}
+    FROM registry_resident r
+    JOIN skills_skill s ON s.code IN ({", ".join(repr(c) for c in SKILL_CODES)})
+    WHERE r.levels_import_id IS NULL AND {_stored_level("s.code")} <> 0
+      AND NOT EXISTS (SELECT 1 FROM skills_skillassessment a
+                      WHERE a.resident_id = r.id AND a.skill_id = s.id)
+"""
+
+_EXPECTED_PROFICIENT_SQL = f"""
     SELECT r.id AS resident_id,
-           CASE WHEN a.n > 0 AND COALESCE(p.n, 0) = a.n THEN 1 ELSE 0 END AS expected,
+           CASE WHEN {proficient_sql()} THEN 1 ELSE 0 END AS expected,
            CASE WHEN r.proficient THEN 1 ELSE 0 END AS stored
     FROM registry_resident r
-    CROSS JOIN (SELECT COUNT(*) AS n FROM skills_skill WHERE active) a
-    LEFT JOIN (
-        SELECT rs.resident_id, COUNT(*) AS n
-        FROM skills_residentskill rs JOIN skills_skill s ON s.id = rs.skill_id
-        WHERE rs.level = 2 AND s.active {rs_where}
-        GROUP BY rs.resident_id
-    ) p ON p.resident_id = r.id
-    {where}
+    CROSS JOIN {ACTIVE_SKILLS} act
+    {{where}}
 """
 
 _EXPECTED_COVERED_SQL = """
@@ -248,43 +278,30 @@ _EXPECTED_COVERED_SQL = """
 """
 
 
-def _expected_village_sql(where: str = "", rs_where: str = "") -> str:
-    skills = ",\n".join(
-        f"SUM(CASE WHEN s.code = '{code}' THEN 1 ELSE 0 END) AS p_{code}" for code in SKILL_CODES
-    )
-    totals = ",\n".join(f"COALESCE(SUM(ps.p_{code}), 0)" for code in SKILL_CODES)
-    return f"""
-        SELECT r.village_id,
-               COUNT(DISTINCT r.household_id),
-               COUNT(DISTINCT CASE WHEN r.proficient THEN r.household_id END),
-               COUNT(*),
-               SUM(CASE WHEN r.proficient THEN 1 ELSE 0 END),
-               {totals}
-        FROM registry_resident r
-        LEFT JOIN (
-            SELECT rs.resident_id, {skills}
-            FROM skills_residentskill rs JOIN skills_skill s ON s.id = rs.skill_id
-            WHERE rs.level = 2 {rs_where}
-            GROUP BY rs.resident_id
-        ) ps ON ps.resident_id = r.id
-        WHERE r.status = 'current' {where}
-        GROUP BY r.village_id
-    """
+_EXPECTED_VILLAGE_SQL = f"""
+    SELECT r.village_id,
+           COUNT(DISTINCT r.household_id),
+           COUNT(DISTINCT CASE WHEN r.proficient THEN r.household_id END),
+           COUNT(*),
+           SUM(CASE WHEN r.proficient THEN 1 ELSE 0 END),
+           {", ".join(f"SUM({_mastered(c)})" for c in SKILL_CODES)}
+    FROM registry_resident r
+    WHERE r.status = '{CURRENT}' {{where}}
+    GROUP BY r.village_id
+"""
 
 
 def expected_village_counters(village_ids: list[int] | None = None) -> dict[int, tuple[int, ...]]:
     """Counters of villages computed from residents (all villages, or the given ones)."""
     params: list = []
-    where = rs_where = ""
+    where = ""
     if village_ids is not None:
         if not village_ids:
             return {}
-        marks = ", ".join(["%s"] * len(village_ids))
-        where = f"AND r.village_id IN ({marks})"
-        rs_where = f"AND rs.resident_id IN (SELECT id FROM registry_resident WHERE village_id IN ({marks}))"
-        params = list(village_ids) * 2  # the skills subquery comes first in the statement
+        where = f"AND r.village_id IN ({', '.join(['%s'] * len(village_ids))})"
+        params = list(village_ids)
     with connection.cursor() as cur:
-        cur.execute(_expected_village_sql(where, rs_where), params)
+        cur.execute(_EXPECTED_VILLAGE_SQL.format(where=where), params)
         return {row[0]: tuple(int(v or 0) for v in row[1:]) for row in cur.fetchall()}
 
 
@@ -297,7 +314,7 @@ def stored_village_counters(village_ids: list[int] | None = None) -> dict[int, t
 
 @dataclass(frozen=True)
 class Difference:
-    what: str  # resident_skill, resident.proficient, household.covered, village
+    what: str  # resident.level, resident.proficient, household.covered, village
     key: str
     stored: object
     expected: object
@@ -315,18 +332,10 @@ def _fetch(sql: str, params=()) -> list[tuple]:
 def rollups_check(limit: int = 1000) -> list[Difference]:
     """Compare every stored roll-up with a recomputation from the layer below; [] when exact."""
     diffs: list[Difference] = []
-    latest = f"SELECT resident_id, skill_id, level FROM ({_LATEST_SQL}) l"
-    stored_rs = "SELECT resident_id, skill_id, level FROM skills_residentskill"
-    for row in _fetch(f"SELECT * FROM ({latest} EXCEPT {stored_rs}) d LIMIT {limit}"):
-        diffs.append(
-            Difference("resident_skill", f"resident {row[0]} skill {row[1]}", None, row[2])
-        )
-    for row in _fetch(f"SELECT * FROM ({stored_rs} EXCEPT {latest}) d LIMIT {limit}"):
-        diffs.append(
-            Difference("resident_skill", f"resident {row[0]} skill {row[1]}", row[2], None)
-        )
+    for rid, code, expected, stored in _fetch(f"{_LEVEL_DIFFERENCES_SQL} LIMIT {limit}"):
+        diffs.append(Difference("resident.level", f"resident {rid} skill {code}", stored, expected))
     for rid, expected, stored in _fetch(
-        f"SELECT * FROM ({_EXPECTED_PROFICIENT_SQL.format(where='', rs_where='')}) e WHERE e.expected <> e.stored LIMIT {limit}"
+        f"SELECT * FROM ({_EXPECTED_PROFICIENT_SQL.format(where='')}) e WHERE e.expected <> e.stored LIMIT {limit}"
     ):
         if expected != stored:
             diffs.append(
@@ -370,23 +379,17 @@ def _execute(sql: str, params=()) -> int:
 def rollups_rebuild() -> dict[str, int]:
     """Recompute every roll-up from the assessments and residents; returns rows changed."""
     changed: dict[str, int] = {}
-    # Levels: replace only the pairs that differ.
-    latest = f"SELECT resident_id, skill_id, level, assessed_at FROM ({_LATEST_SQL}) l"
-    _execute(
-        f"""DELETE FROM skills_residentskill WHERE id IN (
-              SELECT rs.id FROM skills_residentskill rs
-              LEFT JOIN ({latest}) l ON l.resident_id = rs.resident_id AND l.skill_id = rs.skill_id
-              WHERE l.resident_id IS NULL OR l.level <> rs.level OR l.assessed_at <> rs.assessed_at)"""
-    )
-    changed["resident_skill"] = _execute(
-        f"""INSERT INTO skills_residentskill (resident_id, skill_id, level, assessed_at)
-            SELECT l.resident_id, l.skill_id, l.level, l.assessed_at FROM ({latest}) l
-            WHERE NOT EXISTS (SELECT 1 FROM skills_residentskill rs
-                              WHERE rs.resident_id = l.resident_id AND rs.skill_id = l.skill_id)"""
-    )
+    # Levels: set only those that differ.
+    fixes: dict[str, list[tuple[int, int]]] = {}
+    for rid, code, expected, _stored in _fetch(_LEVEL_DIFFERENCES_SQL):
+        fixes.setdefault(code, []).append((expected, rid))
+    with connection.cursor() as cur:
+        for code, pairs in fixes.items():
+            cur.executemany(f"UPDATE registry_resident SET level_{code} = %s WHERE id = %s", pairs)
+    changed["resident.level"] = sum(len(p) for p in fixes.values())
     changed["resident.proficient"] = _execute(
         f"""UPDATE registry_resident SET proficient = NOT proficient WHERE id IN (
-              SELECT resident_id FROM ({_EXPECTED_PROFICIENT_SQL.format(where="", rs_where="")}) e
+              SELECT resident_id FROM ({_EXPECTED_PROFICIENT_SQL.format(where="")}) e
               WHERE e.expected <> e.stored)"""
     )
     changed["household.covered"] = _execute(
@@ -400,10 +403,7 @@ def rollups_rebuild() -> dict[str, int]:
 def flags_refresh(households_sql: str) -> None:
     """Recompute resident.proficient and household.covered for the households the SQL selects."""
     in_households = f"IN ({households_sql})"
-    proficient = _EXPECTED_PROFICIENT_SQL.format(
-        where=f"WHERE r.household_id {in_households}",
-        rs_where=f"AND rs.resident_id IN (SELECT id FROM registry_resident WHERE household_id {in_households})",
-    )
+    proficient = _EXPECTED_PROFICIENT_SQL.format(where=f"WHERE r.household_id {in_households}")
     _execute(f"""UPDATE registry_resident SET proficient = NOT proficient WHERE id IN (
                    SELECT resident_id FROM ({proficient}) e WHERE e.expected <> e.stored)""")
     covered = _EXPECTED_COVERED_SQL.format(where=f"WHERE h.id {in_households}")

@@ -8,9 +8,16 @@ from django.http import Http404
 from cdtt.accounts.access import in_scope, scope_path
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.lib.text import clean, fold
-from cdtt.registry.models import Household, Resident, ResidentStatus, Target, VillageCoverage
+from cdtt.registry.models import (
+    LEVEL_FIELDS,
+    Household,
+    Resident,
+    ResidentStatus,
+    Target,
+    VillageCoverage,
+)
 from cdtt.skills.models import Level as SkillLevel
-from cdtt.skills.models import ResidentSkill, Skill
+from cdtt.skills.models import Skill
 
 COUNTERS = [
     "households",
@@ -138,11 +145,10 @@ def households_for(
     if missing_skill:
         households = households.exclude(
             Exists(
-                ResidentSkill.objects.filter(
-                    resident__household=OuterRef("pk"),
-                    resident__status=ResidentStatus.CURRENT,
-                    skill__code=missing_skill,
-                    level=SkillLevel.PROFICIENT,
+                Resident.objects.filter(
+                    household=OuterRef("pk"),
+                    status=ResidentStatus.CURRENT,
+                    **{LEVEL_FIELDS[missing_skill]: SkillLevel.PROFICIENT},
                 )
             )
         )
@@ -182,20 +188,6 @@ def access_resident(user, pk: int) -> Resident:
     if resident is None:
         raise Http404("resident")
     return resident
-
-
-def resident_levels(residents) -> dict[int, dict[str, int]]:
-    """{resident id: {skill code: current level}} for these residents (objects or ids); one query.
-    A skill never assessed is absent (the UI shows it as 0)."""
-    ids = [getattr(r, "pk", r) for r in residents]
-    levels: dict[int, dict[str, int]] = {i: {} for i in ids}
-    if not ids:
-        return levels
-    for rid, code, level in ResidentSkill.objects.filter(resident_id__in=ids).values_list(
-        "resident_id", "skill__code", "level"
-    ):
-        levels[rid][code] = level
-    return levels
 
 
 def targets_for(unit: AdminUnit, year: int) -> Target | None:

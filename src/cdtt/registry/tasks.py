@@ -1,5 +1,7 @@
 """Background jobs of the registry: the population import, the full roll-up rebuild, snapshots."""
 
+from pathlib import Path
+
 from django.utils.translation import gettext as _
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
@@ -26,6 +28,7 @@ def population_import_job(
             dry_run=dry_run,
             skip_invalid=skip_invalid,
             progress=job_progress(job_id),
+            file_name=Path(path).name.split("-", 1)[-1],  # upload_keep's name: <uuid hex>-<name>
         )
         message = (
             result.message()
@@ -41,7 +44,7 @@ def population_import_job(
                 "households_updated": result.households_updated,
                 "residents_created": result.residents_created,
                 "residents_updated": result.residents_updated,
-                "assessments": result.assessments,
+                "levels_set": result.levels_set,
                 "villages_created": result.villages_created,
                 "dry_run": dry_run,
                 "errors_total": result.errors_total,

@@ -324,11 +324,10 @@ def household_detail(request, pk: int):
     residents = sorted(
         household.residents.all(), key=lambda r: (r.status != ResidentStatus.CURRENT, r.pk)
     )
-    levels = selectors.resident_levels(residents)
     skills = _skills()
     people = []
     for r in residents:
-        mine = levels.get(r.pk, {})
+        mine = r.levels
         people.append(
             {
                 "resident": r,
@@ -545,7 +544,7 @@ def assessment_new(request, pk: int):
     skills = _skills()
     if not skills:
         raise Http404("no skills")
-    levels = selectors.resident_levels([resident]).get(resident.pk, {})
+    levels = resident.levels
     wanted = request.POST.get("skill") or request.GET.get("skill")
     skill = next((s for s in skills if s.code == wanted), None)
     if skill is None:  # the first skill not yet mastered

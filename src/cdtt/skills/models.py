@@ -1,4 +1,4 @@
-"""Skill catalog, assessments, and each resident's current level per skill."""
+"""Skill catalog and assessments (a resident's current levels are columns of their row)."""
 
 from django.conf import settings
 from django.db import models
@@ -90,27 +90,4 @@ class SkillAssessment(models.Model):
                 name="assessment_visit",
                 condition=models.Q(visit_id__isnull=False),
             )
-        ]
-
-
-class ResidentSkill(models.Model):
-    """A resident's current level in one skill: the level of their latest assessment."""
-
-    # Looked up by resident through the unique (resident, skill) index.
-    resident = models.ForeignKey(
-        "registry.Resident",
-        on_delete=models.CASCADE,
-        related_name="skill_levels",
-        db_constraint=False,
-        db_index=False,
-    )
-    skill = models.ForeignKey(
-        Skill, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
-    )
-    level = models.PositiveSmallIntegerField(choices=Level.choices)
-    assessed_at = models.DateTimeField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["resident", "skill"], name="resident_skill_unique")
         ]

@@ -162,7 +162,7 @@ def observations_write(
             )
             for o in observations
         ]
-        rows_insert(assessments, then=(_levels_upsert(observations, skills, assessed_at),))
+        rows_insert(assessments, then=(_levels_update(observations, skills, assessed_at),))
     for o in observations:  # flags recomputed by household_change
         o.resident.proficient = state["proficient"].get(o.resident.pk, o.resident.proficient)
     if household is not None:
@@ -183,30 +183,40 @@ def observations_write(
     return assessments
 
 
-# Each (resident, skill) takes the level observed unless a later assessment is stored; writing
-# the same values again is harmless. One statement for all the pairs of a record.
-_LEVELS_UPSERT = """
-INSERT INTO skills_residentskill (resident_id, skill_id, level, assessed_at)
-VALUES {values}
-ON CONFLICT (resident_id, skill_id) DO UPDATE SET
-    level = excluded.level, assessed_at = excluded.assessed_at
-WHERE skills_residentskill.assessed_at <= excluded.assessed_at
-"""
-
-
-def _levels_upsert(
+def _levels_update(
     observations: list[Observation], skills: dict[str, Skill], assessed_at: dt.datetime
 ) -> tuple[str, list]:
-    """The statement by which each (resident, skill) takes the level observed, unless a later
-    assessment exists (ties: the later record wins, as in rollups_rebuild)."""
-    latest = {(o.resident.pk, skills[o.skill_code].pk): o.level for o in observations}
+    """The statement by which each observed resident takes the levels observed, skill by skill,
+    unless a later statement about that level is stored: a later assessment of the skill, or a
+    later population file that set the resident's levels (ties: the later record wins, as in
+    rollups_rebuild). An offline visit synced late thus never overrides what came after it."""
+    latest: dict[int, dict[str, int]] = {}
+    for o in observations:
+        latest.setdefault(o.resident.pk, {})[o.skill_code] = o.level
     connection = transaction.get_connection()
     at = connection.ops.adapt_datetimefield_value(assessed_at)
-    params: list = []
-    for (resident_id, skill_id), level in sorted(latest.items()):  # one lock order
-        params += [resident_id, skill_id, level, at]
-    values = ", ".join(["(%s, %s, %s, %s)"] * len(latest))
-    return _LEVELS_UPSERT.format(values=values), params
+    sets, params = [], []
+    for code in sorted({code for levels in latest.values() for code in levels}):
+        whens, values = [], []
+        for resident_id, levels in sorted(latest.items()):
+            if code in levels:
+                whens.append("WHEN %s THEN %s")
+                values += [resident_id, levels[code]]
+        column = f"level_{code}"
+        sets.append(
+            f"{column} = CASE WHEN EXISTS (SELECT 1 FROM skills_skillassessment a "
+            "WHERE a.resident_id = registry_resident.id AND a.skill_id = %s "
+            f"AND a.assessed_at > %s) THEN {column} ELSE CASE id {' '.join(whens)} "
+            f"ELSE {column} END END"
+        )
+        params += [skills[code].pk, at, *values]
+    ids = sorted(latest)
+    sql = (
+        f"UPDATE registry_resident SET {', '.join(sets)} "
+        f"WHERE id IN ({', '.join(['%s'] * len(ids))}) AND (levels_import_id IS NULL OR "
+        "(SELECT i.created_at FROM registry_populationimport i WHERE i.id = levels_import_id) <= %s)"
+    )
+    return sql, [*params, *ids, at]
 
 
 @dataclass

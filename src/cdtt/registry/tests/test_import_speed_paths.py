@@ -5,9 +5,9 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from cdtt.registry.imports import population_import
-from cdtt.registry.models import Household, Resident, VillageCoverage
+from cdtt.registry.models import Household, PopulationImport, Resident, VillageCoverage
 from cdtt.registry.rollups import rollups_check
-from cdtt.skills.models import ResidentSkill, SkillAssessment
+from cdtt.skills.models import SkillAssessment
 
 HEADER = (
     "Mã xã,Thôn,Mã hộ,Địa chỉ,Họ và tên,Ngày sinh,Giới tính,Quan hệ với chủ hộ,Số điện thoại,"
@@ -35,8 +35,9 @@ def orphans() -> list[tuple[str, int]]:
             WHERE v.id IS NULL OR v.commune_id <> h.commune_id""",
         "assessment.resident": """SELECT COUNT(*) FROM skills_skillassessment a
             LEFT JOIN registry_resident r ON r.id = a.resident_id WHERE r.id IS NULL""",
-        "level.resident": """SELECT COUNT(*) FROM skills_residentskill l
-            LEFT JOIN registry_resident r ON r.id = l.resident_id WHERE r.id IS NULL""",
+        "resident.levels_import": """SELECT COUNT(*) FROM registry_resident r
+            LEFT JOIN registry_populationimport i ON i.id = r.levels_import_id
+            WHERE r.levels_import_id IS NOT NULL AND i.id IS NULL""",
     }
     found = []
     with connection.cursor() as cur:
@@ -57,16 +58,16 @@ def test_new_and_existing_rows_in_one_file_keep_rollups_exact(tree):
         ),
     )
     assert first.ok, first.errors
-    assert first.assessments == 10
+    assert first.levels_set == 2
     second = population_import(
         actor=None,
         data=csv_bytes(
-            # existing: An drops to 0 in one skill (an assessment of 0), Bình unchanged
+            # existing: An drops to 0 in one skill, Bình unchanged
             "16000,Thôn Yên Trung,HK01,Số 1,Nguyễn Văn An,05/03/1985,Nam,Chủ hộ,,0,2,2,2,2",
             "16000,Thôn Yên Trung,HK01,Số 1,Lê Thị Bình,1987,Nữ,Vợ,,1,1,1,1,1",
             # a new resident of an existing household, proficient: the household stays covered
             f"16000,Thôn Yên Trung,HK01,Số 1,Nguyễn Văn Con,01/01/2005,Nam,Con,,{ALL2}",
-            # a new household in the same village, never assessed: no level rows at all
+            # a new household in the same village, never assessed: levels 0, no assessment
             f"16000,Thôn Yên Trung,HK02,,Trần Thị Dung,1950,Nữ,Chủ hộ,,{ALL0}",
             # a new household in a new village, covered
             f"16000,Thôn Mới,HK03,,Phạm Văn Em,1990,Nam,Chủ hộ,,{ALL2}",
@@ -74,15 +75,18 @@ def test_new_and_existing_rows_in_one_file_keep_rollups_exact(tree):
     )
     assert second.ok, second.errors
     assert (second.households_created, second.residents_created) == (2, 3)
-    assert second.assessments == 1 + 5 + 5
+    assert second.levels_set == 1 + 3  # An, and the three new residents
     assert rollups_check() == []
     assert orphans() == []
     dung = Resident.objects.get(full_name="Trần Thị Dung")
-    assert not ResidentSkill.objects.filter(resident=dung).exists()
-    assert not SkillAssessment.objects.filter(resident=dung).exists()
+    assert set(dung.levels.values()) == {0}
+    assert not SkillAssessment.objects.exists()  # a file's levels are stated by its record
     an = Resident.objects.get(full_name="Nguyễn Văn An")
     assert not an.proficient
-    assert ResidentSkill.objects.get(resident=an, skill__code="public_services").level == 0
+    assert an.level_public_services == 0 and an.level_shopping == 2
+    latest = PopulationImport.objects.first()
+    assert an.levels_import == dung.levels_import == latest
+    assert Resident.objects.get(full_name="Lê Thị Bình").levels_import != latest  # unchanged
     assert Household.objects.get(code="HK01").covered
     assert Household.objects.get(code="HK03").covered
     assert not Household.objects.get(code="HK02").covered
@@ -95,7 +99,7 @@ def test_new_and_existing_rows_in_one_file_keep_rollups_exact(tree):
             f"16000,Thôn Yên Trung,HK02,,Trần Thị Dung,1950,Nữ,Chủ hộ,,{ALL0}",
         ),
     )
-    assert (again.households_created, again.residents_created, again.assessments) == (0, 0, 0)
+    assert (again.households_created, again.residents_created, again.levels_set) == (0, 0, 0)
     assert (again.households_updated, again.residents_updated) == (0, 0)
     assert rollups_check() == []
 
@@ -123,9 +127,7 @@ def _index_definitions() -> list[tuple[str, str]]:
     with connection.cursor() as cur:
         cur.execute(
             """SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index
-               WHERE indrelid IN ('registry_household'::regclass, 'registry_resident'::regclass,
-                                  'skills_skillassessment'::regclass,
-                                  'skills_residentskill'::regclass)
+               WHERE indrelid IN ('registry_household'::regclass, 'registry_resident'::regclass)
                ORDER BY 1"""
         )
         return cur.fetchall()

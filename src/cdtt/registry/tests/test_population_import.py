@@ -7,9 +7,15 @@ import pytest
 
 from cdtt.geo.models import AdminUnit
 from cdtt.registry.imports import TEMPLATE_HEADERS, population_import, population_template_xlsx
-from cdtt.registry.models import Household, Resident, VillageCoverage
+from cdtt.registry.models import (
+    LEVEL_FIELDS,
+    Household,
+    PopulationImport,
+    Resident,
+    VillageCoverage,
+)
 from cdtt.registry.rollups import rollups_check
-from cdtt.skills.models import ResidentSkill, SkillAssessment
+from cdtt.skills.models import SkillAssessment
 
 HEADER = (
     "Mã xã,Thôn,Mã hộ,Địa chỉ,Họ và tên,Ngày sinh,Giới tính,Quan hệ với chủ hộ,Số điện thoại,"
@@ -30,6 +36,9 @@ GOOD = [
 ]
 
 
+LEVELS = ["levels_import", *LEVEL_FIELDS.values()]
+
+
 def errors_of(result):
     return [(e.row, e.column) for e in result.errors]
 
@@ -42,8 +51,21 @@ def test_good_file_imports_and_rolls_up(tree):
         3,
         1,
     )
-    assert result.assessments == 5 + 2  # zeros on a never-assessed skill are no change
+    assert result.levels_set == 3
+    record = PopulationImport.objects.get()
+    assert (record.rows, record.households_created, record.residents_created) == (3, 2, 3)
+    assert len(record.checksum) == 64 and record.skills == [
+        "public_services",
+        "shopping",
+        "payment",
+        "safety",
+        "local_platform",
+    ]
+    assert not SkillAssessment.objects.exists()
     an = Resident.objects.get(full_name="Nguyễn Văn An")
+    assert an.levels == dict.fromkeys(record.skills, 2) and an.levels_import == record
+    binh = Resident.objects.get(full_name="Lê Thị Bình")
+    assert list(binh.levels.values()) == [1, 1, 0, 0, 0]
     assert an.phone == "0912345678" and an.proficient and an.household.covered and an.gender == "M"
     assert Resident.objects.get(full_name="Trần Văn Cường").phone == "0987654321"
     new_village = AdminUnit.objects.get(parent=tree.commune, name="Mới")
@@ -66,7 +88,7 @@ def test_same_file_twice_changes_nothing_and_an_updated_file_updates(tree):
         Household.objects.count(),
         Resident.objects.count(),
         SkillAssessment.objects.count(),
-        ResidentSkill.objects.count(),
+        sorted(Resident.objects.values_list("pk", *LEVELS)),
     )
     again = population_import(actor=None, data=csv_bytes(*GOOD))
     assert again.ok
@@ -75,21 +97,21 @@ def test_same_file_twice_changes_nothing_and_an_updated_file_updates(tree):
         again.households_updated,
         again.residents_created,
         again.residents_updated,
-        again.assessments,
+        again.levels_set,
         again.villages_created,
     ) == (0, 0, 0, 0, 0, 0)
     assert counts == (
         Household.objects.count(),
         Resident.objects.count(),
         SkillAssessment.objects.count(),
-        ResidentSkill.objects.count(),
+        sorted(Resident.objects.values_list("pk", *LEVELS)),
     )
     updated = [
         GOOD[0].replace("Số 1", "Số 9").replace(",2,2,Thành thạo", ",2,1,Thành thạo"),
         *GOOD[1:],
     ]
     result = population_import(actor=None, data=csv_bytes(*updated))
-    assert (result.households_updated, result.residents_updated, result.assessments) == (1, 0, 1)
+    assert (result.households_updated, result.residents_updated, result.levels_set) == (1, 0, 1)
     an = Resident.objects.get(full_name="Nguyễn Văn An")
     assert not an.proficient and not an.household.covered and an.household.address == "Số 9"
     assert VillageCoverage.objects.get(village=tree.village).covered == 0

@@ -1,8 +1,11 @@
 """Property: for random sequences of imports, assessments, moves and deaths, the stored roll-ups
 equal a recomputation from scratch, and nobody who left is counted."""
 
+import datetime as dt
+
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -33,8 +36,13 @@ person = st.tuples(
     st.lists(level, min_size=5, max_size=5),
 )
 import_op = st.tuples(st.just("import"), st.lists(person, min_size=1, max_size=6))
+# Days before now the assessment was made: an offline visit synced late, older than an import.
 assess_op = st.tuples(
-    st.just("assess"), st.integers(0, 50), st.sampled_from(SKILL_CODES), st.integers(0, 2)
+    st.just("assess"),
+    st.integers(0, 50),
+    st.sampled_from(SKILL_CODES),
+    st.integers(0, 2),
+    st.integers(0, 2),
 )
 status_op = st.tuples(
     st.just("status"), st.integers(0, 50), st.sampled_from(["moved_out", "deceased", "current"])
@@ -68,7 +76,12 @@ def _run(tree, op, on_commit) -> None:
         population_import(actor=None, data=_rows(op[1]), skip_invalid=True)
     elif kind == "assess" and (r := _pick(Resident, op[1])):
         assessment_record(
-            actor=None, resident=r, skill_code=op[2], level=op[3], method="home_visit"
+            actor=None,
+            resident=r,
+            skill_code=op[2],
+            level=op[3],
+            method="home_visit",
+            assessed_at=timezone.now() - dt.timedelta(days=op[4]),
         )
     elif kind == "status" and (r := _pick(Resident, op[1])):
         resident_set_status(actor=None, resident=r, status=op[2])

@@ -4,9 +4,10 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from cdtt.registry.models import VillageCoverage
-from cdtt.registry.rollups import rollups_check
+from cdtt.registry.models import Resident, VillageCoverage
+from cdtt.registry.rollups import rollups_check, rollups_rebuild
 from cdtt.registry.selectors import coverage_children, coverage_of
 from cdtt.registry.services import (
     household_create,
@@ -74,6 +75,63 @@ def test_an_older_assessment_does_not_override_the_latest(tree):
     a.refresh_from_db()
     assert a.proficient
     assert rollups_check() == []
+
+
+HEADER = (
+    "Mã xã,Thôn,Mã hộ,Họ và tên,Ngày sinh,Dịch vụ công trực tuyến,Mua sắm trực tuyến,"
+    "Thanh toán trực tuyến,An toàn trên không gian mạng,Nền tảng số khác\n"
+)
+
+
+def test_a_file_s_levels_stand_against_assessments_made_before_it(tree):
+    """An offline visit synced after an import, but made before it, does not undo the file;
+    one made after the import does."""
+    from cdtt.registry.imports import population_import
+
+    before = timezone.now() - dt.timedelta(hours=2)
+    result = population_import(
+        actor=None, data=(HEADER + "16000,Yên Trung,HK01,Nguyễn Văn An,1990,2,2,2,2,2\n").encode()
+    )
+    assert result.ok, result.errors
+    an = Resident.objects.get()
+    assessment_record(
+        actor=None,
+        resident=an,
+        skill_code="payment",
+        level=0,
+        method="home_visit",
+        assessed_at=before,
+    )
+    an.refresh_from_db()
+    assert an.level_payment == 2 and an.proficient and an.household.covered
+    assert rollups_check() == []
+    assessment_record(actor=None, resident=an, skill_code="payment", level=1, method="home_visit")
+    an.refresh_from_db()
+    assert an.level_payment == 1 and not an.proficient
+    assert rollups_check() == []
+
+
+def test_the_check_finds_a_wrong_level_and_the_rebuild_repairs_it(tree):
+    hh = household_create(actor=None, village=tree.village, code="HK01")
+    a = resident_create(actor=None, household=hh, full_name="An", birth_date=None, birth_year=1990)
+    b = resident_create(
+        actor=None, household=hh, full_name="Bình", birth_date=None, birth_year=1991
+    )
+    make_proficient(a)
+    Resident.objects.filter(pk=a.pk).update(level_safety=1)  # the latest assessment says 2
+    Resident.objects.filter(pk=b.pk).update(level_shopping=2)  # never assessed: 0
+    found = {
+        (d.what, d.key, d.stored, d.expected) for d in rollups_check() if d.what == "resident.level"
+    }
+    assert found == {
+        ("resident.level", f"resident {a.pk} skill safety", 1, 2),
+        ("resident.level", f"resident {b.pk} skill shopping", 2, 0),
+    }
+    changed = rollups_rebuild()
+    assert changed["resident.level"] == 2
+    assert rollups_check() == []
+    b.refresh_from_db()
+    assert b.level_shopping == 0
 
 
 def test_moved_out_and_deceased_leave_the_counts_and_come_back(tree):
