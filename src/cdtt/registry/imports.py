@@ -34,7 +34,7 @@ from cdtt.geo.services import _next_village_code, village_build, village_type_gu
 from cdtt.lib.tabular import FileProblem, RowError, Table, count_lines, open_table, open_table_path
 from cdtt.lib.text import fold, header_key
 from cdtt.lib.xlsx import xlsx_bytes
-from cdtt.registry import rollups
+from cdtt.registry import first_load, rollups
 from cdtt.registry.models import PopulationImport, VillageCoverage
 from cdtt.registry.population_checks import SKILL_HEADERS, RowChecks
 from cdtt.skills.models import SKILL_CODES, Skill
@@ -111,6 +111,7 @@ def _nothing_written(result: PopulationImportResult) -> None:
 
 
 def record_counts(record: PopulationImport, result: PopulationImportResult) -> None:
+    record.rows = result.rows
     record.households_created = result.households_created
     record.households_updated = result.households_updated
     record.residents_created = result.residents_created
@@ -118,6 +119,7 @@ def record_counts(record: PopulationImport, result: PopulationImportResult) -> N
     record.levels_set = result.levels_set
     record.save(
         update_fields=[
+            "rows",
             "households_created",
             "households_updated",
             "residents_created",
@@ -270,16 +272,16 @@ def _frames(table: Table) -> Iterator:
         yield frame()
 
 
-def _validate(
+def good_frames(
     table: Table,
-    staging: _Staging,
     result: PopulationImportResult,
     communes: dict[str, int],
     villages: _Villages,
     progress: Progress | None,
     total: int,
-) -> None:
-    """Check the rows batch by batch, column by column; copy the good ones into staging."""
+) -> Iterator[pl.DataFrame]:
+    """Check the rows batch by batch, column by column: every problem goes to ``result``, the
+    good rows come out in the staging columns (``_NAMES``), their villages resolved."""
     named, skills = _columns(table)
     checks = RowChecks(named, skills, communes)
     village_ids: dict[tuple[int, str], int] = {}
@@ -304,9 +306,15 @@ def _validate(
             orient="row",
         )
         good = good.join(ids, on=["commune_id", "village_raw"], how="left", maintain_order="left")
-        staging.write(good.select(_NAMES))
+        yield good.select(_NAMES)
         if progress:
             progress(result.rows, max(total, result.rows))
+
+
+def _validate(table: Table, staging: _Staging, result: PopulationImportResult, *args) -> None:
+    """Copy the good rows into staging (see good_frames)."""
+    for good in good_frames(table, result, *args):
+        staging.write(good)
 
 
 def _fetch(cur, sql: str, params=()) -> list[tuple]:
@@ -618,6 +626,24 @@ class _Timer:
         self.last = now
 
 
+def village_deltas_apply(cur) -> None:
+    """Add the temporary table imp_village_delta (village_id and each counter) to the villages'
+    counters, creating the rows of villages that had none. The rows are locked already."""
+    counters = ", ".join(rollups.COUNTERS)
+    cur.execute(f"""
+        UPDATE registry_villagecoverage
+        SET {", ".join(f"{c} = registry_villagecoverage.{c} + d.{c}" for c in rollups.COUNTERS)}
+        FROM imp_village_delta d WHERE registry_villagecoverage.village_id = d.village_id""")
+    cur.execute(f"""
+        INSERT INTO registry_villagecoverage (village_id, commune_id, district_id, province_id,
+                                              {counters})
+        SELECT d.village_id, v.commune_id, v.district_id, v.province_id,
+               {", ".join(f"d.{c}" for c in rollups.COUNTERS)}
+        FROM imp_village_delta d JOIN geo_adminunit v ON v.id = d.village_id
+        WHERE NOT EXISTS (SELECT 1 FROM registry_villagecoverage vc
+                          WHERE vc.village_id = d.village_id)""")
+
+
 def _refresh_touched(cur, has: set[str]) -> None:
     """Flags and village counters of what the import touched, set-based. New households hold
     only new residents, whose flags were written with them: their villages' counters move by
@@ -642,7 +668,6 @@ def _refresh_touched(cur, has: set[str]) -> None:
             f"SUM(CASE WHEN s_{c} = 2 THEN 1 ELSE 0 END) AS p_{c}" if c in has else f"0 AS p_{c}"
             for c in SKILL_CODES
         )
-        counters = ", ".join(rollups.COUNTERS)
         cur.execute("DROP TABLE IF EXISTS imp_village_delta")
         cur.execute(f"""
             CREATE TEMPORARY TABLE imp_village_delta {_temp(pg)} AS
@@ -659,20 +684,103 @@ def _refresh_touched(cur, has: set[str]) -> None:
                              (SELECT household_id FROM imp_residents WHERE proficient = 1)
                        GROUP BY village_id) c ON c.village_id = h.village_id
             WHERE h.village_id NOT IN (SELECT village_id FROM imp_households WHERE existed)""")
-        cur.execute(f"""
-            UPDATE registry_villagecoverage
-            SET {", ".join(f"{c} = registry_villagecoverage.{c} + d.{c}" for c in rollups.COUNTERS)}
-            FROM imp_village_delta d WHERE registry_villagecoverage.village_id = d.village_id""")
-        cur.execute(f"""
-            INSERT INTO registry_villagecoverage (village_id, commune_id, district_id, province_id,
-                                                  {counters})
-            SELECT d.village_id, v.commune_id, v.district_id, v.province_id,
-                   {", ".join(f"d.{c}" for c in rollups.COUNTERS)}
-            FROM imp_village_delta d JOIN geo_adminunit v ON v.id = d.village_id
-            WHERE NOT EXISTS (SELECT 1 FROM registry_villagecoverage vc
-                              WHERE vc.village_id = d.village_id)""")
+        village_deltas_apply(cur)
     if recount:
         rollups.villages_recount(recount)
+
+
+@contextmanager
+def _reading():
+    """A damaged XLSX found half-way through reading it is a problem of the file."""
+    try:
+        yield
+    except FileProblem:
+        raise
+    except Exception as exc:  # openpyxl failing on a damaged sheet half-way
+        if type(exc).__module__.startswith(("openpyxl", "zipfile", "xml")) or isinstance(
+            exc, (KeyError, ValueError, OSError)
+        ):
+            raise FileProblem(_("Tệp Excel bị hỏng hoặc không đúng định dạng XLSX.")) from exc
+        raise
+
+
+def _first_load(
+    cur, table, result, communes, record_start, has, active, progress, total, timer
+) -> bool:
+    """The first population of empty communes, straight into the tables (first_load); False,
+    with nothing written and ``result`` as new, when the file needs the staged import."""
+    villages = _Villages(list(communes.values()))
+    try:
+        with transaction.atomic():
+            record = record_start()
+            loaded = first_load.load(
+                cur,
+                lambda: _clean_frames(table, result, communes, villages, progress, total),
+                record=record,
+                has=has,
+                active=active,
+                expected_rows=total,
+                bulk_load=_bulk_load,
+            )
+            result.households_created = loaded.households
+            result.residents_created = loaded.residents
+            result.levels_set = loaded.residents if has & set(SKILL_CODES) else 0
+            result.villages_created = villages.created
+            record_counts(record, result)
+            timer("first load: read, check and write")
+            if progress:
+                progress(result.rows, result.rows)
+            return True
+    except first_load.Fallback:
+        result.__init__(dry_run=result.dry_run)
+        timer("first load given up: the file has something to report")
+        return False
+
+
+def _clean_frames(table, result, communes, villages, progress, total):
+    """good_frames, giving up (first_load.Fallback) at the first problem to report."""
+    with _reading():
+        for good in good_frames(table, result, communes, villages, progress, total):
+            if result.errors_total:
+                raise first_load.Fallback
+            yield good
+
+
+def _staged_load(
+    cur, table, result, communes, record_start, has, active, progress, total, timer, skip_invalid
+) -> None:
+    """The import through a staging table: any file, into any state of the database."""
+    pg = connection.vendor == "postgresql"
+    villages = _Villages(list(communes.values()))
+    staging = _Staging(cur)
+    with _reading():
+        _validate(table, staging, result, communes, villages, progress, total)
+    timer("read, validate and stage")
+    if progress:
+        progress(result.rows, result.rows)
+    _analyze(cur, "imp_rows")
+    proficient = _proficient_sql(has, active)
+    _stage_joins(cur, pg, proficient)
+    timer("staging joins")
+    bad = _file_checks(cur, result, villages)
+    timer("whole-file checks")
+    if result.errors_total and not skip_invalid:
+        raise _Rollback
+    if bad:
+        for i in range(0, len(bad), 1000):
+            part = bad[i : i + 1000]
+            cur.execute(
+                f"DELETE FROM imp_rows WHERE row_no IN ({', '.join(['%s'] * len(part))})",
+                part,
+            )
+        result.rows_imported -= len(bad)
+        _stage_joins(cur, pg, proficient)  # without the bad rows
+    result.villages_created = villages.created
+    record = record_start()
+    _apply(cur, result, record, has, timer)
+    _refresh_touched(cur, has)
+    record_counts(record, result)
+    timer("flags and counters")
 
 
 def population_import(
@@ -713,63 +821,56 @@ def population_import(
         if actor is not None:
             communes_qs = units_for(actor).filter(level=Level.COMMUNE)
         communes = dict(communes_qs.values_list("code", "pk"))
-        villages = _Villages(list(communes.values()))
-        pg = connection.vendor == "postgresql"
+        named, skills = _columns_present(table)
+        has = named | set(skills)
+        active = set(Skill.objects.filter(active=True).values_list("code", flat=True))
+
+        def record_start() -> PopulationImport:
+            return PopulationImport.objects.create(
+                file_name=file_name[:255],
+                checksum=checksum,
+                skills=[c for c in SKILL_CODES if c in has],
+                rows=result.rows,
+                actor=actor if getattr(actor, "pk", None) else None,
+                actor_name=str(actor)[:120] if actor is not None else "",
+                created_at=timezone.now(),
+            )
+
         with transaction.atomic():
             with connection.cursor() as cur:
-                staging = _Staging(cur)
-                try:
-                    _validate(table, staging, result, communes, villages, progress, total)
-                    timer("read, validate and stage")
-                except FileProblem:
-                    raise
-                except Exception as exc:  # openpyxl failing on a damaged sheet half-way
-                    if type(exc).__module__.startswith(
-                        ("openpyxl", "zipfile", "xml")
-                    ) or isinstance(exc, (KeyError, ValueError, OSError)):
-                        raise FileProblem(
-                            _("Tệp Excel bị hỏng hoặc không đúng định dạng XLSX.")
-                        ) from exc
-                    raise
-                if progress:
-                    progress(result.rows, result.rows)
-                if pg:
+                if connection.vendor == "postgresql":
                     # Room for the import's hash joins and aggregates over millions of rows.
                     cur.execute("SET LOCAL work_mem = '256MB'")
-                _analyze(cur, "imp_rows")
-                named, skills = _columns_present(table)
-                has = named | set(skills)
-                active = set(Skill.objects.filter(active=True).values_list("code", flat=True))
-                proficient = _proficient_sql(has, active)
-                _stage_joins(cur, pg, proficient)
-                timer("staging joins")
-                bad = _file_checks(cur, result, villages)
-                timer("whole-file checks")
-                if result.errors_total and not skip_invalid:
-                    raise _Rollback
-                if bad:
-                    for i in range(0, len(bad), 1000):
-                        part = bad[i : i + 1000]
-                        cur.execute(
-                            f"DELETE FROM imp_rows WHERE row_no IN ({', '.join(['%s'] * len(part))})",
-                            part,
-                        )
-                    result.rows_imported -= len(bad)
-                    _stage_joins(cur, pg, proficient)  # without the bad rows
-                result.villages_created = villages.created
-                record = PopulationImport.objects.create(
-                    file_name=file_name[:255],
-                    checksum=checksum,
-                    skills=[c for c in SKILL_CODES if c in has],
-                    rows=result.rows,
-                    actor=actor if getattr(actor, "pk", None) else None,
-                    actor_name=str(actor)[:120] if actor is not None else "",
-                    created_at=timezone.now(),
-                )
-                _apply(cur, result, record, has, timer)
-                _refresh_touched(cur, has)
-                record_counts(record, result)
-                timer("flags and counters")
+                loaded = False
+                if connection.vendor == "postgresql" and first_load.applies(
+                    cur, list(communes.values())
+                ):
+                    loaded = _first_load(
+                        cur,
+                        table,
+                        result,
+                        communes,
+                        record_start,
+                        has,
+                        active,
+                        progress,
+                        total,
+                        timer,
+                    )
+                if not loaded:
+                    _staged_load(
+                        cur,
+                        table,
+                        result,
+                        communes,
+                        record_start,
+                        has,
+                        active,
+                        progress,
+                        total,
+                        timer,
+                        skip_invalid,
+                    )
                 if result.rows_imported:
                     audit_record(
                         actor=actor,

@@ -4,8 +4,15 @@ one file, level 0 for the never assessed, COPY text escaping and the per-row cle
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from cdtt.registry import rollups
 from cdtt.registry.imports import population_import
-from cdtt.registry.models import Household, PopulationImport, Resident, VillageCoverage
+from cdtt.registry.models import (
+    LEVEL_FIELDS,
+    Household,
+    PopulationImport,
+    Resident,
+    VillageCoverage,
+)
 from cdtt.registry.rollups import rollups_check
 from cdtt.skills.models import SkillAssessment
 
@@ -190,7 +197,7 @@ def test_a_bulk_load_that_fails_leaves_tables_and_indexes_as_they_were(tree, mon
     def crash(*args, **kwargs):
         raise RuntimeError("the server went away")
 
-    monkeypatch.setattr(imports, "_refresh_touched", crash)
+    monkeypatch.setattr(imports, "record_counts", crash)  # after the load, in either path
     with pytest.raises(RuntimeError):
         population_import(
             actor=None,
@@ -205,9 +212,13 @@ def test_a_bulk_load_that_fails_leaves_tables_and_indexes_as_they_were(tree, mon
 
 def test_a_household_created_by_someone_else_during_the_import_is_a_clear_report(tree, monkeypatch):
     """Between the import's reading of the database and its writing, another user adds a
-    household with a code the file brings: nothing is written, the report says why."""
+    household with a code the file brings: nothing is written, the report says why. (The
+    commune holds a household already, so the staged import runs, not the first load.)"""
     from cdtt.registry import imports
 
+    population_import(
+        actor=None, data=csv_bytes(f"16000,Thôn Yên Trung,HK09,,Lê Văn Chín,1970,Nam,,,{ALL0}")
+    )
     checks = imports._file_checks
 
     def meanwhile(*args, **kwargs):
@@ -233,4 +244,98 @@ def test_a_household_created_by_someone_else_during_the_import_is_a_clear_report
         assert not result.ok and not result.written
         assert (result.rows_imported, result.households_created) == (0, 0)
         assert "người khác vừa thêm hộ" in result.errors[0].reason
-        assert not Household.objects.exists() and not Resident.objects.exists()
+        assert list(Household.objects.values_list("code", flat=True)) == ["HK09"]
+        assert Resident.objects.count() == 1
+
+
+def _state() -> list:
+    """Every row the import writes, without ids and times, in a stable order."""
+    households = sorted(
+        Household.objects.values_list("code", "address", "covered", "village__name", "commune_id")
+    )
+    residents = sorted(
+        Resident.objects.values_list(
+            "household__code",
+            "full_name",
+            "name_key",
+            "birth_date",
+            "birth_year",
+            "birth_key",
+            "gender",
+            "relation",
+            "phone",
+            "status",
+            "proficient",
+            "village__name",
+            "commune_id",
+            "district_id",
+            "province_id",
+            *LEVEL_FIELDS.values(),
+        )
+    )
+    villages = sorted(VillageCoverage.objects.values_list("village__name", *rollups.COUNTERS))
+    return [households, residents, villages]
+
+
+FIRST_FILE = [
+    f"16000,Thôn Yên Trung,HK01,Số 1,Nguyễn Văn An,05/03/1985,Nam,Chủ hộ,0912345678,{ALL2}",
+    "16000,Thôn Yên Trung,HK02,Số 2,Lê Thị Bình,1987,Nữ,Chủ hộ,,1,2,,0,Thành thạo",
+    f"16000,Thôn Mới,HK03,,Phạm Văn Em,1990,Nam,Chủ hộ,,{ALL0}",
+    f"16000,Thôn Yên Trung,HK01,Số 1,Nguyễn Thị Con,2010,Nữ,Con,,{ALL0}",
+    f"16000,Thôn Mới,HK03,,Phạm Thị Gái,1992,Nữ,Vợ,,{ALL2}",
+]
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_the_first_load_writes_what_the_staged_import_writes(tree, monkeypatch, bulk):
+    """Empty communes take the first-load path on PostgreSQL: its rows, flags and counters are
+    those of the staged import of the same file (with and without the index rebuild)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the first load copies straight into PostgreSQL's tables")
+    from cdtt.registry import first_load, imports
+
+    if bulk:
+        monkeypatch.setattr(imports, "BULK_MIN_ROWS", 2)
+    taken = []
+    real = first_load.load
+    monkeypatch.setattr(first_load, "load", lambda *a, **k: taken.append(1) or real(*a, **k))
+    sid = transaction.savepoint()
+    first = population_import(actor=None, data=csv_bytes(*FIRST_FILE))
+    assert first.ok and taken, first.errors
+    assert rollups_check() == []
+    loaded = _state()
+    transaction.savepoint_rollback(sid)
+    monkeypatch.setattr(first_load, "applies", lambda cur, ids: False)
+    staged = population_import(actor=None, data=csv_bytes(*FIRST_FILE))
+    assert staged.ok and len(taken) == 1
+    assert _state() == loaded
+    assert (
+        (first.households_created, first.residents_created, first.villages_created)
+        == (
+            staged.households_created,
+            staged.residents_created,
+            staged.villages_created,
+        )
+        == (3, 5, 1)
+    )
+    assert first.levels_set == staged.levels_set == 5
+    assert first.message() == staged.message()
+
+
+def test_a_first_load_with_something_to_report_reports_it_all(tree):
+    """A bad row, a household in two villages and a resident listed twice: the first load gives
+    up and the staged import reports every one; nothing is written."""
+    rows = [
+        *FIRST_FILE,
+        f"16000,Thôn Mới,HK01,,Nguyễn Văn Khác,1991,Nam,,,{ALL0}",  # HK01 is in Yên Trung
+        f"16000,Thôn Yên Trung,HK02,Số 2,Lê Thị Bình,1987,Nữ,Chủ hộ,,{ALL0}",  # twice
+        f"16000,Thôn Yên Trung,HK04,,Vũ Văn Hỏng,31/02/1990,Nam,,,{ALL0}",
+    ]
+    result = population_import(actor=None, data=csv_bytes(*rows))
+    assert sorted((e.row, e.column) for e in result.errors) == [
+        (7, "Mã hộ"),
+        (8, "Họ và tên"),
+        (9, "Ngày sinh"),
+    ]
+    assert not Household.objects.exists() and not Resident.objects.exists()
+    assert not PopulationImport.objects.exists()

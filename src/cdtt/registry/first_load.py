@@ -1,0 +1,276 @@
+"""The first load of a population into communes that hold no households yet (PostgreSQL).
+
+Nothing in the database can match a row of the file then, so the rows need no staging table and
+no joins: each checked batch of the file is copied straight into the residents table (its
+households' ids drawn from their sequence as they are met), and the households, one row each,
+once the whole file is read. The per-village counters are summed in the same pass. A province's
+first file takes this path; it is what the import budget of DESIGN.md §7 measures.
+
+It only finishes a clean file. At the first sign of anything to report (a bad row, a household
+code used with two villages, a resident listed twice, which the residents' unique key finds when
+it is built) it gives up with ``Fallback``: the caller rolls its savepoint back and runs the
+staged import, which reports every problem of the file at once.
+"""
+
+from dataclasses import dataclass
+
+import polars as pl
+from django.db import IntegrityError, connection
+
+from cdtt.geo.models import AdminUnit
+from cdtt.registry import rollups
+from cdtt.registry.models import PopulationImport
+from cdtt.skills.models import SKILL_CODES
+
+
+class Fallback(Exception):
+    """The file needs the staged import (it has something to report)."""
+
+
+def applies(cur, commune_ids: list[int]) -> bool:
+    """Whether none of these communes holds a household."""
+    if not commune_ids:
+        return False
+    cur.execute(
+        "SELECT EXISTS (SELECT 1 FROM registry_household WHERE commune_id = ANY(%s))",
+        [commune_ids],
+    )
+    return not cur.fetchone()[0]
+
+
+_RESIDENT_COLUMNS = [
+    "household_id",
+    "village_id",
+    "commune_id",
+    "district_id",
+    "province_id",
+    "full_name",
+    "name_key",
+    "birth_date",
+    "birth_year",
+    "birth_key",
+    "gender",
+    "relation",
+    "phone",
+    "status",
+    "proficient",
+    "created_at",
+    "updated_at",
+    *[f"level_{c}" for c in SKILL_CODES],
+    "levels_import_id",
+]
+_HOUSEHOLD_COLUMNS = [
+    "id",
+    "code",
+    "address",
+    "covered",
+    "created_at",
+    "updated_at",
+    "village_id",
+    "commune_id",
+    "district_id",
+    "province_id",
+]
+_HOUSEHOLD_SCHEMA = {
+    "commune_id": pl.Int64,
+    "hh_code": pl.String,
+    "household_id": pl.Int64,
+    "h_village_id": pl.Int64,
+    "address": pl.String,
+    "covered": pl.Boolean,
+}
+
+
+@dataclass
+class Loaded:
+    households: int
+    residents: int
+
+
+class _Households:
+    """The households met so far: key (commune, code) -> id, village, first address, covered."""
+
+    def __init__(self, cur):
+        self.cur = cur
+        self.frame = pl.DataFrame(schema=_HOUSEHOLD_SCHEMA)
+        cur.execute("SELECT pg_get_serial_sequence('registry_household', 'id')")
+        self.sequence = cur.fetchone()[0]
+
+    def ids(self, rows: pl.DataFrame) -> pl.DataFrame:
+        """``rows`` with household_id and h_village_id (the village of the household's first
+        row); households met for the first time are added."""
+        keys = ["commune_id", "hh_code"]
+        first = rows.group_by(keys, maintain_order=True).agg(
+            pl.col("village_id").first().alias("h_village_id"),
+            pl.col("address").first(),
+        )
+        new = first.join(self.frame.select(keys), on=keys, how="anti")
+        if new.height:
+            self.cur.execute(
+                "SELECT nextval(%s) FROM generate_series(1, %s)", [self.sequence, new.height]
+            )
+            drawn = pl.Series("household_id", [i for (i,) in self.cur.fetchall()], pl.Int64)
+            new = new.with_columns(drawn, pl.lit(False).alias("covered")).select(
+                list(_HOUSEHOLD_SCHEMA)
+            )
+            self.frame = pl.concat([self.frame, new])
+        return rows.join(
+            self.frame.select(*keys, "household_id", "h_village_id"),
+            on=keys,
+            how="left",
+            maintain_order="left",
+        )
+
+    def cover(self, household_ids: pl.Series) -> None:
+        if household_ids.len():
+            self.frame = self.frame.with_columns(
+                pl.col("covered") | pl.col("household_id").is_in(household_ids.implode())
+            )
+
+
+def _units_frame(units: dict[int, tuple]) -> pl.DataFrame:
+    """commune_id -> district_id, province_id of the communes met."""
+    return pl.DataFrame(
+        [(c, d, p) for c, (d, p) in units.items()],
+        schema={"commune_id": pl.Int64, "district_id": pl.Int64, "province_id": pl.Int64},
+        orient="row",
+    )
+
+
+def _copy(cur, table: str, columns: list[str], frame: pl.DataFrame) -> None:
+    text = frame.write_csv(include_header=False, null_value="\\N", quote_style="non_numeric")
+    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT csv, NULL '\\N')"
+    with connection.wrap_database_errors, cur.copy(sql) as copy:  # errors as Django's
+        copy.write(text)
+
+
+def load(
+    cur,
+    frames,
+    *,
+    record: PopulationImport,
+    has: set[str],
+    active: set[str],
+    expected_rows: int,
+    bulk_load,
+) -> Loaded:
+    """Write the good rows of ``frames`` (batches in the staging columns, villages resolved);
+    raises Fallback when the file has anything to report. ``bulk_load`` is the importer's
+    index drop-and-rebuild around a large load."""
+    units: dict[int, tuple] = {}
+    households = _Households(cur)
+    counters: list[pl.DataFrame] = []
+    now = record.created_at
+    levels_from = record.pk if has & set(SKILL_CODES) else None
+    proficient = (
+        pl.all_horizontal([pl.col(f"s_{c}").fill_null(0) == 2 for c in sorted(active)])
+        if active and active <= has
+        else pl.lit(False)
+    )
+    residents = 0
+    try:
+        with bulk_load(cur, "registry_resident", expected_rows):
+            for batch in frames():
+                if batch.is_empty():
+                    continue
+                rows = households.ids(batch)
+                if rows.filter(pl.col("village_id") != pl.col("h_village_id")).height:
+                    raise Fallback  # a household code used with two villages
+                missing = set(rows.get_column("commune_id").unique().to_list()) - set(units)
+                if missing:
+                    for pk, district, province in AdminUnit.objects.filter(
+                        pk__in=missing
+                    ).values_list("pk", "district_id", "province_id"):
+                        units[pk] = (district, province)
+                rows = rows.join(
+                    _units_frame(units), on="commune_id", how="left", maintain_order="left"
+                )
+                rows = rows.with_columns(proficient.alias("proficient"))
+                _copy(
+                    cur,
+                    "registry_resident",
+                    _RESIDENT_COLUMNS,
+                    rows.select(
+                        "household_id",
+                        "village_id",
+                        "commune_id",
+                        "district_id",
+                        "province_id",
+                        "full_name",
+                        "name_key",
+                        "birth_date",
+                        "birth_year",
+                        "birth_key",
+                        pl.col("gender").fill_null(""),
+                        pl.col("relation").fill_null(""),
+                        pl.col("phone").fill_null(""),
+                        pl.lit("current").alias("status"),
+                        "proficient",
+                        pl.lit(now).alias("created_at"),
+                        pl.lit(now).alias("updated_at"),
+                        *[pl.col(f"s_{c}").fill_null(0).alias(f"level_{c}") for c in SKILL_CODES],
+                        pl.lit(levels_from, dtype=pl.Int64).alias("levels_import_id"),
+                    ),
+                )
+                residents += rows.height
+                households.cover(rows.filter(pl.col("proficient")).get_column("household_id"))
+                counters.append(
+                    rows.group_by("village_id").agg(
+                        pl.len().alias("residents"),
+                        pl.col("proficient").sum().alias("proficient"),
+                        *[(pl.col(f"s_{c}") == 2).sum().alias(f"p_{c}") for c in SKILL_CODES],
+                    )
+                )
+            frame = households.frame.join(_units_frame(units), on="commune_id", how="left")
+            with bulk_load(cur, "registry_household", frame.height):
+                _copy(
+                    cur,
+                    "registry_household",
+                    _HOUSEHOLD_COLUMNS,
+                    frame.select(
+                        "household_id",
+                        "hh_code",
+                        pl.col("address").fill_null(""),
+                        "covered",
+                        pl.lit(now).alias("created_at"),
+                        pl.lit(now).alias("updated_at"),
+                        "h_village_id",
+                        "commune_id",
+                        "district_id",
+                        "province_id",
+                    ),
+                )
+    except IntegrityError as exc:  # a resident listed twice: the unique key refused it
+        raise Fallback from exc
+    _counters_add(cur, frame, counters)
+    return Loaded(households=frame.height, residents=residents)
+
+
+def _counters_add(cur, households: pl.DataFrame, counters: list[pl.DataFrame]) -> None:
+    """Add what the load brings to its villages' counters."""
+    if not counters:
+        return
+    people = pl.concat(counters).group_by("village_id").sum()
+    homes = households.group_by(pl.col("h_village_id").alias("village_id")).agg(
+        pl.len().alias("households"), pl.col("covered").sum().alias("covered")
+    )
+    delta = homes.join(people, on="village_id", how="full", coalesce=True).fill_null(0)
+    cur.execute("DROP TABLE IF EXISTS imp_village_delta")
+    cur.execute(
+        "CREATE TEMPORARY TABLE imp_village_delta (village_id bigint, "
+        + ", ".join(f"{c} integer" for c in rollups.COUNTERS)
+        + ") ON COMMIT DROP"
+    )
+    _copy(
+        cur,
+        "imp_village_delta",
+        ["village_id", *rollups.COUNTERS],
+        delta.select("village_id", *rollups.COUNTERS),
+    )
+    cur.execute(
+        "SELECT village_id FROM registry_villagecoverage WHERE village_id IN "
+        "(SELECT village_id FROM imp_village_delta) FOR UPDATE"
+    )
+    from cdtt.registry.imports import village_deltas_apply
+
+    village_deltas_apply(cur)
