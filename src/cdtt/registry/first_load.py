@@ -12,6 +12,7 @@ it is built) it gives up with ``Fallback``: the caller rolls its savepoint back 
 staged import, which reports every problem of the file at once.
 """
 
+import io
 from dataclasses import dataclass
 
 import polars as pl
@@ -54,8 +55,6 @@ _RESIDENT_COLUMNS = [
     "phone",
     "status",
     "proficient",
-    "created_at",
-    "updated_at",
     *[f"level_{c}" for c in SKILL_CODES],
     "levels_import_id",
 ]
@@ -64,8 +63,6 @@ _HOUSEHOLD_COLUMNS = [
     "code",
     "address",
     "covered",
-    "created_at",
-    "updated_at",
     "village_id",
     "commune_id",
     "district_id",
@@ -88,44 +85,58 @@ class Loaded:
 
 
 class _Households:
-    """The households met so far: key (commune, code) -> id, village, first address, covered."""
+    """The households met so far: (commune, code) -> (id, village of its first row); the new
+    ones of each batch with their first address; the ids of those found covered."""
+
+    KEYS = ["commune_id", "hh_code"]
 
     def __init__(self, cur):
         self.cur = cur
-        self.frame = pl.DataFrame(schema=_HOUSEHOLD_SCHEMA)
+        self.known: dict[tuple[int, str], tuple[int, int]] = {}
+        self.new: list[pl.DataFrame] = []
+        self.covered: list[pl.Series] = []
         cur.execute("SELECT pg_get_serial_sequence('registry_household', 'id')")
         self.sequence = cur.fetchone()[0]
 
     def ids(self, rows: pl.DataFrame) -> pl.DataFrame:
         """``rows`` with household_id and h_village_id (the village of the household's first
-        row); households met for the first time are added."""
-        keys = ["commune_id", "hh_code"]
-        first = rows.group_by(keys, maintain_order=True).agg(
+        row in the file); households met for the first time get their id."""
+        first = rows.group_by(self.KEYS, maintain_order=True).agg(
             pl.col("village_id").first().alias("h_village_id"),
             pl.col("address").first(),
         )
-        new = first.join(self.frame.select(keys), on=keys, how="anti")
-        if new.height:
+        keys = first.select(self.KEYS).rows()
+        unseen = [i for i, key in enumerate(keys) if key not in self.known]
+        if unseen:
             self.cur.execute(
-                "SELECT nextval(%s) FROM generate_series(1, %s)", [self.sequence, new.height]
+                "SELECT nextval(%s) FROM generate_series(1, %s)", [self.sequence, len(unseen)]
             )
-            drawn = pl.Series("household_id", [i for (i,) in self.cur.fetchall()], pl.Int64)
-            new = new.with_columns(drawn, pl.lit(False).alias("covered")).select(
-                list(_HOUSEHOLD_SCHEMA)
-            )
-            self.frame = pl.concat([self.frame, new])
-        return rows.join(
-            self.frame.select(*keys, "household_id", "h_village_id"),
-            on=keys,
-            how="left",
-            maintain_order="left",
+            drawn = [i for (i,) in self.cur.fetchall()]
+            new = first[unseen].with_columns(pl.Series("household_id", drawn, pl.Int64))
+            for key, household, village in zip(
+                new.select(self.KEYS).rows(), drawn, new.get_column("h_village_id"), strict=True
+            ):
+                self.known[key] = (household, village)
+            self.new.append(new)
+        found = [self.known[key] for key in keys]
+        batch = first.select(self.KEYS).with_columns(
+            pl.Series("household_id", [h for h, _v in found], pl.Int64),
+            pl.Series("h_village_id", [v for _h, v in found], pl.Int64),
         )
+        return rows.join(batch, on=self.KEYS, how="left", maintain_order="left")
 
     def cover(self, household_ids: pl.Series) -> None:
-        if household_ids.len():
-            self.frame = self.frame.with_columns(
-                pl.col("covered") | pl.col("household_id").is_in(household_ids.implode())
-            )
+        self.covered.append(household_ids)
+
+    def frame(self) -> pl.DataFrame:
+        """Every new household: commune_id, hh_code, household_id, h_village_id, address,
+        covered."""
+        if not self.new:
+            return pl.DataFrame(schema=_HOUSEHOLD_SCHEMA)
+        covered = pl.concat(self.covered) if self.covered else pl.Series([], dtype=pl.Int64)
+        return pl.concat(self.new).with_columns(
+            pl.col("household_id").is_in(covered.implode()).alias("covered")
+        )
 
 
 def _units_frame(units: dict[int, tuple]) -> pl.DataFrame:
@@ -138,10 +149,11 @@ def _units_frame(units: dict[int, tuple]) -> pl.DataFrame:
 
 
 def _copy(cur, table: str, columns: list[str], frame: pl.DataFrame) -> None:
-    text = frame.write_csv(include_header=False, null_value="\\N", quote_style="non_numeric")
+    text = io.BytesIO()
+    frame.write_csv(text, include_header=False, null_value="\\N", quote_style="non_numeric")
     sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT csv, NULL '\\N')"
     with connection.wrap_database_errors, cur.copy(sql) as copy:  # errors as Django's
-        copy.write(text)
+        copy.write(text.getbuffer())
 
 
 def load(
@@ -160,7 +172,6 @@ def load(
     units: dict[int, tuple] = {}
     households = _Households(cur)
     counters: list[pl.DataFrame] = []
-    now = record.created_at
     levels_from = record.pk if has & set(SKILL_CODES) else None
     proficient = (
         pl.all_horizontal([pl.col(f"s_{c}").fill_null(0) == 2 for c in sorted(active)])
@@ -206,8 +217,6 @@ def load(
                         pl.col("phone").fill_null(""),
                         pl.lit("current").alias("status"),
                         "proficient",
-                        pl.lit(now).alias("created_at"),
-                        pl.lit(now).alias("updated_at"),
                         *[pl.col(f"s_{c}").fill_null(0).alias(f"level_{c}") for c in SKILL_CODES],
                         pl.lit(levels_from, dtype=pl.Int64).alias("levels_import_id"),
                     ),
@@ -221,7 +230,7 @@ def load(
                         *[(pl.col(f"s_{c}") == 2).sum().alias(f"p_{c}") for c in SKILL_CODES],
                     )
                 )
-            frame = households.frame.join(_units_frame(units), on="commune_id", how="left")
+            frame = households.frame().join(_units_frame(units), on="commune_id", how="left")
             with bulk_load(cur, "registry_household", frame.height):
                 _copy(
                     cur,
@@ -232,8 +241,6 @@ def load(
                         "hh_code",
                         pl.col("address").fill_null(""),
                         "covered",
-                        pl.lit(now).alias("created_at"),
-                        pl.lit(now).alias("updated_at"),
                         "h_village_id",
                         "commune_id",
                         "district_id",

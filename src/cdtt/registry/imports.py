@@ -31,6 +31,7 @@ from cdtt.accounts.access import units_for
 from cdtt.audit.services import audit_record
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.geo.services import _next_village_code, village_build, village_type_guess
+from cdtt.lib.prefetch import prefetched
 from cdtt.lib.tabular import FileProblem, RowError, Table, count_lines, open_table, open_table_path
 from cdtt.lib.text import fold, header_key
 from cdtt.lib.xlsx import xlsx_bytes
@@ -272,6 +273,23 @@ def _frames(table: Table) -> Iterator:
         yield frame()
 
 
+def _checked(
+    table: Table, result: PopulationImportResult, communes: dict[str, int]
+) -> Iterator[pl.DataFrame]:
+    """Check the rows batch by batch, column by column: every problem goes to ``result``, the
+    good rows come out. No database here (it runs ahead, in a thread of its own)."""
+    named, skills = _columns(table)
+    checks = RowChecks(named, skills, communes)
+    for rows in _frames(table):
+        good, problems = checks.check(rows)
+        if problems.height:
+            errors = problems.sort(["row_no", "order"]).head(MAX_ERRORS).iter_rows()
+            problems = [RowError(row, column, reason) for row, _order, column, reason in errors]
+        else:
+            problems = []
+        yield rows.height, good, problems
+
+
 def good_frames(
     table: Table,
     result: PopulationImportResult,
@@ -280,22 +298,15 @@ def good_frames(
     progress: Progress | None,
     total: int,
 ) -> Iterator[pl.DataFrame]:
-    """Check the rows batch by batch, column by column: every problem goes to ``result``, the
-    good rows come out in the staging columns (``_NAMES``), their villages resolved."""
-    named, skills = _columns(table)
-    checks = RowChecks(named, skills, communes)
+    """The good rows of the file in the staging columns (``_NAMES``), their villages resolved,
+    batch by batch; every problem goes to ``result``. The next batch is read and checked while
+    the caller writes this one."""
     village_ids: dict[tuple[int, str], int] = {}
-    for rows in _frames(table):
-        good, problems = checks.check(rows)
-        result.rows += rows.height
+    for height, good, problems in prefetched(_checked(table, result, communes)):
+        result.rows += height
         result.rows_imported += good.height
-        if problems.height:
-            result.errors_total += problems.height
-            room = MAX_ERRORS - len(result.errors)
-            for row, _order, column, reason in (
-                problems.sort(["row_no", "order"]).head(room).iter_rows()
-            ):
-                result.errors.append(RowError(row, column, reason))
+        result.errors_total += len(problems)
+        result.errors += problems[: MAX_ERRORS - len(result.errors)]
         pairs = good.select("commune_id", "village_raw").unique().iter_rows()
         for pair in pairs:
             if pair not in village_ids:
@@ -475,8 +486,9 @@ def _unpivot(pg: bool, skills: list[tuple[str, int]], where: str) -> str:
 
 
 # A load at least this large, into a table holding no more rows than it brings, drops the
-# table's secondary indexes and unique constraints first and builds them again after: one sorted
-# build (and its WAL) costs far less than millions of index insertions. The table is locked
+# table's secondary indexes, unique constraints and primary key (unless a foreign key needs it)
+# first and builds them again after: one sorted build (and its WAL) costs far less than
+# millions of index insertions. The table is locked
 # until the import commits; a failure rolls the drop back with the rest.
 BULK_MIN_ROWS = 50_000
 
@@ -491,10 +503,13 @@ def _bulk_load(cur, table: str, incoming: int):
     if cur.fetchone() is not None:  # more rows there already than the load brings
         yield
         return
+    # Unique constraints, and the primary key unless a foreign key depends on it.
     constraints = _fetch(
         cur,
-        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = %s::regclass AND contype = 'u' ORDER BY conname",
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint c "
+        "WHERE conrelid = %s::regclass AND (contype = 'u' OR contype = 'p' AND NOT EXISTS "
+        "(SELECT 1 FROM pg_constraint f WHERE f.confrelid = c.conrelid AND f.contype = 'f')) "
+        "ORDER BY contype, conname",
         [table],
     )
     indexes = _fetch(

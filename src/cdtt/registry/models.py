@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from cdtt.skills.models import SKILL_CODES
@@ -55,8 +56,9 @@ class Household(Located):
     code = models.CharField(_("mã hộ"), max_length=40)
     address = models.CharField(_("địa chỉ"), max_length=250, blank=True)
     covered = models.BooleanField(_("có người thành thạo 5 kỹ năng"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # The database's own default too: the first load of a population copies rows without them.
+    created_at = models.DateTimeField(auto_now_add=True, db_default=Now())
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
 
     class Meta:
         verbose_name = _("hộ gia đình")
@@ -139,8 +141,8 @@ class Resident(Located):
         db_constraint=False,
         db_index=False,
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_default=Now())
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
 
     class Meta:
         verbose_name = _("nhân khẩu")
