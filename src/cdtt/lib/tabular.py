@@ -223,6 +223,25 @@ def _clean_column(name: str):
     )
 
 
+def _clean_frame(frame):
+    """Every column of ``frame`` cleaned (``_clean_column``). A column of few distinct values
+    (villages, genders, levels) has each distinct value cleaned once and mapped back."""
+    import polars as pl
+
+    columns = []
+    for name in frame.columns:
+        column = frame.get_column(name)
+        distinct = column.unique()
+        if distinct.len() * 4 < column.len():
+            cleaned = distinct.to_frame().select(_clean_column(name)).get_column(name)
+            columns.append(
+                column.replace_strict(distinct, cleaned, return_dtype=pl.String).fill_null("")
+            )
+        else:
+            columns.append(_clean_column(name))
+    return frame.with_columns(columns)
+
+
 def csv_frames(blocks: Iterator[bytes], ncols: int, delimiter: str, first_row: int) -> Iterator:
     """Column batches of the CSV records in ``blocks`` (the bytes after the header): polars
     DataFrames of ``ncols`` text columns ``c0``… cleaned as ``clean`` does, and ``row_no``,
@@ -236,24 +255,25 @@ def csv_frames(blocks: Iterator[bytes], ncols: int, delimiter: str, first_row: i
     row = first_row
     for piece in _whole_records(blocks):
         try:
-            piece.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise FileProblem(
-                _(
-                    "Tệp không được mã hóa UTF-8 (lỗi sau dòng %(line)d). Hãy lưu lại tệp dạng CSV UTF-8."
-                )
-                % {"line": row + piece.count(b"\n", 0, exc.start) - 1}
-            ) from exc
-        frame = pl.read_csv(
-            io.BytesIO(head + piece),
-            schema=schema,
-            separator=delimiter,
-            truncate_ragged_lines=True,
-            infer_schema=False,
-        )
-        frame = frame.with_columns([_clean_column(n) for n in names]).with_row_index(
-            "row_no", offset=row
-        )
+            frame = pl.read_csv(
+                io.BytesIO(head + piece),
+                schema=schema,
+                separator=delimiter,
+                truncate_ragged_lines=True,
+                infer_schema=False,
+            )
+        except pl.exceptions.ComputeError:
+            try:  # polars refuses bytes that are not UTF-8: say where
+                piece.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise FileProblem(
+                    _(
+                        "Tệp không được mã hóa UTF-8 (lỗi sau dòng %(line)d). Hãy lưu lại tệp dạng CSV UTF-8."
+                    )
+                    % {"line": row + piece.count(b"\n", 0, exc.start) - 1}
+                ) from exc
+            raise
+        frame = _clean_frame(frame).with_row_index("row_no", offset=row)
         row += frame.height
         filled = pl.any_horizontal([pl.col(n) != "" for n in names]) if names else pl.lit(False)
         yield frame.filter(filled)

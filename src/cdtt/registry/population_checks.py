@@ -83,15 +83,19 @@ class _Judged:
 
     def __init__(self, judge: Callable[[str], tuple], schema: dict):
         self.judge, self.schema = judge, schema
-        self.seen: dict[str, tuple] = {}
+        self.seen: set[str] = set()
+        self.table = pl.DataFrame(schema={"value": pl.String, **schema})
 
     def join(self, frame: pl.DataFrame, column: str) -> pl.DataFrame:
-        values = frame.get_column(column).unique().to_list()
-        for value in values:
-            if value not in self.seen:
-                self.seen[value] = self.judge(value)
-        judged = {k: [self.seen[v][i] for v in values] for i, k in enumerate(self.schema)}
-        table = pl.DataFrame({column: values, **judged}, schema={column: pl.String, **self.schema})
+        new = [v for v in frame.get_column(column).unique().to_list() if v not in self.seen]
+        if new:
+            self.seen.update(new)
+            judged = [self.judge(v) for v in new]
+            rows = {k: [j[i] for j in judged] for i, k in enumerate(self.schema)}
+            self.table = pl.concat(
+                [self.table, pl.DataFrame({"value": new, **rows}, schema=self.table.schema)]
+            )
+        table = self.table.rename({"value": column})
         return frame.join(table, on=column, how="left", maintain_order="left")
 
 
