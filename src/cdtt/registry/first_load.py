@@ -13,6 +13,8 @@ staged import, which reports every problem of the file at once.
 """
 
 import io
+import queue
+import threading
 from dataclasses import dataclass
 
 import polars as pl
@@ -89,12 +91,14 @@ class _Households:
     ones of each batch with their first address; the ids of those found covered."""
 
     KEYS = ["commune_id", "hh_code"]
+    BLOCK = 1 << 17
 
     def __init__(self, cur):
         self.cur = cur
         self.known: dict[tuple[int, str], tuple[int, int]] = {}
         self.new: list[pl.DataFrame] = []
         self.covered: list[pl.Series] = []
+        self.pool: list[int] = []
         cur.execute("SELECT pg_get_serial_sequence('registry_household', 'id')")
         self.sequence = cur.fetchone()[0]
 
@@ -108,10 +112,7 @@ class _Households:
         keys = first.select(self.KEYS).rows()
         unseen = [i for i, key in enumerate(keys) if key not in self.known]
         if unseen:
-            self.cur.execute(
-                "SELECT nextval(%s) FROM generate_series(1, %s)", [self.sequence, len(unseen)]
-            )
-            drawn = [i for (i,) in self.cur.fetchall()]
+            drawn = self._draw(len(unseen))
             new = first[unseen].with_columns(pl.Series("household_id", drawn, pl.Int64))
             for key, household, village in zip(
                 new.select(self.KEYS).rows(), drawn, new.get_column("h_village_id"), strict=True
@@ -124,6 +125,18 @@ class _Households:
             pl.Series("h_village_id", [v for _h, v in found], pl.Int64),
         )
         return rows.join(batch, on=self.KEYS, how="left", maintain_order="left")
+
+    def _draw(self, n: int) -> list[int]:
+        """``n`` ids from the households' sequence, drawn a block at a time (so that the
+        sequence is rarely asked while residents are being copied); unused ones are gaps."""
+        while len(self.pool) < n:
+            self.cur.execute(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                [self.sequence, max(n, self.BLOCK)],
+            )
+            self.pool += [i for (i,) in self.cur.fetchall()]
+        drawn, self.pool = self.pool[:n], self.pool[n:]
+        return drawn
 
     def cover(self, household_ids: pl.Series) -> None:
         self.covered.append(household_ids)
@@ -148,18 +161,66 @@ def _units_frame(units: dict[int, tuple]) -> pl.DataFrame:
     )
 
 
-def _copy(cur, table: str, columns: list[str], frame: pl.DataFrame) -> None:
+def _csv(frame: pl.DataFrame) -> memoryview:
     text = io.BytesIO()
     frame.write_csv(text, include_header=False, null_value="\\N", quote_style="non_numeric")
-    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT csv, NULL '\\N')"
-    with connection.wrap_database_errors, cur.copy(sql) as copy:  # errors as Django's
-        copy.write(text.getbuffer())
+    return text.getbuffer()
+
+
+def _copy_sql(table: str, columns: list[str]) -> str:
+    return f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT csv, NULL '\\N')"
+
+
+def _copy(cur, table: str, columns: list[str], frame: pl.DataFrame) -> None:
+    with connection.wrap_database_errors, cur.copy(_copy_sql(table, columns)) as copy:
+        copy.write(_csv(frame))
+
+
+class _Writer:
+    """COPYs batches of residents in a thread of its own while the caller prepares the next
+    one. It shares the caller's connection (and so its transaction) through psycopg, whose
+    connection lock makes the caller's own queries wait for the batch being copied."""
+
+    def __init__(self):
+        self.raw = connection.connection  # the psycopg connection of this thread's Django one
+        self.sql = _copy_sql("registry_resident", _RESIDENT_COLUMNS)
+        self.batches: queue.Queue = queue.Queue(maxsize=2)
+        self.failure: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="resident-copy", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        with self.raw.cursor() as cur:
+            while (data := self.batches.get()) is not None:
+                if self.failure is not None:
+                    continue  # drain: the caller gives up at its next put
+                try:
+                    with cur.copy(self.sql) as copy:
+                        copy.write(data)
+                except BaseException as exc:  # handed to the caller
+                    self.failure = exc
+
+    def put(self, data) -> None:
+        self._raise()
+        self.batches.put(data)
+
+    def close(self) -> None:
+        """Wait for every batch handed; raise what failed."""
+        self.batches.put(None)
+        self.thread.join()
+        self._raise()
+
+    def _raise(self) -> None:
+        if self.failure is not None:
+            with connection.wrap_database_errors:  # as Django's errors
+                raise self.failure
 
 
 def load(
     cur,
     frames,
     *,
+    commune_ids: list[int],
     record: PopulationImport,
     has: set[str],
     active: set[str],
@@ -168,8 +229,19 @@ def load(
 ) -> Loaded:
     """Write the good rows of ``frames`` (batches in the staging columns, villages resolved);
     raises Fallback when the file has anything to report. ``bulk_load`` is the importer's
-    index drop-and-rebuild around a large load."""
-    units: dict[int, tuple] = {}
+    index drop-and-rebuild around a large load.
+
+    Each batch is prepared (household ids, resident rows as CSV) while the one before is being
+    copied; the next batch is pulled (its villages resolved, which may query the database)
+    before the prepared one is handed over, so that the copy never waits on those queries."""
+    units = _units_frame(
+        {
+            pk: (district, province)
+            for pk, district, province in AdminUnit.objects.filter(pk__in=commune_ids).values_list(
+                "pk", "district_id", "province_id"
+            )
+        }
+    )
     households = _Households(cur)
     counters: list[pl.DataFrame] = []
     levels_from = record.pk if has & set(SKILL_CODES) else None
@@ -179,58 +251,61 @@ def load(
         else pl.lit(False)
     )
     residents = 0
+
+    def prepare(batch: pl.DataFrame) -> memoryview:
+        nonlocal residents
+        rows = households.ids(batch)
+        if rows.filter(pl.col("village_id") != pl.col("h_village_id")).height:
+            raise Fallback  # a household code used with two villages
+        rows = rows.join(units, on="commune_id", how="left", maintain_order="left")
+        rows = rows.with_columns(proficient.alias("proficient"))
+        residents += rows.height
+        households.cover(rows.filter(pl.col("proficient")).get_column("household_id"))
+        counters.append(
+            rows.group_by("village_id").agg(
+                pl.len().alias("residents"),
+                pl.col("proficient").sum().alias("proficient"),
+                *[(pl.col(f"s_{c}") == 2).sum().alias(f"p_{c}") for c in SKILL_CODES],
+            )
+        )
+        return _csv(
+            rows.select(
+                "household_id",
+                "village_id",
+                "commune_id",
+                "district_id",
+                "province_id",
+                "full_name",
+                "name_key",
+                "birth_date",
+                "birth_year",
+                "birth_key",
+                pl.col("gender").fill_null(""),
+                pl.col("relation").fill_null(""),
+                pl.col("phone").fill_null(""),
+                pl.lit("current").alias("status"),
+                "proficient",
+                *[pl.col(f"s_{c}").fill_null(0).alias(f"level_{c}") for c in SKILL_CODES],
+                pl.lit(levels_from, dtype=pl.Int64).alias("levels_import_id"),
+            )
+        )
+
     try:
         with bulk_load(cur, "registry_resident", expected_rows):
-            for batch in frames():
-                if batch.is_empty():
-                    continue
-                rows = households.ids(batch)
-                if rows.filter(pl.col("village_id") != pl.col("h_village_id")).height:
-                    raise Fallback  # a household code used with two villages
-                missing = set(rows.get_column("commune_id").unique().to_list()) - set(units)
-                if missing:
-                    for pk, district, province in AdminUnit.objects.filter(
-                        pk__in=missing
-                    ).values_list("pk", "district_id", "province_id"):
-                        units[pk] = (district, province)
-                rows = rows.join(
-                    _units_frame(units), on="commune_id", how="left", maintain_order="left"
-                )
-                rows = rows.with_columns(proficient.alias("proficient"))
-                _copy(
-                    cur,
-                    "registry_resident",
-                    _RESIDENT_COLUMNS,
-                    rows.select(
-                        "household_id",
-                        "village_id",
-                        "commune_id",
-                        "district_id",
-                        "province_id",
-                        "full_name",
-                        "name_key",
-                        "birth_date",
-                        "birth_year",
-                        "birth_key",
-                        pl.col("gender").fill_null(""),
-                        pl.col("relation").fill_null(""),
-                        pl.col("phone").fill_null(""),
-                        pl.lit("current").alias("status"),
-                        "proficient",
-                        *[pl.col(f"s_{c}").fill_null(0).alias(f"level_{c}") for c in SKILL_CODES],
-                        pl.lit(levels_from, dtype=pl.Int64).alias("levels_import_id"),
-                    ),
-                )
-                residents += rows.height
-                households.cover(rows.filter(pl.col("proficient")).get_column("household_id"))
-                counters.append(
-                    rows.group_by("village_id").agg(
-                        pl.len().alias("residents"),
-                        pl.col("proficient").sum().alias("proficient"),
-                        *[(pl.col(f"s_{c}") == 2).sum().alias(f"p_{c}") for c in SKILL_CODES],
-                    )
-                )
-            frame = households.frame().join(_units_frame(units), on="commune_id", how="left")
+            writer = _Writer()
+            try:
+                prepared = None
+                for batch in frames():
+                    if prepared is not None:
+                        writer.put(prepared)
+                        prepared = None
+                    if not batch.is_empty():
+                        prepared = prepare(batch)
+                if prepared is not None:
+                    writer.put(prepared)
+            finally:
+                writer.close()
+            frame = households.frame().join(units, on="commune_id", how="left")
             with bulk_load(cur, "registry_household", frame.height):
                 _copy(
                     cur,

@@ -731,6 +731,7 @@ def _first_load(
             loaded = first_load.load(
                 cur,
                 lambda: _clean_frames(table, result, communes, villages, progress, total),
+                commune_ids=list(communes.values()),
                 record=record,
                 has=has,
                 active=active,

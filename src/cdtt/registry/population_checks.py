@@ -78,6 +78,14 @@ def name_key(full_name: pl.Expr) -> pl.Expr:
     )
 
 
+def _name_keys(names: pl.Series) -> pl.Series:
+    """``name_key`` of each distinct name, mapped back to every row (names repeat: a
+    province's 3.7 M residents share a few hundred thousand)."""
+    distinct = names.unique()
+    keys = distinct.to_frame().select(name_key(pl.col(names.name))).to_series()
+    return names.replace_strict(distinct, keys, default=None).alias("name_key")
+
+
 class _Judged:
     """Distinct values judged once in Python, remembered across batches, joined back."""
 
@@ -261,9 +269,11 @@ class RowChecks:
         frame = frame.with_columns(
             pl.any_horizontal([cond for _o, _c, cond, _r in problems]).alias("bad")
         )
+        # Only the bad rows are searched for their problems (none, in most batches).
+        bad = frame.filter(pl.col("bad"))
         errors = pl.concat(
             [
-                frame.filter(cond).select(
+                bad.filter(cond).select(
                     pl.col("row_no"),
                     pl.lit(order).alias("order"),
                     pl.lit(column).alias("column"),
@@ -279,7 +289,6 @@ class RowChecks:
             "hh_code",
             values.get("address", pl.lit(None, dtype=pl.String)).alias("address"),
             "full_name",
-            name_key(pl.col("full_name")).alias("name_key"),
             pl.col("b_date").alias("birth_date"),
             pl.col("b_year").alias("birth_year"),
             pl.col("b_key").alias("birth_key"),
@@ -288,4 +297,4 @@ class RowChecks:
             values.get("phone", pl.lit(None, dtype=pl.String)).alias("phone"),
             *[values[f"s_{skill}"].alias(f"s_{skill}") for skill in SKILL_CODES],
         )
-        return good, errors
+        return good.with_columns(_name_keys(good.get_column("full_name"))), errors
