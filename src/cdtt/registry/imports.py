@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from cdtt.accounts.access import units_for
 from cdtt.audit.services import audit_record
 from cdtt.geo.models import AdminUnit, Level
-from cdtt.geo.services import _next_village_code, village_build, village_type_guess
+from cdtt.geo.services import village_build, village_type_guess
 from cdtt.lib.prefetch import prefetched
 from cdtt.lib.tabular import FileProblem, RowError, Table, count_lines, open_table, open_table_path
 from cdtt.lib.text import fold, header_key
@@ -154,31 +154,50 @@ class _Villages:
             self.ids.setdefault((commune_id, fold(name)), pk)
             self.ids.setdefault((commune_id, fold(f"{unit_type} {name}")), pk)
         self.created = 0
-        self.communes: dict[int, AdminUnit] = {}
 
-    def resolve(self, commune_id: int, raw: str) -> int:
-        key = (commune_id, fold(raw))
-        pk = self.ids.get(key)
-        if pk is None:
+    def resolve(self, pairs: list[tuple[int, str]]) -> dict[tuple[int, str], int]:
+        """Village ids of (commune id, 'Thôn' cell) pairs; the new villages are created in one
+        statement, numbered after the last village code of their commune."""
+        wanted: dict[tuple[int, str], tuple[str, str]] = {}  # (commune, folded name) -> new
+        for commune_id, raw in pairs:
+            if (commune_id, fold(raw)) in self.ids:
+                continue
             unit_type, name = village_type_guess(raw)
             pk = self.ids.get((commune_id, fold(name)))
-            if pk is None:
-                commune = self.communes.get(commune_id)
-                if commune is None:
-                    commune = self.communes[commune_id] = AdminUnit.objects.get(pk=commune_id)
-                village = village_build(
-                    commune=commune,
-                    name=name,
-                    unit_type=unit_type,
-                    code=_next_village_code(commune),
-                )
-                village.save()
-                self.created += 1
-                pk = village.pk
-                self.names[pk] = village.full_name
-                self.ids[(commune_id, fold(name))] = pk
-            self.ids[key] = pk
-        return pk
+            if pk is not None:
+                self.ids[(commune_id, fold(raw))] = pk
+            else:
+                wanted.setdefault((commune_id, fold(name)), (unit_type, name))
+        if wanted:
+            self._create(wanted)
+        for commune_id, raw in pairs:
+            if (commune_id, fold(raw)) not in self.ids:
+                _unit_type, name = village_type_guess(raw)
+                self.ids[(commune_id, fold(raw))] = self.ids[(commune_id, fold(name))]
+        return {(c, raw): self.ids[(c, fold(raw))] for c, raw in pairs}
+
+    def _create(self, wanted: dict[tuple[int, str], tuple[str, str]]) -> None:
+        communes = AdminUnit.objects.in_bulk({c for c, _n in wanted})
+        last: dict[int, int] = dict.fromkeys(communes, 0)
+        for commune_id, code in AdminUnit.objects.filter(
+            level=Level.VILLAGE, parent_id__in=communes
+        ).values_list("parent_id", "code"):
+            tail = code.rsplit("-", 1)[-1]
+            if tail.isdigit():
+                last[commune_id] = max(last[commune_id], int(tail))
+        made = []
+        for (commune_id, key), (unit_type, name) in wanted.items():
+            commune = communes[commune_id]
+            last[commune_id] += 1
+            code = f"{commune.code}-{last[commune_id]:03d}"
+            made.append(
+                (key, village_build(commune=commune, name=name, unit_type=unit_type, code=code))
+            )
+        AdminUnit.objects.bulk_create([v for _k, v in made])
+        for key, village in made:
+            self.ids[(village.parent_id, key)] = village.pk
+            self.names[village.pk] = village.full_name
+        self.created += len(made)
 
 
 _STAGING_COLUMNS = [
@@ -307,10 +326,10 @@ def good_frames(
         result.rows_imported += good.height
         result.errors_total += len(problems)
         result.errors += problems[: MAX_ERRORS - len(result.errors)]
-        pairs = good.select("commune_id", "village_raw").unique().iter_rows()
-        for pair in pairs:
-            if pair not in village_ids:
-                village_ids[pair] = villages.resolve(*pair)
+        pairs = good.select("commune_id", "village_raw").unique(maintain_order=True).iter_rows()
+        unseen = [pair for pair in pairs if pair not in village_ids]
+        if unseen:
+            village_ids.update(villages.resolve(unseen))
         ids = pl.DataFrame(
             [(c, v, i) for (c, v), i in village_ids.items()],
             schema={"commune_id": pl.Int64, "village_raw": pl.String, "village_id": pl.Int64},

@@ -316,3 +316,25 @@ def test_corrupt_file_gives_a_clear_error(tree, tmp_path, content):
         result = population_import(actor=None, **kwargs)
         assert not result.ok and result.errors[0].reason
         assert not Household.objects.exists()
+
+
+def test_new_villages_are_numbered_after_their_commune_s_last_one(tree):
+    existing = set(
+        AdminUnit.objects.filter(parent=tree.commune, level="village").values_list(
+            "code", flat=True
+        )
+    )
+    last = max(int(c.rsplit("-", 1)[1]) for c in existing if c.rsplit("-", 1)[-1].isdigit())
+    rows = [
+        "16000,Thôn Mới,HK11,,Trần Văn Một,1960,,,,,,,,",
+        "16000,Xóm Đồi,HK12,,Trần Văn Hai,1961,,,,,,,,",
+        "16000,thôn mới,HK13,,Trần Văn Ba,1962,,,,,,,,",  # the same village, another spelling
+    ]
+    result = population_import(actor=None, data=csv_bytes(*rows))
+    assert result.ok and result.villages_created == 2, result.errors
+    made = AdminUnit.objects.filter(parent=tree.commune).exclude(code__in=existing)
+    assert sorted((v.code, v.unit_type, v.name) for v in made) == [
+        (f"16000-{last + 1:03d}", "Thôn", "Mới"),
+        (f"16000-{last + 2:03d}", "Xóm", "Đồi"),
+    ]
+    assert Household.objects.get(code="HK13").village.name == "Mới"
