@@ -95,8 +95,9 @@ class _Households:
 
     def __init__(self, cur):
         self.cur = cur
-        self.known: dict[tuple[int, str], tuple[int, int]] = {}
-        self.new: list[pl.DataFrame] = []
+        # Per commune: hh_code, household_id, h_village_id, address of its households so far
+        # (compact columns; a commune's households are looked up only where it reappears).
+        self.known: dict[int, pl.DataFrame] = {}
         self.covered: list[pl.Series] = []
         self.pool: list[int] = []
         cur.execute("SELECT pg_get_serial_sequence('registry_household', 'id')")
@@ -109,22 +110,32 @@ class _Households:
             pl.col("village_id").first().alias("h_village_id"),
             pl.col("address").first(),
         )
-        keys = first.select(self.KEYS).rows()
-        unseen = [i for i, key in enumerate(keys) if key not in self.known]
-        if unseen:
-            drawn = self._draw(len(unseen))
-            new = first[unseen].with_columns(pl.Series("household_id", drawn, pl.Int64))
-            for key, household, village in zip(
-                new.select(self.KEYS).rows(), drawn, new.get_column("h_village_id"), strict=True
-            ):
-                self.known[key] = (household, village)
-            self.new.append(new)
-        found = [self.known[key] for key in keys]
-        batch = first.select(self.KEYS).with_columns(
-            pl.Series("household_id", [h for h, _v in found], pl.Int64),
-            pl.Series("h_village_id", [v for _h, v in found], pl.Int64),
-        )
-        return rows.join(batch, on=self.KEYS, how="left", maintain_order="left")
+        found = []
+        for (commune_id,), part in first.partition_by(
+            "commune_id", as_dict=True, include_key=False
+        ).items():
+            known = self.known.get(commune_id)
+            if known is not None:
+                new = part.join(known, on="hh_code", how="anti")
+                seen = part.select("hh_code").join(known, on="hh_code", how="inner")
+            else:
+                new, seen = part, None
+            if new.height:
+                new = new.with_columns(
+                    pl.Series("household_id", self._draw(new.height), pl.Int64)
+                ).select("hh_code", "household_id", "h_village_id", "address")
+                self.known[commune_id] = new if known is None else pl.concat([known, new])
+            for mapped in (seen, new):
+                if mapped is not None and mapped.height:
+                    found.append(
+                        mapped.select(
+                            pl.lit(commune_id, pl.Int64).alias("commune_id"),
+                            "hh_code",
+                            "household_id",
+                            "h_village_id",
+                        )
+                    )
+        return rows.join(pl.concat(found), on=self.KEYS, how="left", maintain_order="left")
 
     def _draw(self, n: int) -> list[int]:
         """``n`` ids from the households' sequence, drawn a block at a time (so that the
@@ -144,12 +155,15 @@ class _Households:
     def frame(self) -> pl.DataFrame:
         """Every new household: commune_id, hh_code, household_id, h_village_id, address,
         covered."""
-        if not self.new:
+        if not self.known:
             return pl.DataFrame(schema=_HOUSEHOLD_SCHEMA)
         covered = pl.concat(self.covered) if self.covered else pl.Series([], dtype=pl.Int64)
-        return pl.concat(self.new).with_columns(
-            pl.col("household_id").is_in(covered.implode()).alias("covered")
-        )
+        return pl.concat(
+            [
+                frame.with_columns(pl.lit(commune_id, pl.Int64).alias("commune_id"))
+                for commune_id, frame in self.known.items()
+            ]
+        ).with_columns(pl.col("household_id").is_in(covered.implode()).alias("covered"))
 
 
 def _units_frame(units: dict[int, tuple]) -> pl.DataFrame:
@@ -184,7 +198,7 @@ class _Writer:
     def __init__(self):
         self.raw = connection.connection  # the psycopg connection of this thread's Django one
         self.sql = _copy_sql("registry_resident", _RESIDENT_COLUMNS)
-        self.batches: queue.Queue = queue.Queue(maxsize=2)
+        self.batches: queue.Queue = queue.Queue(maxsize=1)
         self.failure: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="resident-copy", daemon=True)
         self.thread.start()

@@ -322,7 +322,8 @@ def household_detail(request, pk: int):
     user = request.user
     household = selectors.access_household(user, pk)
     residents = sorted(
-        household.residents.all(), key=lambda r: (r.status != ResidentStatus.CURRENT, r.pk)
+        household.residents.select_related("levels_import"),
+        key=lambda r: (r.status != ResidentStatus.CURRENT, r.pk),
     )
     skills = _skills()
     people = []

@@ -6,6 +6,7 @@ import io
 
 import openpyxl
 import pytest
+from django.utils import timezone
 
 from cdtt.audit.models import AuditEntry
 from cdtt.registry.models import Household, Resident
@@ -294,3 +295,23 @@ def test_assessment_rejects_a_future_date(data, make_user, login):
         response.status_code == 200
         and not SkillAssessment.objects.filter(resident=resident).exists()
     )
+
+
+def test_household_page_names_the_file_the_levels_came_from(tree, make_user, login):
+    from cdtt.registry.imports import population_import
+
+    header = (
+        "Mã xã,Thôn,Mã hộ,Họ và tên,Ngày sinh,Dịch vụ công trực tuyến,Mua sắm trực tuyến,"
+        "Thanh toán trực tuyến,An toàn trên không gian mạng,Nền tảng số khác\n"
+    )
+    result = population_import(
+        actor=None,
+        data=(header + "16000,Yên Trung,HK01,Nguyễn Văn An,1990,2,2,2,2,1\n").encode(),
+        file_name="nhan-khau-xa.csv",
+    )
+    assert result.ok, result.errors
+    client = login(make_user("commune_officer", tree.commune))
+    household = Household.objects.get(code="HK01")
+    html = client.get(f"/registry/households/{household.pk}/").content.decode()
+    day = timezone.localdate().strftime("%d/%m/%Y")
+    assert f"Mức theo tệp “nhan-khau-xa.csv” nhập ngày {day}" in html
