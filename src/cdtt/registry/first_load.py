@@ -204,15 +204,23 @@ class _Writer:
         self.thread.start()
 
     def _run(self) -> None:
-        with self.raw.cursor() as cur:
-            while (data := self.batches.get()) is not None:
-                if self.failure is not None:
-                    continue  # drain: the caller gives up at its next put
-                try:
-                    with cur.copy(self.sql) as copy:
-                        copy.write(data)
-                except BaseException as exc:  # handed to the caller
-                    self.failure = exc
+        # Whatever fails is handed to the caller; the queue is drained to the end either way,
+        # so that the caller never waits on a full queue.
+        cur = None
+        try:
+            cur = self.raw.cursor()
+        except BaseException as exc:
+            self.failure = exc
+        while (data := self.batches.get()) is not None:
+            if self.failure is not None:
+                continue
+            try:
+                with cur.copy(self.sql) as copy:
+                    copy.write(data)
+            except BaseException as exc:
+                self.failure = exc
+        if cur is not None:
+            cur.close()
 
     def put(self, data) -> None:
         self._raise()

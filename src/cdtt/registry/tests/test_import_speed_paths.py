@@ -339,3 +339,18 @@ def test_a_first_load_with_something_to_report_reports_it_all(tree):
     ]
     assert not Household.objects.exists() and not Resident.objects.exists()
     assert not PopulationImport.objects.exists()
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_a_resident_twice_found_by_the_first_load_s_copy_is_reported(tree, monkeypatch, bulk):
+    """Only the residents' unique key sees a resident listed twice during a first load: at the
+    copy (indexes kept) or at the rebuild (bulk load). Either way the staged import reports it
+    and nothing is written."""
+    from cdtt.registry import imports
+
+    if bulk:
+        monkeypatch.setattr(imports, "BULK_MIN_ROWS", 2)
+    rows = [*FIRST_FILE, "16000,Thôn Mới,HK03,,Phạm Văn Em,1990,Nam,Chủ hộ,,0,0,0,0,0"]
+    result = population_import(actor=None, data=csv_bytes(*rows))
+    assert [(e.row, e.column) for e in result.errors] == [(7, "Họ và tên")]
+    assert not Household.objects.exists() and not Resident.objects.exists()
