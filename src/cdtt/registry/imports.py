@@ -341,12 +341,6 @@ def good_frames(
             progress(result.rows, max(total, result.rows))
 
 
-def _validate(table: Table, staging: _Staging, result: PopulationImportResult, *args) -> None:
-    """Copy the good rows into staging (see good_frames)."""
-    for good in good_frames(table, result, *args):
-        staging.write(good)
-
-
 def _fetch(cur, sql: str, params=()) -> list[tuple]:
     cur.execute(sql, params)
     return cur.fetchall()
@@ -738,67 +732,86 @@ def _reading():
         raise
 
 
-def _first_load(
-    cur, table, result, communes, record_start, has, active, progress, total, timer
-) -> bool:
-    """The first population of empty communes, straight into the tables (first_load); False,
-    with nothing written and ``result`` as new, when the file needs the staged import."""
-    villages = _Villages(list(communes.values()))
-    try:
-        with transaction.atomic():
-            record = record_start()
-            loaded = first_load.load(
-                cur,
-                lambda: _clean_frames(table, result, communes, villages, progress, total),
-                commune_ids=list(communes.values()),
-                record=record,
-                has=has,
-                active=active,
-                expected_rows=total,
-                bulk_load=_bulk_load,
+@dataclass
+class _Run:
+    """What both ways through an import share: the file, what it holds, where it may write."""
+
+    table: Table
+    result: PopulationImportResult
+    communes: dict[str, int]  # code -> id of the communes the importer may write to
+    has: set[str]  # optional columns and skill codes the file carries
+    active: set[str]  # codes of the active skills
+    progress: Progress | None
+    total: int  # the file's lines, for the progress bar
+    timer: "_Timer"
+    record_start: Callable[[], PopulationImport]
+
+    def frames(self, villages: "_Villages") -> Iterator[pl.DataFrame]:
+        with _reading():
+            yield from good_frames(
+                self.table, self.result, self.communes, villages, self.progress, self.total
             )
-            result.households_created = loaded.households
-            result.residents_created = loaded.residents
-            result.levels_set = loaded.residents if has & set(SKILL_CODES) else 0
-            result.villages_created = villages.created
-            record_counts(record, result)
-            timer("first load: read, check and write")
-            if progress:
-                progress(result.rows, result.rows)
-            return True
-    except first_load.Fallback:
-        result.__init__(dry_run=result.dry_run)
-        timer("first load given up: the file has something to report")
-        return False
+
+    def done_reading(self) -> None:
+        if self.progress:
+            self.progress(self.result.rows, self.result.rows)
 
 
-def _clean_frames(table, result, communes, villages, progress, total):
-    """good_frames, giving up (first_load.Fallback) at the first problem to report."""
-    with _reading():
-        for good in good_frames(table, result, communes, villages, progress, total):
+def _first_load(cur, run: _Run) -> bool:
+    """The first population of empty communes, straight into the tables (first_load); False,
+    with nothing written and the result as new, when the file needs the staged import."""
+    result = run.result
+    villages = _Villages(list(run.communes.values()))
+
+    def clean_frames():  # giving up at the first problem to report
+        for good in run.frames(villages):
             if result.errors_total:
                 raise first_load.Fallback
             yield good
 
+    try:
+        with transaction.atomic():
+            record = run.record_start()
+            loaded = first_load.load(
+                cur,
+                clean_frames,
+                commune_ids=list(run.communes.values()),
+                record=record,
+                has=run.has,
+                active=run.active,
+                expected_rows=run.total,
+                bulk_load=_bulk_load,
+            )
+            result.households_created = loaded.households
+            result.residents_created = loaded.residents
+            result.levels_set = loaded.residents if run.has & set(SKILL_CODES) else 0
+            result.villages_created = villages.created
+            record_counts(record, result)
+            run.timer("first load: read, check and write")
+            run.done_reading()
+            return True
+    except first_load.Fallback:
+        result.__init__(dry_run=result.dry_run)
+        run.timer("first load given up: the file has something to report")
+        return False
 
-def _staged_load(
-    cur, table, result, communes, record_start, has, active, progress, total, timer, skip_invalid
-) -> None:
+
+def _staged_load(cur, run: _Run, skip_invalid: bool) -> None:
     """The import through a staging table: any file, into any state of the database."""
     pg = connection.vendor == "postgresql"
-    villages = _Villages(list(communes.values()))
+    result = run.result
+    villages = _Villages(list(run.communes.values()))
     staging = _Staging(cur)
-    with _reading():
-        _validate(table, staging, result, communes, villages, progress, total)
-    timer("read, validate and stage")
-    if progress:
-        progress(result.rows, result.rows)
+    for good in run.frames(villages):
+        staging.write(good)
+    run.timer("read, validate and stage")
+    run.done_reading()
     _analyze(cur, "imp_rows")
-    proficient = _proficient_sql(has, active)
+    proficient = _proficient_sql(run.has, run.active)
     _stage_joins(cur, pg, proficient)
-    timer("staging joins")
+    run.timer("staging joins")
     bad = _file_checks(cur, result, villages)
-    timer("whole-file checks")
+    run.timer("whole-file checks")
     if result.errors_total and not skip_invalid:
         raise _Rollback
     if bad:
@@ -811,11 +824,11 @@ def _staged_load(
         result.rows_imported -= len(bad)
         _stage_joins(cur, pg, proficient)  # without the bad rows
     result.villages_created = villages.created
-    record = record_start()
-    _apply(cur, result, record, has, timer)
-    _refresh_touched(cur, has)
+    record = run.record_start()
+    _apply(cur, result, record, run.has, run.timer)
+    _refresh_touched(cur, run.has)
     record_counts(record, result)
-    timer("flags and counters")
+    run.timer("flags and counters")
 
 
 def population_import(
@@ -876,36 +889,14 @@ def population_import(
                 if connection.vendor == "postgresql":
                     # Room for the import's hash joins and aggregates over millions of rows.
                     cur.execute("SET LOCAL work_mem = '256MB'")
-                loaded = False
-                if connection.vendor == "postgresql" and first_load.applies(
+                run = _Run(
+                    table, result, communes, has, active, progress, total, timer, record_start
+                )
+                empty = connection.vendor == "postgresql" and first_load.applies(
                     cur, list(communes.values())
-                ):
-                    loaded = _first_load(
-                        cur,
-                        table,
-                        result,
-                        communes,
-                        record_start,
-                        has,
-                        active,
-                        progress,
-                        total,
-                        timer,
-                    )
-                if not loaded:
-                    _staged_load(
-                        cur,
-                        table,
-                        result,
-                        communes,
-                        record_start,
-                        has,
-                        active,
-                        progress,
-                        total,
-                        timer,
-                        skip_invalid,
-                    )
+                )
+                if not (empty and _first_load(cur, run)):
+                    _staged_load(cur, run, skip_invalid)
                 if result.rows_imported:
                     audit_record(
                         actor=actor,
