@@ -9,14 +9,17 @@ from django.db import migrations, models
 
 SKILL_CODES = ["public_services", "shopping", "payment", "safety", "local_platform"]
 
-COPY_LEVELS = [
-    f"""UPDATE registry_resident SET level_{code} = COALESCE((
-           SELECT rs.level FROM skills_residentskill rs JOIN skills_skill s ON s.id = rs.skill_id
-           WHERE rs.resident_id = registry_resident.id AND s.code = '{code}'), 0)
-       WHERE id IN (SELECT rs.resident_id FROM skills_residentskill rs
-                    JOIN skills_skill s ON s.id = rs.skill_id WHERE s.code = '{code}')"""
-    for code in SKILL_CODES
-]
+# One pass, one new version of each assessed resident's row (five passes would leave five).
+COPY_LEVELS = f"""
+    UPDATE registry_resident SET {", ".join(f"level_{c} = COALESCE(p.l_{c}, 0)" for c in SKILL_CODES)}
+    FROM (
+        SELECT rs.resident_id,
+               {", ".join(f"MAX(CASE WHEN s.code = '{c}' THEN rs.level END) AS l_{c}" for c in SKILL_CODES)}
+        FROM skills_residentskill rs JOIN skills_skill s ON s.id = rs.skill_id
+        GROUP BY rs.resident_id
+    ) p
+    WHERE registry_resident.id = p.resident_id
+"""
 
 
 class Migration(migrations.Migration):
