@@ -6,13 +6,16 @@ households' ids drawn from their sequence as they are met), and the households, 
 once the whole file is read. The per-village counters are summed in the same pass. A province's
 first file takes this path; it is what the import budget of DESIGN.md §7 measures.
 
+Three threads share the work: one reads and checks the next batch (``cdtt.lib.prefetch``), the
+caller prepares the current one (villages, household ids, the rows as CSV), and a third copies
+the one before into the database (``_Writer``).
+
 It only finishes a clean file. At the first sign of anything to report (a bad row, a household
 code used with two villages, a resident listed twice, which the residents' unique key finds when
 it is built) it gives up with ``Fallback``: the caller rolls its savepoint back and runs the
 staged import, which reports every problem of the file at once.
 """
 
-import io
 import queue
 import threading
 from dataclasses import dataclass
@@ -21,6 +24,7 @@ import polars as pl
 from django.db import IntegrityError, connection
 
 from cdtt.geo.models import AdminUnit
+from cdtt.lib.pgcopy import copy_sql, frame_copy, frame_csv
 from cdtt.registry import rollups
 from cdtt.registry.models import PopulationImport
 from cdtt.skills.models import SKILL_CODES
@@ -175,21 +179,6 @@ def _units_frame(units: dict[int, tuple]) -> pl.DataFrame:
     )
 
 
-def _csv(frame: pl.DataFrame) -> memoryview:
-    text = io.BytesIO()
-    frame.write_csv(text, include_header=False, null_value="\\N", quote_style="non_numeric")
-    return text.getbuffer()
-
-
-def _copy_sql(table: str, columns: list[str]) -> str:
-    return f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT csv, NULL '\\N')"
-
-
-def _copy(cur, table: str, columns: list[str], frame: pl.DataFrame) -> None:
-    with connection.wrap_database_errors, cur.copy(_copy_sql(table, columns)) as copy:
-        copy.write(_csv(frame))
-
-
 class _Writer:
     """COPYs batches of residents in a thread of its own while the caller prepares the next
     one. It shares the caller's connection (and so its transaction) through psycopg, whose
@@ -197,7 +186,7 @@ class _Writer:
 
     def __init__(self):
         self.raw = connection.connection  # the psycopg connection of this thread's Django one
-        self.sql = _copy_sql("registry_resident", _RESIDENT_COLUMNS)
+        self.sql = copy_sql("registry_resident", _RESIDENT_COLUMNS)
         self.batches: queue.Queue = queue.Queue(maxsize=1)
         self.failure: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="resident-copy", daemon=True)
@@ -290,7 +279,7 @@ def load(
                 *[(pl.col(f"s_{c}") == 2).sum().alias(f"p_{c}") for c in SKILL_CODES],
             )
         )
-        return _csv(
+        return frame_csv(
             rows.select(
                 "household_id",
                 "village_id",
@@ -329,7 +318,7 @@ def load(
                 writer.close()
             frame = households.frame().join(units, on="commune_id", how="left")
             with bulk_load(cur, "registry_household", frame.height):
-                _copy(
+                frame_copy(
                     cur,
                     "registry_household",
                     _HOUSEHOLD_COLUMNS,
@@ -365,7 +354,7 @@ def _counters_add(cur, households: pl.DataFrame, counters: list[pl.DataFrame]) -
         + ", ".join(f"{c} integer" for c in rollups.COUNTERS)
         + ") ON COMMIT DROP"
     )
-    _copy(
+    frame_copy(
         cur,
         "imp_village_delta",
         ["village_id", *rollups.COUNTERS],

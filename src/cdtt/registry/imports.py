@@ -31,6 +31,7 @@ from cdtt.accounts.access import units_for
 from cdtt.audit.services import audit_record
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.geo.services import village_build, village_type_guess
+from cdtt.lib.pgcopy import frame_copy
 from cdtt.lib.prefetch import prefetched
 from cdtt.lib.tabular import FileProblem, RowError, Table, count_lines, open_table, open_table_path
 from cdtt.lib.text import fold, header_key
@@ -236,10 +237,7 @@ class _Staging:
         if rows.is_empty():
             return
         if self.pg:
-            text = rows.write_csv(include_header=False, null_value="\\N", quote_style="non_numeric")
-            sql = f"COPY imp_rows ({', '.join(_NAMES)}) FROM STDIN (FORMAT csv, NULL '\\N')"
-            with self.cur.copy(sql) as copy:
-                copy.write(text)
+            frame_copy(self.cur, "imp_rows", _NAMES, rows)
         else:
             marks = ", ".join(["%s"] * len(_NAMES))
             self.cur.executemany(
