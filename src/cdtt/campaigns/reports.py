@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Sum
+from django.utils import translation
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from cdtt.campaigns import selectors
 from cdtt.campaigns.models import DEFAULT_RECIPIENTS, Campaign, recipient_lines
@@ -107,15 +110,18 @@ def daily_summary(campaign: Campaign, unit: AdminUnit, day: date) -> DailySummar
     )
 
 
+# The table's headers, in the active language for the workbook; the DOCX report, an official
+# Vietnamese document, always writes them in Vietnamese.
 HEADERS = [
-    "Đơn vị",
-    "Chỉ tiêu (hộ)",
-    "Lượt đến hộ trong ngày",
-    "Hộ được đến trong ngày",
-    "Hộ đã đến (lũy kế)",
-    "% chỉ tiêu",
-    "Tỷ lệ hộ có người thành thạo 5 kỹ năng (%)",
+    _("Đơn vị"),
+    _("Chỉ tiêu (hộ)"),
+    _("Lượt đến hộ trong ngày"),
+    _("Hộ được đến trong ngày"),
+    _("Hộ đã đến (lũy kế)"),
+    pgettext_lazy("percent of target", "% chỉ tiêu"),
+    _("Tỷ lệ hộ có người thành thạo 5 kỹ năng (%)"),
 ]
+TOTAL = _("Tổng cộng")
 
 
 def _cells(row: SummaryRow) -> list:
@@ -131,8 +137,10 @@ def _cells(row: SummaryRow) -> list:
 
 
 def daily_xlsx(summary: DailySummary) -> bytes:
-    rows = [_cells(r) for r in summary.rows] + [["Tổng cộng", *_cells(summary.total)[1:]]]
-    return xlsx_bytes(f"Ngày {summary.day:%d-%m-%Y}", HEADERS, rows)
+    """The summary's table as a workbook, in the active language."""
+    rows = [_cells(r) for r in summary.rows] + [[str(TOTAL), *_cells(summary.total)[1:]]]
+    sheet = gettext("Ngày %(d)s") % {"d": f"{summary.day:%d-%m-%Y}"}
+    return xlsx_bytes(sheet, [str(h) for h in HEADERS], rows)
 
 
 # --- DOCX (Decree 30/2020 layout) -------------------------------------------------------------
@@ -374,11 +382,13 @@ def daily_docx(summary: DailySummary, head: Letterhead, issued_on: date) -> byte
         body("Kết quả theo từng đơn vị:")
         table = doc.add_table(rows=1, cols=len(HEADERS))
         table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, HEADERS, strict=True):
+        with translation.override("vi"):
+            headers, total = [str(h) for h in HEADERS], str(TOTAL)
+        for cell, text in zip(table.rows[0].cells, headers, strict=True):
             cell.text = ""
             run = cell.paragraphs[0].add_run(text)
             run.bold, run.font.size = True, Pt(11)
-        lines = [_cells(r) for r in summary.rows] + [["Tổng cộng", *_cells(t)[1:]]]
+        lines = [_cells(r) for r in summary.rows] + [[total, *_cells(t)[1:]]]
         for values in lines:
             cells = table.add_row().cells
             for cell, value in zip(cells, values, strict=True):
@@ -410,7 +420,7 @@ def daily_docx(summary: DailySummary, head: Letterhead, issued_on: date) -> byte
         p = para(right)
     r = p.add_run(head.signer_title.upper())
     r.bold, r.font.size = True, Pt(14)
-    for _ in range(3):
+    for _blank in range(3):
         para(right, "")
     para(right, head.signer_name, size=14, bold=True)
 

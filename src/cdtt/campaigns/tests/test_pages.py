@@ -217,6 +217,24 @@ def test_the_daily_summary_page_xlsx_and_docx(visited, make_user, login, client)
     assert client.get(url).status_code == 302
 
 
+def test_the_daily_workbook_speaks_the_user_s_language_and_the_report_stays_vietnamese(
+    visited, make_user, login
+):
+    from docx import Document
+    from openpyxl import load_workbook
+
+    url = reverse("campaigns:daily", args=[visited.campaign.pk])
+    client = login(make_user("province_admin", visited.tree.province))
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    book = load_workbook(io.BytesIO(client.get(f"{url}?format=xlsx").content))
+    headers = next(book.active.values)
+    assert headers[0] == "Unit" and book.active.title.startswith("Day ")
+    assert list(book.active.values)[-1][0] == "Total"
+    doc = Document(io.BytesIO(client.get(f"{url}?format=docx&signer=Nguyễn Văn B").content))
+    (table,) = [t for t in doc.tables if t.rows[0].cells[0].text == "Đơn vị"]
+    assert table.rows[-1].cells[0].text == "Tổng cộng"
+
+
 def test_the_field_app_shell_is_small_and_installable(client):
     r = client.get(reverse("campaigns:field"))
     assert r.status_code == 200
