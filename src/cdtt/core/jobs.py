@@ -7,6 +7,7 @@ row gets the outcome when the job finishes.
 """
 
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +22,7 @@ from cdtt.core.models import Job
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
-PROGRESS_SECONDS = 24 * 3600  # a job that died without finishing stops showing progress then
+PROGRESS_SECONDS = 24 * 3600  # a report is kept this long (Job.stalled tells a dead job sooner)
 
 
 def job_create(*, kind: str, title: str, actor) -> Job:
@@ -29,8 +30,12 @@ def job_create(*, kind: str, title: str, actor) -> Job:
 
 
 def job_progress(job_id: int) -> Progress:
+    """The callback a job's work reports (done, total) to; each report is dated, so that a job
+    whose process died shows as no longer answering (Job.stalled)."""
+
     def report(done: int, total: int) -> None:
-        cache.set(Job.progress_key(job_id), (done, total), timeout=PROGRESS_SECONDS)
+        entry = (done, total, time.time())
+        cache.set(Job.progress_key(job_id), entry, timeout=PROGRESS_SECONDS)
 
     return report
 

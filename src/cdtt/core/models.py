@@ -1,5 +1,7 @@
 """Background jobs as the user sees them: what runs, how far it has come, how it ended."""
 
+import time
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -29,8 +31,12 @@ class Job(models.Model):
     def progress_key(pk: int) -> str:
         return f"cdtt:job-progress:{pk}"
 
-    def _live(self) -> tuple[int, int] | None:
-        """(done, total) the running work reported (cdtt.core.jobs.job_progress), if any."""
+    # A job whose last report is older than this shows as no longer answering: its process has
+    # most likely died (a restart, memory exhausted) without ending it.
+    STALLED_SECONDS = 15 * 60
+
+    def _live(self) -> tuple[int, int, float] | None:
+        """(done, total, when) the running work last reported (cdtt.core.jobs.job_progress)."""
         if self.finished:
             return None
         from django.core.cache import cache
@@ -41,13 +47,22 @@ class Job(models.Model):
     def percent(self) -> int:
         if self.status == self.Status.DONE:
             return 100
-        done, total = self._live() or (self.done, self.total)
+        live = self._live()
+        done, total = live[:2] if live else (self.done, self.total)
         return int(100 * done / total) if total else 0
 
     @property
+    def stalled(self) -> bool:
+        """Whether the job reported progress once and has been silent too long since."""
+        live = self._live()
+        return bool(live) and time.time() - live[2] > self.STALLED_SECONDS
+
+    @property
     def state_label(self) -> str:
-        """The status as shown: a queued job that reports progress is running."""
+        """The status as shown: a queued job that reports progress is running, or stalled."""
         if self.status == self.Status.QUEUED and self._live():
+            if self.stalled:
+                return str(_("Không còn phản hồi (có thể đã dừng giữa chừng)"))
             return str(self.Status.RUNNING.label)
         return str(self.get_status_display())
 

@@ -89,3 +89,26 @@ def test_no_jobs_yet_says_where_they_will_appear(client, make_user, tree):
     client.force_login(make_user("district_officer", tree.district))
     html = client.get("/jobs/").content.decode()
     assert "chưa khởi động việc chạy nền nào" in html
+
+
+@pytest.mark.django_db
+def test_a_job_silent_too_long_shows_as_no_longer_answering(client, make_user, tree, monkeypatch):
+    """Its process died (a restart) without ending it: the page says so instead of showing a
+    progress bar that never moves."""
+    from cdtt.core import jobs
+
+    user = make_user("province_admin", tree.province)
+    job = job_create(kind="population_import", title="Nhập tệp", actor=user)
+    now = jobs.time.time()
+    monkeypatch.setattr(jobs.time, "time", lambda: now - Job.STALLED_SECONDS - 60)
+    job_progress(job.pk)(40, 100)
+    monkeypatch.undo()
+    job.refresh_from_db()
+    assert job.stalled and job.percent == 40
+    assert job.state_label.startswith("Không còn phản hồi")
+    client.force_login(user)
+    page = client.get("/jobs/").content.decode()
+    assert "Không còn phản hồi" in page and "hãy nhập lại tệp" in page
+    job_progress(job.pk)(50, 100)  # it answers again
+    job.refresh_from_db()
+    assert not job.stalled and job.state_label == str(Job.Status.RUNNING.label)
