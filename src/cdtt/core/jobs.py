@@ -22,7 +22,7 @@ from cdtt.core.models import Job
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
-PROGRESS_SECONDS = 24 * 3600  # a report is kept this long (Job.stalled tells a dead job sooner)
+PROGRESS_SECONDS = 7 * 24 * 3600  # a report is kept this long (Job.stalled tells a dead job)
 
 
 def job_create(*, kind: str, title: str, actor) -> Job:

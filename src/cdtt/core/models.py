@@ -51,19 +51,29 @@ class Job(models.Model):
         done, total = live[:2] if live else (self.done, self.total)
         return int(100 * done / total) if total else 0
 
+    # A job still waiting this long after it was started never ran (no worker is running), or
+    # its reports have expired.
+    NEVER_RAN_SECONDS = 24 * 3600
+
     @property
     def stalled(self) -> bool:
-        """Whether the job reported progress once and has been silent too long since."""
+        """Whether the unfinished job has been silent too long: since its last report, or since
+        it was started when it never reported."""
+        if self.finished:
+            return False
         live = self._live()
-        return bool(live) and time.time() - live[2] > self.STALLED_SECONDS
+        if live:
+            return time.time() - live[2] > self.STALLED_SECONDS
+        return time.time() - self.created_at.timestamp() > self.NEVER_RAN_SECONDS
 
     @property
     def state_label(self) -> str:
         """The status as shown: a queued job that reports progress is running, or stalled."""
-        if self.status == self.Status.QUEUED and self._live():
+        if self.status == self.Status.QUEUED:
             if self.stalled:
                 return str(_("Không còn phản hồi (có thể đã dừng giữa chừng)"))
-            return str(self.Status.RUNNING.label)
+            if self._live():
+                return str(self.Status.RUNNING.label)
         return str(self.get_status_display())
 
     @property

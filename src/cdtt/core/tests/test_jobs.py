@@ -112,3 +112,21 @@ def test_a_job_silent_too_long_shows_as_no_longer_answering(client, make_user, t
     job_progress(job.pk)(50, 100)  # it answers again
     job.refresh_from_db()
     assert not job.stalled and job.state_label == str(Job.Status.RUNNING.label)
+
+
+@pytest.mark.django_db
+def test_a_job_that_never_ran_in_a_day_shows_as_no_longer_answering(make_user, tree):
+    """No worker took it (or its reports expired): it does not wait forever on the page."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    user = make_user("province_admin", tree.province)
+    job = job_create(kind="population_import", title="Nhập tệp", actor=user)
+    assert not job.stalled and job.state_label == str(Job.Status.QUEUED.label)
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(days=2))
+    job.refresh_from_db()
+    assert job.stalled and job.state_label.startswith("Không còn phản hồi")
+    job_finish(job.pk, ok=False, message="lỗi")
+    job.refresh_from_db()
+    assert not job.stalled and job.state_label == str(Job.Status.FAILED.label)
