@@ -213,8 +213,8 @@ def _levels_update(
     ids = sorted(latest)
     sql = (
         f"UPDATE registry_resident SET {', '.join(sets)} "
-        f"WHERE id IN ({', '.join(['%s'] * len(ids))}) AND (levels_import_id IS NULL OR "
-        "(SELECT i.created_at FROM registry_populationimport i WHERE i.id = levels_import_id) <= %s)"
+        f"WHERE id IN ({', '.join(['%s'] * len(ids))}) AND NOT EXISTS (SELECT 1 FROM "
+        "registry_populationimport i WHERE i.id = levels_import_id AND i.created_at > %s)"
     )
     return sql, [*params, *ids, at]
 
