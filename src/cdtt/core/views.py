@@ -1,12 +1,14 @@
 """Home page fitted to the role, the user's background jobs and their progress, health check."""
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from cdtt.accounts import roles
 from cdtt.core.access import login_required, public
 from cdtt.core.jobs import access_job, jobs_of
+from cdtt.lib.xlsx import xlsx_response
 
 
 @login_required
@@ -38,6 +40,21 @@ def jobs(request):
 def job_status(request, pk: int):
     job = access_job(request.user, pk)
     return render(request, "core/_job.html", {"job": job})
+
+
+@login_required
+def job_errors_xlsx(request, pk: int):
+    """The job's report of bad rows (row, column, reason) as a workbook, to fix the file with."""
+    job = access_job(request.user, pk)
+    errors = job.result.get("errors") or []
+    if not errors:
+        raise Http404("no report")
+    return xlsx_response(
+        f"bao-cao-loi-{job.pk}.xlsx",
+        _("Báo cáo lỗi"),
+        [_("Dòng"), _("Cột"), _("Lý do")],
+        ([e.get("row"), e.get("column"), e.get("reason")] for e in errors),
+    )
 
 
 @public

@@ -130,3 +130,50 @@ def test_a_job_that_never_ran_in_a_day_shows_as_no_longer_answering(make_user, t
     job_finish(job.pk, ok=False, message="lỗi")
     job.refresh_from_db()
     assert not job.stalled and job.state_label == str(Job.Status.FAILED.label)
+
+
+@pytest.mark.django_db
+def test_a_job_s_error_report_downloads_as_a_workbook_for_its_owner_only(client, make_user, tree):
+    import io
+
+    from openpyxl import load_workbook
+
+    owner = make_user("commune_officer", tree.commune)
+    sibling = make_user("commune_officer", tree.sibling_commune)
+    job = job_create(kind="population_import", title="Nhập tệp dan-cu.csv", actor=owner)
+    errors = [
+        {"row": 5, "column": "Ngày sinh", "reason": "Ngày sinh “31/02/1990” không có thật."},
+        {"row": 9, "column": "Mã hộ", "reason": "Thiếu mã hộ."},
+    ]
+    job_finish(
+        job.pk, ok=False, message="Tệp có 3 lỗi", result={"errors": errors, "errors_total": 3}
+    )
+    url = f"/jobs/{job.pk}/errors.xlsx"
+
+    client.force_login(owner)
+    html = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert url in html and "Báo cáo ghi 2 lỗi đầu tiên trong tổng số 3 lỗi." in html
+    response = client.get(url)
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    assert rows == [
+        ("Dòng", "Cột", "Lý do"),
+        (5, "Ngày sinh", "Ngày sinh “31/02/1990” không có thật."),
+        (9, "Mã hộ", "Thiếu mã hộ."),
+    ]
+
+    client.force_login(sibling)
+    assert client.get(url).status_code == 404
+    client.logout()
+    response = client.get(url)
+    assert response.status_code == 302 and "/login" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_a_job_without_errors_has_no_report_to_download(client, make_user, tree):
+    owner = make_user("commune_officer", tree.commune)
+    job = job_create(kind="population_import", title="Nhập tệp", actor=owner)
+    job_finish(job.pk, ok=True, message="xong", result={"errors": []})
+    client.force_login(owner)
+    assert "errors.xlsx" not in client.get(f"/jobs/{job.pk}/").content.decode()
+    assert client.get(f"/jobs/{job.pk}/errors.xlsx").status_code == 404
