@@ -1,17 +1,24 @@
 """Importing the population file (DESIGN.md §6): households, residents and their skill levels.
 
-Set-based, in one transaction:
-1. one streaming pass validates every row in Python and copies the good ones into a temporary
-   staging table (COPY on PostgreSQL, executemany on SQLite), chunk by chunk;
-2. checks that need the whole file (a household code used with two villages, a resident listed
-   twice) run as SQL over the staging table;
-3. with any error and no ``skip_invalid`` the transaction is rolled back: nothing is written;
-4. otherwise each table is upserted with one INSERT ... SELECT ... ON CONFLICT statement
-   (villages created when new, households, residents with their levels), then the flags and
-   the counters of the villages touched are recomputed set-based (cdtt.registry.rollups).
-   The levels a file sets are stated by one PopulationImport record the residents point to,
-   not by an assessment row per level (docs/decisions.md).
-Re-importing the same file changes nothing. A dry run does all of it and rolls back.
+All in one transaction, read batch by batch and checked column by column (population_checks),
+the next batch read while the current one is written (cdtt.lib.prefetch). Two ways through:
+
+- the first load (``first_load``, PostgreSQL): when no commune the importer may write to holds
+  a household, a clean file is copied straight into the tables; anything to report sends it
+  back, with nothing written, to
+- the staged import, for any file into any state of the database:
+  1. the good rows go into a temporary staging table (COPY on PostgreSQL, executemany on
+     SQLite);
+  2. checks that need the whole file (a household code used with two villages, a resident
+     listed twice) run as SQL over it;
+  3. with any error and no ``skip_invalid`` the transaction is rolled back: nothing is written;
+  4. otherwise each table is upserted set-based (villages created when new, households,
+     residents with their levels), then the flags and the counters of the villages touched
+     are recomputed (cdtt.registry.rollups).
+
+The levels a file sets are stated by one PopulationImport record the residents point to, not by
+an assessment row per level (docs/decisions.md). Re-importing the same file changes nothing. A
+dry run does all of it and rolls back.
 """
 
 import hashlib
