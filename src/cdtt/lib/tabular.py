@@ -41,6 +41,9 @@ class Table:
     # A CSV's rows also as column batches (see ``csv_frames``), for columnar readers; only one
     # of ``rows`` and ``frames`` may be iterated.
     frames: Callable[[], Iterator] | None = None
+    # Lines of the file, header included, when the format says so cheaply (an XLSX sheet's
+    # dimension); 0 when unknown. For progress and for sizing a load.
+    lines: int = 0
 
     def require(self, wanted: dict[str, str]) -> dict[str, int]:
         """Map each wanted header (key -> display name) to its column index; all must exist."""
@@ -83,7 +86,7 @@ def _open_xlsx(data: bytes) -> Table:
             if any(cells):
                 yield number, cells
 
-    return Table(headers, [header_key(h) for h in headers], body())
+    return Table(headers, [header_key(h) for h in headers], body(), lines=ws.max_row or 0)
 
 
 def _open_csv(data: bytes) -> Table:

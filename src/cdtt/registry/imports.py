@@ -861,10 +861,10 @@ def population_import(
             checksum = hashlib.sha256(data or b"").hexdigest()
         if path is not None:
             table = open_table_path(path)
-            total = count_lines(path) if not table_is_xlsx(path) else 0
+            total = table.lines or (count_lines(path) if not table_is_xlsx(path) else 0)
         else:
             table = open_table(data or b"")
-            total = (data or b"").count(b"\n")
+            total = table.lines or ((data or b"").count(b"\n") if table.frames else 0)
         missing = [h for h in REQUIRED if header_key(h) not in table.keys]
         if missing:
             for h in missing:

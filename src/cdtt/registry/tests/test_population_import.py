@@ -287,8 +287,12 @@ def test_xlsx_file_and_template(tree):
     )
     buf = io.BytesIO()
     wb.save(buf)
-    result = population_import(actor=None, data=buf.getvalue())
+    seen = []
+    result = population_import(
+        actor=None, data=buf.getvalue(), progress=lambda done, total: seen.append((done, total))
+    )
     assert result.ok, result.errors
+    assert seen and seen[0][1] == 2  # the sheet's size, header included: a real progress bar
     r = Resident.objects.get(full_name="Phạm Văn Đức")
     assert r.phone == "0912345678" and r.proficient
 
