@@ -206,8 +206,9 @@ def teams_import(
     nothing and the result lists every bad row, unless ``skip_invalid``: then the good rows are
     imported. ``actor`` None (the command line) sees every commune and organisation."""
     table = open_table(data)
-    # A CSV's lines (less the header) estimate its rows; an XLSX's are known once read.
-    estimate = 0 if data.startswith(ZIP_MAGIC) else max(data.count(b"\n") - 1, 0)
+    # A CSV's lines (less the header) estimate its rows; an XLSX sheet states its size.
+    lines = table.lines if data.startswith(ZIP_MAGIC) else data.count(b"\n")
+    estimate = max(lines - 1, 0)
     tick = _Ticker(progress, 2 * estimate)
     cols = table.require({header_key(h): h for h in REQUIRED})
     opt = table.optional([header_key(h) for h in OPTIONAL])
