@@ -142,12 +142,13 @@ class _Households:
         return rows.join(pl.concat(found), on=self.KEYS, how="left", maintain_order="left")
 
     def _draw(self, n: int) -> list[int]:
-        """``n`` ids from the households' sequence, drawn a block at a time (so that the
-        sequence is rarely asked while residents are being copied); unused ones are gaps."""
+        """``n`` ids from the households' sequence, drawn a few batches' worth at a time (so
+        that the sequence is rarely asked while residents are being copied); the ids left
+        unused at the end are gaps, at most three batches' worth."""
         while len(self.pool) < n:
             self.cur.execute(
                 "SELECT nextval(%s) FROM generate_series(1, %s)",
-                [self.sequence, max(n, self.BLOCK)],
+                [self.sequence, max(n, min(self.BLOCK, 4 * n))],
             )
             self.pool += [i for (i,) in self.cur.fetchall()]
         drawn, self.pool = self.pool[:n], self.pool[n:]
