@@ -83,6 +83,11 @@ def upload_keep(upload) -> Path:
     return path
 
 
+def upload_name(path) -> str:
+    """The name the user's file had (made safe for a file name), from a path of ``upload_keep``."""
+    return Path(path).name.split("-", 1)[-1]
+
+
 def file_job_run(
     job_id: int,
     actor_id: int | None,

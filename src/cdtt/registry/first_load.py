@@ -45,34 +45,41 @@ def applies(cur, commune_ids: list[int]) -> bool:
     return not cur.fetchone()[0]
 
 
-_RESIDENT_COLUMNS = [
-    "household_id",
-    "village_id",
-    "commune_id",
-    "district_id",
-    "province_id",
-    "full_name",
-    "name_key",
-    "birth_date",
-    "birth_year",
-    "birth_key",
-    "gender",
-    "relation",
-    "phone",
-    "status",
-    "proficient",
-    *[f"level_{c}" for c in SKILL_CODES],
-    "levels_import_id",
-]
-_HOUSEHOLD_COLUMNS = [
-    "id",
-    "code",
-    "address",
-    "covered",
-    "village_id",
-    "commune_id",
-    "district_id",
-    "province_id",
+def _resident_row(levels_from: int | None) -> list[pl.Expr]:
+    """A prepared batch (staging columns, ids, proficient) as rows of registry_resident: each
+    expression is named after its column."""
+    return [
+        *map(
+            pl.col,
+            [
+                "household_id",
+                "village_id",
+                "commune_id",
+                "district_id",
+                "province_id",
+                "full_name",
+                "name_key",
+                "birth_date",
+                "birth_year",
+                "birth_key",
+            ],
+        ),
+        *[pl.col(c).fill_null("") for c in ("gender", "relation", "phone")],
+        pl.lit("current").alias("status"),
+        pl.col("proficient"),
+        *[pl.col(f"s_{c}").fill_null(0).alias(f"level_{c}") for c in SKILL_CODES],
+        pl.lit(levels_from, dtype=pl.Int64).alias("levels_import_id"),
+    ]
+
+
+# The households as rows of registry_household, named after its columns.
+_HOUSEHOLD_ROW = [
+    pl.col("household_id").alias("id"),
+    pl.col("hh_code").alias("code"),
+    pl.col("address").fill_null(""),
+    pl.col("covered"),
+    pl.col("h_village_id").alias("village_id"),
+    *map(pl.col, ["commune_id", "district_id", "province_id"]),
 ]
 _HOUSEHOLD_SCHEMA = {
     "commune_id": pl.Int64,
@@ -187,7 +194,8 @@ class _Writer:
 
     def __init__(self):
         self.raw = connection.connection  # the psycopg connection of this thread's Django one
-        self.sql = copy_sql("registry_resident", _RESIDENT_COLUMNS)
+        columns = [e.meta.output_name() for e in _resident_row(None)]
+        self.sql = copy_sql("registry_resident", columns)
         self.batches: queue.Queue = queue.Queue(maxsize=1)
         self.failure: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="resident-copy", daemon=True)
@@ -280,27 +288,7 @@ def load(
                 *[(pl.col(f"s_{c}") == 2).sum().alias(f"p_{c}") for c in SKILL_CODES],
             )
         )
-        return frame_csv(
-            rows.select(
-                "household_id",
-                "village_id",
-                "commune_id",
-                "district_id",
-                "province_id",
-                "full_name",
-                "name_key",
-                "birth_date",
-                "birth_year",
-                "birth_key",
-                pl.col("gender").fill_null(""),
-                pl.col("relation").fill_null(""),
-                pl.col("phone").fill_null(""),
-                pl.lit("current").alias("status"),
-                "proficient",
-                *[pl.col(f"s_{c}").fill_null(0).alias(f"level_{c}") for c in SKILL_CODES],
-                pl.lit(levels_from, dtype=pl.Int64).alias("levels_import_id"),
-            )
-        )
+        return frame_csv(rows.select(_resident_row(levels_from)))
 
     try:
         with bulk_load(cur, "registry_resident", expected_rows):
@@ -319,21 +307,8 @@ def load(
                 writer.close()
             frame = households.frame().join(units, on="commune_id", how="left")
             with bulk_load(cur, "registry_household", frame.height):
-                frame_copy(
-                    cur,
-                    "registry_household",
-                    _HOUSEHOLD_COLUMNS,
-                    frame.select(
-                        "household_id",
-                        "hh_code",
-                        pl.col("address").fill_null(""),
-                        "covered",
-                        "h_village_id",
-                        "commune_id",
-                        "district_id",
-                        "province_id",
-                    ),
-                )
+                rows = frame.select(_HOUSEHOLD_ROW)
+                frame_copy(cur, "registry_household", rows.columns, rows)
     except IntegrityError as exc:  # a resident listed twice: the unique key refused it
         raise Fallback from exc
     _counters_add(cur, frame, counters)

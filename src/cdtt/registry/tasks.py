@@ -1,12 +1,10 @@
 """Background jobs of the registry: the population import, the full roll-up rebuild, snapshots."""
 
-from pathlib import Path
-
 from django.utils.translation import gettext as _
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from cdtt.core.jobs import file_job_run, job_finish, job_progress
+from cdtt.core.jobs import file_job_run, job_finish, job_progress, upload_name
 
 
 @db_task()
@@ -28,7 +26,7 @@ def population_import_job(
             dry_run=dry_run,
             skip_invalid=skip_invalid,
             progress=job_progress(job_id),
-            file_name=Path(path).name.split("-", 1)[-1],  # upload_keep's name: <uuid hex>-<name>
+            file_name=upload_name(path),
         )
         message = (
             result.message()
