@@ -131,7 +131,11 @@ def _worklist_rows(village: AdminUnit):
     came with its commune)."""
     from cdtt.skills.models import Skill
 
-    codes = list(Skill.objects.filter(active=True).values_list("code", flat=True))
+    codes = [
+        c
+        for c in Skill.objects.filter(active=True).values_list("code", flat=True)
+        if c in LEVEL_FIELDS
+    ]
     commune_code = (village.commune.code or "") if village.commune_id else ""
     households = list(
         Household.objects.filter(village=village).values_list("pk", "code", "address", "covered")
@@ -145,10 +149,9 @@ def _worklist_rows(village: AdminUnit):
             "full_name",
             "birth_year",
             "relation",
-            *[LEVEL_FIELDS[c] for c in codes if c in LEVEL_FIELDS],
+            *[LEVEL_FIELDS[c] for c in codes],
         )
     )
-    codes = [c for c in codes if c in LEVEL_FIELDS]
     visits = {
         hid: (last, n)
         for hid, last, n in Visit.objects.filter(village=village)
