@@ -6,6 +6,7 @@ file as a whole raise ``FileProblem``; problems with a row are the caller's to r
 """
 
 import csv
+import functools
 import io
 import unicodedata
 import zipfile
@@ -226,14 +227,60 @@ def _clean_column(name: str):
     )
 
 
+# Unicode planes beyond the third hold no character with a combining class or a canonical
+# decomposition (a test checks it against the whole range).
+_UNSTABLE_SCAN_END = 0x30000
+
+
+@functools.cache
+def nfc_unstable_class(end: int = _UNSTABLE_SCAN_END) -> str:
+    """A regex class of the characters that can make a text other than its NFC form: those
+    with a combining class (marks, which NFC may reorder or compose), those NFC replaces, the
+    second halves of canonical compositions and the Hangul vowels and finals. A text without
+    any of them is NFC already (the NFC quick check answers yes)."""
+    unstable = list(range(0x1161, 0x1176)) + list(range(0x11A8, 0x11C3))  # Hangul V and T
+    for point in range(0x300, end):
+        char = chr(point)
+        if unicodedata.combining(char):
+            unstable.append(point)
+            continue
+        decomposition = unicodedata.decomposition(char)
+        if not decomposition or decomposition.startswith("<"):
+            continue
+        if unicodedata.normalize("NFC", char) != char:
+            unstable.append(point)
+        parts = decomposition.split()
+        if len(parts) == 2:
+            unstable.append(int(parts[1], 16))
+    ranges: list[list[int]] = []
+    for point in sorted(set(unstable)):
+        if ranges and ranges[-1][1] == point - 1:
+            ranges[-1][1] = point
+        else:
+            ranges.append([point, point])
+    return "[" + "".join(f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in ranges) + "]"
+
+
+def _needs_cleaning() -> str:
+    """A regex matching the cells ``clean`` would change: whitespace other than single inner
+    spaces, or a character NFC may change."""
+    return rf"{_SPACES_RE[:-1]}{{2}}|[^\S ]|[\x1c-\x1f]|^ | $|{nfc_unstable_class()}"
+
+
 def _clean_frame(frame):
-    """Every column of ``frame`` cleaned (``_clean_column``). A column of few distinct values
-    (villages, genders, levels) has each distinct value cleaned once and mapped back."""
+    """Every column of ``frame`` cleaned (``_clean_column``). Most columns of most files need
+    nothing: one search says so. A column of few distinct values (villages, genders, levels)
+    has each distinct value cleaned once and mapped back."""
     import polars as pl
 
+    names = frame.columns
+    flagged = frame.select(pl.col(n).str.contains(_needs_cleaning()).any() for n in names).row(0)
     columns = []
-    for name in frame.columns:
+    for name, dirty in zip(names, flagged, strict=True):
         column = frame.get_column(name)
+        if not dirty:
+            columns.append(column.fill_null(""))
+            continue
         distinct = column.unique()
         if distinct.len() * 4 < column.len():
             cleaned = distinct.to_frame().select(_clean_column(name)).get_column(name)

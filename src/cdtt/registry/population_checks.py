@@ -9,6 +9,7 @@ thousands of distinct dates among millions of rows.
 """
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 
 import polars as pl
@@ -78,12 +79,35 @@ def name_key(full_name: pl.Expr) -> pl.Expr:
     )
 
 
+@functools.cache
+def _latin_folds() -> tuple[list[str], list[str]]:
+    """The lower-case Latin letters that ``fold`` changes (ệ, ố, đ…) and what it makes of them."""
+    letters = [chr(p) for p in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]]
+    folds = [(c, fold(c)) for c in letters if c == c.lower() and fold(c) != c]
+    return [c for c, _f in folds], [f for _c, f in folds]
+
+
 def _name_keys(names: pl.Series) -> pl.Series:
     """``name_key`` of each distinct name, mapped back to every row (names repeat: a
-    province's 3.7 M residents share a few hundred thousand)."""
-    distinct = names.unique()
-    keys = distinct.to_frame().select(name_key(pl.col(names.name))).to_series()
-    return names.replace_strict(distinct, keys, default=None).alias("name_key")
+    province's 3.7 M residents share a few hundred thousand). Names in ASCII and Latin letters,
+    Vietnamese ones among them, are folded letter by letter; any other name by ``name_key``."""
+    letters, folds = _latin_folds()
+    distinct = names.unique().to_frame("full_name")
+    keys = distinct.with_columns(
+        pl.col("full_name").str.to_lowercase().str.replace_many(letters, folds).alias("name_key")
+    )
+    latin = pl.col("name_key").str.contains(r"^[\x00-\x7f]*$")
+    keys = pl.concat(
+        [
+            keys.filter(latin).with_columns(pl.col("name_key").str.slice(0, 120)),
+            keys.filter(~latin).with_columns(name_key(pl.col("full_name")).alias("name_key")),
+        ]
+    )
+    return (
+        names.to_frame("full_name")
+        .join(keys, on="full_name", how="left", maintain_order="left")
+        .get_column("name_key")
+    )
 
 
 class _Judged:
@@ -113,7 +137,7 @@ class RowChecks:
 
     def __init__(self, named: dict[str, int], skills: dict[str, int], communes: dict[str, int]):
         self.named, self.skills, self.communes = named, skills, communes
-        today = timezone.localdate()
+        self.today = today = timezone.localdate()
         self.births = _Judged(
             self._birth(today),
             {"b_date": pl.String, "b_year": pl.Int64, "b_key": pl.String, "b_error": pl.String},
@@ -159,6 +183,53 @@ class RowChecks:
         except PhoneInvalid as exc:
             return None, str(exc)
 
+    def _births(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """b_date, b_year, b_key and b_error of every row. Dates written dd/mm/yyyy and bare
+        years are checked as columns; anything else (other layouts, impossible dates, years
+        out of range) is judged by ``parse_birth``, once per distinct value."""
+        raw = pl.col("birth_raw")
+        frame = frame.with_columns(
+            raw.str.contains(r"^[0-9]{2}/[0-9]{2}/[0-9]{4}$").alias("b_day_first"),
+            raw.str.contains(r"^[0-9]{4}$").alias("b_year_only"),
+        )
+        day_first, year_only = pl.col("b_day_first"), pl.col("b_year_only")
+        iso = pl.concat_str(
+            [
+                raw.str.slice(6, 4),
+                pl.lit("-"),
+                raw.str.slice(3, 2),
+                pl.lit("-"),
+                raw.str.slice(0, 2),
+            ]
+        )
+        frame = frame.with_columns(
+            pl.when(day_first).then(raw.str.to_date("%d/%m/%Y", strict=False)).alias("b_day"),
+            pl.when(day_first).then(iso).alias("b_date"),
+            pl.when(day_first)
+            .then(raw.str.slice(6, 4))
+            .when(year_only)
+            .then(raw)
+            .cast(pl.Int64)
+            .alias("b_year"),
+            pl.lit(None, dtype=pl.String).alias("b_error"),
+        ).with_columns(pl.coalesce("b_date", "birth_raw").alias("b_key"))
+        today = self.today
+        valid = (pl.col("b_year") >= MIN_BIRTH_YEAR) & (
+            pl.when(day_first)
+            .then(pl.col("b_day").is_not_null() & (pl.col("b_day") <= today))
+            .otherwise(year_only & (pl.col("b_year") <= today.year))
+        )
+        judged = frame.select(valid.fill_null(False).not_()).to_series()
+        frame = frame.drop("b_day", "b_day_first", "b_year_only")
+        if not judged.any():
+            return frame
+        rows = judged.arg_true()
+        values = self.births.join(frame.select("birth_raw").filter(judged), "birth_raw")
+        return frame.with_columns(
+            frame.get_column(c).scatter(rows, values.get_column(c))
+            for c in ("b_date", "b_year", "b_key", "b_error")
+        )
+
     def _text(self, header: str) -> pl.Expr:
         return pl.col(f"c{self.named[header]}")
 
@@ -175,7 +246,7 @@ class RowChecks:
             self._text("Họ và tên").alias("full_name"),
             self._text("Ngày sinh").alias("birth_raw"),
         )
-        frame = self.births.join(frame, "birth_raw")
+        frame = self._births(frame)
         problems: list[tuple[int, str, pl.Expr, pl.Expr]] = [
             (COMMUNE, "Mã xã", (code == ""), pl.lit(_("Thiếu mã xã."))),
             (

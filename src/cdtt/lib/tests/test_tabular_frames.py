@@ -74,3 +74,29 @@ def test_a_byte_that_is_not_utf8_far_into_the_file_is_a_file_problem(tmp_path):
     path.write_bytes(good.encode() + b"16000,Th\xf4n 2\n")  # Latin-1, after the first 4 KB
     with pytest.raises(FileProblem, match="UTF-8"):
         list(open_table_path(str(path)).frames())
+
+
+# Characters that make cleaning do something: whitespace of every kind, decomposed Vietnamese,
+# marks out of canonical order, NFC singletons (Ångström and Ohm signs), Hangul jamo.
+awkward_char = st.sampled_from(
+    list("aAđ ")
+    + ["\t", "\n", "\x1c", "\xa0", "\u3000", "\u0323", "\u0301", "\u0302"]
+    + ["\u212b", "\u2126", "\u1100", "\u1161", "\u11a8", "ệ", "ố", "\u0344", "\u0958"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=awkward_char, max_size=6), min_size=1, max_size=30))
+def test_cleaning_columns_agrees_with_clean(values):
+    import polars as pl
+
+    from cdtt.lib.text import clean
+
+    frame = pl.DataFrame({"c0": values, "c1": ["plain"] * len(values)})
+    cleaned = tabular._clean_frame(frame)
+    assert cleaned.get_column("c0").to_list() == [clean(v) for v in values]
+    assert cleaned.get_column("c1").to_list() == ["plain"] * len(values)
+
+
+def test_the_characters_nfc_may_change_lie_below_the_scan_end():
+    assert tabular.nfc_unstable_class(0x110000) == tabular.nfc_unstable_class()
