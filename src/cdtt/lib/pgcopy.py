@@ -6,14 +6,15 @@ from django.db import connection
 
 
 def frame_csv(frame) -> memoryview:
-    """The frame's rows as COPY's CSV: no header, ``\\N`` for NULL, text quoted."""
+    """The frame's rows as COPY's CSV: no header, NULL as nothing, an empty text as ``""``,
+    quotes only where a value needs them (as COPY reads CSV by default)."""
     text = io.BytesIO()
-    frame.write_csv(text, include_header=False, null_value="\\N", quote_style="non_numeric")
+    frame.write_csv(text, include_header=False, quote_style="necessary")
     return text.getbuffer()
 
 
 def copy_sql(table: str, columns: list[str]) -> str:
-    return f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT csv, NULL '\\N')"
+    return f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT csv)"
 
 
 def frame_copy(cur, table: str, columns: list[str], frame) -> None:

@@ -99,20 +99,26 @@ class Loaded:
 
 class _Households:
     """The households met so far: (commune, code) -> (id, village of its first row); the new
-    ones of each batch with their first address; the ids of those found covered."""
+    ones of each batch with their first address; the ids of those found covered.
+
+    Their ids are drawn from the households' sequence on a connection of their own: the
+    import's connection is busy copying the batch before, and a sequence hands out numbers
+    outside any transaction (those of a load that fails are gaps, as with any insert)."""
 
     KEYS = ["commune_id", "hh_code"]
-    BLOCK = 1 << 17
 
     def __init__(self, cur):
-        self.cur = cur
         # Per commune: hh_code, household_id, h_village_id, address of its households so far
         # (compact columns; a commune's households are looked up only where it reappears).
         self.known: dict[int, pl.DataFrame] = {}
         self.covered: list[pl.Series] = []
-        self.pool: list[int] = []
         cur.execute("SELECT pg_get_serial_sequence('registry_household', 'id')")
         self.sequence = cur.fetchone()[0]
+        self.numbers = connection.get_new_connection(connection.get_connection_params())
+        self.numbers.autocommit = True
+
+    def close(self) -> None:
+        self.numbers.close()
 
     def ids(self, rows: pl.DataFrame) -> pl.DataFrame:
         """``rows`` with household_id and h_village_id (the village of the household's first
@@ -121,45 +127,46 @@ class _Households:
             pl.col("village_id").first().alias("h_village_id"),
             pl.col("address").first(),
         )
+        met = [c for c in first.get_column("commune_id").unique().to_list() if c in self.known]
+        new = first.filter(~pl.col("commune_id").is_in(met))
         found = []
-        for (commune_id,), part in first.partition_by(
-            "commune_id", as_dict=True, include_key=False
-        ).items():
+        for commune_id in met:  # a commune the batch before ended with, in a sorted file
+            part = first.filter(pl.col("commune_id") == commune_id)
+            known = self.known[commune_id]
+            new = pl.concat([new, part.join(known, on="hh_code", how="anti")])
+            found.append(self._keyed(commune_id, part.select("hh_code").join(known, on="hh_code")))
+        new = new.with_columns(pl.Series("household_id", self._draw(new.height), pl.Int64))
+        for (commune_id,), part in new.partition_by("commune_id", as_dict=True).items():
+            part = part.select("hh_code", "household_id", "h_village_id", "address")
             known = self.known.get(commune_id)
-            if known is not None:
-                new = part.join(known, on="hh_code", how="anti")
-                seen = part.select("hh_code").join(known, on="hh_code", how="inner")
-            else:
-                new, seen = part, None
-            if new.height:
-                new = new.with_columns(
-                    pl.Series("household_id", self._draw(new.height), pl.Int64)
-                ).select("hh_code", "household_id", "h_village_id", "address")
-                self.known[commune_id] = new if known is None else pl.concat([known, new])
-            for mapped in (seen, new):
-                if mapped is not None and mapped.height:
-                    found.append(
-                        mapped.select(
-                            pl.lit(commune_id, pl.Int64).alias("commune_id"),
-                            "hh_code",
-                            "household_id",
-                            "h_village_id",
-                        )
-                    )
+            self.known[commune_id] = part if known is None else pl.concat([known, part])
+        found.append(new.select(*self.KEYS, "household_id", "h_village_id"))
         return rows.join(pl.concat(found), on=self.KEYS, how="left", maintain_order="left")
 
-    def _draw(self, n: int) -> list[int]:
-        """``n`` ids from the households' sequence, drawn a few batches' worth at a time (so
-        that the sequence is rarely asked while residents are being copied); the ids left
-        unused at the end are gaps, at most three batches' worth."""
-        while len(self.pool) < n:
-            self.cur.execute(
-                "SELECT nextval(%s) FROM generate_series(1, %s)",
-                [self.sequence, max(n, min(self.BLOCK, 4 * n))],
+    @staticmethod
+    def _keyed(commune_id: int, part: pl.DataFrame) -> pl.DataFrame:
+        return part.select(
+            pl.lit(commune_id, pl.Int64).alias("commune_id"),
+            "hh_code",
+            "household_id",
+            "h_village_id",
+        )
+
+    def _draw(self, n: int) -> pl.Series:
+        """``n`` ids from the households' sequence. They come back as runs of consecutive
+        numbers (one run unless another session drew numbers at the same moment)."""
+        with self.numbers.cursor() as cur:
+            cur.execute(
+                "SELECT min(id), max(id) FROM (SELECT id, id - row_number() OVER (ORDER BY id) "
+                "AS run FROM (SELECT nextval(%s) AS id FROM generate_series(1, %s)) drawn) runs "
+                "GROUP BY run ORDER BY 1",
+                [self.sequence, n],
             )
-            self.pool += [i for (i,) in self.cur.fetchall()]
-        drawn, self.pool = self.pool[:n], self.pool[n:]
-        return drawn
+            runs = cur.fetchall()
+        return pl.concat(
+            [pl.int_range(low, high + 1, dtype=pl.Int64, eager=True) for low, high in runs]
+            or [pl.Series([], dtype=pl.Int64)]
+        )
 
     def cover(self, household_ids: pl.Series) -> None:
         self.covered.append(household_ids)
@@ -311,6 +318,8 @@ def load(
                 frame_copy(cur, "registry_household", rows.columns, rows)
     except IntegrityError as exc:  # a resident listed twice: the unique key refused it
         raise Fallback from exc
+    finally:
+        households.close()
     _counters_add(cur, frame, counters)
     return Loaded(households=frame.height, residents=residents)
 

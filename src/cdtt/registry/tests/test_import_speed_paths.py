@@ -117,6 +117,7 @@ def test_backslashes_and_messy_whitespace_in_a_streamed_file(tree, tmp_path):
         "16000,Thôn Yên Trung,HK\\01,Số 1\\2,Nguyễn Văn\\An,1985,Nam,Chủ hộ,,,,,,",
         "16000,  Thôn   Yên Trung ,HK02,\tSố\u00a02 ,Lê  Thị\tBình ,1987,Nữ,Vợ,,,,,,",
         "16000,Thôn Yên Trung,HK03,,Nguye\u0302\u0303n Văn Cường,1960,Nam,Chủ hộ,,,,,,",
+        "16000,Thôn Yên Trung,HK04,\\N,Trần Văn Dũng,1970,Nam,\\N,,,,,,",  # COPY's NULL mark
     ]
     path.write_bytes(csv_bytes(*rows))
     result = population_import(actor=None, path=str(path))
@@ -127,6 +128,9 @@ def test_backslashes_and_messy_whitespace_in_a_streamed_file(tree, tmp_path):
     assert binh.household.address == "Số 2"
     assert binh.village_id == tree.village.pk
     assert Resident.objects.filter(full_name="Nguyễn Văn Cường").exists()
+    dung = Resident.objects.get(full_name="Trần Văn Dũng")
+    assert (dung.household.address, dung.relation, dung.phone) == ("\\N", "\\N", "")
+    assert Household.objects.get(code="HK03").address == ""
     assert orphans() == []
 
 
@@ -286,19 +290,29 @@ FIRST_FILE = [
 ]
 
 
-@pytest.mark.parametrize("bulk", [False, True])
-def test_the_first_load_writes_what_the_staged_import_writes(tree, monkeypatch, bulk):
+@pytest.mark.parametrize("bulk,batch_bytes", [(False, None), (True, None), (False, 40)])
+def test_the_first_load_writes_what_the_staged_import_writes(tree, monkeypatch, bulk, batch_bytes):
     """Empty communes take the first-load path on PostgreSQL: its rows, flags and counters are
-    those of the staged import of the same file (with and without the index rebuild)."""
+    those of the staged import of the same file (with and without the index rebuild; in one
+    batch or a row a batch, where households and communes come back in later batches)."""
     if connection.vendor != "postgresql":
         pytest.skip("the first load copies straight into PostgreSQL's tables")
+    from cdtt.lib import tabular
     from cdtt.registry import first_load, imports
 
     if bulk:
         monkeypatch.setattr(imports, "BULK_MIN_ROWS", 2)
-    taken = []
+    if batch_bytes:
+        monkeypatch.setattr(tabular, "FRAME_BYTES", batch_bytes)
+    taken = []  # first loads that went through (none gave up for the staged import)
     real = first_load.load
-    monkeypatch.setattr(first_load, "load", lambda *a, **k: taken.append(1) or real(*a, **k))
+
+    def load(*args, **kwargs):
+        loaded = real(*args, **kwargs)
+        taken.append(1)
+        return loaded
+
+    monkeypatch.setattr(first_load, "load", load)
     sid = transaction.savepoint()
     first = population_import(actor=None, data=csv_bytes(*FIRST_FILE))
     assert first.ok and taken, first.errors
@@ -354,3 +368,23 @@ def test_a_resident_twice_found_by_the_first_load_s_copy_is_reported(tree, monke
     result = population_import(actor=None, data=csv_bytes(*rows))
     assert [(e.row, e.column) for e in result.errors] == [(7, "Họ và tên")]
     assert not Household.objects.exists() and not Resident.objects.exists()
+
+
+def test_household_ids_drawn_in_runs_come_back_whole(tree):
+    """Ids drawn while another session draws too come back as several runs: all of them, once."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the first load draws ids from a PostgreSQL sequence")
+    from cdtt.registry.first_load import _Households
+
+    with connection.cursor() as cur:
+        households = _Households(cur)
+    try:
+        with households.numbers.cursor() as side:
+            side.execute("CREATE SEQUENCE test_gappy INCREMENT BY 3")
+        households.sequence = "test_gappy"
+        assert households._draw(4).to_list() == [1, 4, 7, 10]
+        assert households._draw(0).to_list() == []
+    finally:
+        with households.numbers.cursor() as side:
+            side.execute("DROP SEQUENCE test_gappy")
+        households.close()
