@@ -75,16 +75,17 @@ _COUNTERS_SQL = f"""
     FROM registry_resident r
     WHERE r.household_id = %s AND r.status = '{CURRENT}'
 """
-# The household's village and covered flag, and each current resident with their stored flag,
-# whether they are proficient and the skills they master: the state after a change, from the
-# levels themselves (the flags are fixed from it), in one statement.
+# The household's village and covered flag, and each resident with whether they still live
+# there, their stored flag, whether they are proficient and the skills they master: the state
+# after a change, from the levels themselves (the flags are fixed from it, those of residents
+# who left included: an assessment may reach them), in one statement.
 _AFTER_SQL = f"""
-    SELECT h.village_id, h.covered, r.id, r.proficient,
+    SELECT h.village_id, h.covered, r.id, r.status = '{CURRENT}', r.proficient,
            CASE WHEN {proficient_sql()} THEN 1 ELSE 0 END,
            {", ".join(_mastered(c) for c in SKILL_CODES)}
     FROM registry_household h
     CROSS JOIN {ACTIVE_SKILLS} act
-    LEFT JOIN registry_resident r ON r.household_id = h.id AND r.status = '{CURRENT}'
+    LEFT JOIN registry_resident r ON r.household_id = h.id
     WHERE h.id = %s
 """
 
@@ -118,19 +119,22 @@ def household_counters_query(household_id: int) -> tuple[str, list]:
 
 def _household_after(household_id: int) -> tuple[int, bool, dict[str, int], dict[int, bool]]:
     """(village id, stored covered flag, counters, {resident id: proficient}) of a household
-    from its residents' levels, in one query; residents whose stored flag is wrong are fixed."""
+    from its residents' levels, in one query; residents whose stored flag is wrong are fixed
+    (those who left too); only current residents count."""
     with connection.cursor() as cur:
         cur.execute(_AFTER_SQL, [household_id])
         rows = cur.fetchall()
     counts, flags = zero(), {}
     changed: dict[bool, list[int]] = {True: [], False: []}
-    for _village, _covered, rid, stored, proficient, *per_skill in rows:
-        if rid is None:  # no current resident
+    for _village, _covered, rid, current, stored, proficient, *per_skill in rows:
+        if rid is None:  # no resident
             continue
         value = bool(proficient)
         flags[rid] = value
         if value != bool(stored):
             changed[value].append(rid)
+        if not current:
+            continue
         counts["residents"] += 1
         counts["proficient"] += value
         for code, n in zip(SKILL_CODES, per_skill, strict=True):
