@@ -8,6 +8,7 @@ file as a whole raise ``FileProblem``; problems with a row are the caller's to r
 import csv
 import functools
 import io
+import os
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
@@ -42,8 +43,9 @@ class Table:
     # A CSV's rows also as column batches (see ``csv_frames``), for columnar readers; only one
     # of ``rows`` and ``frames`` may be iterated.
     frames: Callable[[], Iterator] | None = None
-    # Lines of the file, header included, when the format says so cheaply (an XLSX sheet's
-    # dimension); 0 when unknown. For progress and for sizing a load.
+    # Lines of the file, header included, when they come cheaply: an XLSX sheet's dimension, a
+    # CSV's line count (estimated from its first megabyte for a larger file); 0 when unknown.
+    # For progress and for sizing a load.
     lines: int = 0
 
     def require(self, wanted: dict[str, str]) -> dict[str, int]:
@@ -381,7 +383,17 @@ def _stream_csv(path: str) -> Table:
         finally:
             handle.close()
 
-    return Table(headers, [header_key(h) for h in headers], body(), frames)
+    return Table(headers, [header_key(h) for h in headers], body(), frames, _lines_about(path))
+
+
+def _lines_about(path: str) -> int:
+    """The lines of the file at ``path``: counted in a file of up to 1 MB, estimated from the
+    first megabyte in a larger one."""
+    size = os.path.getsize(path)
+    with open(path, "rb") as f:
+        head = f.read(1 << 20)
+    lines = head.count(b"\n")
+    return lines if size <= len(head) else round(lines * size / len(head))
 
 
 def open_table_path(path: str) -> Table:
@@ -395,12 +407,3 @@ def open_table_path(path: str) -> Table:
         with open(path, "rb") as f:
             return _open_xlsx(f.read())
     return _stream_csv(path)
-
-
-def count_lines(path: str) -> int:
-    """Lines in a file (a cheap estimate of its rows, for progress)."""
-    n = 0
-    with open(path, "rb") as f:
-        while block := f.read(1 << 20):
-            n += block.count(b"\n")
-    return n

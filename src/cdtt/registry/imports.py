@@ -26,6 +26,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -40,7 +41,7 @@ from cdtt.geo.models import AdminUnit, Level
 from cdtt.geo.services import village_build, village_type_guess
 from cdtt.lib.pgcopy import frame_copy
 from cdtt.lib.prefetch import prefetched
-from cdtt.lib.tabular import FileProblem, RowError, Table, count_lines, open_table, open_table_path
+from cdtt.lib.tabular import FileProblem, RowError, Table, open_table, open_table_path
 from cdtt.lib.text import fold, header_key
 from cdtt.lib.xlsx import xlsx_bytes
 from cdtt.registry import first_load, rollups
@@ -119,7 +120,10 @@ def _nothing_written(result: PopulationImportResult) -> None:
     result.residents_created = result.residents_updated = 0
 
 
-def record_counts(record: PopulationImport, result: PopulationImportResult) -> None:
+def record_counts(
+    record: PopulationImport, result: PopulationImportResult, checksum: Callable[[], str]
+) -> None:
+    record.checksum = checksum()
     record.rows = result.rows
     record.households_created = result.households_created
     record.households_updated = result.households_updated
@@ -128,6 +132,7 @@ def record_counts(record: PopulationImport, result: PopulationImportResult) -> N
     record.levels_set = result.levels_set
     record.save(
         update_fields=[
+            "checksum",
             "rows",
             "households_created",
             "households_updated",
@@ -750,6 +755,7 @@ class _Run:
     total: int  # the file's lines, for the progress bar
     timer: "_Timer"
     record_start: Callable[[], PopulationImport]
+    checksum: Callable[[], str]  # the file's SHA-256, waited for
 
     def frames(self, villages: "_Villages") -> Iterator[pl.DataFrame]:
         with _reading():
@@ -791,7 +797,7 @@ def _first_load(cur, run: _Run) -> bool:
             result.residents_created = loaded.residents
             result.levels_set = loaded.residents if run.has & set(SKILL_CODES) else 0
             result.villages_created = villages.created
-            record_counts(record, result)
+            record_counts(record, result, run.checksum)
             run.timer("first load: read, check and write")
             run.done_reading()
             return True
@@ -832,8 +838,22 @@ def _staged_load(cur, run: _Run, skip_invalid: bool) -> None:
     record = run.record_start()
     _apply(cur, result, record, run.has, run.timer)
     _refresh_touched(cur, run.has)
-    record_counts(record, result)
+    record_counts(record, result, run.checksum)
     run.timer("flags and counters")
+
+
+def _sha256_meanwhile(path: str) -> Callable[[], str]:
+    """The SHA-256 of the file at ``path``, computed in a thread of its own while the import
+    reads the file (hashlib lets go of the GIL as it hashes); call the result to wait for it."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-checksum")
+
+    def digest() -> str:
+        with open(path, "rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+
+    future = pool.submit(digest)
+    pool.shutdown(wait=False)
+    return future.result
 
 
 def population_import(
@@ -855,14 +875,12 @@ def population_import(
     try:
         if path is not None:
             file_name = file_name or os.path.basename(path)
-            with open(path, "rb") as f:
-                checksum = hashlib.file_digest(f, "sha256").hexdigest()
-        else:
-            checksum = hashlib.sha256(data or b"").hexdigest()
-        if path is not None:
+            checksum = _sha256_meanwhile(path)
             table = open_table_path(path)
-            total = table.lines or (count_lines(path) if not table_is_xlsx(path) else 0)
+            total = table.lines
         else:
+            digest = hashlib.sha256(data or b"").hexdigest()
+            checksum = lambda: digest  # noqa: E731
             table = open_table(data or b"")
             total = table.lines or ((data or b"").count(b"\n") if table.frames else 0)
         missing = [h for h in REQUIRED if header_key(h) not in table.keys]
@@ -881,7 +899,7 @@ def population_import(
         def record_start() -> PopulationImport:
             return PopulationImport.objects.create(
                 file_name=file_name[:255],
-                checksum=checksum,
+                checksum="",  # known by the end (record_counts)
                 skills=[c for c in SKILL_CODES if c in has],
                 rows=result.rows,
                 actor=actor if getattr(actor, "pk", None) else None,
@@ -895,7 +913,16 @@ def population_import(
                     # Room for the import's hash joins and aggregates over millions of rows.
                     cur.execute("SET LOCAL work_mem = '256MB'")
                 run = _Run(
-                    table, result, communes, has, active, progress, total, timer, record_start
+                    table,
+                    result,
+                    communes,
+                    has,
+                    active,
+                    progress,
+                    total,
+                    timer,
+                    record_start,
+                    checksum,
                 )
                 empty = connection.vendor == "postgresql" and first_load.applies(
                     cur, list(communes.values())
@@ -970,11 +997,6 @@ def _columns_present(table: Table) -> tuple[set[str], set[str]]:
     }
     skills = {code for code, h in SKILL_HEADERS.items() if header_key(h) in keys}
     return named, skills
-
-
-def table_is_xlsx(path: str) -> bool:
-    with open(path, "rb") as f:
-        return f.read(4) == b"PK\x03\x04"
 
 
 def population_template_xlsx() -> bytes:
