@@ -1,10 +1,12 @@
 """The first load of a population into communes that hold no households yet (PostgreSQL).
 
 Nothing in the database can match a row of the file then, so the rows need no staging table and
-no joins: each checked batch of the file is copied straight into the residents table (its
-households' ids drawn from their sequence as they are met), and the households, one row each,
-once the whole file is read. The per-village counters are summed in the same pass. A province's
-first file takes this path; it is what the import budget of DESIGN.md §7 measures.
+no joins: each checked batch of the file is copied straight into the tables, its residents and
+the households it brings first (their ids drawn from their sequence as they are met, their
+address and village those of their first row). A household whose first proficient resident
+comes in a later batch is marked covered at the end. The per-village counters are summed in the
+same pass. A province's first file takes this path; it is what the import budget of DESIGN.md §7
+measures.
 
 Three threads share the work: one reads and checks the next batch (``cdtt.lib.prefetch``), the
 caller prepares the current one (villages, household ids, the rows as CSV), and a third copies
@@ -81,14 +83,6 @@ _HOUSEHOLD_ROW = [
     pl.col("h_village_id").alias("village_id"),
     *map(pl.col, ["commune_id", "district_id", "province_id"]),
 ]
-_HOUSEHOLD_SCHEMA = {
-    "commune_id": pl.Int64,
-    "hh_code": pl.String,
-    "household_id": pl.Int64,
-    "h_village_id": pl.Int64,
-    "address": pl.String,
-    "covered": pl.Boolean,
-}
 
 
 @dataclass
@@ -98,8 +92,8 @@ class Loaded:
 
 
 class _Households:
-    """The households met so far: (commune, code) -> (id, village of its first row); the new
-    ones of each batch with their first address; the ids of those found covered.
+    """The households met so far: (commune, code) -> (id, village of its first row), and the
+    ids of those found covered.
 
     Their ids are drawn from the households' sequence on a connection of their own: the
     import's connection is busy copying the batch before, and a sequence hands out numbers
@@ -108,10 +102,11 @@ class _Households:
     KEYS = ["commune_id", "hh_code"]
 
     def __init__(self, cur):
-        # Per commune: hh_code, household_id, h_village_id, address of its households so far
-        # (compact columns; a commune's households are looked up only where it reappears).
+        # Per commune: hh_code, household_id, h_village_id of its households so far (compact
+        # columns; a commune's households are looked up only where it reappears).
         self.known: dict[int, pl.DataFrame] = {}
-        self.covered: list[pl.Series] = []
+        self.covered: list[pl.Series] = []  # ids of households with a proficient resident
+        self.written_covered: list[pl.Series] = []  # ids written as covered
         cur.execute("SELECT pg_get_serial_sequence('registry_household', 'id')")
         self.sequence = cur.fetchone()[0]
         self.numbers = connection.get_new_connection(connection.get_connection_params())
@@ -120,9 +115,10 @@ class _Households:
     def close(self) -> None:
         self.numbers.close()
 
-    def ids(self, rows: pl.DataFrame) -> pl.DataFrame:
+    def ids(self, rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         """``rows`` with household_id and h_village_id (the village of the household's first
-        row in the file); households met for the first time get their id."""
+        row in the file), and the households met for the first time (commune_id, hh_code,
+        household_id, h_village_id, address), with their new ids."""
         first = rows.group_by(self.KEYS, maintain_order=True).agg(
             pl.col("village_id").first().alias("h_village_id"),
             pl.col("address").first(),
@@ -134,23 +130,17 @@ class _Households:
             part = first.filter(pl.col("commune_id") == commune_id)
             known = self.known[commune_id]
             new = pl.concat([new, part.join(known, on="hh_code", how="anti")])
-            found.append(self._keyed(commune_id, part.select("hh_code").join(known, on="hh_code")))
+            found.append(
+                part.select("commune_id", "hh_code").join(known, on="hh_code", how="inner")
+            )
         new = new.with_columns(pl.Series("household_id", self._draw(new.height), pl.Int64))
         for (commune_id,), part in new.partition_by("commune_id", as_dict=True).items():
-            part = part.select("hh_code", "household_id", "h_village_id", "address")
+            part = part.select("hh_code", "household_id", "h_village_id")
             known = self.known.get(commune_id)
             self.known[commune_id] = part if known is None else pl.concat([known, part])
         found.append(new.select(*self.KEYS, "household_id", "h_village_id"))
-        return rows.join(pl.concat(found), on=self.KEYS, how="left", maintain_order="left")
-
-    @staticmethod
-    def _keyed(commune_id: int, part: pl.DataFrame) -> pl.DataFrame:
-        return part.select(
-            pl.lit(commune_id, pl.Int64).alias("commune_id"),
-            "hh_code",
-            "household_id",
-            "h_village_id",
-        )
+        rows = rows.join(pl.concat(found), on=self.KEYS, how="left", maintain_order="left")
+        return rows, new
 
     def _draw(self, n: int) -> pl.Series:
         """``n`` ids from the households' sequence. They come back as runs of consecutive
@@ -168,21 +158,30 @@ class _Households:
             or [pl.Series([], dtype=pl.Int64)]
         )
 
-    def cover(self, household_ids: pl.Series) -> None:
+    def cover(self, household_ids: pl.Series, written: pl.Series) -> None:
+        """Households found covered in a batch, and those of them written so."""
         self.covered.append(household_ids)
+        self.written_covered.append(written)
 
-    def frame(self) -> pl.DataFrame:
-        """Every new household: commune_id, hh_code, household_id, h_village_id, address,
-        covered."""
+    def late_covered(self) -> list[int]:
+        """Households written as not covered whose proficient resident came later."""
+        covered = pl.concat([pl.Series([], dtype=pl.Int64), *self.covered]).unique()
+        written = pl.concat([pl.Series([], dtype=pl.Int64), *self.written_covered])
+        return covered.filter(~covered.is_in(written.implode())).to_list()
+
+    def per_village(self) -> pl.DataFrame:
+        """village_id, households, covered: what the new households bring to their villages."""
         if not self.known:
-            return pl.DataFrame(schema=_HOUSEHOLD_SCHEMA)
-        covered = pl.concat(self.covered) if self.covered else pl.Series([], dtype=pl.Int64)
-        return pl.concat(
-            [
-                frame.with_columns(pl.lit(commune_id, pl.Int64).alias("commune_id"))
-                for commune_id, frame in self.known.items()
-            ]
-        ).with_columns(pl.col("household_id").is_in(covered.implode()).alias("covered"))
+            return pl.DataFrame(
+                schema={"village_id": pl.Int64, "households": pl.UInt32, "covered": pl.UInt32}
+            )
+        covered = pl.concat([pl.Series([], dtype=pl.Int64), *self.covered])
+        return (
+            pl.concat(self.known.values())
+            .with_columns(pl.col("household_id").is_in(covered.implode()).alias("covered"))
+            .group_by(pl.col("h_village_id").alias("village_id"))
+            .agg(pl.len().alias("households"), pl.col("covered").sum())
+        )
 
 
 def _units_frame(units: dict[int, tuple]) -> pl.DataFrame:
@@ -194,18 +193,21 @@ def _units_frame(units: dict[int, tuple]) -> pl.DataFrame:
     )
 
 
+def _copy(table: str, rows: pl.DataFrame) -> tuple[str, memoryview]:
+    """The COPY of ``rows`` into ``table`` (the frame's columns named after the table's)."""
+    return copy_sql(table, rows.columns), frame_csv(rows)
+
+
 class _Writer:
-    """COPYs batches of residents in a thread of its own while the caller prepares the next
-    one. It shares the caller's connection (and so its transaction) through psycopg, whose
-    connection lock makes the caller's own queries wait for the batch being copied."""
+    """COPYs batches of rows, in a thread of its own, while the caller prepares the next one. It shares the caller's connection (and so its transaction) through
+    psycopg, whose connection lock makes the caller's own queries wait for the batch being
+    copied."""
 
     def __init__(self):
         self.raw = connection.connection  # the psycopg connection of this thread's Django one
-        columns = [e.meta.output_name() for e in _resident_row(None)]
-        self.sql = copy_sql("registry_resident", columns)
         self.batches: queue.Queue = queue.Queue(maxsize=1)
         self.failure: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="resident-copy", daemon=True)
+        self.thread = threading.Thread(target=self._run, name="first-load-copy", daemon=True)
         self.thread.start()
 
     def _run(self) -> None:
@@ -216,20 +218,22 @@ class _Writer:
             cur = self.raw.cursor()
         except BaseException as exc:
             self.failure = exc
-        while (data := self.batches.get()) is not None:
+        while (batch := self.batches.get()) is not None:
             if self.failure is not None:
                 continue
             try:
-                with cur.copy(self.sql) as copy:
-                    copy.write(data)
+                for sql, data in batch:
+                    with cur.copy(sql) as copy:
+                        copy.write(data)
             except BaseException as exc:
                 self.failure = exc
         if cur is not None:
             cur.close()
 
-    def put(self, data) -> None:
+    def put(self, batch: list[tuple[str, memoryview]]) -> None:
+        """Hand over CSV to copy, each with its COPY statement."""
         self._raise()
-        self.batches.put(data)
+        self.batches.put(batch)
 
     def close(self) -> None:
         """Wait for every batch handed; raise what failed."""
@@ -258,7 +262,7 @@ def load(
     raises Fallback when the file has anything to report. ``bulk_load`` is the importer's
     index drop-and-rebuild around a large load.
 
-    Each batch is prepared (household ids, resident rows as CSV) while the one before is being
+    Each batch is prepared (household ids, the rows to write) while the one before is being
     copied; the next batch is pulled (its villages resolved, which may query the database)
     before the prepared one is handed over, so that the copy never waits on those queries."""
     units = _units_frame(
@@ -279,15 +283,19 @@ def load(
     )
     residents = 0
 
-    def prepare(batch: pl.DataFrame) -> memoryview:
+    def prepare(batch: pl.DataFrame) -> list[tuple[str, memoryview]]:
         nonlocal residents
-        rows = households.ids(batch)
+        rows, new = households.ids(batch)
         if rows.filter(pl.col("village_id") != pl.col("h_village_id")).height:
             raise Fallback  # a household code used with two villages
         rows = rows.join(units, on="commune_id", how="left", maintain_order="left")
         rows = rows.with_columns(proficient.alias("proficient"))
         residents += rows.height
-        households.cover(rows.filter(pl.col("proficient")).get_column("household_id"))
+        covered = rows.filter(pl.col("proficient")).get_column("household_id").unique()
+        new = new.join(units, on="commune_id", how="left", maintain_order="left").with_columns(
+            pl.col("household_id").is_in(covered.implode()).alias("covered")
+        )
+        households.cover(covered, new.filter(pl.col("covered")).get_column("household_id"))
         counters.append(
             rows.group_by("village_id").agg(
                 pl.len().alias("residents"),
@@ -295,10 +303,17 @@ def load(
                 *[(pl.col(f"s_{c}") == 2).sum().alias(f"p_{c}") for c in SKILL_CODES],
             )
         )
-        return frame_csv(rows.select(_resident_row(levels_from)))
+        return [
+            _copy("registry_household", new.select(_HOUSEHOLD_ROW)),
+            _copy("registry_resident", rows.select(_resident_row(levels_from))),
+        ]
 
     try:
-        with bulk_load(cur, "registry_resident", expected_rows):
+        with (
+            bulk_load(cur, "registry_resident", expected_rows),
+            # A household for every four residents or so: enough to decide on the rebuild.
+            bulk_load(cur, "registry_household", expected_rows // 4),
+        ):
             writer = _Writer()
             try:
                 prepared = None
@@ -312,26 +327,24 @@ def load(
                     writer.put(prepared)
             finally:
                 writer.close()
-            frame = households.frame().join(units, on="commune_id", how="left")
-            with bulk_load(cur, "registry_household", frame.height):
-                rows = frame.select(_HOUSEHOLD_ROW)
-                frame_copy(cur, "registry_household", rows.columns, rows)
     except IntegrityError as exc:  # a resident listed twice: the unique key refused it
         raise Fallback from exc
     finally:
         households.close()
-    _counters_add(cur, frame, counters)
-    return Loaded(households=frame.height, residents=residents)
+    late = households.late_covered()
+    if late:
+        cur.execute("UPDATE registry_household SET covered = TRUE WHERE id = ANY(%s)", [late])
+    homes = households.per_village()
+    _counters_add(cur, homes, counters)
+    return Loaded(households=int(homes.get_column("households").sum()), residents=residents)
 
 
-def _counters_add(cur, households: pl.DataFrame, counters: list[pl.DataFrame]) -> None:
-    """Add what the load brings to its villages' counters."""
+def _counters_add(cur, homes: pl.DataFrame, counters: list[pl.DataFrame]) -> None:
+    """Add what the load brings to its villages' counters (``homes``: the households and
+    covered households it brings to each)."""
     if not counters:
         return
     people = pl.concat(counters).group_by("village_id").sum()
-    homes = households.group_by(pl.col("h_village_id").alias("village_id")).agg(
-        pl.len().alias("households"), pl.col("covered").sum().alias("covered")
-    )
     delta = homes.join(people, on="village_id", how="full", coalesce=True).fill_null(0)
     cur.execute("DROP TABLE IF EXISTS imp_village_delta")
     cur.execute(

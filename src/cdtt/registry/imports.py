@@ -548,7 +548,8 @@ def _bulk_load(cur, table: str, incoming: int):
     for name, _definition in indexes:
         cur.execute(f'DROP INDEX "{name}"')
     yield
-    cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    cur.execute("SET LOCAL maintenance_work_mem = '512MB'")
+    cur.execute("SET LOCAL max_parallel_maintenance_workers = 1")
     for name, definition in constraints:
         cur.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
     for _name, definition in indexes:
