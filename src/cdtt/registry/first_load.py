@@ -54,6 +54,7 @@ def _resident_row(levels_from: int | None) -> list[pl.Expr]:
         *map(
             pl.col,
             [
+                "id",
                 "household_id",
                 "village_id",
                 "commune_id",
@@ -91,29 +92,52 @@ class Loaded:
     residents: int
 
 
-class _Households:
-    """The households met so far: (commune, code) -> (id, village of its first row), and the
-    ids of those found covered.
-
-    Their ids are drawn from the households' sequence on a connection of their own: the
+class _Ids:
+    """Ids for new rows, drawn from the tables' sequences on a connection of its own: the
     import's connection is busy copying the batch before, and a sequence hands out numbers
-    outside any transaction (those of a load that fails are gaps, as with any insert)."""
+    outside any transaction (those of a load that fails are gaps, as with any insert). Drawn
+    here, they spare the copy a call of the sequence for every row."""
 
-    KEYS = ["commune_id", "hh_code"]
-
-    def __init__(self, cur):
-        # Per commune: hh_code, household_id, h_village_id of its households so far (compact
-        # columns; a commune's households are looked up only where it reappears).
-        self.known: dict[int, pl.DataFrame] = {}
-        self.covered: list[pl.Series] = []  # ids of households with a proficient resident
-        self.written_covered: list[pl.Series] = []  # ids written as covered
-        cur.execute("SELECT pg_get_serial_sequence('registry_household', 'id')")
-        self.sequence = cur.fetchone()[0]
+    def __init__(self, cur, tables: list[str]):
+        self.sequences = {}
+        for table in tables:
+            cur.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+            self.sequences[table] = cur.fetchone()[0]
         self.numbers = connection.get_new_connection(connection.get_connection_params())
         self.numbers.autocommit = True
 
     def close(self) -> None:
         self.numbers.close()
+
+    def draw(self, table: str, n: int) -> pl.Series:
+        """``n`` new ids of ``table``. They come back as runs of consecutive numbers (one run
+        unless another session drew numbers at the same moment)."""
+        with self.numbers.cursor() as cur:
+            cur.execute(
+                "SELECT min(id), max(id) FROM (SELECT n, nextval(%s) AS id "
+                "FROM generate_series(1, %s) AS drawn(n)) ids GROUP BY id - n ORDER BY 1",
+                [self.sequences[table], n],
+            )
+            runs = cur.fetchall()
+        return pl.concat(
+            [pl.int_range(low, high + 1, dtype=pl.Int64, eager=True) for low, high in runs]
+            or [pl.Series([], dtype=pl.Int64)]
+        )
+
+
+class _Households:
+    """The households met so far: (commune, code) -> (id, village of its first row), and the
+    ids of those found covered."""
+
+    KEYS = ["commune_id", "hh_code"]
+
+    def __init__(self, ids: _Ids):
+        self.new_ids = ids
+        # Per commune: hh_code, household_id, h_village_id of its households so far (compact
+        # columns; a commune's households are looked up only where it reappears).
+        self.known: dict[int, pl.DataFrame] = {}
+        self.covered: list[pl.Series] = []  # ids of households with a proficient resident
+        self.written_covered: list[pl.Series] = []  # ids written as covered
 
     def ids(self, rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         """``rows`` with household_id and h_village_id (the village of the household's first
@@ -133,7 +157,9 @@ class _Households:
             found.append(
                 part.select("commune_id", "hh_code").join(known, on="hh_code", how="inner")
             )
-        new = new.with_columns(pl.Series("household_id", self._draw(new.height), pl.Int64))
+        new = new.with_columns(
+            self.new_ids.draw("registry_household", new.height).alias("household_id")
+        )
         for (commune_id,), part in new.partition_by("commune_id", as_dict=True).items():
             part = part.select("hh_code", "household_id", "h_village_id")
             known = self.known.get(commune_id)
@@ -141,22 +167,6 @@ class _Households:
         found.append(new.select(*self.KEYS, "household_id", "h_village_id"))
         rows = rows.join(pl.concat(found), on=self.KEYS, how="left", maintain_order="left")
         return rows, new
-
-    def _draw(self, n: int) -> pl.Series:
-        """``n`` ids from the households' sequence. They come back as runs of consecutive
-        numbers (one run unless another session drew numbers at the same moment)."""
-        with self.numbers.cursor() as cur:
-            cur.execute(
-                "SELECT min(id), max(id) FROM (SELECT id, id - row_number() OVER (ORDER BY id) "
-                "AS run FROM (SELECT nextval(%s) AS id FROM generate_series(1, %s)) drawn) runs "
-                "GROUP BY run ORDER BY 1",
-                [self.sequence, n],
-            )
-            runs = cur.fetchall()
-        return pl.concat(
-            [pl.int_range(low, high + 1, dtype=pl.Int64, eager=True) for low, high in runs]
-            or [pl.Series([], dtype=pl.Int64)]
-        )
 
     def cover(self, household_ids: pl.Series, written: pl.Series) -> None:
         """Households found covered in a batch, and those of them written so."""
@@ -273,7 +283,8 @@ def load(
             )
         }
     )
-    households = _Households(cur)
+    ids = _Ids(cur, ["registry_household", "registry_resident"])
+    households = _Households(ids)
     counters: list[pl.DataFrame] = []
     levels_from = record.pk if has & set(SKILL_CODES) else None
     proficient = (
@@ -289,7 +300,9 @@ def load(
         if rows.filter(pl.col("village_id") != pl.col("h_village_id")).height:
             raise Fallback  # a household code used with two villages
         rows = rows.join(units, on="commune_id", how="left", maintain_order="left")
-        rows = rows.with_columns(proficient.alias("proficient"))
+        rows = rows.with_columns(
+            ids.draw("registry_resident", rows.height).alias("id"), proficient.alias("proficient")
+        )
         residents += rows.height
         covered = rows.filter(pl.col("proficient")).get_column("household_id").unique()
         new = new.join(units, on="commune_id", how="left", maintain_order="left").with_columns(
@@ -330,7 +343,7 @@ def load(
     except IntegrityError as exc:  # a resident listed twice: the unique key refused it
         raise Fallback from exc
     finally:
-        households.close()
+        ids.close()
     late = households.late_covered()
     if late:
         cur.execute("UPDATE registry_household SET covered = TRUE WHERE id = ANY(%s)", [late])

@@ -370,21 +370,22 @@ def test_a_resident_twice_found_by_the_first_load_s_copy_is_reported(tree, monke
     assert not Household.objects.exists() and not Resident.objects.exists()
 
 
-def test_household_ids_drawn_in_runs_come_back_whole(tree):
+def test_ids_drawn_in_runs_come_back_whole(tree):
     """Ids drawn while another session draws too come back as several runs: all of them, once."""
     if connection.vendor != "postgresql":
-        pytest.skip("the first load draws ids from a PostgreSQL sequence")
-    from cdtt.registry.first_load import _Households
+        pytest.skip("the first load draws ids from PostgreSQL sequences")
+    from cdtt.registry.first_load import _Ids
 
     with connection.cursor() as cur:
-        households = _Households(cur)
+        ids = _Ids(cur, ["registry_household"])
     try:
-        with households.numbers.cursor() as side:
+        with ids.numbers.cursor() as side:
             side.execute("CREATE SEQUENCE test_gappy INCREMENT BY 3")
-        households.sequence = "test_gappy"
-        assert households._draw(4).to_list() == [1, 4, 7, 10]
-        assert households._draw(0).to_list() == []
+        ids.sequences["registry_household"] = "test_gappy"
+        assert ids.draw("registry_household", 4).to_list() == [1, 4, 7, 10]
+        assert ids.draw("registry_household", 0).to_list() == []
+        assert ids.draw("registry_household", 2).to_list() == [13, 16]
     finally:
-        with households.numbers.cursor() as side:
+        with ids.numbers.cursor() as side:
             side.execute("DROP SEQUENCE test_gappy")
-        households.close()
+        ids.close()
