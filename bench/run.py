@@ -248,9 +248,22 @@ class BenchRun:
             f"{summary.bytes / 1e6:.0f} MB in {seconds:.1f} s"
         )
 
+    def settle(self) -> None:
+        """Start a measure from a quiet state: the files just written flushed to disk and a
+        checkpoint made, so that neither the reference nor the import pays for the other's
+        writes (or for the population file's)."""
+        os.sync()
+        with self.raw() as conn:
+            conn.autocommit = True
+            try:
+                conn.execute("CHECKPOINT")
+            except Exception as exc:  # a role without the right to: measure all the same
+                self.out(f"   (no checkpoint before the measure: {exc})")
+
     def import_measure(self) -> None:
         # Reference: a bare COPY of the same file into an unindexed table, same server, same run.
         columns = ", ".join(f"c{i} text" for i in range(14))
+        self.settle()
         with self.raw() as conn, conn.cursor() as cur:
             cur.execute(
                 f"DROP TABLE IF EXISTS bench_copy_reference; "
@@ -270,6 +283,7 @@ class BenchRun:
             cur.execute("DROP TABLE bench_copy_reference")
             conn.commit()
         self.out(f"   bare COPY: {copied:,} rows in {copy_s:.2f} s")
+        self.settle()
         # The import, in a process of its own so that its peak memory is its own.
         env = {
             **os.environ,

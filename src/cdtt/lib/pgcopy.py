@@ -2,6 +2,7 @@
 
 import io
 
+import polars as pl
 from django.db import connection
 
 
@@ -24,3 +25,14 @@ def frame_copy(cur, table: str, columns: list[str], frame) -> None:
         return
     with connection.wrap_database_errors, cur.copy(copy_sql(table, columns)) as copy:
         copy.write(frame_csv(frame))
+
+
+def objects_frame(model, objects: list) -> pl.DataFrame:
+    """Model instances as a frame of their table's columns (values as the database takes
+    them), for a COPY."""
+    fields = model._meta.concrete_fields
+    return pl.DataFrame(
+        [[f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields] for o in objects],
+        schema=[f.column for f in fields],
+        orient="row",
+    )

@@ -26,7 +26,7 @@ import polars as pl
 from django.db import IntegrityError, connection
 
 from cdtt.geo.models import AdminUnit
-from cdtt.lib.pgcopy import copy_sql, frame_copy, frame_csv
+from cdtt.lib.pgcopy import copy_sql, frame_copy, frame_csv, objects_frame
 from cdtt.registry import rollups
 from cdtt.registry.models import PopulationImport
 from cdtt.skills.models import SKILL_CODES
@@ -267,10 +267,12 @@ def load(
     active: set[str],
     expected_rows: int,
     bulk_load,
+    villages,
 ) -> Loaded:
     """Write the good rows of ``frames`` (batches in the staging columns, villages resolved);
     raises Fallback when the file has anything to report. ``bulk_load`` is the importer's
-    index drop-and-rebuild around a large load.
+    index drop-and-rebuild around a large load; ``villages`` resolves the batches' villages
+    (the new ones are copied with the batch that names them first).
 
     Each batch is prepared (household ids, the rows to write) while the one before is being
     copied; the next batch is pulled (its villages resolved, which may query the database)
@@ -283,8 +285,17 @@ def load(
             )
         }
     )
-    ids = _Ids(cur, ["registry_household", "registry_resident"])
+    ids = _Ids(cur, ["registry_household", "registry_resident", "geo_adminunit"])
     households = _Households(ids)
+    new_villages: list[tuple[str, memoryview]] = []  # for the next batch to copy
+
+    def villages_write(made: list[AdminUnit]) -> None:
+        drawn = ids.draw("geo_adminunit", len(made)).to_list()
+        for village, pk in zip(made, drawn, strict=True):
+            village.pk = village.id = pk
+        new_villages.append(_copy("geo_adminunit", objects_frame(AdminUnit, made)))
+
+    villages.write = villages_write
     counters: list[pl.DataFrame] = []
     levels_from = record.pk if has & set(SKILL_CODES) else None
     proficient = (
@@ -316,7 +327,10 @@ def load(
                 *[(pl.col(f"s_{c}") == 2).sum().alias(f"p_{c}") for c in SKILL_CODES],
             )
         )
+        copies = [*new_villages]
+        new_villages.clear()
         return [
+            *copies,
             _copy("registry_household", new.select(_HOUSEHOLD_ROW)),
             _copy("registry_resident", rows.select(_resident_row(levels_from))),
         ]

@@ -155,9 +155,12 @@ def _error(result: PopulationImportResult, row: int, column: str, reason: str) -
 
 class _Villages:
     """Resolve 'Thôn' cells to village ids. A new name creates the village at once, inside the
-    import's transaction: a failed or dry-run import rolls it back with everything else."""
+    import's transaction: a failed or dry-run import rolls it back with everything else.
+    ``write`` stores the new villages and gives them their ids (the first load hands them to
+    its copy instead)."""
 
     def __init__(self, commune_ids: list[int]):
+        self.commune_ids = commune_ids
         self.ids: dict[tuple[int, str], int] = {}
         self.names: dict[int, str] = {}
         for pk, commune_id, name, unit_type in AdminUnit.objects.filter(
@@ -167,6 +170,9 @@ class _Villages:
             self.ids.setdefault((commune_id, fold(name)), pk)
             self.ids.setdefault((commune_id, fold(f"{unit_type} {name}")), pk)
         self.created = 0
+        self.write: Callable[[list[AdminUnit]], object] = AdminUnit.objects.bulk_create
+        self._communes: dict[int, AdminUnit] = {}
+        self._last: dict[int, int] | None = None  # the last village number of each commune
 
     def resolve(self, pairs: list[tuple[int, str]]) -> dict[tuple[int, str], int]:
         """Village ids of (commune id, 'Thôn' cell) pairs; the new villages are created in one
@@ -189,24 +195,31 @@ class _Villages:
                 self.ids[(commune_id, fold(raw))] = self.ids[(commune_id, fold(name))]
         return {(c, raw): self.ids[(c, fold(raw))] for c, raw in pairs}
 
+    def _numbering(self) -> dict[int, int]:
+        """The communes and the last village number of each, read once (the villages this
+        import creates are counted as it creates them)."""
+        if self._last is None:
+            self._communes = AdminUnit.objects.in_bulk(self.commune_ids)
+            self._last = dict.fromkeys(self._communes, 0)
+            for commune_id, code in AdminUnit.objects.filter(
+                level=Level.VILLAGE, parent_id__in=self.commune_ids
+            ).values_list("parent_id", "code"):
+                tail = code.rsplit("-", 1)[-1]
+                if tail.isdigit():
+                    self._last[commune_id] = max(self._last[commune_id], int(tail))
+        return self._last
+
     def _create(self, wanted: dict[tuple[int, str], tuple[str, str]]) -> None:
-        communes = AdminUnit.objects.in_bulk({c for c, _n in wanted})
-        last: dict[int, int] = dict.fromkeys(communes, 0)
-        for commune_id, code in AdminUnit.objects.filter(
-            level=Level.VILLAGE, parent_id__in=communes
-        ).values_list("parent_id", "code"):
-            tail = code.rsplit("-", 1)[-1]
-            if tail.isdigit():
-                last[commune_id] = max(last[commune_id], int(tail))
+        last = self._numbering()
         made = []
         for (commune_id, key), (unit_type, name) in wanted.items():
-            commune = communes[commune_id]
+            commune = self._communes[commune_id]
             last[commune_id] += 1
             code = f"{commune.code}-{last[commune_id]:03d}"
             made.append(
                 (key, village_build(commune=commune, name=name, unit_type=unit_type, code=code))
             )
-        AdminUnit.objects.bulk_create([v for _k, v in made])
+        self.write([v for _k, v in made])
         for key, village in made:
             self.ids[(village.parent_id, key)] = village.pk
             self.names[village.pk] = village.full_name
@@ -793,6 +806,7 @@ def _first_load(cur, run: _Run) -> bool:
                 active=run.active,
                 expected_rows=run.total,
                 bulk_load=_bulk_load,
+                villages=villages,
             )
             result.households_created = loaded.households
             result.residents_created = loaded.residents

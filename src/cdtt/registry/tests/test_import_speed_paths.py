@@ -4,6 +4,7 @@ one file, level 0 for the never assessed, COPY text escaping and the per-row cle
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from cdtt.geo.models import AdminUnit, Level
 from cdtt.registry import rollups
 from cdtt.registry.imports import population_import
 from cdtt.registry.models import (
@@ -278,7 +279,12 @@ def _state() -> list:
         )
     )
     villages = sorted(VillageCoverage.objects.values_list("village__name", *rollups.COUNTERS))
-    return [households, residents, villages]
+    units = sorted(
+        AdminUnit.objects.filter(level=Level.VILLAGE).values_list(
+            *[f.attname for f in AdminUnit._meta.concrete_fields if not f.primary_key]
+        )
+    )
+    return [households, residents, villages, units]
 
 
 FIRST_FILE = [
