@@ -3,9 +3,9 @@
 A batch of rows arrives as a polars DataFrame of text columns (``c0``… in the file's order,
 cleaned, with ``row_no``); ``RowChecks.check`` returns the good rows in the staging table's
 shape (but for the village, which the importer resolves) and every problem as (row, order,
-column, reason). Values that take Python to judge (dates, genders, levels, unusual phone numbers)
-are judged once per distinct value and joined back: a province's file has a few tens of
-thousands of distinct dates among millions of rows.
+column, reason). Birth dates written dd/mm/yyyy or as a bare year are checked as columns; values
+that take Python to judge (other dates, genders, levels, unusual phone numbers) are judged once
+per distinct value and joined back.
 """
 
 import datetime as dt
@@ -133,11 +133,18 @@ class _Judged:
 
 class RowChecks:
     """The checks of one file: ``named`` maps the display headers present to their column
-    index, ``skills`` skill codes to theirs; ``communes`` commune codes to ids."""
+    index, ``skills`` skill codes to theirs; ``communes`` commune codes to ids; births are
+    judged as of ``today`` (the local date by default)."""
 
-    def __init__(self, named: dict[str, int], skills: dict[str, int], communes: dict[str, int]):
+    def __init__(
+        self,
+        named: dict[str, int],
+        skills: dict[str, int],
+        communes: dict[str, int],
+        today: dt.date | None = None,
+    ):
         self.named, self.skills, self.communes = named, skills, communes
-        self.today = today = timezone.localdate()
+        self.today = today = today or timezone.localdate()
         self.births = _Judged(
             self._birth(today),
             {"b_date": pl.String, "b_year": pl.Int64, "b_key": pl.String, "b_error": pl.String},

@@ -4,7 +4,7 @@ birth dates checked as columns against ``parse_birth``, name keys against ``fold
 import datetime as dt
 
 import polars as pl
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cdtt.lib.text import clean, fold
@@ -43,8 +43,7 @@ def judged_by_python(raw: str, today: dt.date) -> tuple:
 
 
 def births_of(values: list[str], today: dt.date) -> list[tuple]:
-    checks = RowChecks({}, {}, {})
-    checks.today = today
+    checks = RowChecks({}, {}, {}, today=today)
     frame = checks._births(pl.DataFrame({"birth_raw": values}, schema={"birth_raw": pl.String}))
     return list(frame.select("b_date", "b_year", "b_key", "b_error").iter_rows())
 
@@ -75,6 +74,7 @@ def test_birth_dates_checked_as_columns_agree_with_parse_birth():
         max_size=20,
     )
 )
+@example(["01/07/2026", "15/06/2026", "2027"])  # after, on and after "today" below
 def test_any_birth_cell_is_judged_as_parse_birth_judges_it(values):
     today = dt.date(2026, 6, 15)
     assert births_of(values, today) == [judged_by_python(v, today) for v in values]
