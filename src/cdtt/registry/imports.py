@@ -26,7 +26,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -769,13 +769,14 @@ class _Run:
     total: int  # the file's lines, for the progress bar
     timer: "_Timer"
     record_start: Callable[[], PopulationImport]
-    checksum: Callable[[], str]  # the file's SHA-256, waited for
+    checksum: "_Checksum"
 
     def frames(self, villages: "_Villages") -> Iterator[pl.DataFrame]:
         with _reading():
             yield from good_frames(
                 self.table, self.result, self.communes, villages, self.progress, self.total
             )
+        self.checksum.start()  # the file is read: hash it while the database finishes
 
     def done_reading(self) -> None:
         if self.progress:
@@ -857,18 +858,30 @@ def _staged_load(cur, run: _Run, skip_invalid: bool) -> None:
     run.timer("flags and counters")
 
 
-def _sha256_meanwhile(path: str) -> Callable[[], str]:
-    """The SHA-256 of the file at ``path``, computed in a thread of its own while the import
-    reads the file (hashlib lets go of the GIL as it hashes); call the result to wait for it."""
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-checksum")
+class _Checksum:
+    """The SHA-256 of the imported file (a path, or bytes). A file's is computed in a thread of
+    its own once the import has read it (hashlib lets go of the GIL as it hashes), beside the
+    index builds that follow, which leave a core idle; calling the object waits for it."""
 
-    def digest() -> str:
-        with open(path, "rb") as f:
+    def __init__(self, path: str | None, data: bytes | None):
+        self.path, self.data = path, data
+        self.future: Future | None = None
+
+    def start(self) -> None:
+        if self.path is not None and self.future is None:
+            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-checksum")
+            self.future = pool.submit(self._file_digest)
+            pool.shutdown(wait=False)
+
+    def _file_digest(self) -> str:
+        with open(self.path, "rb") as f:
             return hashlib.file_digest(f, "sha256").hexdigest()
 
-    future = pool.submit(digest)
-    pool.shutdown(wait=False)
-    return future.result
+    def __call__(self) -> str:
+        if self.path is None:
+            return hashlib.sha256(self.data or b"").hexdigest()
+        self.start()
+        return self.future.result()
 
 
 def population_import(
@@ -888,14 +901,12 @@ def population_import(
     result = PopulationImportResult(dry_run=dry_run)
     timer = _Timer()
     try:
+        checksum = _Checksum(path, data)
         if path is not None:
             file_name = file_name or os.path.basename(path)
-            checksum = _sha256_meanwhile(path)
             table = open_table_path(path)
             total = table.lines
         else:
-            digest = hashlib.sha256(data or b"").hexdigest()
-            checksum = lambda: digest  # noqa: E731
             table = open_table(data or b"")
             total = table.lines or ((data or b"").count(b"\n") if table.frames else 0)
         missing = [h for h in REQUIRED if header_key(h) not in table.keys]

@@ -111,24 +111,42 @@ def _name_keys(names: pl.Series) -> pl.Series:
 
 
 class _Judged:
-    """Distinct values judged once in Python, remembered across batches, joined back."""
+    """Distinct values judged once in Python, remembered across batches, mapped back: a column
+    of a handful of values (levels, genders) by comparing with each, others by a join."""
+
+    FEW = 8
 
     def __init__(self, judge: Callable[[str], tuple], schema: dict):
         self.judge, self.schema = judge, schema
-        self.seen: set[str] = set()
+        self.seen: dict[str, tuple] = {}
         self.table = pl.DataFrame(schema={"value": pl.String, **schema})
 
     def join(self, frame: pl.DataFrame, column: str) -> pl.DataFrame:
-        new = [v for v in frame.get_column(column).unique().to_list() if v not in self.seen]
+        values = frame.get_column(column).unique().to_list()
+        new = [v for v in values if v not in self.seen]
         if new:
-            self.seen.update(new)
             judged = [self.judge(v) for v in new]
+            self.seen.update(zip(new, judged, strict=True))
             rows = {k: [j[i] for j in judged] for i, k in enumerate(self.schema)}
             self.table = pl.concat(
                 [self.table, pl.DataFrame({"value": new, **rows}, schema=self.table.schema)]
             )
+        if len(values) <= self.FEW and None not in values:
+            return frame.with_columns(
+                self._compared(pl.col(column), values, i, name, dtype)
+                for i, (name, dtype) in enumerate(self.schema.items())
+            )
         table = self.table.rename({"value": column})
         return frame.join(table, on=column, how="left", maintain_order="left")
+
+    def _compared(self, cell: pl.Expr, values: list[str], i: int, name: str, dtype) -> pl.Expr:
+        """Output ``name`` (the judgement's ``i``-th part) of a column of these few values."""
+        mapped = pl.lit(None, dtype)
+        for value in values:
+            mapped = (
+                pl.when(cell == value).then(pl.lit(self.seen[value][i], dtype)).otherwise(mapped)
+            )
+        return mapped.alias(name)
 
 
 class RowChecks:

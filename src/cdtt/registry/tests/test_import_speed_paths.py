@@ -1,6 +1,8 @@
 """The population import's set-based paths: ids drawn before writing, new and existing rows in
 one file, level 0 for the never assessed, COPY text escaping and the per-row cleaning shortcut."""
 
+import hashlib
+
 import pytest
 from django.db import IntegrityError, connection, transaction
 
@@ -123,6 +125,9 @@ def test_backslashes_and_messy_whitespace_in_a_streamed_file(tree, tmp_path):
     path.write_bytes(csv_bytes(*rows))
     result = population_import(actor=None, path=str(path))
     assert result.ok, result.errors
+    record = PopulationImport.objects.get()
+    assert record.checksum == hashlib.sha256(csv_bytes(*rows)).hexdigest()
+    assert record.file_name == "population.csv"
     assert Household.objects.get(code="HK\\01").address == "Số 1\\2"
     assert Resident.objects.filter(full_name="Nguyễn Văn\\An").exists()
     binh = Resident.objects.get(full_name="Lê Thị Bình")

@@ -1,5 +1,6 @@
 """The population file (DESIGN.md §6): every bad input of the issue, all or nothing, idempotence."""
 
+import hashlib
 import io
 import unicodedata
 
@@ -54,7 +55,8 @@ def test_good_file_imports_and_rolls_up(tree):
     assert result.levels_set == 3
     record = PopulationImport.objects.get()
     assert (record.rows, record.households_created, record.residents_created) == (3, 2, 3)
-    assert len(record.checksum) == 64 and record.skills == [
+    assert record.checksum == hashlib.sha256(csv_bytes(*GOOD)).hexdigest()
+    assert record.skills == [
         "public_services",
         "shopping",
         "payment",
