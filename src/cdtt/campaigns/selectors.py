@@ -141,7 +141,9 @@ def _worklist_rows(village: AdminUnit):
         Household.objects.filter(village=village).values_list("pk", "code", "address", "covered")
     )
     residents = list(
-        Resident.objects.filter(village=village, status=ResidentStatus.CURRENT)
+        Resident.objects.filter(
+            household_id__in=[h[0] for h in households], status=ResidentStatus.CURRENT
+        )
         .order_by("household_id", "-birth_year", "pk")
         .values_list(
             "pk",

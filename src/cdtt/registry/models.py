@@ -151,7 +151,8 @@ class Resident(Located):
                 fields=["household", "name_key", "birth_key"], name="resident_natural_key"
             )
         ]
-        indexes = [models.Index(fields=["village"], name="resident_village")]
+        # No index by village: a village's residents are found through its households (their
+        # village index, then this key by household), which spares the import an index.
 
     def __str__(self) -> str:
         return self.full_name

@@ -302,7 +302,11 @@ def expected_village_counters(village_ids: list[int] | None = None) -> dict[int,
     if village_ids is not None:
         if not village_ids:
             return {}
-        where = f"AND r.village_id IN ({', '.join(['%s'] * len(village_ids))})"
+        # Through the villages' households (residents have no index by village).
+        where = (
+            "AND r.household_id IN (SELECT id FROM registry_household WHERE village_id IN "
+            f"({', '.join(['%s'] * len(village_ids))}))"
+        )
         params = list(village_ids)
     with connection.cursor() as cur:
         cur.execute(_EXPECTED_VILLAGE_SQL.format(where=where), params)
