@@ -1003,10 +1003,31 @@ _IMPORTED_TABLES = [
 
 
 def _statistics_refresh() -> None:
+    """ANALYZE the tables an import filled. Once the import has committed, the residents are
+    analysed on a connection of their own, beside the rest (inside an outer transaction, which
+    may hold their table's lock, all on this one)."""
     if connection.vendor != "postgresql":
         return
+    tables = list(_IMPORTED_TABLES)
+    side = None
+    if not connection.in_atomic_block:
+        tables.remove("registry_resident")
+        side = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-analyze")
+        residents = side.submit(_analyze_apart, "registry_resident")
     with connection.cursor() as cur:
-        cur.execute(f"ANALYZE {', '.join(_IMPORTED_TABLES)}")
+        cur.execute(f"ANALYZE {', '.join(tables)}")
+    if side is not None:
+        residents.result()
+        side.shutdown()
+
+
+def _analyze_apart(table: str) -> None:
+    """ANALYZE ``table`` on this thread's own connection, closed afterwards."""
+    try:
+        with connection.cursor() as cur:
+            cur.execute(f"ANALYZE {table}")
+    finally:
+        connection.close()
 
 
 def _columns_present(table: Table) -> tuple[set[str], set[str]]:

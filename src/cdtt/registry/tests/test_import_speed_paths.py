@@ -2,6 +2,7 @@
 one file, level 0 for the never assessed, COPY text escaping and the per-row cleaning shortcut."""
 
 import hashlib
+import time
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -400,3 +401,38 @@ def test_ids_drawn_in_runs_come_back_whole(tree):
         with ids.numbers.cursor() as side:
             side.execute("DROP SEQUENCE test_gappy")
         ids.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_statistics_after_a_committed_import_cover_every_table():
+    """Outside any transaction the residents are analysed on a connection of their own, beside
+    the other tables: each is analysed once, and no connection is left open."""
+    if connection.vendor != "postgresql":
+        pytest.skip("ANALYZE is PostgreSQL's")
+    from cdtt.registry.imports import _IMPORTED_TABLES, _statistics_refresh
+
+    def analysed() -> dict[str, int]:
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_stat_clear_snapshot()")
+            cur.execute(
+                "SELECT relname, analyze_count FROM pg_stat_user_tables WHERE relname = ANY(%s)",
+                [_IMPORTED_TABLES],
+            )
+            return dict(cur.fetchall())
+
+    def backends() -> int:
+        with connection.cursor() as cur:
+            cur.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+            return cur.fetchone()[0]
+
+    before, open_before = analysed(), backends()
+    _statistics_refresh()
+    after = analysed()
+    assert {t: after[t] - before.get(t, 0) for t in _IMPORTED_TABLES} == dict.fromkeys(
+        _IMPORTED_TABLES, 1
+    )
+    for _ in range(50):  # a closed connection's server process ends a moment later
+        if backends() <= open_before:
+            break
+        time.sleep(0.1)
+    assert backends() == open_before
