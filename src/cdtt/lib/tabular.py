@@ -266,7 +266,7 @@ def nfc_unstable_class(end: int = _UNSTABLE_SCAN_END) -> str:
 def _needs_cleaning() -> str:
     """A regex matching the cells ``clean`` would change: whitespace other than single inner
     spaces, or a character NFC may change."""
-    return rf"{_SPACES_RE[:-1]}{{2}}|[^\S ]|[\x1c-\x1f]|^ | $|{nfc_unstable_class()}"
+    return rf"  |[^\S ]|[\x1c-\x1f]|^ | $|{nfc_unstable_class()}"
 
 
 def _clean_frame(frame):
@@ -275,8 +275,8 @@ def _clean_frame(frame):
     has each distinct value cleaned once and mapped back."""
     import polars as pl
 
-    names = frame.columns
-    flagged = frame.select(pl.col(n).str.contains(_needs_cleaning()).any() for n in names).row(0)
+    names, pattern = frame.columns, _needs_cleaning()
+    flagged = frame.select(pl.col(n).str.contains(pattern).any() for n in names).row(0)
     columns = []
     for name, dirty in zip(names, flagged, strict=True):
         column = frame.get_column(name)

@@ -209,9 +209,9 @@ def _copy(table: str, rows: pl.DataFrame) -> tuple[str, memoryview]:
 
 
 class _Writer:
-    """COPYs batches of rows, in a thread of its own, while the caller prepares the next one. It shares the caller's connection (and so its transaction) through
-    psycopg, whose connection lock makes the caller's own queries wait for the batch being
-    copied."""
+    """COPYs batches of rows, in a thread of its own, while the caller prepares the next one.
+    It shares the caller's connection (and so its transaction) through psycopg, whose
+    connection lock makes the caller's own queries wait for the batch being copied."""
 
     def __init__(self):
         self.raw = connection.connection  # the psycopg connection of this thread's Django one
@@ -292,7 +292,7 @@ def load(
     def villages_write(made: list[AdminUnit]) -> None:
         drawn = ids.draw("geo_adminunit", len(made)).to_list()
         for village, pk in zip(made, drawn, strict=True):
-            village.pk = village.id = pk
+            village.pk = pk
         new_villages.append(_copy("geo_adminunit", objects_frame(AdminUnit, made)))
 
     villages.write = villages_write

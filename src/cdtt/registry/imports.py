@@ -1008,17 +1008,16 @@ def _statistics_refresh() -> None:
     may hold their table's lock, all on this one)."""
     if connection.vendor != "postgresql":
         return
-    tables = list(_IMPORTED_TABLES)
-    side = None
-    if not connection.in_atomic_block:
-        tables.remove("registry_resident")
-        side = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-analyze")
+    if connection.in_atomic_block:
+        with connection.cursor() as cur:
+            cur.execute(f"ANALYZE {', '.join(_IMPORTED_TABLES)}")
+        return
+    rest = [t for t in _IMPORTED_TABLES if t != "registry_resident"]
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-analyze") as side:
         residents = side.submit(_analyze_apart, "registry_resident")
-    with connection.cursor() as cur:
-        cur.execute(f"ANALYZE {', '.join(tables)}")
-    if side is not None:
+        with connection.cursor() as cur:
+            cur.execute(f"ANALYZE {', '.join(rest)}")
         residents.result()
-        side.shutdown()
 
 
 def _analyze_apart(table: str) -> None:
