@@ -194,10 +194,14 @@ def village_retire(*, actor, village: AdminUnit, on: dt.date | None = None) -> A
     return village
 
 
+# The village types, longest first, each with its folded prefix.
+_TYPE_PREFIXES = [(t, fold(t) + " ") for t in sorted(VILLAGE_TYPES, key=len, reverse=True)]
+
+
 def village_type_guess(name: str) -> tuple[str, str]:
     """'Tổ dân phố 3' -> ('Tổ dân phố', '3'); a name with no known prefix is a 'Thôn'."""
     folded = fold(name)
-    for t in sorted(VILLAGE_TYPES, key=len, reverse=True):
-        if folded.startswith(fold(t) + " "):
+    for t, prefix in _TYPE_PREFIXES:
+        if folded.startswith(prefix):
             return t, clean(name)[len(t) :].strip()
     return "Thôn", clean(name)

@@ -1,5 +1,6 @@
 """Text normalisation for Vietnamese names, headers and search keys."""
 
+import functools
 import re
 import unicodedata
 
@@ -16,6 +17,12 @@ def clean(value: object) -> str:
 
 def fold(value: object) -> str:
     """Case- and diacritic-insensitive key: 'Quảng Xương' -> 'quang xuong'."""
+    return _fold_text(value if isinstance(value, str) else clean(value))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fold_text(value: str) -> str:
+    # Remembered: the same names (villages, headers, levels) are folded over and over.
     text = unicodedata.normalize("NFD", clean(value).lower())
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
     return text.replace("đ", "d")

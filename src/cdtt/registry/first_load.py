@@ -23,6 +23,7 @@ import threading
 from dataclasses import dataclass
 
 import polars as pl
+import psycopg
 from django.db import IntegrityError, connection
 
 from cdtt.geo.models import AdminUnit
@@ -93,16 +94,32 @@ class Loaded:
 
 
 class _Ids:
-    """Ids for new rows, drawn from the tables' sequences on a connection of its own: the
-    import's connection is busy copying the batch before, and a sequence hands out numbers
-    outside any transaction (those of a load that fails are gaps, as with any insert). Drawn
-    here, they spare the copy a call of the sequence for every row."""
+    """Ids for new rows, drawn from the tables' sequences on a connection of its own (the
+    import's connection is busy copying the batch before). A sequence hands out numbers
+    outside any transaction: those of a load that fails are gaps, as with any insert. Drawn
+    here, they spare the copy a call of the sequence for every row.
 
-    def __init__(self, cur, tables: list[str]):
+    A batch's ids are drawn as one block: the sequence's increment is raised to the block's
+    size for one ``nextval``, in a short transaction whose lock holds other sessions'
+    ``nextval`` back until the increment is restored. A session whose open transaction has
+    used the sequence (the import's own, say) holds a lock that keeps the block waiting: after
+    ``BLOCK_WAIT`` the numbers are drawn one by one instead, and come back as runs."""
+
+    BLOCK_WAIT = "50ms"
+
+    def __init__(self, cur, tables: list[str], ahead: dict[str, int] | None = None):
+        # Per table, how many more ids a block takes than asked for, kept for the batches to
+        # come (a few draws for the whole load; what is left over at the end is a gap).
+        self.ahead = ahead or {}
+        self.pools: dict[str, pl.Series] = {}
         self.sequences = {}
         for table in tables:
-            cur.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-            self.sequences[table] = cur.fetchone()[0]
+            cur.execute(
+                "SELECT s.seqrelid::regclass::text, s.seqincrement FROM pg_sequence s "
+                "WHERE s.seqrelid = pg_get_serial_sequence(%s, 'id')::regclass",
+                [table],
+            )
+            self.sequences[table] = cur.fetchone()
         self.numbers = connection.get_new_connection(connection.get_connection_params())
         self.numbers.autocommit = True
 
@@ -110,18 +127,51 @@ class _Ids:
         self.numbers.close()
 
     def draw(self, table: str, n: int) -> pl.Series:
-        """``n`` new ids of ``table``. They come back as runs of consecutive numbers (one run
-        unless another session drew numbers at the same moment)."""
+        """``n`` new ids of ``table``."""
+        pool = self.pools.get(table, pl.Series([], dtype=pl.Int64))
+        if pool.len() < n:
+            pool = pl.concat([pool, self._fresh(table, n - pool.len())])
+        self.pools[table] = pool.slice(n)
+        return pool.slice(0, n)
+
+    def _fresh(self, table: str, n: int) -> pl.Series:
+        """At least ``n`` ids just drawn from the sequence."""
+        sequence, step = self.sequences[table]
+        try:
+            size = n + self.ahead.get(table, 0)
+            last = self._block(sequence, step, size)
+        except psycopg.errors.LockNotAvailable:
+            return self._runs(sequence, n)
+        return pl.int_range(last - step * (size - 1), last + 1, step, dtype=pl.Int64, eager=True)
+
+    def _block(self, sequence: str, step: int, n: int) -> int:
+        """The last of ``n`` numbers drawn at once."""
+        with self.numbers.transaction(), self.numbers.cursor() as cur:
+            cur.execute(f"SET LOCAL lock_timeout = '{self.BLOCK_WAIT}'")
+            # No wait for the disk: the import's own commit, later, flushes this one too
+            # (a crash before that loses the import anyway, and its ids are then unused).
+            cur.execute("SET LOCAL synchronous_commit = off")
+            cur.execute(f"ALTER SEQUENCE {sequence} INCREMENT BY {step * n}")
+            cur.execute(f"SELECT is_called FROM {sequence}")
+            if not cur.fetchone()[0]:  # a sequence never used: its start counts as drawn
+                cur.execute(f"SELECT setval(%s, last_value) FROM {sequence}", [sequence])
+            cur.execute("SELECT nextval(%s)", [sequence])
+            last = cur.fetchone()[0]
+            cur.execute(f"ALTER SEQUENCE {sequence} INCREMENT BY {step}")
+        return last
+
+    def _runs(self, sequence: str, n: int) -> pl.Series:
+        """``n`` numbers drawn one by one, as runs of consecutive ones (one run unless another
+        session drew numbers at the same moment)."""
         with self.numbers.cursor() as cur:
             cur.execute(
                 "SELECT min(id), max(id) FROM (SELECT n, nextval(%s) AS id "
                 "FROM generate_series(1, %s) AS drawn(n)) ids GROUP BY id - n ORDER BY 1",
-                [self.sequences[table], n],
+                [sequence, n],
             )
             runs = cur.fetchall()
         return pl.concat(
             [pl.int_range(low, high + 1, dtype=pl.Int64, eager=True) for low, high in runs]
-            or [pl.Series([], dtype=pl.Int64)]
         )
 
 
@@ -143,10 +193,7 @@ class _Households:
         """``rows`` with household_id and h_village_id (the village of the household's first
         row in the file), and the households met for the first time (commune_id, hh_code,
         household_id, h_village_id, address), with their new ids."""
-        first = rows.group_by(self.KEYS, maintain_order=True).agg(
-            pl.col("village_id").first().alias("h_village_id"),
-            pl.col("address").first(),
-        )
+        first, runs = self._firsts(rows)
         met = [c for c in first.get_column("commune_id").unique().to_list() if c in self.known]
         new = first.filter(~pl.col("commune_id").is_in(met))
         found = []
@@ -165,8 +212,39 @@ class _Households:
             known = self.known.get(commune_id)
             self.known[commune_id] = part if known is None else pl.concat([known, part])
         found.append(new.select(*self.KEYS, "household_id", "h_village_id"))
-        rows = rows.join(pl.concat(found), on=self.KEYS, how="left", maintain_order="left")
+        found = pl.concat(found)
+        if runs is None:
+            rows = rows.join(found, on=self.KEYS, how="left", maintain_order="left")
+        else:  # each row takes the ids of its run
+            ids = first.select(self.KEYS).join(
+                found, on=self.KEYS, how="left", maintain_order="left"
+            )
+            rows = rows.with_columns(
+                ids.get_column(c).gather(runs) for c in ("household_id", "h_village_id")
+            )
         return rows, new
+
+    def _firsts(self, rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series | None]:
+        """The first row of each household in ``rows`` (commune_id, hh_code, h_village_id,
+        address), in the order met; and, where each household's rows come one after another
+        (as a file exported household by household has them), the index in it of every
+        row's household."""
+        starts = (
+            (pl.col("commune_id") != pl.col("commune_id").shift(1))
+            | (pl.col("hh_code") != pl.col("hh_code").shift(1))
+        ).fill_null(True)
+        marked = rows.select(*self.KEYS, "village_id", "address", starts.alias("start"))
+        first = marked.filter(pl.col("start")).select(
+            *self.KEYS, pl.col("village_id").alias("h_village_id"), "address"
+        )
+        if not first.select(pl.struct(self.KEYS).is_duplicated().any()).item():
+            runs = marked.get_column("start").cast(pl.UInt32).cum_sum() - 1
+            return first, runs
+        first = rows.group_by(self.KEYS, maintain_order=True).agg(
+            pl.col("village_id").first().alias("h_village_id"),
+            pl.col("address").first(),
+        )
+        return first, None
 
     def cover(self, household_ids: pl.Series, written: pl.Series) -> None:
         """Households found covered in a batch, and those of them written so."""
@@ -285,7 +363,11 @@ def load(
             )
         }
     )
-    ids = _Ids(cur, ["registry_household", "registry_resident", "geo_adminunit"])
+    ids = _Ids(
+        cur,
+        ["registry_household", "registry_resident", "geo_adminunit"],
+        ahead={"registry_resident": expected_rows // 8, "registry_household": expected_rows // 32},
+    )
     households = _Households(ids)
     new_villages: list[tuple[str, memoryview]] = []  # for the next batch to copy
 

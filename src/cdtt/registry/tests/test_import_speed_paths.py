@@ -2,6 +2,7 @@
 one file, level 0 for the never assessed, COPY text escaping and the per-row cleaning shortcut."""
 
 import hashlib
+import threading
 import time
 
 import pytest
@@ -302,11 +303,19 @@ FIRST_FILE = [
 ]
 
 
+# FIRST_FILE with each household's rows one after another.
+FIRST_FILE_BY_HOUSEHOLD = [FIRST_FILE[i] for i in (0, 3, 1, 2, 4)]
+
+
+@pytest.mark.parametrize("rows", [FIRST_FILE, FIRST_FILE_BY_HOUSEHOLD], ids=["mixed", "grouped"])
 @pytest.mark.parametrize("bulk,batch_bytes", [(False, None), (True, None), (False, 40)])
-def test_the_first_load_writes_what_the_staged_import_writes(tree, monkeypatch, bulk, batch_bytes):
+def test_the_first_load_writes_what_the_staged_import_writes(
+    tree, monkeypatch, bulk, batch_bytes, rows
+):
     """Empty communes take the first-load path on PostgreSQL: its rows, flags and counters are
     those of the staged import of the same file (with and without the index rebuild; in one
-    batch or a row a batch, where households and communes come back in later batches)."""
+    batch or a row a batch, where households and communes come back in later batches; with a
+    household's rows apart or together)."""
     if connection.vendor != "postgresql":
         pytest.skip("the first load copies straight into PostgreSQL's tables")
     from cdtt.lib import tabular
@@ -326,13 +335,13 @@ def test_the_first_load_writes_what_the_staged_import_writes(tree, monkeypatch, 
 
     monkeypatch.setattr(first_load, "load", load)
     sid = transaction.savepoint()
-    first = population_import(actor=None, data=csv_bytes(*FIRST_FILE))
+    first = population_import(actor=None, data=csv_bytes(*rows))
     assert first.ok and taken, first.errors
     assert rollups_check() == []
     loaded = _state()
     transaction.savepoint_rollback(sid)
     monkeypatch.setattr(first_load, "applies", lambda cur, ids: False)
-    staged = population_import(actor=None, data=csv_bytes(*FIRST_FILE))
+    staged = population_import(actor=None, data=csv_bytes(*rows))
     assert staged.ok and len(taken) == 1
     assert _state() == loaded
     assert (
@@ -382,25 +391,62 @@ def test_a_resident_twice_found_by_the_first_load_s_copy_is_reported(tree, monke
     assert not Household.objects.exists() and not Resident.objects.exists()
 
 
-def test_ids_drawn_in_runs_come_back_whole(tree):
-    """Ids drawn while another session draws too come back as several runs: all of them, once."""
+def test_ids_are_drawn_as_blocks_no_other_session_gets(tree):
+    """Ids are drawn a block at a time, in the sequence's own steps; the sequence's increment
+    is back to its own afterwards, and numbers drawn meanwhile by another session never fall
+    inside a block."""
     if connection.vendor != "postgresql":
         pytest.skip("the first load draws ids from PostgreSQL sequences")
     from cdtt.registry.first_load import _Ids
 
     with connection.cursor() as cur:
         ids = _Ids(cur, ["registry_household"])
+    other = connection.get_new_connection(connection.get_connection_params())
+    other.autocommit = True
     try:
         with ids.numbers.cursor() as side:
             side.execute("CREATE SEQUENCE test_gappy INCREMENT BY 3")
-        ids.sequences["registry_household"] = "test_gappy"
-        assert ids.draw("registry_household", 4).to_list() == [1, 4, 7, 10]
+        ids.sequences["registry_household"] = ("test_gappy", 3)
+        # A sequence never used: its start (1) counts as drawn.
+        assert ids.draw("registry_household", 4).to_list() == [4, 7, 10, 13]
         assert ids.draw("registry_household", 0).to_list() == []
-        assert ids.draw("registry_household", 2).to_list() == [13, 16]
+        assert other.execute("SELECT nextval('test_gappy')").fetchone()[0] == 16
+        assert ids.draw("registry_household", 2).to_list() == [19, 22]
+
+        singles: list[int] = []
+
+        def one_by_one():
+            for _ in range(300):
+                singles.append(other.execute("SELECT nextval('test_gappy')").fetchone()[0])
+
+        worker = threading.Thread(target=one_by_one)
+        worker.start()
+        blocks = [ids.draw("registry_household", 25).to_list() for _ in range(30)]
+        worker.join()
+        drawn = [n for block in blocks for n in block] + singles
+        assert len(drawn) == len(set(drawn)) == 30 * 25 + 300
+        assert all(b == list(range(b[0], b[0] + 75, 3)) for b in blocks)
+
+        # A session in a transaction that has used the sequence holds the block back: the
+        # numbers are drawn one by one then.
+        with other.transaction():
+            held = other.execute("SELECT nextval('test_gappy')").fetchone()[0]
+            late = ids.draw("registry_household", 3).to_list()
+        assert late == [held + 3, held + 6, held + 9]
+
+        # Drawing ahead: one block serves the next draws.
+        ids.ahead["registry_household"] = 10
+        first = ids.draw("registry_household", 2).to_list()
+        beyond = other.execute("SELECT nextval('test_gappy')").fetchone()[0]
+        assert beyond == first[0] + 12 * 3
+        assert ids.draw("registry_household", 10).to_list() == list(
+            range(first[1] + 3, beyond, 3)
+        )
     finally:
         with ids.numbers.cursor() as side:
             side.execute("DROP SEQUENCE test_gappy")
         ids.close()
+        other.close()
 
 
 def test_statistics_after_a_committed_import_cover_every_table(db):
