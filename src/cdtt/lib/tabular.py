@@ -313,6 +313,7 @@ def csv_frames(blocks: Iterator[bytes], ncols: int, delimiter: str, first_row: i
                 separator=delimiter,
                 truncate_ragged_lines=True,
                 infer_schema=False,
+                empty_string_is_null=False,  # an empty cell is "", as ``clean`` makes it
             )
         except pl.exceptions.ComputeError:
             try:  # polars refuses bytes that are not UTF-8: say where

@@ -27,6 +27,7 @@ import psycopg
 from django.db import IntegrityError, connection
 
 from cdtt.geo.models import AdminUnit
+from cdtt.lib.frames import key_runs
 from cdtt.lib.pgcopy import copy_sql, frame_copy, frame_csv, objects_frame
 from cdtt.registry import rollups
 from cdtt.registry.models import PopulationImport
@@ -229,16 +230,11 @@ class _Households:
         address), in the order met; and, where each household's rows come one after another
         (as a file exported household by household has them), the index in it of every
         row's household."""
-        starts = (
-            (pl.col("commune_id") != pl.col("commune_id").shift(1))
-            | (pl.col("hh_code") != pl.col("hh_code").shift(1))
-        ).fill_null(True)
-        marked = rows.select(*self.KEYS, "village_id", "address", starts.alias("start"))
-        first = marked.filter(pl.col("start")).select(
+        starts, runs = key_runs(rows, self.KEYS)
+        first = rows.filter(starts).select(
             *self.KEYS, pl.col("village_id").alias("h_village_id"), "address"
         )
         if not first.select(pl.struct(self.KEYS).is_duplicated().any()).item():
-            runs = marked.get_column("start").cast(pl.UInt32).cum_sum() - 1
             return first, runs
         first = rows.group_by(self.KEYS, maintain_order=True).agg(
             pl.col("village_id").first().alias("h_village_id"),

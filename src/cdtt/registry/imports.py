@@ -39,6 +39,7 @@ from cdtt.accounts.access import units_for
 from cdtt.audit.services import audit_record
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.geo.services import village_build, village_type_guess
+from cdtt.lib.frames import key_runs
 from cdtt.lib.pgcopy import frame_copy
 from cdtt.lib.prefetch import prefetched
 from cdtt.lib.tabular import FileProblem, RowError, Table, open_table, open_table_path
@@ -349,16 +350,15 @@ def good_frames(
         result.rows_imported += good.height
         result.errors_total += len(problems)
         result.errors += problems[: MAX_ERRORS - len(result.errors)]
-        pairs = good.select("commune_id", "village_raw").unique(maintain_order=True).iter_rows()
-        unseen = [pair for pair in pairs if pair not in village_ids]
+        # The village of each run of rows naming the same one (few runs in a file exported
+        # village by village), resolved once a run.
+        starts, runs = key_runs(good, ["commune_id", "village_raw"])
+        pairs = list(good.filter(starts).select("commune_id", "village_raw").iter_rows())
+        unseen = [pair for pair in dict.fromkeys(pairs) if pair not in village_ids]
         if unseen:
             village_ids.update(villages.resolve(unseen))
-        ids = pl.DataFrame(
-            [(c, v, i) for (c, v), i in village_ids.items()],
-            schema={"commune_id": pl.Int64, "village_raw": pl.String, "village_id": pl.Int64},
-            orient="row",
-        )
-        good = good.join(ids, on=["commune_id", "village_raw"], how="left", maintain_order="left")
+        of_runs = pl.Series([village_ids[pair] for pair in pairs], dtype=pl.Int64)
+        good = good.with_columns(of_runs.gather(runs).alias("village_id"))
         yield good.select(_NAMES)
         if progress:
             progress(result.rows, max(total, result.rows))
