@@ -286,13 +286,71 @@ class BenchRun:
         self.out(f"   bare COPY: {copied:,} rows in {copy_s:.2f} s")
         return copied, copy_s
 
+    IMPORT_ROUNDS = 2
+
     def import_measure(self) -> None:
         # Reference: a bare COPY of the same file into an unindexed table, same server, same
-        # run, once before the import and once after it (the machine's speed moves from one
-        # minute to the next: the mean of the two brackets the import).
-        copied, copy_before = self.reference_copy()
+        # run. The machine's speed moves from one minute to the next (other work on it), and
+        # such noise only ever adds time: the import runs twice, each time into the database
+        # as it was before the first, with a COPY before, between and after, and the best of
+        # each is compared (all of them are recorded).
+        rounds = 1 if self.quick else self.IMPORT_ROUNDS
+        copied, copy_s = self.reference_copy()
+        copies, imports = [copy_s], []
+        for round_no in range(rounds):
+            if round_no == 0 and rounds > 1:
+                self.database_keep()
+            elif round_no:
+                self.database_restore()
+            imports.append(self.import_once())
+            copies.append(self.reference_copy()[1])
+        self.database_forget()
+        import_s, peak, child = min(imports, key=lambda i: i[0])
+        self.info["import"] = child
+        copy_s = min(copies)
+        ratio = import_s / copy_s
+        listed = ", ".join(f"{c:.1f}" for c in copies)
+        self.add(
+            Measure(
+                "import_vs_copy",
+                "Import of the population file vs a bare COPY of the same rows",
+                round(ratio, 2),
+                "× COPY",
+                reference=(
+                    f"COPY {copied:,} rows: {copy_s:.1f} s (best of {listed} s); import: "
+                    f"{import_s:.1f} s (best of "
+                    + ", ".join(f"{i[0]:.1f}" for i in imports)
+                    + " s)"
+                ),
+                budget="≤ 3×",
+                passed=ratio <= 3,
+                details={
+                    "import_s": round(import_s, 2),
+                    "copy_s": round(copy_s, 2),
+                    "imports_s": [round(i[0], 2) for i in imports],
+                    "copies_s": [round(c, 2) for c in copies],
+                    "rows": copied,
+                    "result": child.get("result"),
+                },
+            )
+        )
+        peak = max(i[1] for i in imports)
+        self.add(
+            Measure(
+                "import_peak_memory",
+                "Import peak memory (resident set of the importing process)",
+                round(peak / 2**20),
+                "MB",
+                reference="whole process, Python and Django included; the larger of the runs",
+                budget="≤ 1024 MB",
+                passed=peak <= GIB,
+            )
+        )
+
+    def import_once(self) -> tuple[float, int, dict]:
+        """(seconds, peak memory in bytes, the child's report) of one import, in a process of
+        its own so that its peak memory is its own, after a checkpoint."""
         self.settle()
-        # The import, in a process of its own so that its peak memory is its own.
         env = {
             **os.environ,
             "DATABASE_URL": self.database_url,
@@ -309,45 +367,40 @@ class BenchRun:
         if proc.returncode != 0:
             raise RuntimeError(f"the import process failed (exit {proc.returncode})")
         child = json.loads(output.decode().strip().splitlines()[-1])
-        import_s = child["seconds"]
-        peak = usage.ru_maxrss * 1024  # kilobytes on Linux
-        self.info["import"] = child
-        _copied, copy_after = self.reference_copy()
-        copy_s = (copy_before + copy_after) / 2
-        ratio = import_s / copy_s
-        self.add(
-            Measure(
-                "import_vs_copy",
-                "Import of the population file vs a bare COPY of the same rows",
-                round(ratio, 2),
-                "× COPY",
-                reference=(
-                    f"COPY {copied:,} rows: {copy_s:.1f} s (mean of {copy_before:.1f} s before "
-                    f"and {copy_after:.1f} s after the import); import: {import_s:.1f} s"
-                ),
-                budget="≤ 3×",
-                passed=ratio <= 3,
-                details={
-                    "import_s": round(import_s, 2),
-                    "copy_s": round(copy_s, 2),
-                    "copy_before_s": round(copy_before, 2),
-                    "copy_after_s": round(copy_after, 2),
-                    "rows": copied,
-                    "result": child.get("result"),
-                },
-            )
+        self.out(f"   import: {child['seconds']:.2f} s")
+        return child["seconds"], usage.ru_maxrss * 1024, child  # ru_maxrss: kilobytes
+
+    @property
+    def _kept(self) -> str:
+        return f"{self.database}_before_import"
+
+    def _admin(self, *statements: str) -> None:
+        """Run statements on the server's maintenance database, with every connection of this
+        process to the bench database closed first."""
+        import psycopg
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(dbname="postgres", autocommit=True, **self.conninfo) as admin:
+            for sql in statements:
+                admin.execute(sql)
+
+    def database_keep(self) -> None:
+        """A copy of the bench database as it is before the import, for the next round."""
+        self._admin(
+            f'DROP DATABASE IF EXISTS "{self._kept}" WITH (FORCE)',
+            f'CREATE DATABASE "{self._kept}" TEMPLATE "{self.database}"',
         )
-        self.add(
-            Measure(
-                "import_peak_memory",
-                "Import peak memory (resident set of the importing process)",
-                round(peak / 2**20),
-                "MB",
-                reference="whole process, Python and Django included",
-                budget="≤ 1024 MB",
-                passed=peak <= GIB,
-            )
+
+    def database_restore(self) -> None:
+        """The bench database back as it was before the first import."""
+        self._admin(
+            f'DROP DATABASE "{self.database}" WITH (FORCE)',
+            f'CREATE DATABASE "{self.database}" TEMPLATE "{self._kept}"',
         )
+
+    def database_forget(self) -> None:
+        self._admin(f'DROP DATABASE IF EXISTS "{self._kept}" WITH (FORCE)')
 
     def import_carry_over(self) -> None:
         """--reuse-db: the database holds the population an earlier run imported; carry that
