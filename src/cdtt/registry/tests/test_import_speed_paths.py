@@ -439,9 +439,7 @@ def test_ids_are_drawn_as_blocks_no_other_session_gets(tree):
         first = ids.draw("registry_household", 2).to_list()
         beyond = other.execute("SELECT nextval('test_gappy')").fetchone()[0]
         assert beyond == first[0] + 12 * 3
-        assert ids.draw("registry_household", 10).to_list() == list(
-            range(first[1] + 3, beyond, 3)
-        )
+        assert ids.draw("registry_household", 10).to_list() == list(range(first[1] + 3, beyond, 3))
     finally:
         with ids.numbers.cursor() as side:
             side.execute("DROP SEQUENCE test_gappy")
