@@ -104,7 +104,8 @@ class _Ids:
     size for one ``nextval``, in a short transaction whose lock holds other sessions'
     ``nextval`` back until the increment is restored. A session whose open transaction has
     used the sequence (the import's own, say) holds a lock that keeps the block waiting: after
-    ``BLOCK_WAIT`` the numbers are drawn one by one instead, and come back as runs."""
+    ``BLOCK_WAIT`` the numbers are drawn one by one instead, and come back as runs. So they are
+    for a database role that may use the sequence but not alter it."""
 
     BLOCK_WAIT = "50ms"
 
@@ -141,7 +142,7 @@ class _Ids:
         try:
             size = n + self.ahead.get(table, 0)
             last = self._block(sequence, step, size)
-        except psycopg.errors.LockNotAvailable:
+        except (psycopg.errors.LockNotAvailable, psycopg.errors.InsufficientPrivilege):
             return self._runs(sequence, n)
         return pl.int_range(last - step * (size - 1), last + 1, step, dtype=pl.Int64, eager=True)
 

@@ -434,6 +434,21 @@ def test_ids_are_drawn_as_blocks_no_other_session_gets(tree):
             late = ids.draw("registry_household", 3).to_list()
         assert late == [held + 3, held + 6, held + 9]
 
+        # A role that may use the sequence but not alter it draws one by one.
+        with ids.numbers.cursor() as side:
+            side.execute("DROP ROLE IF EXISTS cdtt_test_user_only")
+            side.execute("CREATE ROLE cdtt_test_user_only")
+            side.execute("GRANT USAGE ON SEQUENCE test_gappy TO cdtt_test_user_only")
+            side.execute("SET ROLE cdtt_test_user_only")
+        try:
+            held = other.execute("SELECT nextval('test_gappy')").fetchone()[0]
+            assert ids.draw("registry_household", 2).to_list() == [held + 3, held + 6]
+        finally:
+            with ids.numbers.cursor() as side:
+                side.execute("RESET ROLE")
+                side.execute("DROP OWNED BY cdtt_test_user_only")
+                side.execute("DROP ROLE cdtt_test_user_only")
+
         # Drawing ahead: one block serves the next draws.
         ids.ahead["registry_household"] = 10
         first = ids.draw("registry_household", 2).to_list()
