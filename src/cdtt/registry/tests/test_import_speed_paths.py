@@ -455,6 +455,8 @@ def test_ids_are_drawn_as_blocks_no_other_session_gets(tree):
         beyond = other.execute("SELECT nextval('test_gappy')").fetchone()[0]
         assert beyond == first[0] + 12 * 3
         assert ids.draw("registry_household", 10).to_list() == list(range(first[1] + 3, beyond, 3))
+        # The block used up, the next draw takes a new one, past the other session's number.
+        assert ids.draw("registry_household", 1).to_list() == [beyond + 3]
     finally:
         with ids.numbers.cursor() as side:
             side.execute("DROP SEQUENCE test_gappy")
