@@ -20,17 +20,19 @@ staged import, which reports every problem of the file at once.
 
 import queue
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import polars as pl
 import psycopg
 from django.db import IntegrityError, connection
+from psycopg import sql
 
 from cdtt.geo.models import AdminUnit
 from cdtt.lib.frames import key_runs
 from cdtt.lib.pgcopy import copy_sql, frame_copy, frame_csv, objects_frame
 from cdtt.registry import rollups
-from cdtt.registry.models import PopulationImport
+from cdtt.registry.models import PopulationImport, ResidentStatus
 from cdtt.skills.models import SKILL_CODES
 
 
@@ -49,10 +51,10 @@ def applies(cur, commune_ids: list[int]) -> bool:
     return not cur.fetchone()[0]
 
 
-def _resident_row(levels_from: int | None) -> list[pl.Expr]:
+def _resident_row(levels_from: int | None, omit: set[str]) -> list[pl.Expr]:
     """A prepared batch (staging columns, ids, proficient) as rows of registry_resident: each
-    expression is named after its column."""
-    return [
+    expression is named after its column; those of ``omit`` left to their column's default."""
+    row = [
         *map(
             pl.col,
             [
@@ -75,6 +77,49 @@ def _resident_row(levels_from: int | None) -> list[pl.Expr]:
         *[pl.col(f"s_{c}").fill_null(0).alias(f"level_{c}") for c in SKILL_CODES],
         pl.lit(levels_from, dtype=pl.Int64).alias("levels_import_id"),
     ]
+    return [e for e in row if e.meta.output_name() not in omit]
+
+
+def _load_constants(units: pl.DataFrame, levels_from: int | None) -> dict[str, object]:
+    """The residents' columns that hold one value for the whole load: the status, the import
+    that set the levels (when the file has levels), the province (when one)."""
+    constants: dict[str, object] = {"status": ResidentStatus.CURRENT.value}
+    if levels_from is not None:
+        constants["levels_import_id"] = levels_from
+    provinces = units.get_column("province_id").unique()
+    if provinces.len() == 1 and provinces[0] is not None:
+        constants["province_id"] = provinces[0]
+    return constants
+
+
+@contextmanager
+def _column_defaults(cur, table: str, values: dict[str, object]):
+    """The columns of ``values`` take these as their defaults for the time of the block (which
+    yields them), then their own again. A value the whole load shares is then not written, nor read by the server,
+    3.7 M times (each column of the COPY costs the server about half a second on a province).
+    Only for a table the transaction holds to itself (``bulk_load``): changing a default locks
+    the table."""
+    if not values:
+        yield values
+        return
+    cur.execute(
+        "SELECT a.attname, pg_get_expr(d.adbin, d.adrelid) FROM pg_attribute a "
+        "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+        "WHERE a.attrelid = %s::regclass AND a.attname = ANY(%s)",
+        [table, list(values)],
+    )
+    own = dict(cur.fetchall())
+    raw = connection.connection
+    for column, value in values.items():
+        cur.execute(
+            sql.SQL("ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}")
+            .format(sql.Identifier(table), sql.Identifier(column), sql.Literal(value))
+            .as_string(raw)
+        )
+    yield values
+    for column in values:
+        restore = "DROP DEFAULT" if own[column] is None else f"SET DEFAULT {own[column]}"
+        cur.execute(f'ALTER TABLE {table} ALTER COLUMN "{column}" {restore}')
 
 
 # The households as rows of registry_household, named after its columns.
@@ -383,6 +428,7 @@ def load(
         else pl.lit(False)
     )
     residents = 0
+    omit: set[str] = set()  # columns left to their default for this load
 
     def prepare(batch: pl.DataFrame) -> list[tuple[str, memoryview]]:
         nonlocal residents
@@ -411,15 +457,19 @@ def load(
         return [
             *copies,
             _copy("registry_household", new.select(_HOUSEHOLD_ROW)),
-            _copy("registry_resident", rows.select(_resident_row(levels_from))),
+            _copy("registry_resident", rows.select(_resident_row(levels_from, omit))),
         ]
 
     try:
         with (
-            bulk_load(cur, "registry_resident", expected_rows),
+            bulk_load(cur, "registry_resident", expected_rows) as rebuilt,
             # A household for every four residents or so: enough to decide on the rebuild.
             bulk_load(cur, "registry_household", expected_rows // 4),
+            _column_defaults(
+                cur, "registry_resident", _load_constants(units, levels_from) if rebuilt else {}
+            ) as constants,
         ):
+            omit.update(constants)
             writer = _Writer()
             try:
                 prepared = None

@@ -531,13 +531,14 @@ BULK_MIN_ROWS = 50_000
 
 @contextmanager
 def _bulk_load(cur, table: str, incoming: int):
-    """Around the INSERT of ``incoming`` rows into ``table`` (PostgreSQL)."""
+    """Around the INSERT of ``incoming`` rows into ``table`` (PostgreSQL). Yields whether it
+    dropped the table's keys and indexes (and so holds the table to itself until the commit)."""
     if connection.vendor != "postgresql" or incoming < BULK_MIN_ROWS:
-        yield
+        yield False
         return
     cur.execute(f"SELECT 1 FROM {table} OFFSET %s LIMIT 1", [incoming])
     if cur.fetchone() is not None:  # more rows there already than the load brings
-        yield
+        yield False
         return
     # Unique constraints, and the primary key unless a foreign key depends on it.
     constraints = _fetch(
@@ -560,7 +561,7 @@ def _bulk_load(cur, table: str, incoming: int):
         cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     for name, _definition in indexes:
         cur.execute(f'DROP INDEX "{name}"')
-    yield
+    yield True
     cur.execute("SET LOCAL maintenance_work_mem = '512MB'")
     cur.execute("SET LOCAL max_parallel_maintenance_workers = 1")
     for name, definition in constraints:

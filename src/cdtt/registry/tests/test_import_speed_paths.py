@@ -334,10 +334,32 @@ def test_the_first_load_writes_what_the_staged_import_writes(
         return loaded
 
     monkeypatch.setattr(first_load, "load", load)
+    lent = []  # the defaults each first load lent to the residents' columns
+    real_defaults = first_load._column_defaults
+
+    def column_defaults(cur, table, values):
+        lent.append(dict(values))
+        return real_defaults(cur, table, values)
+
+    monkeypatch.setattr(first_load, "_column_defaults", column_defaults)
     sid = transaction.savepoint()
     first = population_import(actor=None, data=csv_bytes(*rows))
     assert first.ok and taken, first.errors
     assert rollups_check() == []
+    # The levels name the import that set them; the defaults a rebuild lends to the columns
+    # the whole load shares are the table's own again.
+    record = PopulationImport.objects.latest("pk")
+    assert set(Resident.objects.values_list("levels_import_id", flat=True)) == {record.pk}
+    province = AdminUnit.objects.get(level=Level.PROVINCE).pk
+    shared = {"status": "current", "levels_import_id": record.pk, "province_id": province}
+    assert lent == ([shared] if bulk else [{}])
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT count(*) FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid "
+            "AND a.attnum = d.adnum WHERE d.adrelid = 'registry_resident'::regclass "
+            "AND a.attname IN ('status', 'levels_import_id', 'province_id')"
+        )
+        assert cur.fetchone()[0] == 0
     loaded = _state()
     transaction.savepoint_rollback(sid)
     monkeypatch.setattr(first_load, "applies", lambda cur, ids: False)
