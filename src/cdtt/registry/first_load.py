@@ -51,10 +51,10 @@ def applies(cur, commune_ids: list[int]) -> bool:
     return not cur.fetchone()[0]
 
 
-def _resident_row(levels_from: int | None, omit: set[str]) -> list[pl.Expr]:
+def _resident_row(levels_from: int | None) -> list[pl.Expr]:
     """A prepared batch (staging columns, ids, proficient) as rows of registry_resident: each
-    expression is named after its column; those of ``omit`` left to their column's default."""
-    row = [
+    expression is named after its column."""
+    return [
         *map(
             pl.col,
             [
@@ -77,18 +77,27 @@ def _resident_row(levels_from: int | None, omit: set[str]) -> list[pl.Expr]:
         *[pl.col(f"s_{c}").fill_null(0).alias(f"level_{c}") for c in SKILL_CODES],
         pl.lit(levels_from, dtype=pl.Int64).alias("levels_import_id"),
     ]
-    return [e for e in row if e.meta.output_name() not in omit]
 
 
-def _load_constants(units: pl.DataFrame, levels_from: int | None) -> dict[str, object]:
-    """The residents' columns that hold one value for the whole load: the status, the import
-    that set the levels (when the file has levels), the province (when one)."""
-    constants: dict[str, object] = {"status": ResidentStatus.CURRENT.value}
-    if levels_from is not None:
-        constants["levels_import_id"] = levels_from
+def _without(row: list[pl.Expr], columns) -> list[pl.Expr]:
+    """The expressions of ``row`` but those naming ``columns``."""
+    return [e for e in row if e.meta.output_name() not in columns]
+
+
+def _province_of(units: pl.DataFrame) -> dict[str, object]:
+    """{"province_id": …} when every commune of the load lies in one province."""
     provinces = units.get_column("province_id").unique()
     if provinces.len() == 1 and provinces[0] is not None:
-        constants["province_id"] = provinces[0]
+        return {"province_id": provinces[0]}
+    return {}
+
+
+def _resident_constants(units: pl.DataFrame, levels_from: int | None) -> dict[str, object]:
+    """The residents' columns that hold one value for the whole load: the status, the import
+    that set the levels (when the file has levels), the province (when one)."""
+    constants: dict[str, object] = {"status": ResidentStatus.CURRENT.value, **_province_of(units)}
+    if levels_from is not None:
+        constants["levels_import_id"] = levels_from
     return constants
 
 
@@ -428,7 +437,7 @@ def load(
         else pl.lit(False)
     )
     residents = 0
-    omit: set[str] = set()  # columns left to their default for this load
+    shared: dict[str, dict] = {}  # per table, the columns left to their default for this load
 
     def prepare(batch: pl.DataFrame) -> list[tuple[str, memoryview]]:
         nonlocal residents
@@ -456,20 +465,30 @@ def load(
         new_villages.clear()
         return [
             *copies,
-            _copy("registry_household", new.select(_HOUSEHOLD_ROW)),
-            _copy("registry_resident", rows.select(_resident_row(levels_from, omit))),
+            _copy(
+                "registry_household",
+                new.select(_without(_HOUSEHOLD_ROW, shared["registry_household"])),
+            ),
+            _copy(
+                "registry_resident",
+                rows.select(_without(_resident_row(levels_from), shared["registry_resident"])),
+            ),
         ]
 
     try:
         with (
-            bulk_load(cur, "registry_resident", expected_rows) as rebuilt,
+            bulk_load(cur, "registry_resident", expected_rows) as residents_rebuilt,
             # A household for every four residents or so: enough to decide on the rebuild.
-            bulk_load(cur, "registry_household", expected_rows // 4),
+            bulk_load(cur, "registry_household", expected_rows // 4) as households_rebuilt,
             _column_defaults(
-                cur, "registry_resident", _load_constants(units, levels_from) if rebuilt else {}
-            ) as constants,
+                cur,
+                "registry_resident",
+                _resident_constants(units, levels_from) if residents_rebuilt else {},
+            ) as shared["registry_resident"],
+            _column_defaults(
+                cur, "registry_household", _province_of(units) if households_rebuilt else {}
+            ) as shared["registry_household"],
         ):
-            omit.update(constants)
             writer = _Writer()
             try:
                 prepared = None
