@@ -30,7 +30,7 @@ from psycopg import sql
 
 from cdtt.geo.models import AdminUnit
 from cdtt.lib.frames import key_runs
-from cdtt.lib.pgcopy import copy_sql, frame_copy, frame_csv, objects_frame
+from cdtt.lib.pgcopy import copy_sql, frame_copy, frame_text, objects_frame
 from cdtt.registry import rollups
 from cdtt.registry.models import PopulationImport, ResidentStatus
 from cdtt.skills.models import SKILL_CODES
@@ -334,7 +334,7 @@ def _units_frame(units: dict[int, tuple]) -> pl.DataFrame:
 
 def _copy(table: str, rows: pl.DataFrame) -> tuple[str, memoryview]:
     """The COPY of ``rows`` into ``table`` (the frame's columns named after the table's)."""
-    return copy_sql(table, rows.columns), frame_csv(rows)
+    return copy_sql(table, rows.columns), frame_text(rows)
 
 
 class _Writer:
