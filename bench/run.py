@@ -166,7 +166,6 @@ class BenchRun:
     # -- database --
 
     def database_prepare(self) -> None:
-        import psycopg
         from django.core.management import call_command
         from django.db import connections
 
@@ -179,7 +178,7 @@ class BenchRun:
             password=params.get("PASSWORD") or None,
         )
         conn.close()
-        with psycopg.connect(dbname="postgres", autocommit=True, **self.conninfo) as admin:
+        with self._maintenance() as admin:
             if not self.reuse:
                 admin.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
                 admin.execute(f'CREATE DATABASE "{self.database}"')
@@ -374,14 +373,19 @@ class BenchRun:
     def _kept(self) -> str:
         return f"{self.database}_before_import"
 
+    def _maintenance(self):
+        """A connection (autocommit) to the server's maintenance database."""
+        import psycopg
+
+        return psycopg.connect(dbname="postgres", autocommit=True, **self.conninfo)
+
     def _admin(self, *statements: str) -> None:
         """Run statements on the server's maintenance database, with every connection of this
         process to the bench database closed first."""
-        import psycopg
         from django.db import connections
 
         connections.close_all()
-        with psycopg.connect(dbname="postgres", autocommit=True, **self.conninfo) as admin:
+        with self._maintenance() as admin:
             for sql in statements:
                 admin.execute(sql)
 

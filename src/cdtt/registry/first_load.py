@@ -9,8 +9,8 @@ same pass. A province's first file takes this path; it is what the import budget
 measures.
 
 Three threads share the work: one reads and checks the next batch (``cdtt.lib.prefetch``), the
-caller prepares the current one (villages, household ids, the rows as CSV), and a third copies
-the one before into the database (``_Writer``).
+caller prepares the current one (villages, household ids, the rows in COPY's text format), and
+a third copies the one before into the database (``_Writer``).
 
 It only finishes a clean file. At the first sign of anything to report (a bad row, a household
 code used with two villages, a resident listed twice, which the residents' unique key finds when
@@ -104,10 +104,10 @@ def _resident_constants(units: pl.DataFrame, levels_from: int | None) -> dict[st
 @contextmanager
 def _column_defaults(cur, table: str, values: dict[str, object]):
     """The columns of ``values`` take these as their defaults for the time of the block (which
-    yields them), then their own again. A value the whole load shares is then not written, nor read by the server,
-    3.7 M times (each column of the COPY costs the server about half a second on a province).
-    Only for a table the transaction holds to itself (``bulk_load``): changing a default locks
-    the table."""
+    yields them), then their own again. A value the whole load shares is then neither written
+    nor read by the server 3.7 M times (each column of the COPY costs the server about half a
+    second on a province). Only for a table the transaction holds to itself (``bulk_load``):
+    changing a default locks the table."""
     if not values:
         yield values
         return
@@ -158,7 +158,7 @@ class _Ids:
     size for one ``nextval``, in a short transaction whose lock holds other sessions'
     ``nextval`` back until the increment is restored. A session whose open transaction has
     used the sequence (the import's own, say) holds a lock that keeps the block waiting: after
-    ``BLOCK_WAIT`` the numbers are drawn one by one instead, and come back as runs. So they are
+    ``BLOCK_WAIT`` the numbers are drawn one by one instead, and come back as runs; so are they
     for a database role that may use the sequence but not alter it."""
 
     BLOCK_WAIT = "50ms"
@@ -370,7 +370,7 @@ class _Writer:
             cur.close()
 
     def put(self, batch: list[tuple[str, memoryview]]) -> None:
-        """Hand over CSV to copy, each with its COPY statement."""
+        """Hand over rows to copy, each block with its COPY statement."""
         self._raise()
         self.batches.put(batch)
 
