@@ -7,6 +7,16 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+REPORT_FIELDS = (
+    "issuing_body",
+    "symbol",
+    "signer_authority",
+    "signer_title",
+    "signer_name",
+    "recipients",
+)
+
+
 def _province(AdminUnit, campaign):
     unit = campaign.scope_units.order_by("path").first()
     if unit is None:
@@ -64,7 +74,9 @@ def columns_from_letterheads(apps, schema_editor):
         campaign.report_signer_title = head.signer_title
         campaign.report_signer_name = head.signer_name
         campaign.report_recipients = head.recipients
-        campaign.save()
+        # Only the columns: on PostgreSQL a pending foreign-key check would block the removal
+        # of the letterhead column that follows in the same transaction.
+        campaign.save(update_fields=[f"report_{name}" for name in REPORT_FIELDS])
 
 
 class Migration(migrations.Migration):
