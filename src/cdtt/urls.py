@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("cdtt.accounts.urls")),
     path("units/", include("cdtt.geo.urls")),
     path("audit/", include("cdtt.audit.urls")),
+    path("documents/", include("cdtt.documents.urls")),
     path("skills/", include("cdtt.skills.urls")),
     path("registry/", include("cdtt.registry.urls")),
     path("teams/", include("cdtt.teams.urls")),

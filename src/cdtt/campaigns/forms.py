@@ -4,13 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cdtt.accounts.access import units_for
-from cdtt.campaigns.models import (
-    LETTERHEAD_FIELDS,
-    Campaign,
-    Service,
-    recipient_lines,
-    validate_printable,
-)
+from cdtt.campaigns.models import Campaign, Service
+from cdtt.documents.selectors import letterheads_for
+from cdtt.documents.validators import validate_printable
 from cdtt.geo.models import Level
 
 
@@ -42,41 +38,20 @@ class CampaignForm(forms.ModelForm):
             "status",
             "scope_units",
             "services",
-            *LETTERHEAD_FIELDS,
+            "letterhead",
         ]
-        widgets = {
-            "description": forms.Textarea(attrs={"rows": 3}),
-            "report_recipients": forms.Textarea(attrs={"rows": 5}),
-        }
-        labels = {
-            "report_issuing_body": _("Cơ quan ban hành"),
-            "report_symbol": _("Chữ viết tắt tên cơ quan (ký hiệu)"),
-            "report_signer_authority": _("Thẩm quyền ký"),
-            "report_signer_title": _("Chức vụ người ký"),
-            "report_signer_name": _("Họ tên người ký"),
-            "report_recipients": _("Nơi nhận"),
-        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        labels = {"letterhead": _("Phần đầu văn bản của báo cáo ngày")}
         help_texts = {
-            "report_issuing_body": _(
-                "Viết như trong câu, ví dụ: Sở Khoa học và Công nghệ; phần đầu văn bản tự in hoa."
-            ),
-            "report_symbol": _("Dùng trong số, ký hiệu văn bản: Số: .../BC-SKHCN."),
-            "report_signer_authority": _(
-                "Ví dụ: KT. GIÁM ĐỐC, TM. ỦY BAN NHÂN DÂN; để trống khi người đứng đầu ký."
-            ),
-            "report_signer_title": _("Ví dụ: PHÓ GIÁM ĐỐC."),
-            "report_signer_name": _(
-                "Có thể sửa khi tải báo cáo; để trống để ký và ghi tên bằng tay."
-            ),
-            "report_recipients": _("Mỗi nơi nhận một dòng; dòng “Lưu: VT, …” được thêm tự động."),
+            "letterhead": _(
+                "Cơ quan ban hành, ký hiệu, người ký và nơi nhận; để trống để dùng mẫu của Sở "
+                "Khoa học và Công nghệ."
+            )
         }
 
-    def __init__(self, *args, user=None, letterhead=True, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if not letterhead:
-            # A new campaign starts with the default letterhead, edited on the campaign's form.
-            for name in LETTERHEAD_FIELDS:
-                del self.fields[name]
+        self.fields["letterhead"].queryset = letterheads_for(user)
         self.fields["scope_units"].queryset = (
             units_for(user)
             .filter(
@@ -88,18 +63,6 @@ class CampaignForm(forms.ModelForm):
         self.fields["scope_units"].help_text = _(
             "Chọn tỉnh để triển khai toàn tỉnh, hoặc một số huyện, xã."
         )
-
-    def main_fields(self):
-        return [f for f in self if f.name not in LETTERHEAD_FIELDS]
-
-    def letterhead_fields(self):
-        return [self[name] for name in LETTERHEAD_FIELDS if name in self.fields]
-
-    def clean_report_symbol(self):
-        return self.cleaned_data["report_symbol"].upper()
-
-    def clean_report_recipients(self):
-        return "\n".join(recipient_lines(self.cleaned_data["report_recipients"]))
 
     def clean(self):
         data = super().clean()

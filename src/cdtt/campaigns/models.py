@@ -6,11 +6,7 @@ GROUP BY. ``CampaignDay`` holds exact per-village-per-day counters for the campa
 changed in the visit's own transaction.
 """
 
-import unicodedata
-
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -42,63 +38,6 @@ class CampaignStatus(models.TextChoices):
     CLOSED = "closed", _("Đã kết thúc")
 
 
-# The letterhead of the campaign's daily report (Decree 30/2020/NĐ-CP): who issues it, its
-# symbol, who signs it and whom it goes to. The defaults are those of the province's Department
-# of Science and Technology, which runs the campaign.
-DEFAULT_RECIPIENTS = "\n".join(
-    [
-        "Bộ Khoa học và Công nghệ (để b/c);",
-        "Chủ tịch UBND tỉnh (để b/c);",
-        "UBND các huyện, thị xã, thành phố;",
-    ]
-)
-MAX_RECIPIENTS = 20
-MAX_RECIPIENT_CHARS = 200
-LETTERHEAD_FIELDS = (
-    "report_issuing_body",
-    "report_symbol",
-    "report_signer_authority",
-    "report_signer_title",
-    "report_signer_name",
-    "report_recipients",
-)
-
-
-def validate_printable(value: str) -> None:
-    """No control characters (they cannot be written into a DOCX); line breaks are allowed."""
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in value or ""):
-        raise ValidationError(_("Có ký tự không hợp lệ."), code="control")
-
-
-def recipient_lines(value: str) -> list[str]:
-    """The recipients, one a line: stripped, without a leading dash, empty lines dropped."""
-    lines = (line.strip().lstrip("-–•*+").strip() for line in (value or "").splitlines())
-    return [line for line in lines if line]
-
-
-def validate_recipients(value: str) -> None:
-    lines = recipient_lines(value)
-    if len(lines) > MAX_RECIPIENTS:
-        raise ValidationError(
-            _("Nơi nhận có tối đa %(n)s dòng."), code="lines", params={"n": MAX_RECIPIENTS}
-        )
-    if any(len(line) > MAX_RECIPIENT_CHARS for line in lines):
-        raise ValidationError(
-            _("Mỗi dòng nơi nhận có tối đa %(n)s ký tự."),
-            code="line_length",
-            params={"n": MAX_RECIPIENT_CHARS},
-        )
-
-
-# The symbol is the issuer's abbreviation in "Số: 12/BC-SKHCN": letters and digits, parts
-# joined by hyphens (SKHCN, UBND, VP-UBND), no spaces or slashes.
-validate_symbol = RegexValidator(
-    r"^[^\W_]+(-[^\W_]+)*\Z",
-    _("Ký hiệu chỉ gồm chữ và số, có thể nối bằng dấu gạch ngang (ví dụ SKHCN)."),
-    code="symbol",
-)
-
-
 class Campaign(models.Model):
     name = models.CharField(_("tên chiến dịch"), max_length=200)
     description = models.TextField(_("mô tả"), blank=True)
@@ -116,45 +55,15 @@ class Campaign(models.Model):
     services = models.ManyToManyField(
         Service, related_name="campaigns", blank=True, verbose_name=_("dịch vụ, ứng dụng hướng dẫn")
     )
-    # The letterhead of the daily report (see LETTERHEAD_FIELDS).
-    report_issuing_body = models.CharField(
-        _("cơ quan ban hành báo cáo"),
-        max_length=120,
-        default="Sở Khoa học và Công nghệ",
-        validators=[validate_printable],
-    )
-    report_symbol = models.CharField(
-        _("chữ viết tắt tên cơ quan (ký hiệu)"),
-        max_length=20,
-        default="SKHCN",
-        validators=[validate_symbol],
-    )
-    report_signer_authority = models.CharField(
-        _("thẩm quyền ký"),
-        max_length=80,
+    # The letterhead of the daily report; none: the Department of Science and Technology's
+    # (documents.models.department_letterhead).
+    letterhead = models.ForeignKey(
+        "documents.Letterhead",
+        null=True,
         blank=True,
-        default="KT. GIÁM ĐỐC",
-        validators=[validate_printable],
-    )
-    report_signer_title = models.CharField(
-        _("chức vụ người ký"),
-        max_length=80,
-        default="PHÓ GIÁM ĐỐC",
-        validators=[validate_printable],
-    )
-    report_signer_name = models.CharField(
-        _("họ tên người ký"),
-        max_length=120,
-        blank=True,
-        default="",
-        validators=[validate_printable],
-    )
-    report_recipients = models.TextField(
-        _("nơi nhận"),
-        max_length=2000,
-        blank=True,
-        default=DEFAULT_RECIPIENTS,
-        validators=[validate_printable, validate_recipients],
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+        verbose_name=_("mẫu phần đầu văn bản"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -172,10 +81,6 @@ class Campaign(models.Model):
     @property
     def days(self) -> int:
         return (self.ends_on - self.starts_on).days + 1
-
-    @property
-    def report_recipient_lines(self) -> list[str]:
-        return recipient_lines(self.report_recipients)
 
 
 class CampaignTarget(models.Model):

@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -26,7 +26,6 @@ from cdtt.accounts import roles
 from cdtt.accounts.access import scope_path
 from cdtt.audit.services import audit_entry, audit_record
 from cdtt.campaigns.models import (
-    LETTERHEAD_FIELDS,
     Campaign,
     CampaignStatus,
     CampaignTarget,
@@ -34,6 +33,8 @@ from cdtt.campaigns.models import (
     Service,
     Visit,
 )
+from cdtt.documents.models import Letterhead
+from cdtt.documents.selectors import letterheads_for
 from cdtt.geo.models import AdminUnit
 from cdtt.lib.rows import rows_insert
 from cdtt.registry import rollups
@@ -70,17 +71,10 @@ def _check_dates(starts_on: date, ends_on: date) -> None:
         raise Refused(422, "Ngày kết thúc phải sau hoặc trùng ngày bắt đầu.")
 
 
-def _check_letterhead(campaign: Campaign, keys) -> None:
-    """The letterhead fields given are valid (lengths, symbol, characters a DOCX can hold)."""
-    keys = [k for k in keys if k in LETTERHEAD_FIELDS]
-    if not keys:
-        return
-    try:
-        campaign.clean_fields(exclude=[f.name for f in Campaign._meta.fields if f.name not in keys])
-    except ValidationError as exc:
-        raise Refused(
-            422, " ".join(str(m) for messages in exc.message_dict.values() for m in messages)
-        ) from None
+def _check_letterhead(actor, letterhead: Letterhead | None) -> None:
+    """A campaign's report may only take a letterhead its editor can see."""
+    if letterhead is not None and not letterheads_for(actor).filter(pk=letterhead.pk).exists():
+        raise Refused(422, "Không tìm thấy mẫu phần đầu văn bản đã chọn.")
 
 
 @transaction.atomic
@@ -94,16 +88,14 @@ def campaign_create(
     services: list[Service] | None = None,
     description: str = "",
     status: str = CampaignStatus.ACTIVE,
-    **letterhead: str,
+    letterhead: Letterhead | None = None,
 ) -> Campaign:
-    """``letterhead``: any of ``LETTERHEAD_FIELDS`` (the daily report's issuer, symbol, signer
-    and recipients); the model's defaults otherwise."""
+    """``letterhead``: the daily report's issuer, symbol, signer and recipients; none, the
+    Department of Science and Technology's."""
     if not roles.has_role(actor, roles.MANAGE_CATALOG):
         raise PermissionDenied
-    for key in letterhead:
-        if key not in LETTERHEAD_FIELDS:
-            raise TypeError(key)
     _check_dates(starts_on, ends_on)
+    _check_letterhead(actor, letterhead)
     if not scope_units:
         raise Refused(422, "Cần chọn ít nhất một địa bàn triển khai.")
     campaign = Campaign(
@@ -113,9 +105,8 @@ def campaign_create(
         ends_on=ends_on,
         status=status,
         created_by=actor,
-        **letterhead,
+        letterhead=letterhead,
     )
-    _check_letterhead(campaign, letterhead)
     campaign.save()
     campaign.scope_units.set(scope_units)
     campaign.services.set(services or [])
@@ -140,13 +131,14 @@ def campaign_update(*, actor, campaign: Campaign, **fields) -> Campaign:
     services = fields.pop("services", None)
     changes = {}
     for key, value in fields.items():
-        if key not in {"name", "description", "starts_on", "ends_on", "status", *LETTERHEAD_FIELDS}:
+        if key not in {"name", "description", "starts_on", "ends_on", "status", "letterhead"}:
             raise TypeError(key)
         if getattr(campaign, key) != value:
             changes[key] = str(value)
             setattr(campaign, key, value)
     _check_dates(campaign.starts_on, campaign.ends_on)
-    _check_letterhead(campaign, changes)
+    if "letterhead" in changes:
+        _check_letterhead(actor, campaign.letterhead)
     if fields.get("starts_on") or fields.get("ends_on"):
         outside = Visit.objects.filter(campaign=campaign).exclude(
             visited_at__date__gte=campaign.starts_on, visited_at__date__lte=campaign.ends_on

@@ -22,7 +22,7 @@ from cdtt.accounts import roles
 from cdtt.accounts.access import access_unit
 from cdtt.campaigns import reports, selectors
 from cdtt.campaigns.forms import CampaignForm, DayForm, ReportForm
-from cdtt.campaigns.models import LETTERHEAD_FIELDS, CampaignTarget
+from cdtt.campaigns.models import CampaignTarget
 from cdtt.campaigns.services import (
     Refused,
     TargetValue,
@@ -32,6 +32,7 @@ from cdtt.campaigns.services import (
     target_split,
 )
 from cdtt.core.access import public, role_required
+from cdtt.documents.pdf import PDF_TYPE, PdfError, docx_to_pdf
 from cdtt.geo.selectors import breadcrumbs
 from cdtt.lib.xlsx import XLSX_TYPE, xlsx_response
 
@@ -39,6 +40,7 @@ VIEW = roles.OFFICERS
 MANAGE = roles.MANAGE_CATALOG
 SPLIT = {"province_admin", "district_officer", "commune_officer"}
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+REPORT_TYPES = {"docx", "pdf"}
 
 
 def _unit_for(request, campaign):
@@ -72,7 +74,7 @@ def campaign_list(request):
 
 @role_required(MANAGE)
 def campaign_new(request):
-    form = CampaignForm(request.POST or None, user=request.user, letterhead=False)
+    form = CampaignForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -85,6 +87,7 @@ def campaign_new(request):
                 status=data["status"],
                 scope_units=list(data["scope_units"]),
                 services=list(data["services"]),
+                letterhead=data["letterhead"],
             )
         except Refused as exc:
             form.add_error(None, exc.detail)
@@ -111,7 +114,7 @@ def campaign_edit(request, pk: int):
                 status=data["status"],
                 scope_units=list(data["scope_units"]),
                 services=list(data["services"]),
-                **{key: data[key] for key in LETTERHEAD_FIELDS},
+                letterhead=data["letterhead"],
             )
         except Refused as exc:
             form.add_error(None, exc.detail)
@@ -284,7 +287,7 @@ def campaign_targets(request, pk: int):
 
 @role_required(VIEW)
 def campaign_daily(request, pk: int):
-    """The daily summary: a page, and the same figures as XLSX or as a DOCX report."""
+    """The daily summary: a page, and the same figures as XLSX or as a report (DOCX or PDF)."""
     campaign = selectors.access_campaign(request.user, pk)
     unit = _unit_for(request, campaign)
     form = DayForm(request.GET or None)
@@ -298,23 +301,26 @@ def campaign_daily(request, pk: int):
         response = HttpResponse(reports.daily_xlsx(summary), content_type=XLSX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
         return response
-    # The report's number and signer: typed on the page; the signer defaults to the campaign's.
+    # The report's number and signer: typed on the page; the signer defaults to the letterhead's.
+    letterhead = reports.report_letterhead(campaign, unit)
     report_data = None
-    if fmt == "docx":
+    if fmt in REPORT_TYPES:
         report_data = request.GET.copy()
-        report_data.setdefault("signer", campaign.report_signer_name)
-    report_form = ReportForm(report_data, initial={"signer": campaign.report_signer_name})
-    if fmt == "docx" and report_form.is_valid():
-        head = reports.letterhead_for(
-            campaign,
-            unit,
+        report_data.setdefault("signer", letterhead.signer_name)
+    report_form = ReportForm(report_data, initial={"signer": letterhead.signer_name})
+    pdf_error = None
+    if fmt in REPORT_TYPES and report_form.is_valid():
+        data = reports.daily_docx(
+            summary,
+            letterhead,
+            issued_on=today,
             number=report_form.cleaned_data["number"],
             signer_name=report_form.cleaned_data["signer"],
         )
-        data = reports.daily_docx(summary, head, issued_on=today)
-        response = HttpResponse(data, content_type=DOCX_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{stem}.docx"'
-        return response
+        try:
+            return _download(data, f"{stem}.{fmt}", pdf=fmt == "pdf")
+        except PdfError as exc:
+            pdf_error = str(exc)
     return render(
         request,
         "campaigns/daily.html",
@@ -326,9 +332,20 @@ def campaign_daily(request, pk: int):
             "report_form": report_form,
             "day": day,
             "can_edit": roles.has_role(request.user, MANAGE),
+            "letterhead": letterhead,
+            "pdf_error": pdf_error,
         },
-        status=422 if report_form.errors else 200,
+        status=422 if report_form.errors else 503 if pdf_error else 200,
     )
+
+
+def _download(docx: bytes, filename: str, *, pdf: bool) -> HttpResponse:
+    """The report as an attachment: the DOCX, or its PDF (``PdfError`` when it cannot be made)."""
+    response = HttpResponse(
+        docx_to_pdf(docx) if pdf else docx, content_type=PDF_TYPE if pdf else DOCX_TYPE
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 # --- the field app ---------------------------------------------------------------------------

@@ -355,6 +355,21 @@ def _invite(*, actor: User, team, member_role: str, username: str) -> User:
     return user
 
 
+def letterhead_ensure(*, actor: User, province: AdminUnit):
+    """The Department of Science and Technology's letterhead, under the province's People's
+    Committee, through the documents app's service (the daily report's issuer)."""
+    from cdtt.documents.models import DEFAULT_SYMBOL, Letterhead, department_letterhead
+    from cdtt.documents.services import FIELDS, letterhead_create
+
+    existing = Letterhead.objects.filter(unit=province, symbol=DEFAULT_SYMBOL).first()
+    if existing is not None:
+        return existing
+    default = department_letterhead(province)
+    return letterhead_create(
+        actor=actor, unit=province, **{key: getattr(default, key) for key in FIELDS}
+    )
+
+
 def campaign_ensure(
     *,
     actor: User,
@@ -382,6 +397,7 @@ def campaign_ensure(
             ends_on=ends,
             scope_units=[province],
             description="Chiến dịch 10 ngày theo Công văn 3240/BTTTT-CĐSQG.",
+            letterhead=letterhead_ensure(actor=actor, province=province),
         )
     if field_user is None or Visit.objects.filter(campaign=campaign).exists():
         return f"{campaign.name} {starts:%d/%m}–{ends:%d/%m/%Y}"

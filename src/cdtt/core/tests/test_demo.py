@@ -140,3 +140,20 @@ def test_the_bench_refuses_sqlite(db, monkeypatch):
 def test_an_unknown_scale_is_refused(db):
     with pytest.raises(ValueError):
         demo.communes_for("country")
+
+
+def test_the_demo_campaign_reports_under_the_departments_letterhead(built):
+    from cdtt.campaigns.models import Campaign
+    from cdtt.documents.models import Letterhead
+
+    campaign = Campaign.objects.get(name=demo.CAMPAIGN_NAME)
+    head = campaign.letterhead
+    assert (head.issuing_body, head.symbol, head.place) == (
+        "Sở Khoa học và Công nghệ",
+        "SKHCN",
+        "Thanh Hóa",
+    )
+    assert head.unit.code == "38" and head.governing_body == f"UBND {head.unit.full_name}"
+    admin = User.objects.filter(role="province_admin").first()
+    assert demo.letterhead_ensure(actor=admin, province=head.unit) == head
+    assert Letterhead.objects.count() == 1

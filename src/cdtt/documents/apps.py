@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DocumentsConfig(AppConfig):
+    name = "cdtt.documents"
+    label = "documents"
+    verbose_name = "Văn bản"
