@@ -26,6 +26,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from bench.figures import PLANNED as FIGURES_PLANNED
+from bench.figures import figures_measure
+
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = BENCH_DIR / "results"
 GIB = 1024**3
@@ -951,13 +954,14 @@ class BenchRun:
         try:
             self.step("server", self.server_start)
             if self.server is None or self.server.poll() is not None or not self.token:
-                for title in ("coverage", "worklist", "visits", "field app"):
+                for title in ("coverage", "worklist", "visits", "figures", "field app"):
                     self._not_measured(title, "the server did not start")
             else:
                 self.step("coverage", self.coverage_measure)
                 self.step("worklist", self.worklist_measure)
                 self.step("export", self.export_measure)
                 self.step("visits", self.visits_measure)
+                self.step("figures", lambda: figures_measure(self))
                 self.step("field app", self.field_app_measure)
         finally:
             self.server_stop()
@@ -995,6 +999,7 @@ PLANNED = {
         ),
     ],
     "field app": [("field_app_first_load", "Field app first load, gzip-compressed", "≤ 150 KB")],
+    "figures": FIGURES_PLANNED,
 }
 
 

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "cdtt.audit",
     "cdtt.accounts",
     "cdtt.documents",
+    "cdtt.figures",
     "cdtt.skills",
     "cdtt.registry",
     "cdtt.teams",

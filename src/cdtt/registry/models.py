@@ -239,7 +239,7 @@ class VillageCoverage(models.Model):
 
 
 class CoverageSnapshot(models.Model):
-    """Daily copy of a village's counters, for the chart over time."""
+    """Daily copy of a village's counters, for the chart over time and figures as of a date."""
 
     village = models.ForeignKey("geo.AdminUnit", on_delete=models.CASCADE, related_name="+")
     commune = models.ForeignKey("geo.AdminUnit", on_delete=models.CASCADE, related_name="+")
@@ -250,6 +250,15 @@ class CoverageSnapshot(models.Model):
     day = models.DateField(db_index=True)
     households = models.IntegerField(default=0)
     covered = models.IntegerField(default=0)
+    # The other counters, copied since the figures read them as of a date; empty (unknown) in
+    # snapshots taken before they were.
+    residents = models.IntegerField(null=True)
+    proficient = models.IntegerField(null=True)
+    p_public_services = models.IntegerField(null=True)
+    p_shopping = models.IntegerField(null=True)
+    p_payment = models.IntegerField(null=True)
+    p_safety = models.IntegerField(null=True)
+    p_local_platform = models.IntegerField(null=True)
 
     class Meta:
         constraints = [

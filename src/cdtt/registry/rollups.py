@@ -462,9 +462,9 @@ def snapshot_take(day) -> int:
         "id", "commune_id", "district_id", "province_id"
     )
     counts = {
-        v: (h, c)
-        for v, h, c in VillageCoverage.objects.values_list("village_id", "households", "covered")
+        row[0]: row[1:] for row in VillageCoverage.objects.values_list("village_id", *COUNTERS)
     }
+    zeros = (0,) * len(COUNTERS)
     rows = [
         CoverageSnapshot(
             village_id=v,
@@ -472,8 +472,7 @@ def snapshot_take(day) -> int:
             district_id=d,
             province_id=p,
             day=day,
-            households=counts.get(v, (0, 0))[0],
-            covered=counts.get(v, (0, 0))[1],
+            **dict(zip(COUNTERS, counts.get(v, zeros), strict=True)),
         )
         for v, c, d, p in villages
     ]

@@ -1,20 +1,22 @@
-"""Reads of coverage: sums of the village counters below a unit (one GROUP BY, no counting)."""
+"""Reads of the registry: coverage (through the figures: sums of the village counters, no
+counting) and households and residents within a user's scope."""
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from cdtt.accounts.access import in_scope, scope_path
+from cdtt.figures.catalogue import children_figures, figures_of
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.lib.text import clean, fold
+from cdtt.registry.figures import COLUMNS
 from cdtt.registry.models import (
     LEVEL_FIELDS,
     Household,
     Resident,
     ResidentStatus,
     Target,
-    VillageCoverage,
 )
 from cdtt.skills.models import Level as SkillLevel
 from cdtt.skills.models import Skill
@@ -30,13 +32,6 @@ COUNTERS = [
     "p_safety",
     "p_local_platform",
 ]
-
-_FILTER_BY_LEVEL = {
-    Level.PROVINCE: "province_id",
-    Level.DISTRICT: "district_id",
-    Level.COMMUNE: "commune_id",
-    Level.VILLAGE: "village_id",
-}
 
 
 @dataclass
@@ -60,11 +55,13 @@ class Coverage:
         return f"{100 * self.rate:.1f}"
 
 
+def _coverage(values: dict) -> Coverage:
+    return Coverage(**{column: values[code] for code, column in COLUMNS.items()})
+
+
 def coverage_of(unit: AdminUnit) -> Coverage:
-    totals = VillageCoverage.objects.filter(**{_FILTER_BY_LEVEL[unit.level]: unit.pk}).aggregate(
-        **{c: Sum(c) for c in COUNTERS}
-    )
-    return Coverage(**{k: v or 0 for k, v in totals.items()})
+    """The unit's live counters, read through the figures (cdtt.registry.figures)."""
+    return _coverage(figures_of(unit, codes=COLUMNS))
 
 
 # --- scoped reads of the registry ---------------------------------------------------------
@@ -79,23 +76,8 @@ _LOCATED_FIELD = {
 
 def coverage_children(unit: AdminUnit) -> list[tuple[AdminUnit, Coverage]]:
     """Each current child of the unit with its coverage, in name order (one GROUP BY per child
-    level); children with no households appear with zeros."""
-    children = list(unit.children.filter(valid_to__isnull=True).order_by("name_key"))
-    if not children:
-        return []
-    sums: dict[int, Coverage] = {}
-    parent_filter = {_FILTER_BY_LEVEL[unit.level]: unit.pk}
-    for level in {c.level for c in children}:
-        column = _FILTER_BY_LEVEL[level]
-        rows = (
-            VillageCoverage.objects.filter(**parent_filter)
-            .values(column)
-            .annotate(**{f"s_{c}": Sum(c) for c in COUNTERS})
-            .order_by()
-        )
-        for row in rows:
-            sums[row[column]] = Coverage(**{c: row[f"s_{c}"] or 0 for c in COUNTERS})
-    return [(child, sums.get(child.pk) or Coverage()) for child in children]
+    level, through the figures); children with no households appear with zeros."""
+    return [(child, _coverage(v)) for child, v in children_figures(unit, codes=COLUMNS)]
 
 
 def _scope_filter(user) -> dict | None:

@@ -14,6 +14,8 @@ from django.http import Http404
 from cdtt.accounts import roles
 from cdtt.accounts.access import scope_path
 from cdtt.accounts.models import Organization, Role
+from cdtt.figures.catalogue import children_figures as children_of_figures
+from cdtt.figures.catalogue import figures_of
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.lib.text import fold
 from cdtt.teams.models import MemberRole, Membership, Person, Team, TeamLevel
@@ -358,38 +360,34 @@ def _teams_in(unit: AdminUnit) -> QuerySet[Team]:
     return _active_teams().filter(Q(unit=unit) | Q(villages=unit)).distinct()
 
 
-def _residents_of(unit: AdminUnit) -> int:
-    try:
-        from cdtt.registry.selectors import coverage_of
-    except ImportError:  # pragma: no cover - the registry app is part of the project
-        return 0
-    return coverage_of(unit).residents
+# figure code (cdtt.teams.figures, and the registry's residents) -> TeamFigures field
+FIGURE_FIELDS = {
+    "teams": "teams",
+    "villages": "villages",
+    "villages_with_team": "villages_with_team",
+    "members": "members",
+    "residents": "residents",
+    "members_core": "core_force",
+    "members_trained": "trained",
+}
 
 
-def team_figures(unit: AdminUnit, *, residents: int | None = None) -> TeamFigures:
-    """Teams and members at any level. Members are distinct people in active memberships of
-    active teams (a person serving in two teams counts once)."""
+def _team_figures(unit: AdminUnit, values: dict) -> TeamFigures:
+    return TeamFigures(unit=unit, **{f: values[code] for code, f in FIGURE_FIELDS.items()})
+
+
+def team_figures(unit: AdminUnit) -> TeamFigures:
+    """Teams and members at any level, read through the figures, with the members by kind of
+    organisation. Members are distinct people in active memberships of active teams (a person
+    serving in two teams counts once)."""
     from cdtt.accounts.models import OrganizationKind
 
-    teams = _teams_in(unit)
-    fig = TeamFigures(unit=unit, teams=teams.count())
-    villages = AdminUnit.objects.filter(
-        path__startswith=unit.path, level=Level.VILLAGE, valid_to__isnull=True
-    )
-    fig.villages = villages.count()
-    fig.villages_with_team = fig.villages - villages_without_team(unit).count()
+    fig = _team_figures(unit, figures_of(unit, codes=FIGURE_FIELDS))
     people = Person.objects.filter(
-        pk__in=Membership.objects.filter(team__in=teams.values("pk"), left_on__isnull=True).values(
-            "person_id"
-        )
-    )
-    fig.members = people.count()
-    fig.core_force = people.filter(
         pk__in=Membership.objects.filter(
-            team__in=teams.values("pk"), left_on__isnull=True, core_force=True
+            team__in=_teams_in(unit).values("pk"), left_on__isnull=True
         ).values("person_id")
-    ).count()
-    fig.trained = people.filter(trained_on__isnull=False).count()
+    )
     labels = dict(OrganizationKind.choices)
     counts = {
         row["organization__kind"] or "": row["n"]
@@ -399,78 +397,15 @@ def team_figures(unit: AdminUnit, *, residents: int | None = None) -> TeamFigure
         (k, str(labels.get(k, "")) or "Chưa rõ", n)
         for k, n in sorted(counts.items(), key=lambda kv: -kv[1])
     ]
-    fig.residents = _residents_of(unit) if residents is None else residents
     return fig
 
 
 def children_figures(unit: AdminUnit) -> list[TeamFigures]:
     """The figures of each current child unit (drill-down table), with a handful of GROUP BY
     queries whatever the number of children."""
-    children = list(
-        AdminUnit.objects.filter(parent=unit, valid_to__isnull=True).order_by("name_key")
-    )
-    if not children:
-        return []
-    level = children[0].level
-    teams = _active_teams().filter(
-        Q(path__startswith=unit.path) | Q(commune__path__startswith=unit.path)
-    )
-    villages = AdminUnit.objects.filter(
-        path__startswith=unit.path, level=Level.VILLAGE, valid_to__isnull=True
-    )
-    members = Membership.objects.filter(left_on__isnull=True, team__in=teams.values("pk"))
-    served = _served_village_ids()
-
-    def grouped(qs, key: str, agg) -> dict[int, int]:
-        return {k: n for k, n in qs.values(key).annotate(n=agg).values_list(key, "n")}
-
-    if level == Level.VILLAGE:
-        links = Team.villages.through.objects.filter(
-            team__in=teams.values("pk"), adminunit__in=villages
-        )
-        n_teams = grouped(links, "adminunit_id", Count("team_id", distinct=True))
-        n_villages = {v.pk: 1 for v in children if v.level == Level.VILLAGE}
-        n_served = {pk: 1 for pk in villages.filter(pk__in=served).values_list("pk", flat=True)}
-        key = "team__villages"
-        res_key = "village_id"
-    else:
-        field_name = _UNIT_FILTER[level]
-        n_teams = grouped(teams, field_name, Count("pk"))
-        n_villages = grouped(villages, field_name, Count("pk"))
-        n_served = grouped(villages.filter(pk__in=served), field_name, Count("pk"))
-        key = f"team__{field_name}"
-        res_key = field_name
-    distinct = Count("person_id", distinct=True)
-    n_members = grouped(members, key, distinct)
-    n_core = grouped(members.filter(core_force=True), key, distinct)
-    n_trained = grouped(members.filter(person__trained_on__isnull=False), key, distinct)
-    try:
-        from django.db.models import Sum
-
-        from cdtt.registry.models import VillageCoverage
-
-        residents = {
-            k: n or 0
-            for k, n in VillageCoverage.objects.filter(province_id=unit.province_id or unit.pk)
-            .filter(**{f"{res_key}__in": [c.pk for c in children]})
-            .values(res_key)
-            .annotate(n=Sum("residents"))
-            .values_list(res_key, "n")
-        }
-    except ImportError:  # pragma: no cover
-        residents = {}
     return [
-        TeamFigures(
-            unit=c,
-            teams=n_teams.get(c.pk, 0),
-            villages=n_villages.get(c.pk, 0),
-            villages_with_team=n_served.get(c.pk, 0),
-            members=n_members.get(c.pk, 0),
-            residents=residents.get(c.pk, 0),
-            core_force=n_core.get(c.pk, 0),
-            trained=n_trained.get(c.pk, 0),
-        )
-        for c in children
+        _team_figures(child, values)
+        for child, values in children_of_figures(unit, codes=FIGURE_FIELDS)
     ]
 
 
