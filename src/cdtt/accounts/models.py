@@ -4,16 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    PROVINCE_ADMIN = "province_admin", _("Cán bộ Sở (quản trị cấp tỉnh)")
-    PROVINCE_LEADER = "province_leader", _("Lãnh đạo tỉnh (chỉ xem)")
-    AGENCY_OFFICER = "agency_officer", _("Cán bộ cơ quan, đơn vị")
-    DISTRICT_OFFICER = "district_officer", _("Cán bộ cấp huyện")
-    COMMUNE_OFFICER = "commune_officer", _("Cán bộ cấp xã")
-    TEAM_LEADER = "team_leader", _("Tổ trưởng Tổ CNSCĐ")
-    TEAM_MEMBER = "team_member", _("Thành viên Tổ CNSCĐ")
-    TEACHER = "teacher", _("Giáo viên")
+from cdtt.core.roles import Role
 
 
 class OrganizationKind(models.TextChoices):

@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cdtt.accounts.access import in_scope
-from cdtt.accounts.models import Organization, Role, User
+from cdtt.accounts.models import Organization, User
 from cdtt.audit.services import audit_record
+from cdtt.core.access import in_scope
+from cdtt.core.roles import Role
 from cdtt.geo.models import AdminUnit, Level
 
 ROLE_LEVELS = {

@@ -3,7 +3,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cdtt.accounts.access import units_for
 from cdtt.campaigns.models import (
     LETTERHEAD_FIELDS,
     Campaign,
@@ -11,6 +10,7 @@ from cdtt.campaigns.models import (
     recipient_lines,
     validate_printable,
 )
+from cdtt.geo.access import units_for
 from cdtt.geo.models import Level
 
 

@@ -24,9 +24,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from cdtt.accounts.access import units_for
 from cdtt.accounts.models import Organization
 from cdtt.audit.services import audit_record
+from cdtt.geo.access import units_for
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.lib.phone import PhoneInvalid, phone_normalize
 from cdtt.lib.tabular import ZIP_MAGIC, RowError, cell, open_table

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from cdtt.accounts import roles
-from cdtt.accounts.access import scope_path
-from cdtt.accounts.models import Organization, Role
+from cdtt.accounts.models import Organization
+from cdtt.core import roles
+from cdtt.core.access import scope_path
+from cdtt.core.roles import Role
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.lib.text import fold
 from cdtt.teams.models import MemberRole, Membership, Person, Team, TeamLevel

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -18,8 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cdtt.accounts.models import Organization, Role, User
+from cdtt.accounts.models import Organization, User
 from cdtt.audit.services import audit_record
+from cdtt.core.roles import Role
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.lib.phone import PhoneInvalid, phone_normalize
 from cdtt.lib.text import clean, fold
@@ -30,16 +31,18 @@ from cdtt.teams.selectors import can_manage_organization, can_manage_person, can
 MIN_BIRTH_YEAR = 1920
 
 
+# Apps above teams that log field work by a team (campaigns' visits) register here how to tell
+# whether a team has any: a team with field work is dissolved, never deleted.
+_visit_checks: list[Callable[[Team], bool]] = []
+
+
+def visit_check_register(check: Callable[[Team], bool]) -> None:
+    _visit_checks.append(check)
+
+
 def has_visits(team: Team) -> bool:
-    """Whether field visits were logged by this team. False until the campaigns app has a
-    ``Visit`` model with a ``team`` field."""
-    try:
-        from cdtt.campaigns.models import Visit  # noqa: PLC0415 - optional app, imported lazily
-    except ImportError:
-        return False
-    if not any(f.name == "team" for f in Visit._meta.get_fields()):
-        return False
-    return Visit.objects.filter(team=team).exists()
+    """Whether field visits were logged by this team, as told by the apps that log them."""
+    return any(check(team) for check in _visit_checks)
 
 
 # --- checks --------------------------------------------------------------------------------
@@ -292,8 +295,8 @@ def team_found(
     """Found a team at a commune or a village, with its leader as its first member."""
     level, commune = _team_units(unit)
     if actor is not None:
-        from cdtt.accounts import roles
-        from cdtt.accounts.access import in_scope
+        from cdtt.core import roles
+        from cdtt.core.access import in_scope
 
         _require(actor.role in roles.MANAGE_UNITS and in_scope(actor, commune))
     if leader is None:
@@ -649,7 +652,7 @@ def organization_create(
     parent: Organization | None = None,
 ) -> Organization:
     if actor is not None:
-        from cdtt.accounts.access import in_scope
+        from cdtt.core.access import in_scope
 
         _require(can_manage_organization(actor) and in_scope(actor, unit))
     values = _org_values(

@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from cdtt.accounts import roles
-from cdtt.accounts.access import access_unit, units_for
-from cdtt.accounts.models import OrganizationKind, Role
+from cdtt.accounts.models import OrganizationKind
 from cdtt.audit.services import audit_record
+from cdtt.core import roles
 from cdtt.core.access import login_required, role_required
 from cdtt.core.jobs import access_job, job_create, upload_keep
+from cdtt.core.roles import Role
+from cdtt.geo.access import access_unit, units_for
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.geo.selectors import breadcrumbs
 from cdtt.lib.phone import phone_mask
