@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "cdtt.geo",
     "cdtt.audit",
     "cdtt.accounts",
+    "cdtt.organizations",
     "cdtt.skills",
     "cdtt.registry",
     "cdtt.teams",
