@@ -211,7 +211,7 @@ class BenchRun:
         verb = "reused" if self.reuse else "created"
         self.out(f"   database {self.database} {verb} (PostgreSQL {self.info['postgres']})")
         call_command("migrate", interactive=False, verbosity=0)
-        from cdtt.core.demo import units_ensure
+        from cdtt.site.demo import units_ensure
 
         self.province = units_ensure(self.out)
 
@@ -223,8 +223,8 @@ class BenchRun:
     # -- population --
 
     def population_generate(self) -> None:
-        from cdtt.core.demo import communes_for
         from cdtt.registry.synthetic import DEFAULT_AS_OF, population_write, specs_from_units
+        from cdtt.site.demo import communes_for
 
         communes = communes_for(self.scale)
         workdir = Path(os.environ.get("CDTT_VAR_DIR") or _var_dir()) / "bench"
@@ -457,7 +457,7 @@ class BenchRun:
     # -- server --
 
     def server_start(self) -> None:
-        from cdtt.accounts.models import Role
+        from cdtt.core.roles import Role
 
         password = "bench-" + "".join(
             self.rng.choice("abcdefghjkmnpqrstuvwxyz23456789") for _ in range(16)
@@ -847,10 +847,10 @@ class BenchRun:
         officers of the demo district, and 5,000 random households of that district."""
         if hasattr(visits, "prepare"):
             return visits.prepare(self.base_url, province=self.province, rng=self.rng)
-        from cdtt.accounts.models import Role
-        from cdtt.core.demo import DEMO_DISTRICT
+        from cdtt.core.roles import Role
         from cdtt.geo.models import AdminUnit
         from cdtt.registry.models import Household, Resident
+        from cdtt.site.demo import DEMO_DISTRICT
 
         district = AdminUnit.objects.get(code=DEMO_DISTRICT)
         tokens = []

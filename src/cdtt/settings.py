@@ -33,11 +33,13 @@ INSTALLED_APPS = [
     "cdtt.accounts",
     "cdtt.documents",
     "cdtt.figures",
+    "cdtt.organizations",
     "cdtt.skills",
     "cdtt.registry",
     "cdtt.teams",
     "cdtt.campaigns",
     "cdtt.portal",
+    "cdtt.site",
 ]
 
 MIDDLEWARE = [
@@ -68,7 +70,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "cdtt.core.context.navigation",
+                "cdtt.site.context.navigation",
             ],
         },
     },
@@ -115,7 +117,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Login throttling (django-axes): lock an account+address after repeated failures.

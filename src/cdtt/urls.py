@@ -6,11 +6,11 @@ from django.views.i18n import set_language
 from cdtt.api import api
 
 urlpatterns = [
+    path("", include("cdtt.site.urls")),
     path("", include("cdtt.core.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("cdtt.accounts.urls")),
     path("units/", include("cdtt.geo.urls")),
-    path("audit/", include("cdtt.audit.urls")),
     path("documents/", include("cdtt.documents.urls")),
     path("skills/", include("cdtt.skills.urls")),
     path("registry/", include("cdtt.registry.urls")),

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cdtt.accounts.models import Role
+from cdtt.core.roles import Role
 
 
 class UserForm(forms.Form):

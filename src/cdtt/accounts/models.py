@@ -1,67 +1,10 @@
-"""Users with a role and a scope unit; the organisations they may belong to; API tokens."""
+"""Users with a role, a scope unit and optionally an organisation (cdtt.organizations); API tokens."""
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    PROVINCE_ADMIN = "province_admin", _("Cán bộ Sở (quản trị cấp tỉnh)")
-    PROVINCE_LEADER = "province_leader", _("Lãnh đạo tỉnh (chỉ xem)")
-    AGENCY_OFFICER = "agency_officer", _("Cán bộ cơ quan, đơn vị")
-    DISTRICT_OFFICER = "district_officer", _("Cán bộ cấp huyện")
-    COMMUNE_OFFICER = "commune_officer", _("Cán bộ cấp xã")
-    TEAM_LEADER = "team_leader", _("Tổ trưởng Tổ CNSCĐ")
-    TEAM_MEMBER = "team_member", _("Thành viên Tổ CNSCĐ")
-    TEACHER = "teacher", _("Giáo viên")
-
-
-class OrganizationKind(models.TextChoices):
-    AGENCY = "agency", _("Cơ quan nhà nước")
-    PEOPLES_COMMITTEE = "peoples_committee", _("Ủy ban nhân dân")
-    YOUTH_UNION = "youth_union", _("Đoàn Thanh niên")
-    ENTERPRISE = "enterprise", _("Doanh nghiệp")
-    SCHOOL = "school", _("Trường học")
-    MEDIA = "media", _("Báo chí, phát thanh - truyền hình")
-    POLICE = "police", _("Công an")
-    HEALTH = "health", _("Y tế")
-    SOCIAL = "social", _("Tổ chức chính trị - xã hội")
-    VILLAGE = "village", _("Thôn, bản, tổ dân phố")
-    OTHER = "other", _("Khác")
-
-
-class Organization(models.Model):
-    name = models.CharField(_("tên"), max_length=200)
-    short_name = models.CharField(_("tên viết tắt"), max_length=60, blank=True)
-    kind = models.CharField(_("loại"), max_length=20, choices=OrganizationKind.choices)
-    unit = models.ForeignKey(
-        "geo.AdminUnit",
-        on_delete=models.PROTECT,
-        related_name="organizations",
-        verbose_name=_("địa bàn"),
-    )
-    parent = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="branches",
-        verbose_name=_("trực thuộc"),
-    )
-    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
-    email = models.EmailField(blank=True)
-    name_key = models.CharField(max_length=240, db_index=True)
-    active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("cơ quan, đơn vị")
-        constraints = [
-            models.UniqueConstraint(fields=["unit", "name_key"], name="organization_unique_name")
-        ]
-
-    def __str__(self) -> str:
-        return self.name
+from cdtt.core.roles import Role
 
 
 class User(AbstractUser):
@@ -76,7 +19,7 @@ class User(AbstractUser):
         verbose_name=_("đơn vị phụ trách"),
     )
     organization = models.ForeignKey(
-        Organization,
+        "organizations.Organization",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

@@ -1,13 +1,16 @@
 """Creating and changing users: the role must fit the level of the scope unit."""
 
+from typing import Any
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cdtt.accounts.access import in_scope
-from cdtt.accounts.models import Organization, Role, User
+from cdtt.accounts.models import User
 from cdtt.audit.services import audit_record
+from cdtt.core.access import in_scope
+from cdtt.core.roles import Role
 from cdtt.geo.models import AdminUnit, Level
 
 ROLE_LEVELS = {
@@ -45,7 +48,7 @@ def user_create(
     full_name: str = "",
     email: str = "",
     phone: str = "",
-    organization: Organization | None = None,
+    organization: Any = None,  # a cdtt.organizations Organization (a floor above)
 ) -> User:
     _check_scope(actor=actor, role=role, scope_unit=scope_unit)
     if User.objects.filter(username__iexact=username).exists():
@@ -84,7 +87,7 @@ def user_update(
     full_name: str,
     email: str = "",
     phone: str = "",
-    organization: Organization | None = None,
+    organization: Any = None,  # a cdtt.organizations Organization (a floor above)
 ) -> User:
     _check_scope(actor=actor, role=role, scope_unit=scope_unit)
     before = {"role": user.role, "scope_unit": user.scope_unit.code if user.scope_unit else None}

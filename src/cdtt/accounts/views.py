@@ -10,12 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cdtt.accounts import roles
-from cdtt.accounts.access import access_unit, access_user, users_for
+from cdtt.accounts.access import access_user, users_for
 from cdtt.accounts.forms import UserForm
-from cdtt.accounts.models import Role
 from cdtt.accounts.services import user_create, user_set_active, user_update
+from cdtt.core import roles
 from cdtt.core.access import public, role_required
+from cdtt.core.roles import Role
+from cdtt.geo.access import access_unit
 from cdtt.lib.xlsx import xlsx_response
 
 login_view = public(

@@ -11,10 +11,10 @@ from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from ninja import Router, Schema
 
-from cdtt.accounts.access import scope_path
 from cdtt.campaigns import selectors
 from cdtt.campaigns.models import Campaign, CampaignStatus, Service, Visit
 from cdtt.campaigns.services import MAX_PAYLOAD_BYTES, Refused, visit_submit
+from cdtt.core.access import scope_path
 
 router = Router(tags=["campaigns"])
 

@@ -3,10 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cdtt.accounts.access import units_for
 from cdtt.campaigns.models import Campaign, Service
 from cdtt.documents.selectors import letterheads_for
 from cdtt.documents.validators import validate_printable
+from cdtt.geo.access import units_for
 from cdtt.geo.models import Level
 
 

@@ -12,8 +12,8 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from cdtt.accounts.access import scope_path
 from cdtt.campaigns.models import Campaign, CampaignDay, CampaignStatus, CampaignTarget, Visit
+from cdtt.core.access import scope_path
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.registry.models import (
     LEVEL_FIELDS,

@@ -22,8 +22,6 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from cdtt.accounts import roles
-from cdtt.accounts.access import scope_path
 from cdtt.audit.services import audit_entry, audit_record
 from cdtt.campaigns.models import (
     Campaign,
@@ -33,6 +31,8 @@ from cdtt.campaigns.models import (
     Service,
     Visit,
 )
+from cdtt.core import roles
+from cdtt.core.access import scope_path
 from cdtt.documents.models import Letterhead
 from cdtt.documents.selectors import letterheads_for
 from cdtt.geo.models import AdminUnit
@@ -845,7 +845,7 @@ def _visit_write(actor, data: dict, digest: str) -> tuple[Visit, Household, bool
     row = rows_insert([visit], [entry], query=counters)
     covered = household.covered
     if data["assessments"]:
-        from cdtt.skills.services import Observation, observations_write
+        from cdtt.registry.assessments import Observation, observations_write
 
         after: dict = {}
         observations_write(

@@ -18,8 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 
-from cdtt.accounts import roles
-from cdtt.accounts.access import access_unit
 from cdtt.campaigns import reports, selectors
 from cdtt.campaigns.forms import CampaignForm, DayForm, ReportForm
 from cdtt.campaigns.models import CampaignTarget
@@ -31,8 +29,10 @@ from cdtt.campaigns.services import (
     can_set_target,
     target_split,
 )
+from cdtt.core import roles
 from cdtt.core.access import public, role_required
 from cdtt.documents.pdf import PDF_TYPE, PdfError, docx_to_pdf
+from cdtt.geo.access import access_unit
 from cdtt.geo.selectors import breadcrumbs
 from cdtt.lib.xlsx import XLSX_TYPE, xlsx_response
 

@@ -1,1 +1,2 @@
-"""Cross-cutting pieces: access rules, navigation, home page, jobs and their progress."""
+"""The floor of every app: roles, access rules and scope, background jobs and their progress,
+the roll-up checkers' registry. It imports no app above it."""

@@ -2,6 +2,8 @@
 
 Views are wrapped with one of the decorators below; the middleware refuses any view that
 has none. The JSON API declares its rule once, on the API object (bearer token by default).
+Scope is a subtree of administrative units: ``scope_path`` is the path prefix of what a user
+may see. This module is the floor of every app: it reads the user's attributes and imports no app.
 """
 
 from functools import wraps
@@ -10,9 +12,25 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from cdtt.accounts.roles import has_role
+from cdtt.core.roles import has_role
 
 ALLOWED_PREFIXES = (settings.STATIC_URL, "/api/v1/", "/i18n/")
+
+
+def scope_path(user) -> str | None:
+    """The path prefix of what the user may see; None for nothing."""
+    if not (user and user.is_authenticated and user.is_active):
+        return None
+    unit = user.scope_unit
+    if unit is None:
+        return None
+    return unit.path
+
+
+def in_scope(user, unit) -> bool:
+    """Whether the administrative unit lies in the user's subtree."""
+    path = scope_path(user)
+    return path is not None and unit.path.startswith(path)
 
 
 def _mark(view, rule: str):

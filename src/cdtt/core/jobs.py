@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -99,8 +100,7 @@ def file_job_run(
     """The frame of a file import started from a page: ``work(actor)`` returns (ok, message,
     result) for the job; an actor deleted meanwhile or a crash ends the job as failed (the
     work's transaction rolled back); the uploaded file is removed after."""
-    from cdtt.accounts.models import User
-
+    User = get_user_model()
     actor = (
         User.objects.select_related("scope_unit").filter(pk=actor_id).first() if actor_id else None
     )

@@ -4,7 +4,6 @@ from cdtt.core import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("jobs/", views.jobs, name="jobs"),
     path("jobs/<int:pk>/", views.job_status, name="job"),
     path("jobs/<int:pk>/errors.xlsx", views.job_errors_xlsx, name="job_errors"),

@@ -1,32 +1,13 @@
-"""Home page fitted to the role, the user's background jobs and their progress, health check."""
+"""The user's background jobs and their progress, health check."""
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from cdtt.accounts import roles
 from cdtt.core.access import login_required, public
 from cdtt.core.jobs import access_job, jobs_of
 from cdtt.lib.xlsx import xlsx_response
-
-
-@login_required
-def home(request):
-    user = request.user
-    unit = user.scope_unit
-    context = {
-        "unit": unit,
-        "is_field": user.role in roles.FIELD,
-        "is_leader": user.role == "province_leader",
-        "can_manage_users": user.role in roles.MANAGE_USERS,
-        "can_manage_units": user.role in roles.MANAGE_UNITS,
-    }
-    if unit is not None and user.role in roles.OFFICERS:
-        from cdtt.registry.selectors import coverage_of
-
-        context["coverage"] = coverage_of(unit)
-    return render(request, "core/home.html", context)
 
 
 @login_required

@@ -5,8 +5,8 @@ missing one)."""
 from django.db.models import QuerySet
 from django.http import Http404
 
-from cdtt.accounts import roles
-from cdtt.accounts.access import scope_path
+from cdtt.core import roles
+from cdtt.core.access import scope_path
 from cdtt.documents.models import Letterhead
 
 # Who may read letterheads (those of their subtree) and who may create and edit them.

@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from cdtt.accounts.access import in_scope
 from cdtt.audit.services import audit_record
+from cdtt.core.access import in_scope
 from cdtt.documents.models import Letterhead
 from cdtt.documents.selectors import can_manage
 from cdtt.documents.validators import recipient_lines

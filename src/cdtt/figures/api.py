@@ -10,8 +10,8 @@ from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from cdtt.accounts.access import access_unit
 from cdtt.figures.catalogue import catalogue, figures_of
+from cdtt.geo.access import access_unit
 
 router = Router(tags=["figures"])
 

@@ -3,7 +3,7 @@
 from django.http import Http404
 from ninja import Router, Schema
 
-from cdtt.accounts.access import access_unit
+from cdtt.geo.access import access_unit
 from cdtt.geo.selectors import children_of
 
 router = Router(tags=["units"])

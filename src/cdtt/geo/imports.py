@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cdtt.accounts.access import units_for
 from cdtt.audit.services import audit_record
+from cdtt.geo.access import units_for
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.geo.services import _next_village_code, village_build, village_type_guess
 from cdtt.lib.tabular import RowError, cell, open_table

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from cdtt.accounts.access import units_for
+from cdtt.geo.access import units_for
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.lib.text import fold
 

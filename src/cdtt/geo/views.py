@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cdtt.accounts import roles
-from cdtt.accounts.access import access_unit
+from cdtt.core import roles
 from cdtt.core.access import role_required
+from cdtt.geo.access import access_unit
 from cdtt.geo.forms import ImportForm, VillageForm
 from cdtt.geo.imports import TEMPLATE_HEADERS, villages_import
 from cdtt.geo.models import Level

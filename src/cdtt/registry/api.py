@@ -9,7 +9,7 @@ from django.http import Http404
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from cdtt.accounts.access import access_unit
+from cdtt.geo.access import access_unit
 from cdtt.registry.models import LEVEL_FIELDS, Resident, ResidentStatus
 from cdtt.registry.selectors import (
     active_skill_codes,

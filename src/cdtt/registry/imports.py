@@ -35,8 +35,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cdtt.accounts.access import units_for
 from cdtt.audit.services import audit_record
+from cdtt.geo.access import units_for
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.geo.services import village_build, village_type_guess
 from cdtt.lib.frames import key_runs

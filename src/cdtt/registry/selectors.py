@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from cdtt.accounts.access import in_scope, scope_path
+from cdtt.core.access import in_scope, scope_path
 from cdtt.figures.catalogue import children_figures, figures_of
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.lib.text import clean, fold

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from cdtt.accounts import roles
-from cdtt.accounts.access import access_unit, in_scope, units_for
 from cdtt.audit.services import audit_record
-from cdtt.core.access import role_required
+from cdtt.core import roles
+from cdtt.core.access import in_scope, role_required
 from cdtt.core.jobs import access_job, job_create, upload_keep
+from cdtt.geo.access import access_unit, units_for
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.geo.selectors import breadcrumbs
 from cdtt.lib.phone import phone_mask
@@ -535,7 +535,7 @@ def resident_status(request, pk: int):
 @role_required(ASSESS)
 def assessment_new(request, pk: int):
     """Record one skill assessment; the chosen skill's checklist is offered as checkboxes."""
-    from cdtt.skills.services import assessment_record
+    from cdtt.registry.assessments import assessment_record
 
     user = request.user
     resident = selectors.access_resident(user, pk)

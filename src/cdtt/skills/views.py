@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cdtt.accounts import roles
+from cdtt.core import roles
 from cdtt.core.access import role_required
 from cdtt.core.models import Job
 from cdtt.skills import services

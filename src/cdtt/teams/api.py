@@ -7,7 +7,7 @@ from django.http import Http404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from cdtt.accounts.access import access_unit
+from cdtt.geo.access import access_unit
 from cdtt.lib.phone import phone_mask
 from cdtt.teams.selectors import access_team, person_of, team_list
 from cdtt.teams.selectors import member_list as select_members

@@ -14,10 +14,10 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
-from cdtt.accounts.models import Organization, OrganizationKind
 from cdtt.audit.services import audit_record
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.lib.text import fold
+from cdtt.organizations.models import Organization, OrganizationKind
 from cdtt.skills.models import SKILL_CODES
 from cdtt.teams.models import MemberRole, Membership, Person, Team, TeamLevel
 

@@ -4,9 +4,9 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cdtt.accounts.models import OrganizationKind
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.lib.text import clean, fold
+from cdtt.organizations.models import OrganizationKind
 from cdtt.skills.models import SKILL_CODES
 from cdtt.teams.models import Gender, MemberRole
 
@@ -146,7 +146,7 @@ class PersonFields(forms.Form):
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from cdtt.accounts.models import Organization
+        from cdtt.organizations.models import Organization
 
         self.fields["organization"].queryset = (
             organizations if organizations is not None else Organization.objects.none()

@@ -24,16 +24,16 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from cdtt.accounts.access import units_for
-from cdtt.accounts.models import Organization
 from cdtt.audit.services import audit_record
+from cdtt.geo.access import units_for
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.lib.phone import PhoneInvalid, phone_normalize
 from cdtt.lib.tabular import ZIP_MAGIC, RowError, cell, open_table
 from cdtt.lib.text import fold, header_key
+from cdtt.organizations.models import Organization
+from cdtt.organizations.selectors import organizations_for
 from cdtt.teams import services
 from cdtt.teams.models import MemberRole, Membership, Person, Team
-from cdtt.teams.selectors import organizations_for
 
 Progress = Callable[[int, int], None]
 PROGRESS_EVERY = 250  # rows between two progress reports

@@ -83,7 +83,7 @@ class Person(models.Model):
     phone = models.CharField(_("số điện thoại"), max_length=15, blank=True, db_index=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
     organization = models.ForeignKey(
-        "accounts.Organization",
+        "organizations.Organization",
         null=True,
         blank=True,
         on_delete=models.PROTECT,

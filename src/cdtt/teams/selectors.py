@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from cdtt.accounts import roles
-from cdtt.accounts.access import scope_path
-from cdtt.accounts.models import Organization, Role
+from cdtt.core import roles
+from cdtt.core.access import scope_path
 from cdtt.figures.catalogue import children_figures as children_of_figures
 from cdtt.figures.catalogue import figures_of
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.lib.text import fold
+from cdtt.organizations.selectors import officer_organizations
 from cdtt.teams.models import MemberRole, Membership, Person, Team, TeamLevel
 
 _UNIT_FILTER = {
@@ -36,27 +36,6 @@ def person_of(user) -> Person | None:
     if not _active(user):
         return None
     return Person.objects.filter(user=user).first()
-
-
-def organization_tree(org: Organization | None) -> list[int]:
-    """An organisation and all its branches (ids)."""
-    if org is None:
-        return []
-    ids, frontier = [org.pk], [org.pk]
-    while frontier:
-        frontier = list(
-            Organization.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
-        )
-        frontier = [i for i in frontier if i not in ids]
-        ids.extend(frontier)
-    return ids
-
-
-def officer_organizations(user) -> list[int]:
-    """The organisations whose focal staff an agency officer manages across the province."""
-    if not _active(user) or user.role != Role.AGENCY_OFFICER or not user.organization_id:
-        return []
-    return organization_tree(user.organization)
 
 
 # --- teams ---------------------------------------------------------------------------------
@@ -255,40 +234,6 @@ def field_villages(user) -> QuerySet[AdminUnit]:
     ).order_by("path")
 
 
-# --- organisations -------------------------------------------------------------------------
-
-
-def organizations_for(user) -> QuerySet[Organization]:
-    """Organisations the user may see: those located in their scope, those above it (a province
-    enterprise sends staff to every commune), and an officer's own organisation tree."""
-    if not _active(user):
-        return Organization.objects.none()
-    path = scope_path(user)
-    cond = Q(pk__in=officer_organizations(user))
-    if path is not None:
-        ancestors = [c for c in path.strip("/").split("/") if c]
-        cond |= Q(unit__path__startswith=path) | Q(unit__code__in=ancestors)
-    return Organization.objects.filter(cond).select_related("unit", "parent")
-
-
-def access_organization(user, pk: int) -> Organization:
-    try:
-        return organizations_for(user).get(pk=pk)
-    except Organization.DoesNotExist:
-        raise Http404("organization") from None
-
-
-def can_manage_organization(user, org: Organization | None = None) -> bool:
-    if not _active(user):
-        return False
-    if org is not None and org.pk in officer_organizations(user):
-        return True
-    if user.role not in roles.MANAGE_UNITS:
-        return False
-    path = scope_path(user)
-    return path is not None and (org is None or org.unit.path.startswith(path))
-
-
 # --- villages and figures ------------------------------------------------------------------
 
 
@@ -380,7 +325,7 @@ def team_figures(unit: AdminUnit) -> TeamFigures:
     """Teams and members at any level, read through the figures, with the members by kind of
     organisation. Members are distinct people in active memberships of active teams (a person
     serving in two teams counts once)."""
-    from cdtt.accounts.models import OrganizationKind
+    from cdtt.organizations.models import OrganizationKind
 
     fig = _team_figures(unit, figures_of(unit, codes=FIGURE_FIELDS))
     people = Person.objects.filter(

@@ -10,36 +10,39 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cdtt.accounts.models import Organization, Role, User
+from cdtt.accounts.models import User
 from cdtt.audit.services import audit_record
+from cdtt.core.roles import Role
 from cdtt.geo.models import AdminUnit, Level
-from cdtt.lib.phone import PhoneInvalid, phone_normalize
 from cdtt.lib.text import clean, fold
+from cdtt.organizations.models import Organization
+from cdtt.organizations.services import clean_email, clean_phone
 from cdtt.skills.models import SKILL_CODES
 from cdtt.teams.models import Gender, MemberRole, Membership, Person, Team, TeamLevel
-from cdtt.teams.selectors import can_manage_organization, can_manage_person, can_manage_team
+from cdtt.teams.selectors import can_manage_person, can_manage_team
 
 MIN_BIRTH_YEAR = 1920
 
 
+# Apps above teams that log field work by a team (campaigns' visits) register here how to tell
+# whether a team has any: a team with field work is dissolved, never deleted.
+_visit_checks: list[Callable[[Team], bool]] = []
+
+
+def visit_check_register(check: Callable[[Team], bool]) -> None:
+    _visit_checks.append(check)
+
+
 def has_visits(team: Team) -> bool:
-    """Whether field visits were logged by this team. False until the campaigns app has a
-    ``Visit`` model with a ``team`` field."""
-    try:
-        from cdtt.campaigns.models import Visit  # noqa: PLC0415 - optional app, imported lazily
-    except ImportError:
-        return False
-    if not any(f.name == "team" for f in Visit._meta.get_fields()):
-        return False
-    return Visit.objects.filter(team=team).exists()
+    """Whether field visits were logged by this team, as told by the apps that log them."""
+    return any(check(team) for check in _visit_checks)
 
 
 # --- checks --------------------------------------------------------------------------------
@@ -53,13 +56,6 @@ def _require(ok: bool) -> None:
 def _check_team_manager(actor, team: Team) -> None:
     if actor is not None:
         _require(can_manage_team(actor, team))
-
-
-def clean_phone(value: str, field: str = "phone") -> str:
-    try:
-        return phone_normalize(value)
-    except PhoneInvalid as exc:
-        raise ValidationError({field: str(exc)}) from None
 
 
 def clean_birth_year(value) -> int | None:
@@ -78,18 +74,6 @@ def clean_birth_year(value) -> int | None:
             }
         )
     return year
-
-
-def clean_email(value: str) -> str:
-    value = clean(value).lower()
-    if value:
-        try:
-            validate_email(value)
-        except ValidationError:
-            raise ValidationError(
-                {"email": _("Địa chỉ thư điện tử không hợp lệ: “%(v)s”.") % {"v": value}}
-            ) from None
-    return value
 
 
 def clean_skills(codes: Iterable[str]) -> list[str]:
@@ -292,8 +276,8 @@ def team_found(
     """Found a team at a commune or a village, with its leader as its first member."""
     level, commune = _team_units(unit)
     if actor is not None:
-        from cdtt.accounts import roles
-        from cdtt.accounts.access import in_scope
+        from cdtt.core import roles
+        from cdtt.core.access import in_scope
 
         _require(actor.role in roles.MANAGE_UNITS and in_scope(actor, commune))
     if leader is None:
@@ -602,131 +586,3 @@ def member_invite(*, actor, membership: Membership, username: str = "") -> tuple
         summary=_("Cấp tài khoản %(u)s cho %(n)s") % {"u": user.username, "n": person.full_name},
     )
     return user, password
-
-
-# --- organisations -------------------------------------------------------------------------
-
-
-def _org_values(
-    *,
-    name: str,
-    kind: str,
-    unit: AdminUnit,
-    short_name: str,
-    phone: str,
-    email: str,
-    parent: Organization | None,
-) -> dict:
-    from cdtt.accounts.models import OrganizationKind
-
-    name = clean(name)
-    if not name:
-        raise ValidationError({"name": _("Tên cơ quan, đơn vị không được để trống.")})
-    if kind not in OrganizationKind.values:
-        raise ValidationError({"kind": _("Loại cơ quan, đơn vị không hợp lệ.")})
-    return {
-        "name": name,
-        "name_key": fold(name),
-        "kind": kind,
-        "unit": unit,
-        "short_name": clean(short_name),
-        "phone": clean_phone(phone),
-        "email": clean_email(email),
-        "parent": parent,
-    }
-
-
-@transaction.atomic
-def organization_create(
-    *,
-    actor,
-    name: str,
-    kind: str,
-    unit: AdminUnit,
-    short_name: str = "",
-    phone: str = "",
-    email: str = "",
-    parent: Organization | None = None,
-) -> Organization:
-    if actor is not None:
-        from cdtt.accounts.access import in_scope
-
-        _require(can_manage_organization(actor) and in_scope(actor, unit))
-    values = _org_values(
-        name=name,
-        kind=kind,
-        unit=unit,
-        short_name=short_name,
-        phone=phone,
-        email=email,
-        parent=parent,
-    )
-    if Organization.objects.filter(unit=unit, name_key=values["name_key"]).exists():
-        raise ValidationError(
-            {
-                "name": _("%(u)s đã có cơ quan, đơn vị tên “%(n)s”.")
-                % {"u": unit.full_name, "n": values["name"]}
-            }
-        )
-    org = Organization.objects.create(**values)
-    audit_record(
-        actor=actor,
-        action="organization.create",
-        obj=org,
-        unit=unit,
-        summary=_("Thêm cơ quan, đơn vị %(n)s") % {"n": org.name},
-    )
-    return org
-
-
-@transaction.atomic
-def organization_update(
-    *,
-    actor,
-    organization: Organization,
-    name: str,
-    kind: str,
-    unit: AdminUnit,
-    short_name: str = "",
-    phone: str = "",
-    email: str = "",
-    parent: Organization | None = None,
-    active: bool = True,
-) -> Organization:
-    org = organization
-    if actor is not None:
-        _require(can_manage_organization(actor, org))
-    values = _org_values(
-        name=name,
-        kind=kind,
-        unit=unit,
-        short_name=short_name,
-        phone=phone,
-        email=email,
-        parent=parent,
-    )
-    if parent is not None and parent.pk == org.pk:
-        raise ValidationError({"parent": _("Một đơn vị không thể trực thuộc chính nó.")})
-    if (
-        Organization.objects.filter(unit=unit, name_key=values["name_key"])
-        .exclude(pk=org.pk)
-        .exists()
-    ):
-        raise ValidationError(
-            {
-                "name": _("%(u)s đã có cơ quan, đơn vị tên “%(n)s”.")
-                % {"u": unit.full_name, "n": values["name"]}
-            }
-        )
-    for k, v in values.items():
-        setattr(org, k, v)
-    org.active = active
-    org.save()
-    audit_record(
-        actor=actor,
-        action="organization.update",
-        obj=org,
-        unit=unit,
-        summary=_("Cập nhật cơ quan, đơn vị %(n)s") % {"n": org.name},
-    )
-    return org

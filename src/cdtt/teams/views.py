@@ -12,17 +12,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from cdtt.accounts import roles
-from cdtt.accounts.access import access_unit, units_for
-from cdtt.accounts.models import OrganizationKind, Role
 from cdtt.audit.services import audit_record
+from cdtt.core import roles
 from cdtt.core.access import login_required, role_required
 from cdtt.core.jobs import access_job, job_create, upload_keep
+from cdtt.core.roles import Role
+from cdtt.geo.access import access_unit, units_for
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.geo.selectors import breadcrumbs
 from cdtt.lib.phone import phone_mask
 from cdtt.lib.text import fold
 from cdtt.lib.xlsx import xlsx_response
+from cdtt.organizations import access as org_access
+from cdtt.organizations import selectors as org_selectors
+from cdtt.organizations import services as org_services
+from cdtt.organizations.models import OrganizationKind
 from cdtt.teams import forms, selectors, services
 from cdtt.teams.imports import TEMPLATE_HEADERS
 from cdtt.teams.models import MemberRole, Membership, TeamLevel
@@ -222,7 +226,7 @@ def team_new(request):
         request.POST or None,
         units=units,
         villages=villages,
-        organizations=selectors.organizations_for(request.user),
+        organizations=org_selectors.organizations_for(request.user),
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
@@ -294,7 +298,7 @@ def team_detail(request, pk: int):
             "villages": team.villages.order_by("name_key"),
             "can_manage": can_manage,
             "add_form": forms.MemberAddForm(
-                organizations=selectors.organizations_for(request.user)
+                organizations=org_selectors.organizations_for(request.user)
             ),
             "show_left": show_left,
             "crumbs": breadcrumbs(team.unit),
@@ -370,7 +374,7 @@ def team_edit(request, pk: int):
 def member_add(request, pk: int):
     team = _managed_team(request, pk)
     form = forms.MemberAddForm(
-        request.POST, organizations=selectors.organizations_for(request.user)
+        request.POST, organizations=org_selectors.organizations_for(request.user)
     )
     if not form.is_valid():
         messages.error(
@@ -618,7 +622,7 @@ def member_list(request):
             "unit": unit,
             "roles": MemberRole.choices,
             "kinds": OrganizationKind.choices,
-            "organizations": selectors.organizations_for(request.user).order_by("name"),
+            "organizations": org_selectors.organizations_for(request.user).order_by("name"),
         },
     )
 
@@ -631,7 +635,7 @@ def person_detail(request, pk: int):
     if can_edit:
         form = forms.PersonForm(
             request.POST or None,
-            organizations=selectors.organizations_for(request.user),
+            organizations=org_selectors.organizations_for(request.user),
             initial={
                 "full_name": person.full_name,
                 "gender": person.gender,
@@ -692,7 +696,7 @@ def profile(request):
 
 @role_required(roles.OFFICERS)
 def organization_list(request):
-    orgs = selectors.organizations_for(request.user)
+    orgs = org_selectors.organizations_for(request.user)
     from django.db.models import Count, Q
 
     orgs = orgs.annotate(
@@ -751,10 +755,10 @@ def organization_list(request):
 
 @role_required(roles.OFFICERS)
 def organization_detail(request, pk: int):
-    org = selectors.access_organization(request.user, pk)
+    org = org_access.access_organization(request.user, pk)
     staff = (
         selectors.persons_for(request.user)
-        .filter(organization_id__in=selectors.organization_tree(org))
+        .filter(organization_id__in=org_selectors.organization_tree(org))
         .order_by("name_key")
     )
     return render(
@@ -763,7 +767,7 @@ def organization_detail(request, pk: int):
         {
             "org": org,
             "page": _page(request, staff),
-            "can_edit": selectors.can_manage_organization(request.user, org),
+            "can_edit": org_selectors.can_manage_organization(request.user, org),
             "branches": org.branches.order_by("name"),
         },
     )
@@ -790,7 +794,7 @@ def _org_form(request, org=None):
         request.POST or None,
         units=units,
         initial=initial,
-        parents=selectors.organizations_for(request.user),
+        parents=org_selectors.organizations_for(request.user),
     )
 
 
@@ -800,7 +804,7 @@ def organization_new(request):
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         try:
-            org = services.organization_create(
+            org = org_services.organization_create(
                 actor=request.user,
                 name=cd["name"],
                 kind=cd["kind"],
@@ -823,15 +827,15 @@ def organization_new(request):
 
 @role_required(ORG_MANAGE)
 def organization_edit(request, pk: int):
-    org = selectors.access_organization(request.user, pk)
-    if not selectors.can_manage_organization(request.user, org):
+    org = org_access.access_organization(request.user, pk)
+    if not org_selectors.can_manage_organization(request.user, org):
         raise PermissionDenied
     form = _org_form(request, org)
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         unit = cd["unit"]
         try:
-            services.organization_update(
+            org_services.organization_update(
                 actor=request.user,
                 organization=org,
                 name=cd["name"],

@@ -297,3 +297,15 @@ def test_a_teacher_cannot_log_visits(field, api_as, make_user):
     r = api_as(teacher).post("/visits", payload(field))
     assert r.status_code in (403, 404)
     assert nothing_stored()
+
+
+def test_a_team_with_a_logged_visit_is_dissolved_never_deleted(field, api_as):
+    from django.core.exceptions import ValidationError
+
+    from cdtt.teams.services import has_visits, team_delete
+
+    assert has_visits(field.team) is False
+    assert api_as(field.member).post("/visits", payload(field)).status_code == 201
+    assert has_visits(field.team) is True
+    with pytest.raises(ValidationError):
+        team_delete(actor=None, team=field.team)

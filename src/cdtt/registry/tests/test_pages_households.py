@@ -9,10 +9,10 @@ import pytest
 from django.utils import timezone
 
 from cdtt.audit.models import AuditEntry
+from cdtt.registry.assessments import assessment_record
 from cdtt.registry.models import Household, Resident
 from cdtt.registry.services import household_create, resident_create
 from cdtt.skills.models import SKILL_CODES, ChecklistItem, SkillAssessment
-from cdtt.skills.services import assessment_record
 
 
 def add_household(village, code, *, names=("Nguyễn Văn An",), phone="", covered=False, skills=()):

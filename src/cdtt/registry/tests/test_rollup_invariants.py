@@ -9,12 +9,13 @@ from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from cdtt.registry.assessments import assessment_record
 from cdtt.registry.imports import population_import
 from cdtt.registry.models import Household, Resident, VillageCoverage
 from cdtt.registry.rollups import rollups_check
 from cdtt.registry.services import household_update, resident_set_status
 from cdtt.skills.models import SKILL_CODES
-from cdtt.skills.services import assessment_record, skill_update
+from cdtt.skills.services import skill_update
 
 HEADER = "Mã xã,Thôn,Mã hộ,Họ và tên,Ngày sinh," + ",".join(
     [

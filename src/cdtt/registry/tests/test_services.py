@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from cdtt.registry.assessments import assessment_record
 from cdtt.registry.models import Resident, VillageCoverage
 from cdtt.registry.rollups import rollups_check, rollups_rebuild
 from cdtt.registry.selectors import coverage_children, coverage_of
@@ -18,7 +19,6 @@ from cdtt.registry.services import (
     target_set,
 )
 from cdtt.skills.models import SKILL_CODES
-from cdtt.skills.services import assessment_record
 
 
 def make_proficient(resident, codes=SKILL_CODES):

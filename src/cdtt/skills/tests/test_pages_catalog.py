@@ -70,10 +70,10 @@ def test_switching_a_skill_off_rebuilds_coverage_as_a_job(
     tree, make_user, login, django_capture_on_commit_callbacks
 ):
     from cdtt.core.models import Job
+    from cdtt.registry.assessments import assessment_record
     from cdtt.registry.models import Household, VillageCoverage
     from cdtt.registry.services import household_create, resident_create
     from cdtt.skills.models import SKILL_CODES
-    from cdtt.skills.services import assessment_record
 
     admin = make_user("province_admin", tree.province)
     household = household_create(actor=admin, village=tree.village, code="H1")

@@ -3,9 +3,10 @@ across the province and sees nobody else."""
 
 import pytest
 
-from cdtt.accounts.models import Organization
+from cdtt.organizations.models import Organization
+from cdtt.organizations.services import organization_create
 from cdtt.teams.selectors import members_for, persons_for
-from cdtt.teams.services import member_add, organization_create
+from cdtt.teams.services import member_add
 from cdtt.teams.tests.factories import found_team, person
 
 

@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from cdtt.accounts.models import Organization
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.lib.text import fold
+from cdtt.organizations.models import Organization
 from cdtt.teams.models import Team
 
 HX = {"HTTP_HX_REQUEST": "true"}

@@ -6,8 +6,8 @@ import os
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from cdtt.accounts.models import Role
 from cdtt.accounts.services import user_create
+from cdtt.core.roles import Role
 from cdtt.geo.models import AdminUnit
 
 

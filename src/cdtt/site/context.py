@@ -4,11 +4,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cdtt.accounts import roles
+from cdtt.core import roles
 
 # (url name, label, roles allowed or None for any logged-in user)
 SECTIONS = [
-    ("core:home", _("Trang chủ"), None),
+    ("site:home", _("Trang chủ"), None),
     ("registry:dashboard", _("Phổ cập kỹ năng số"), roles.OFFICERS),
     ("registry:households", _("Hộ gia đình"), roles.OFFICERS),
     ("teams:list", _("Tổ CNSCĐ"), roles.OFFICERS | roles.FIELD),
@@ -17,7 +17,7 @@ SECTIONS = [
     ("geo:browse", pgettext_lazy("menu", "Địa bàn"), roles.OFFICERS),
     ("skills:catalog", _("Kỹ năng số"), roles.OFFICERS),
     ("accounts:users", _("Người dùng"), roles.MANAGE_USERS),
-    ("audit:log", _("Nhật ký"), roles.MANAGE_USERS | {"district_officer", "commune_officer"}),
+    ("site:audit_log", _("Nhật ký"), roles.MANAGE_USERS | {"district_officer", "commune_officer"}),
     ("core:jobs", _("Việc đang chạy"), roles.OFFICERS),
 ]
 

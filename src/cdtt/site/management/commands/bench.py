@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-from cdtt.core.demo import SCALES
+from cdtt.site.demo import SCALES
 
 
 def _bench_modules():

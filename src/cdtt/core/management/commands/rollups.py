@@ -1,20 +1,20 @@
 """cdtt rollups --check | --rebuild | --snapshot [YYYY-MM-DD]
 
-The coverage roll-ups of the registry and the campaigns' daily counters, both kept by each write
-and both recounted here from scratch."""
+Every roll-up registered with ``cdtt.core.rollups`` (the registry's coverage counters, the
+campaigns' daily counters…), each kept by the writes and recounted here from scratch."""
 
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from cdtt.registry.rollups import rollups_check, rollups_rebuild, snapshot_take
+from cdtt.core.rollups import checkers
 
 
 class Command(BaseCommand):
     help = (
-        "Compare the coverage roll-ups and the campaigns' daily counters with a recomputation "
-        "from scratch (exit 1 on any difference), or rebuild them."
+        "Compare every registered roll-up (coverage, the campaigns' daily counters…) with a "
+        "recomputation from scratch (exit 1 on any difference), or rebuild them."
     )
 
     def add_arguments(self, parser):
@@ -30,12 +30,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **opts):
-        from cdtt.campaigns.rollups import campaign_days_check, campaign_days_rebuild
-
         if opts["rebuild"]:
-            changed = rollups_rebuild()
-            self.stdout.write(", ".join(f"{k}: {v}" for k, v in changed.items()))
-            self.stdout.write(f"campaign days: {campaign_days_rebuild()} rows")
+            for checker in checkers():
+                self.stdout.write(checker.rebuild())
             return
         if opts["snapshot"]:
             day = (
@@ -43,9 +40,11 @@ class Command(BaseCommand):
                 if opts["snapshot"] == "today"
                 else dt.date.fromisoformat(opts["snapshot"])
             )
-            self.stdout.write(f"{snapshot_take(day)} villages on {day.isoformat()}")
+            for checker in checkers():
+                if checker.snapshot is not None:
+                    self.stdout.write(checker.snapshot(day))
             return
-        diffs = [*rollups_check(), *campaign_days_check()]
+        diffs = [d for checker in checkers() for d in checker.check()]
         for d in diffs:
             self.stdout.write(str(d))
         if diffs:

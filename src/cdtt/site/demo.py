@@ -17,7 +17,8 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cdtt.accounts.models import Role, User
+from cdtt.accounts.models import User
+from cdtt.core.roles import Role
 from cdtt.geo.models import AdminUnit, Level
 
 PROVINCE_CODE = "38"  # Thanh Hóa

@@ -1,4 +1,4 @@
-"""``cdtt demo``: build the demo (see cdtt.core.demo) and serve it on 127.0.0.1."""
+"""``cdtt demo``: build the demo (see cdtt.site.demo) and serve it on 127.0.0.1."""
 
 import os
 import signal
@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from cdtt.core import demo
+from cdtt.site import demo
 
 
 class Command(BaseCommand):

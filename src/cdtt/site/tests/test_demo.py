@@ -7,9 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from cdtt.accounts.models import User
-from cdtt.core import demo
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.registry.models import CoverageSnapshot, Household, Resident, VillageCoverage
+from cdtt.site import demo
 
 TODAY = dt.date(2024, 10, 20)
 

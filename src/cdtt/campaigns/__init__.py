@@ -1,0 +1,1 @@
+"""Campaigns with targets per unit, field visits and the offline field app, the daily summary."""

@@ -1,0 +1,1 @@
+"""Organisations: the model, its writes (services), its scoped reads (selectors, access)."""

@@ -1,0 +1,50 @@
+"""The pages of the top floor: the home page and the audit log (three personas each)."""
+
+from cdtt.audit.services import audit_record
+
+
+def test_home_page_for_an_officer_a_field_member_and_anonymous(client, tree, make_user, login):
+    assert client.get("/").status_code == 302
+    officer = login(make_user("commune_officer", tree.commune))
+    page = officer.get("/")
+    assert page.status_code == 200
+    assert tree.commune.name in page.content.decode()
+    assert page.context["coverage"] is not None
+    officer.logout()
+    member = login(make_user("team_member", tree.sibling_village))
+    page = member.get("/")
+    assert page.status_code == 200 and page.context["is_field"]
+    assert "coverage" not in page.context
+
+
+def test_the_menu_leads_to_the_audit_log_for_those_who_may_read_it(tree, make_user, login):
+    client = login(make_user("commune_officer", tree.commune))
+    names = [item["name"] for item in client.get("/").context["nav"]]
+    assert names[0] == "site:home" and "site:audit_log" in names
+    client.logout()
+    client = login(make_user("team_member", tree.village))
+    assert "site:audit_log" not in [item["name"] for item in client.get("/").context["nav"]]
+
+
+def test_audit_log_shows_the_viewers_subtree_only(client, tree, make_user, login):
+    audit_record(actor=None, action="unit.rename", unit=tree.village, summary="Thôn Yên Trung")
+    audit_record(actor=None, action="unit.rename", unit=tree.sibling_village, summary="Thôn Đông")
+    response = client.get("/audit/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+    allowed = login(make_user("commune_officer", tree.commune)).get("/audit/").content.decode()
+    assert "Thôn Yên Trung" in allowed and "Thôn Đông" not in allowed
+    client.logout()
+    sibling = login(make_user("commune_officer", tree.sibling_commune, username="ben-canh"))
+    text = sibling.get("/audit/").content.decode()
+    assert "Thôn Đông" in text and "Thôn Yên Trung" not in text
+    client.logout()
+    assert login(make_user("team_leader", tree.village)).get("/audit/").status_code == 403
+
+
+def test_audit_log_exports_the_same_entries_as_a_workbook(tree, make_user, login):
+    audit_record(actor=None, action="unit.rename", unit=tree.village, summary="Thôn Yên Trung")
+    client = login(make_user("province_admin", tree.province))
+    response = client.get("/audit/?format=xlsx")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
