@@ -43,12 +43,12 @@ class VillageImportResult:
         return not self.errors
 
     def message(self) -> str:
-        text = _("Đã thêm %(c)d thôn; %(u)d thôn đã có từ trước.") % {
-            "c": self.created,
-            "u": self.unchanged,
-        }
+        counts = {"c": self.created, "u": self.unchanged}
         if self.dry_run:
-            text = _("Chạy thử, chưa ghi gì: ") + text
+            text = _("Chạy thử, chưa ghi gì: sẽ thêm %(c)d thôn; %(u)d thôn đã có từ trước.")
+        else:
+            text = _("Đã thêm %(c)d thôn; %(u)d thôn đã có từ trước.")
+        text = text % counts
         if self.errors:
             text += " " + _("Bỏ qua %(n)d dòng lỗi.") % {"n": len(self.errors)}
         return text
