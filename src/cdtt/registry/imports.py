@@ -324,6 +324,63 @@ class _Checksum:
         return self.future.result()
 
 
+def _opened(path: str | None, data: bytes | None) -> tuple[Table, int]:
+    """The file's table and its lines (for the progress bar and for sizing the load)."""
+    if path is not None:
+        table = open_table_path(path)
+        return table, table.lines
+    table = open_table(data or b"")
+    return table, table.lines or ((data or b"").count(b"\n") if table.frames else 0)
+
+
+def _run_prepare(actor, table, result, progress, total, file_name, checksum) -> _Run:
+    """What an import of ``table`` by ``actor`` reads once: where it may write, what the file
+    brings, the active skills."""
+    communes_qs = AdminUnit.objects.filter(level=Level.COMMUNE)
+    if actor is not None:
+        communes_qs = units_for(actor).filter(level=Level.COMMUNE)
+    communes = dict(communes_qs.values_list("code", "pk"))
+    named, skills = columns_present(table)
+    has = named | set(skills)
+    active = set(Skill.objects.filter(active=True).values_list("code", flat=True))
+
+    def record_start() -> PopulationImport:
+        return PopulationImport.objects.create(
+            file_name=file_name[:255],
+            checksum="",  # known by the end (record_counts)
+            skills=[c for c in SKILL_CODES if c in has],
+            rows=result.rows,
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_name=str(actor)[:120] if actor is not None else "",
+            created_at=timezone.now(),
+        )
+
+    return _Run(
+        table, result, communes, has, active, progress, total, _Timer(), record_start, checksum
+    )
+
+
+def _run_in(cur, run: _Run, actor, skip_invalid: bool) -> None:
+    """The import inside its transaction: the first load when it applies, else the staged one."""
+    if connection.vendor == "postgresql":
+        # Room for the import's hash joins and aggregates over millions of rows.
+        cur.execute("SET LOCAL work_mem = '256MB'")
+    empty = connection.vendor == "postgresql" and first_load.applies(
+        cur, list(run.communes.values())
+    )
+    if not (empty and _first_load(cur, run)):
+        _staged_load(cur, run, skip_invalid)
+    if run.result.rows_imported:
+        audit_record(
+            actor=actor,
+            action="population.import",
+            object_type="registry.Household",
+            unit=getattr(actor, "scope_unit", None),
+            summary=run.result.message(),
+            changes={"rows": run.result.rows, "errors": run.result.errors_total},
+        )
+
+
 def population_import(
     *,
     actor,
@@ -339,71 +396,19 @@ def population_import(
     Each import that writes leaves a PopulationImport record (``file_name``, by default the
     path's; the file's SHA-256), which states the levels it set."""
     result = PopulationImportResult(dry_run=dry_run)
-    timer = _Timer()
     try:
-        checksum = _Checksum(path, data)
-        if path is not None:
-            file_name = file_name or os.path.basename(path)
-            table = open_table_path(path)
-            total = table.lines
-        else:
-            table = open_table(data or b"")
-            total = table.lines or ((data or b"").count(b"\n") if table.frames else 0)
+        table, total = _opened(path, data)
         missing = [h for h in REQUIRED if header_key(h) not in table.keys]
         if missing:
             for h in missing:
                 _error(result, 1, h, _("Thiếu cột bắt buộc “%(c)s”.") % {"c": h})
             return result
-        communes_qs = AdminUnit.objects.filter(level=Level.COMMUNE)
-        if actor is not None:
-            communes_qs = units_for(actor).filter(level=Level.COMMUNE)
-        communes = dict(communes_qs.values_list("code", "pk"))
-        named, skills = columns_present(table)
-        has = named | set(skills)
-        active = set(Skill.objects.filter(active=True).values_list("code", flat=True))
-
-        def record_start() -> PopulationImport:
-            return PopulationImport.objects.create(
-                file_name=file_name[:255],
-                checksum="",  # known by the end (record_counts)
-                skills=[c for c in SKILL_CODES if c in has],
-                rows=result.rows,
-                actor=actor if getattr(actor, "pk", None) else None,
-                actor_name=str(actor)[:120] if actor is not None else "",
-                created_at=timezone.now(),
-            )
-
+        if path is not None:
+            file_name = file_name or os.path.basename(path)
+        run = _run_prepare(actor, table, result, progress, total, file_name, _Checksum(path, data))
         with transaction.atomic():
             with connection.cursor() as cur:
-                if connection.vendor == "postgresql":
-                    # Room for the import's hash joins and aggregates over millions of rows.
-                    cur.execute("SET LOCAL work_mem = '256MB'")
-                run = _Run(
-                    table,
-                    result,
-                    communes,
-                    has,
-                    active,
-                    progress,
-                    total,
-                    timer,
-                    record_start,
-                    checksum,
-                )
-                empty = connection.vendor == "postgresql" and first_load.applies(
-                    cur, list(communes.values())
-                )
-                if not (empty and _first_load(cur, run)):
-                    _staged_load(cur, run, skip_invalid)
-                if result.rows_imported:
-                    audit_record(
-                        actor=actor,
-                        action="population.import",
-                        object_type="registry.Household",
-                        unit=getattr(actor, "scope_unit", None),
-                        summary=result.message(),
-                        changes={"rows": result.rows, "errors": result.errors_total},
-                    )
+                _run_in(cur, run, actor, skip_invalid)
                 if dry_run:
                     raise _Rollback
     except _Rollback:

@@ -242,10 +242,17 @@ def bulk_load(cur, table: str, incoming: int):
 def rows_apply(
     cur, result: "PopulationImportResult", record: PopulationImport, has: set[str], timer
 ) -> None:
-    pg = connection.vendor == "postgresql"
-    now = record.created_at
+    """Upsert the staged households and residents, set-based, with the file's levels."""
+    _households_apply(cur, result, record.created_at, has)
+    timer("households")
+    _residents_apply(cur, result, record, has)
+    timer("residents")
+    _levels_apply(cur, result, record, has)
+    timer("skill levels")
+
+
+def _households_apply(cur, result: "PopulationImportResult", now, has: set[str]) -> None:
     ((new_households,),) = fetch(cur, "SELECT COUNT(*) FROM imp_households WHERE NOT existed")
-    ((new_residents,),) = fetch(cur, "SELECT COUNT(*) FROM imp_residents WHERE old_id IS NULL")
     # Households: new ones with their covered flag (all their residents are new), then the
     # existing ones whose address changed.
     with bulk_load(cur, "registry_household", new_households):
@@ -270,8 +277,14 @@ def rows_apply(
             [now],
         )
         result.households_updated = max(cur.rowcount, 0)
-    timer("households")
 
+
+def _residents_apply(
+    cur, result: "PopulationImportResult", record: PopulationImport, has: set[str]
+) -> None:
+    pg = connection.vendor == "postgresql"
+    now = record.created_at
+    ((new_residents,),) = fetch(cur, "SELECT COUNT(*) FROM imp_residents WHERE old_id IS NULL")
     # Residents: the new ones (ids drawn already) with the file's levels, then the existing
     # ones that differ.
     levels = ", ".join(f"COALESCE(r.s_{c}, 0)" if c in has else "0" for c in SKILL_CODES)
@@ -301,8 +314,11 @@ def rows_apply(
         [now],
     )
     result.residents_updated = max(cur.rowcount, 0)
-    timer("residents")
 
+
+def _levels_apply(
+    cur, result: "PopulationImportResult", record: PopulationImport, has: set[str]
+) -> None:
     # Levels of existing residents, where the file's differ (an empty cell says nothing).
     skills = [c for c in SKILL_CODES if c in has]
     if skills:
@@ -324,7 +340,6 @@ def rows_apply(
             [record.pk],
         )
         result.levels_set = result.residents_created + max(cur.rowcount, 0)
-    timer("skill levels")
 
 
 def analyze(cur, table: str) -> None:
