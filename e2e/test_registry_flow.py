@@ -113,8 +113,8 @@ def _login(page, base_url, username):
 
 
 def _upload(page, base_url, path):
-    page.goto(f"{base_url}/registry/import/")
-    page.wait_for_selector("h1:has-text('Nhập danh sách hộ gia đình và nhân khẩu')")
+    page.goto(f"{base_url}/imports/population/")
+    page.wait_for_selector("h1:has-text('Nhập: Hộ gia đình và nhân khẩu')")
     page.set_input_files("#id_file", str(path))
     page.click("#import-form button[type=submit]")
     # The job runs inline in tests: finished by the time the page comes back or at the first poll.

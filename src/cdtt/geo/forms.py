@@ -7,8 +7,3 @@ from cdtt.geo.models import VILLAGE_TYPES
 class VillageForm(forms.Form):
     unit_type = forms.ChoiceField(label=_("Loại"), choices=[(t, t) for t in VILLAGE_TYPES])
     name = forms.CharField(label=_("Tên"), max_length=120)
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Tệp XLSX hoặc CSV"))
-    dry_run = forms.BooleanField(label=_("Chỉ kiểm tra, không ghi"), required=False)

@@ -1,13 +1,15 @@
 from django.urls import path
 
+from cdtt.core.import_views import import_moved
 from cdtt.geo import views
 
 app_name = "geo"
 urlpatterns = [
     path("", views.browse, name="browse"),
     path("search/", views.search, name="search"),
-    path("villages/import/", views.village_import, name="village_import"),
-    path("villages/template.xlsx", views.village_template, name="village_template"),
+    # The former upload page: the village import is one kind of the upload page.
+    path("villages/import/", import_moved("villages"), name="village_import"),
+    path("villages/template.xlsx", import_moved("villages", template=True)),
     path("<str:code>/", views.unit_detail, name="unit"),
     path("<str:code>/map.json", views.unit_map, name="map"),
     path("<str:code>/villages/new/", views.village_new, name="village_new"),

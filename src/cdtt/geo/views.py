@@ -11,12 +11,10 @@ from django.views.decorators.http import require_POST
 from cdtt.core import roles
 from cdtt.core.access import role_required
 from cdtt.geo.access import access_unit
-from cdtt.geo.forms import ImportForm, VillageForm
-from cdtt.geo.imports import TEMPLATE_HEADERS, villages_import
+from cdtt.geo.forms import VillageForm
 from cdtt.geo.models import Level
 from cdtt.geo.selectors import breadcrumbs, children_of, communes_with_points, unit_search
 from cdtt.geo.services import village_create, village_rename, village_retire
-from cdtt.lib.tabular import FileProblem
 from cdtt.lib.xlsx import xlsx_response
 
 VIEW = roles.OFFICERS
@@ -152,33 +150,3 @@ def village_retire_view(request, code: str):
     village_retire(actor=request.user, village=village)
     messages.success(request, _("Đã cho %(v)s ngừng hoạt động.") % {"v": village.full_name})
     return redirect("geo:unit", village.parent.code)
-
-
-@role_required(EDIT_VILLAGES)
-def village_import(request):
-    form = ImportForm(request.POST or None, request.FILES or None)
-    result = problem = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = villages_import(
-                actor=request.user,
-                data=form.cleaned_data["file"].read(),
-                dry_run=form.cleaned_data["dry_run"],
-            )
-        except FileProblem as exc:
-            problem = str(exc)
-    return render(
-        request, "geo/village_import.html", {"form": form, "result": result, "problem": problem}
-    )
-
-
-@role_required(EDIT_VILLAGES)
-def village_template(request):
-    example = [
-        request.user.scope_unit.code if request.user.scope_unit else "14755",
-        "Thôn 1",
-        "Thôn",
-    ]
-    return xlsx_response(
-        "mau-danh-sach-thon.xlsx", _("Danh sách thôn"), TEMPLATE_HEADERS, [example]
-    )

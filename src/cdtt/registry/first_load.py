@@ -537,6 +537,4 @@ def _counters_add(cur, homes: pl.DataFrame, counters: list[pl.DataFrame]) -> Non
         "SELECT village_id FROM registry_villagecoverage WHERE village_id IN "
         "(SELECT village_id FROM imp_village_delta) FOR UPDATE"
     )
-    from cdtt.registry.imports import village_deltas_apply
-
-    village_deltas_apply(cur)
+    rollups.village_deltas_apply(cur)

@@ -150,14 +150,6 @@ class AssessmentForm(forms.Form):
         return day
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Tệp XLSX hoặc CSV"))
-    dry_run = forms.BooleanField(label=_("Chỉ kiểm tra, không ghi"), required=False)
-    skip_invalid = forms.BooleanField(
-        label=_("Bỏ qua dòng lỗi, nhập các dòng hợp lệ"), required=False
-    )
-
-
 class TargetForm(forms.Form):
     year = forms.IntegerField(label=_("Năm"), min_value=2020, max_value=2100)
     rate = forms.DecimalField(

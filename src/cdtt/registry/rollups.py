@@ -478,3 +478,21 @@ def snapshot_take(day) -> int:
     ]
     CoverageSnapshot.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
+
+
+def village_deltas_apply(cur) -> None:
+    """Add the temporary table imp_village_delta (village_id and each counter) to the villages'
+    counters, creating the rows of villages that had none. The rows are locked already."""
+    counters = ", ".join(COUNTERS)
+    cur.execute(f"""
+        UPDATE registry_villagecoverage
+        SET {", ".join(f"{c} = registry_villagecoverage.{c} + d.{c}" for c in COUNTERS)}
+        FROM imp_village_delta d WHERE registry_villagecoverage.village_id = d.village_id""")
+    cur.execute(f"""
+        INSERT INTO registry_villagecoverage (village_id, commune_id, district_id, province_id,
+                                              {counters})
+        SELECT d.village_id, v.commune_id, v.district_id, v.province_id,
+               {", ".join(f"d.{c}" for c in COUNTERS)}
+        FROM imp_village_delta d JOIN geo_adminunit v ON v.id = d.village_id
+        WHERE NOT EXISTS (SELECT 1 FROM registry_villagecoverage vc
+                          WHERE vc.village_id = d.village_id)""")

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from cdtt.core.import_views import import_moved
 from cdtt.registry import views
 
 app_name = "registry"
@@ -16,7 +17,8 @@ urlpatterns = [
     path("residents/<int:pk>/edit/", views.resident_edit, name="resident_edit"),
     path("residents/<int:pk>/status/", views.resident_status, name="resident_status"),
     path("residents/<int:pk>/assess/", views.assessment_new, name="assess"),
-    path("import/", views.population_import_page, name="import"),
-    path("import/template.xlsx", views.population_template, name="import_template"),
+    # The former upload page: the population import is one kind of the upload page.
+    path("import/", import_moved("population"), name="import"),
+    path("import/template.xlsx", import_moved("population", template=True)),
     path("targets/", views.targets, name="targets"),
 ]

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 from cdtt.audit.services import audit_record
 from cdtt.core import roles
 from cdtt.core.access import in_scope, role_required
-from cdtt.core.jobs import access_job, job_create, upload_keep
 from cdtt.geo.access import access_unit, units_for
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.geo.selectors import breadcrumbs
@@ -30,7 +29,6 @@ from cdtt.registry.forms import (
     AssessmentForm,
     HouseholdFilterForm,
     HouseholdForm,
-    ImportForm,
     ResidentForm,
     StatusForm,
     TargetForm,
@@ -604,40 +602,6 @@ def _moment(day: dt.date) -> dt.datetime:
     if day >= timezone.localdate():
         return timezone.now()
     return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
-
-
-# --- Import ----------------------------------------------------------------------------------
-
-
-@role_required(WRITE)
-def population_import_page(request):
-    user = request.user
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        from cdtt.registry.tasks import population_import_job
-
-        upload = form.cleaned_data["file"]
-        path = upload_keep(upload)
-        dry_run, skip_invalid = form.cleaned_data["dry_run"], form.cleaned_data["skip_invalid"]
-        title = (_("Kiểm tra tệp %(f)s") if dry_run else _("Nhập nhân khẩu từ %(f)s")) % {
-            "f": upload.name
-        }
-        job = job_create(kind="population_import", title=title, actor=user)
-        population_import_job(job.pk, user.pk, str(path), dry_run, skip_invalid)
-        return redirect(f"{request.path}?job={job.pk}")
-    job = None
-    if request.GET.get("job", "").isdigit():
-        job = access_job(user, int(request.GET["job"]))
-    return render(request, "registry/import.html", {"form": form, "job": job})
-
-
-@role_required(WRITE)
-def population_template(request):
-    from cdtt.registry.imports import population_template_xlsx
-
-    response = HttpResponse(population_template_xlsx(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = 'attachment; filename="mau-danh-sach-nhan-khau.xlsx"'
-    return response
 
 
 # --- Targets ---------------------------------------------------------------------------------

@@ -286,13 +286,3 @@ class OrganizationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].set_units(units if units is not None else AdminUnit.objects.none())
         self.fields["parent"].queryset = parents
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Tệp XLSX hoặc CSV"))
-    dry_run = forms.BooleanField(label=_("Chỉ kiểm tra, không ghi"), required=False)
-    skip_invalid = forms.BooleanField(
-        label=_("Bỏ qua dòng lỗi"),
-        required=False,
-        help_text=_("Nhập các dòng hợp lệ và liệt kê các dòng lỗi."),
-    )

@@ -23,12 +23,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cdtt.audit.services import audit_record
+from cdtt.core import roles
+from cdtt.core.imports import Column, ImportKind, ImportResult, import_kind_register
 from cdtt.geo.access import units_for
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.lib.phone import PhoneInvalid, phone_normalize
-from cdtt.lib.tabular import ZIP_MAGIC, RowError, cell, open_table
+from cdtt.lib.tabular import ZIP_MAGIC, FileProblem, RowError, cell, open_table
 from cdtt.lib.text import fold, header_key
 from cdtt.organizations.models import Organization
 from cdtt.organizations.selectors import organizations_for
@@ -38,40 +41,27 @@ from cdtt.teams.models import MemberRole, Membership, Person, Team
 Progress = Callable[[int, int], None]
 PROGRESS_EVERY = 250  # rows between two progress reports
 
-REQUIRED = ["Mã xã", "Họ và tên", "Vai trò trong tổ"]
-OPTIONAL = [
-    "Thôn",
-    "Tên tổ",
-    "Số quyết định",
-    "Ngày quyết định",
-    "Giới tính",
-    "Năm sinh",
-    "Số điện thoại",
-    "Email",
-    "Cơ quan, đơn vị",
-    "Chức vụ",
-    "Lực lượng nòng cốt",
-    "Kỹ năng hướng dẫn",
-    "Ngày tham gia",
-]
-TEMPLATE_HEADERS = [
-    "Mã xã",
-    "Thôn",
-    "Tên tổ",
-    "Số quyết định",
-    "Ngày quyết định",
-    "Họ và tên",
-    "Giới tính",
-    "Năm sinh",
-    "Số điện thoại",
-    "Email",
-    "Vai trò trong tổ",
-    "Lực lượng nòng cốt",
-    "Cơ quan, đơn vị",
-    "Chức vụ",
-    "Kỹ năng hướng dẫn",
-    "Ngày tham gia",
-]
+COLUMNS = (
+    Column("Mã xã", True, _lazy("mã xã chính thức")),
+    Column("Thôn", False, _lazy("tên hoặc mã thôn; để trống là tổ cấp xã")),
+    Column("Tên tổ", False, _lazy("tên tổ (tổ mới)")),
+    Column("Số quyết định", False, _lazy("số quyết định thành lập tổ")),
+    Column("Ngày quyết định", False, _lazy("dd/mm/yyyy")),
+    Column("Họ và tên", True, _lazy("họ và tên thành viên")),
+    Column("Giới tính", False, _lazy("Nam / Nữ / Khác")),
+    Column("Năm sinh", False, _lazy("năm sinh")),
+    Column("Số điện thoại", False, _lazy("số điện thoại Việt Nam")),
+    Column("Email", False, _lazy("địa chỉ email")),
+    Column("Vai trò trong tổ", True, _lazy("Tổ trưởng / Tổ phó / Thành viên")),
+    Column("Lực lượng nòng cốt", False, _lazy("Có, hoặc để trống")),
+    Column("Cơ quan, đơn vị", False, _lazy("tên cơ quan, đơn vị đã có trên hệ thống")),
+    Column("Chức vụ", False, _lazy("chức vụ")),
+    Column("Kỹ năng hướng dẫn", False, _lazy("các kỹ năng, cách nhau bởi dấu phẩy")),
+    Column("Ngày tham gia", False, _lazy("dd/mm/yyyy")),
+)
+REQUIRED = [c.header for c in COLUMNS if c.required]
+OPTIONAL = [c.header for c in COLUMNS if not c.required]
+TEMPLATE_HEADERS = [c.header for c in COLUMNS]
 
 ROLES = {
     fold("Tổ trưởng"): MemberRole.LEADER,
@@ -137,6 +127,24 @@ class TeamImportResult:
             text += " " + _("Bỏ qua %(n)d dòng lỗi.") % {"n": self.rows_skipped}
         return text
 
+    def as_import_result(self) -> ImportResult:
+        """The shape every import kind returns (cdtt.core.imports)."""
+        return ImportResult(
+            message=self.message(),
+            counts={
+                "teams_created": self.teams_created,
+                "members_added": self.members_added,
+                "unchanged": self.unchanged,
+                "rows_skipped": self.rows_skipped,
+            },
+            errors=self.errors,
+            errors_total=len(self.errors),
+            imported=self.teams_created + self.members_added + self.unchanged,
+            written=self.written,
+            dry_run=self.dry_run,
+            skip_invalid=self.skip_invalid,
+        )
+
 
 class _Rollback(Exception):
     pass
@@ -194,6 +202,300 @@ def _parse_date(text: str):
     raise ValueError(text)
 
 
+@dataclass
+class _Lookups:
+    """What the rows are matched against, within the importer's scope."""
+
+    communes: dict[str, AdminUnit]
+    villages_by_commune: dict[int, dict[str, AdminUnit]]
+    villages_by_code: dict[str, AdminUnit]
+    orgs: dict[str, Organization]
+
+
+def _lookups(actor) -> _Lookups:
+    scope = AdminUnit.objects.all() if actor is None else units_for(actor)
+    communes = {u.code: u for u in scope.filter(level=Level.COMMUNE)}
+    by_commune: dict[int, dict[str, AdminUnit]] = defaultdict(dict)
+    by_code: dict[str, AdminUnit] = {}
+    for v in scope.filter(level=Level.VILLAGE, valid_to__isnull=True).select_related("parent"):
+        by_commune[v.parent_id][v.name_key] = v
+        by_commune[v.parent_id][fold(v.full_name)] = v
+        by_code[v.code] = v
+    orgs: dict[str, Organization] = {}
+    for o in Organization.objects.all() if actor is None else organizations_for(actor):
+        orgs.setdefault(o.name_key, o)
+        if o.short_name:
+            orgs.setdefault(fold(o.short_name), o)
+    return _Lookups(communes, by_commune, by_code, orgs)
+
+
+Report = Callable[[RowError], None]
+
+
+def _row_unit(number: int, get, look: _Lookups, err: Report) -> AdminUnit | None:
+    """The commune, or the village of the commune, a row names; None (reported) if neither."""
+    code = get("Mã xã")
+    commune = look.communes.get(code)
+    if commune is None:
+        err(
+            RowError(
+                number, "Mã xã", _("Không có xã mã “%(c)s” trong phạm vi của bạn.") % {"c": code}
+            )
+        )
+        return None
+    village_text = get("Thôn")
+    if not village_text:
+        return commune
+    v = look.villages_by_code.get(village_text) or look.villages_by_commune[commune.pk].get(
+        fold(village_text)
+    )
+    if v is None:
+        err(RowError(number, "Thôn", _village_unknown(commune, village_text)))
+    elif v.parent_id != commune.pk:
+        err(
+            RowError(
+                number,
+                "Thôn",
+                _("Thôn mã %(v)s thuộc %(o)s, không thuộc %(c)s.")
+                % {"v": v.code, "o": v.parent.full_name, "c": commune.full_name},
+            )
+        )
+    else:
+        return v
+    return commune
+
+
+def _village_unknown(commune: AdminUnit, village_text: str) -> str:
+    # Administrative units are public: naming the commune a village belongs to, even outside
+    # the user's scope, is what makes the report useful.
+    elsewhere = (
+        AdminUnit.objects.filter(level=Level.VILLAGE, valid_to__isnull=True)
+        .filter(Q(name_key=fold(village_text)) | Q(code=village_text))
+        .exclude(parent=commune)
+        .select_related("parent")
+        .first()
+    )
+    if elsewhere:
+        return _("“%(v)s” thuộc %(o)s, không thuộc %(c)s.") % {
+            "v": village_text,
+            "o": elsewhere.parent.full_name,
+            "c": commune.full_name,
+        }
+    return _("%(c)s không có thôn “%(v)s”.") % {"c": commune.full_name, "v": village_text}
+
+
+def _row_person(number: int, get, err: Report) -> dict:
+    """The member's own columns, checked one by one."""
+    full_name = get("Họ và tên")
+    if not full_name:
+        err(RowError(number, "Họ và tên", _("Họ và tên không được để trống.")))
+    role = ROLES.get(fold(get("Vai trò trong tổ")) or fold("Thành viên"))
+    if role is None:
+        err(
+            RowError(
+                number,
+                "Vai trò trong tổ",
+                _("Vai trò phải là Tổ trưởng, Tổ phó hoặc Thành viên."),
+            )
+        )
+    gender = GENDERS.get(fold(get("Giới tính")))
+    if gender is None:
+        err(RowError(number, "Giới tính", _("Giới tính phải là Nam, Nữ hoặc Khác.")))
+    try:
+        birth_year = services.clean_birth_year(get("Năm sinh"))
+    except ValidationError as exc:
+        err(RowError(number, "Năm sinh", exc.message_dict["birth_year"][0]))
+        birth_year = None
+    try:
+        phone = phone_normalize(get("Số điện thoại"))
+    except PhoneInvalid as exc:
+        err(RowError(number, "Số điện thoại", str(exc)))
+        phone = ""
+    try:
+        email = services.clean_email(get("Email"))
+    except ValidationError as exc:
+        err(RowError(number, "Email", exc.message_dict["email"][0]))
+        email = ""
+    return {
+        "full_name": full_name,
+        "role": role,
+        "gender": gender,
+        "birth_year": birth_year,
+        "phone": phone,
+        "email": email,
+    }
+
+
+def _row_extras(number: int, get, look: _Lookups, err: Report) -> dict:
+    """The organisation, the skills taught and the dates of a row."""
+    org_text = get("Cơ quan, đơn vị")
+    organization = look.orgs.get(fold(org_text)) if org_text else None
+    if org_text and organization is None:
+        err(
+            RowError(
+                number,
+                "Cơ quan, đơn vị",
+                _("Không có cơ quan, đơn vị “%(o)s”; hãy thêm ở trang Cơ quan, đơn vị trước.")
+                % {"o": org_text},
+            )
+        )
+    skills = []
+    for part in get("Kỹ năng hướng dẫn").replace(";", ",").split(","):
+        if part.strip():
+            code = SKILLS.get(fold(part))
+            if code is None:
+                err(
+                    RowError(
+                        number,
+                        "Kỹ năng hướng dẫn",
+                        _("Không rõ kỹ năng “%(s)s”.") % {"s": part.strip()},
+                    )
+                )
+            else:
+                skills.append(code)
+    dates = {}
+    for col in ("Ngày quyết định", "Ngày tham gia"):
+        try:
+            dates[col] = _parse_date(get(col))
+        except ValueError:
+            err(
+                RowError(number, col, _("Ngày phải có dạng dd/mm/yyyy: “%(v)s”.") % {"v": get(col)})
+            )
+    return {
+        "organization": organization,
+        "skills": skills,
+        "decision_date": dates.get("Ngày quyết định"),
+        "joined_on": dates.get("Ngày tham gia"),
+    }
+
+
+def _row_read(number: int, get, look: _Lookups, result: TeamImportResult) -> _Row | None:
+    """One row checked column by column; None when anything was reported."""
+    bad = len(result.errors)
+    unit = _row_unit(number, get, look, result.errors.append)
+    if unit is None:
+        return None
+    person = _row_person(number, get, result.errors.append)
+    extras = _row_extras(number, get, look, result.errors.append)
+    if len(result.errors) > bad:
+        return None
+    return _Row(
+        number=number,
+        unit=unit,
+        team_name=get("Tên tổ"),
+        decision_number=get("Số quyết định"),
+        core_force=fold(get("Lực lượng nòng cốt")) in YES,
+        position=get("Chức vụ"),
+        **person,
+        **extras,
+    )
+
+
+def _team_checks(team: Team | None, team_rows: list[_Row], skip_invalid: bool, err: Report):
+    """One leader for each new team (the same as the team's, for an existing one); no person
+    twice in a team."""
+    leaders = [r for r in team_rows if r.role == MemberRole.LEADER]
+    current_leader = (
+        team.memberships.filter(role=MemberRole.LEADER, left_on__isnull=True)
+        .select_related("person")
+        .first()
+        if team
+        else None
+    )
+    first = team_rows[0]
+    if current_leader is None and not leaders:
+        err(
+            RowError(
+                first.number,
+                "Vai trò trong tổ",
+                _("Tổ của %(u)s chưa có tổ trưởng: cần đúng một dòng “Tổ trưởng”.")
+                % {"u": first.unit.full_name},
+            )
+        )
+        if skip_invalid:
+            for r in team_rows[1:]:
+                err(
+                    RowError(
+                        r.number,
+                        "Vai trò trong tổ",
+                        _("Bỏ qua: tổ của %(u)s chưa có tổ trưởng (xem dòng %(r)d).")
+                        % {"u": r.unit.full_name, "r": first.number},
+                    )
+                )
+    for extra in leaders[1:]:
+        err(
+            RowError(
+                extra.number,
+                "Vai trò trong tổ",
+                _("Tổ chỉ có một tổ trưởng (đã có ở dòng %(r)d).") % {"r": leaders[0].number},
+            )
+        )
+    if current_leader and leaders and not _same_person(current_leader.person, leaders[0]):
+        err(
+            RowError(
+                leaders[0].number,
+                "Vai trò trong tổ",
+                _("Tổ đã có tổ trưởng %(n)s; hãy đổi tổ trưởng trên trang của tổ.")
+                % {"n": current_leader.person.full_name},
+            )
+        )
+    _duplicate_checks(team_rows, err)
+
+
+def _duplicate_checks(team_rows: list[_Row], err: Report) -> None:
+    seen: dict[tuple, int] = {}
+    for r in team_rows:
+        key = (fold(r.full_name), r.phone or r.birth_year)
+        if key in seen:
+            err(
+                RowError(
+                    r.number, "Họ và tên", _("Trùng thành viên với dòng %(r)d.") % {"r": seen[key]}
+                )
+            )
+        seen.setdefault(key, r.number)
+
+
+def _rows_read(table, actor, result: TeamImportResult, tick: _Ticker) -> list[_Row]:
+    """Every row of the file, checked column by column: the good ones come back."""
+    cols = table.require({header_key(h): h for h in REQUIRED})
+    opt = table.optional([header_key(h) for h in OPTIONAL])
+    look = _lookups(actor)
+    rows: list[_Row] = []
+    for number, cells in table.rows:
+        tick()
+
+        def get(name, cells=cells):
+            key = header_key(name)
+            return cell(cells, cols.get(key, opt.get(key)))
+
+        row = _row_read(number, get, look, result)
+        if row is not None:
+            rows.append(row)
+    return rows
+
+
+def _write(actor, result: TeamImportResult, groups, existing, tick: _Ticker) -> None:
+    """Found the teams and add the members, in one transaction (rolled back on a dry run)."""
+    try:
+        with transaction.atomic():
+            for unit_id, team_rows in groups:
+                _apply_team(result, existing.get(unit_id), team_rows, result.skip_invalid)
+                tick(len(team_rows))
+            if result.teams_created or result.members_added:
+                audit_record(
+                    actor=actor,
+                    action="team.import",
+                    object_type="teams.Team",
+                    unit=getattr(actor, "scope_unit", None),
+                    summary=_("Nhập danh sách tổ: %(t)d tổ mới, %(m)d thành viên mới")
+                    % {"t": result.teams_created, "m": result.members_added},
+                )
+            if result.dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+
+
 def teams_import(
     *,
     actor,
@@ -208,188 +510,10 @@ def teams_import(
     table = open_table(data)
     # A CSV's lines (less the header) estimate its rows; an XLSX sheet states its size.
     lines = table.lines if data.startswith(ZIP_MAGIC) else data.count(b"\n")
-    estimate = max(lines - 1, 0)
-    tick = _Ticker(progress, 2 * estimate)
-    cols = table.require({header_key(h): h for h in REQUIRED})
-    opt = table.optional([header_key(h) for h in OPTIONAL])
-
-    def get(cells, name):
-        key = header_key(name)
-        return cell(cells, cols.get(key, opt.get(key)))
-
-    scope = AdminUnit.objects.all() if actor is None else units_for(actor)
-    communes = {u.code: u for u in scope.filter(level=Level.COMMUNE)}
-    villages_by_commune: dict[int, dict[str, AdminUnit]] = defaultdict(dict)
-    villages_by_code: dict[str, AdminUnit] = {}
-    for v in scope.filter(level=Level.VILLAGE, valid_to__isnull=True).select_related("parent"):
-        villages_by_commune[v.parent_id][v.name_key] = v
-        villages_by_commune[v.parent_id][fold(v.full_name)] = v
-        villages_by_code[v.code] = v
-    orgs: dict[str, Organization] = {}
-    for o in Organization.objects.all() if actor is None else organizations_for(actor):
-        orgs.setdefault(o.name_key, o)
-        if o.short_name:
-            orgs.setdefault(fold(o.short_name), o)
-
+    tick = _Ticker(progress, 2 * max(lines - 1, 0))
     result = TeamImportResult(dry_run=dry_run, skip_invalid=skip_invalid)
-    rows: list[_Row] = []
-    err = result.errors.append
-    read = 0
-    for number, cells in table.rows:
-        read += 1
-        tick()
-        bad = len(result.errors)
-        code = get(cells, "Mã xã")
-        commune = communes.get(code)
-        if commune is None:
-            err(
-                RowError(
-                    number,
-                    "Mã xã",
-                    _("Không có xã mã “%(c)s” trong phạm vi của bạn.") % {"c": code},
-                )
-            )
-            continue
-        unit = commune
-        village_text = get(cells, "Thôn")
-        if village_text:
-            v = villages_by_code.get(village_text) or villages_by_commune[commune.pk].get(
-                fold(village_text)
-            )
-            if v is None:
-                # Administrative units are public: naming the commune a village belongs to,
-                # even outside the user's scope, is what makes the report useful.
-                elsewhere = (
-                    AdminUnit.objects.filter(level=Level.VILLAGE, valid_to__isnull=True)
-                    .filter(Q(name_key=fold(village_text)) | Q(code=village_text))
-                    .exclude(parent=commune)
-                    .select_related("parent")
-                    .first()
-                )
-                if elsewhere:
-                    err(
-                        RowError(
-                            number,
-                            "Thôn",
-                            _("“%(v)s” thuộc %(o)s, không thuộc %(c)s.")
-                            % {
-                                "v": village_text,
-                                "o": elsewhere.parent.full_name,
-                                "c": commune.full_name,
-                            },
-                        )
-                    )
-                else:
-                    err(
-                        RowError(
-                            number,
-                            "Thôn",
-                            _("%(c)s không có thôn “%(v)s”.")
-                            % {"c": commune.full_name, "v": village_text},
-                        )
-                    )
-            elif v.parent_id != commune.pk:
-                err(
-                    RowError(
-                        number,
-                        "Thôn",
-                        _("Thôn mã %(v)s thuộc %(o)s, không thuộc %(c)s.")
-                        % {"v": v.code, "o": v.parent.full_name, "c": commune.full_name},
-                    )
-                )
-            else:
-                unit = v
-        full_name = get(cells, "Họ và tên")
-        if not full_name:
-            err(RowError(number, "Họ và tên", _("Họ và tên không được để trống.")))
-        role = ROLES.get(fold(get(cells, "Vai trò trong tổ")) or fold("Thành viên"))
-        if role is None:
-            err(
-                RowError(
-                    number,
-                    "Vai trò trong tổ",
-                    _("Vai trò phải là Tổ trưởng, Tổ phó hoặc Thành viên."),
-                )
-            )
-        gender = GENDERS.get(fold(get(cells, "Giới tính")))
-        if gender is None:
-            err(RowError(number, "Giới tính", _("Giới tính phải là Nam, Nữ hoặc Khác.")))
-        try:
-            birth_year = services.clean_birth_year(get(cells, "Năm sinh"))
-        except ValidationError as exc:
-            err(RowError(number, "Năm sinh", exc.message_dict["birth_year"][0]))
-            birth_year = None
-        try:
-            phone = phone_normalize(get(cells, "Số điện thoại"))
-        except PhoneInvalid as exc:
-            err(RowError(number, "Số điện thoại", str(exc)))
-            phone = ""
-        try:
-            email = services.clean_email(get(cells, "Email"))
-        except ValidationError as exc:
-            err(RowError(number, "Email", exc.message_dict["email"][0]))
-            email = ""
-        org_text = get(cells, "Cơ quan, đơn vị")
-        organization = orgs.get(fold(org_text)) if org_text else None
-        if org_text and organization is None:
-            err(
-                RowError(
-                    number,
-                    "Cơ quan, đơn vị",
-                    _("Không có cơ quan, đơn vị “%(o)s”; hãy thêm ở trang Cơ quan, đơn vị trước.")
-                    % {"o": org_text},
-                )
-            )
-        skills = []
-        for part in get(cells, "Kỹ năng hướng dẫn").replace(";", ",").split(","):
-            if part.strip():
-                code = SKILLS.get(fold(part))
-                if code is None:
-                    err(
-                        RowError(
-                            number,
-                            "Kỹ năng hướng dẫn",
-                            _("Không rõ kỹ năng “%(s)s”.") % {"s": part.strip()},
-                        )
-                    )
-                else:
-                    skills.append(code)
-        dates = {}
-        for col in ("Ngày quyết định", "Ngày tham gia"):
-            try:
-                dates[col] = _parse_date(get(cells, col))
-            except ValueError:
-                err(
-                    RowError(
-                        number,
-                        col,
-                        _("Ngày phải có dạng dd/mm/yyyy: “%(v)s”.") % {"v": get(cells, col)},
-                    )
-                )
-        if len(result.errors) > bad:
-            continue
-        rows.append(
-            _Row(
-                number=number,
-                unit=unit,
-                team_name=get(cells, "Tên tổ"),
-                decision_number=get(cells, "Số quyết định"),
-                decision_date=dates["Ngày quyết định"],
-                full_name=full_name,
-                gender=gender,
-                birth_year=birth_year,
-                phone=phone,
-                email=email,
-                role=role,
-                core_force=fold(get(cells, "Lực lượng nòng cốt")) in YES,
-                organization=organization,
-                position=get(cells, "Chức vụ"),
-                skills=skills,
-                joined_on=dates["Ngày tham gia"],
-            )
-        )
-
-    # Team-level checks: one leader for each new team, no person twice in a team.
+    rows = _rows_read(table, actor, result, tick)
+    read = tick.done
     by_unit: dict[int, list[_Row]] = defaultdict(list)
     for r in rows:
         by_unit[r.unit.pk].append(r)
@@ -397,63 +521,7 @@ def teams_import(
         t.unit_id: t for t in Team.objects.filter(unit_id__in=by_unit, dissolved_on__isnull=True)
     }
     for unit_id, team_rows in by_unit.items():
-        team = existing.get(unit_id)
-        leaders = [r for r in team_rows if r.role == MemberRole.LEADER]
-        current_leader = (
-            team.memberships.filter(role=MemberRole.LEADER, left_on__isnull=True)
-            .select_related("person")
-            .first()
-            if team
-            else None
-        )
-        if current_leader is None and not leaders:
-            err(
-                RowError(
-                    team_rows[0].number,
-                    "Vai trò trong tổ",
-                    _("Tổ của %(u)s chưa có tổ trưởng: cần đúng một dòng “Tổ trưởng”.")
-                    % {"u": team_rows[0].unit.full_name},
-                )
-            )
-            if skip_invalid:
-                for r in team_rows[1:]:
-                    err(
-                        RowError(
-                            r.number,
-                            "Vai trò trong tổ",
-                            _("Bỏ qua: tổ của %(u)s chưa có tổ trưởng (xem dòng %(r)d).")
-                            % {"u": r.unit.full_name, "r": team_rows[0].number},
-                        )
-                    )
-        for extra in leaders[1:]:
-            err(
-                RowError(
-                    extra.number,
-                    "Vai trò trong tổ",
-                    _("Tổ chỉ có một tổ trưởng (đã có ở dòng %(r)d).") % {"r": leaders[0].number},
-                )
-            )
-        if current_leader and leaders and not _same_person(current_leader.person, leaders[0]):
-            err(
-                RowError(
-                    leaders[0].number,
-                    "Vai trò trong tổ",
-                    _("Tổ đã có tổ trưởng %(n)s; hãy đổi tổ trưởng trên trang của tổ.")
-                    % {"n": current_leader.person.full_name},
-                )
-            )
-        seen: dict[tuple, int] = {}
-        for r in team_rows:
-            key = (fold(r.full_name), r.phone or r.birth_year)
-            if key in seen:
-                err(
-                    RowError(
-                        r.number,
-                        "Họ và tên",
-                        _("Trùng thành viên với dòng %(r)d.") % {"r": seen[key]},
-                    )
-                )
-            seen.setdefault(key, r.number)
+        _team_checks(existing.get(unit_id), team_rows, skip_invalid, result.errors.append)
     result.errors.sort(key=lambda e: e.row)
     if result.errors and not skip_invalid:
         tick.total = read  # nothing is written
@@ -467,24 +535,7 @@ def teams_import(
     ]
     tick.total = read + sum(len(team_rows) for _unit, team_rows in groups)
     tick.flush()
-    try:
-        with transaction.atomic():
-            for unit_id, team_rows in groups:
-                _apply_team(result, existing.get(unit_id), team_rows, skip_invalid)
-                tick(len(team_rows))
-            if result.teams_created or result.members_added:
-                audit_record(
-                    actor=actor,
-                    action="team.import",
-                    object_type="teams.Team",
-                    unit=getattr(actor, "scope_unit", None),
-                    summary=_("Nhập danh sách tổ: %(t)d tổ mới, %(m)d thành viên mới")
-                    % {"t": result.teams_created, "m": result.members_added},
-                )
-            if dry_run:
-                raise _Rollback
-    except _Rollback:
-        pass
+    _write(actor, result, groups, existing, tick)
     tick.flush()
     result.errors.sort(key=lambda e: e.row)
     if result.errors and not skip_invalid:
@@ -576,3 +627,89 @@ def _apply(result: TeamImportResult, team: Team | None, team_rows: list[_Row]) -
             joined_on=r.joined_on,
         )
         result.members_added += 1
+
+
+def teams_run(
+    *,
+    actor,
+    path: str,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    progress: Progress | None = None,
+    file_name: str = "",
+) -> ImportResult:
+    """The teams import as an import kind runs it (command line, upload page, job)."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+        result = teams_import(
+            actor=actor, data=data, dry_run=dry_run, skip_invalid=skip_invalid, progress=progress
+        )
+    except FileProblem as exc:  # unreadable file, missing columns: nothing was written
+        return ImportResult(
+            message=str(exc), problem=str(exc), dry_run=dry_run, skip_invalid=skip_invalid
+        )
+    return result.as_import_result()
+
+
+def _template_rows(user) -> list[list]:
+    """A leader and a deputy of a village team, in the user's commune."""
+    scope = getattr(user, "scope_unit", None)
+    code = scope.code if scope else "16000"
+    return [
+        [
+            code,
+            "Thôn 1",
+            "",
+            "15/QĐ-UBND",
+            "02/01/2024",
+            "Lê Văn Hùng",
+            "Nam",
+            1975,
+            "0912345678",
+            "",
+            "Tổ trưởng",
+            "",
+            "",
+            "Trưởng thôn",
+            "Dịch vụ công trực tuyến",
+            "02/01/2024",
+        ],
+        [
+            code,
+            "Thôn 1",
+            "",
+            "",
+            "",
+            "Nguyễn Thị Mai",
+            "Nữ",
+            1998,
+            "0987654321",
+            "",
+            "Tổ phó",
+            "Có",
+            "",
+            "Bí thư chi đoàn",
+            "Thanh toán trực tuyến, An toàn trên không gian mạng",
+            "",
+        ],
+    ]
+
+
+TEAMS = import_kind_register(
+    ImportKind(
+        code="teams",
+        label=_lazy("Tổ CNSCĐ và thành viên"),
+        columns=COLUMNS,
+        roles=frozenset(roles.MANAGE_UNITS),
+        run=teams_run,
+        job_title=_lazy("Nhập danh sách tổ từ %(f)s"),
+        help=_lazy(
+            "Tệp XLSX hoặc CSV (UTF-8), mỗi dòng một thành viên. Cột Thôn để trống nghĩa là tổ "
+            "cấp xã. Mỗi tổ mới cần đúng một dòng Tổ trưởng."
+        ),
+        sheet=_lazy("Tổ CNSCĐ"),
+        template_name="mau-to-cnscd.xlsx",
+        template_rows=_template_rows,
+    )
+)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from cdtt.core.import_views import import_moved
 from cdtt.teams import views
 
 app_name = "teams"
@@ -7,8 +8,9 @@ urlpatterns = [
     path("", views.team_list, name="list"),
     path("new/", views.team_new, name="new"),
     path("units/", views.unit_picker, name="unit_picker"),
-    path("import/", views.team_import, name="import"),
-    path("import/template.xlsx", views.import_template, name="import_template"),
+    # The former upload page: the teams import is one kind of the upload page.
+    path("import/", import_moved("teams"), name="import"),
+    path("import/template.xlsx", import_moved("teams", template=True)),
     path("members/", views.member_list, name="members"),
     path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
     path("members/<int:pk>/remove/", views.member_remove, name="member_remove"),

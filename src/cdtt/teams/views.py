@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from cdtt.audit.services import audit_record
 from cdtt.core import roles
 from cdtt.core.access import login_required, role_required
-from cdtt.core.jobs import access_job, job_create, upload_keep
 from cdtt.core.roles import Role
 from cdtt.geo.access import access_unit, units_for
 from cdtt.geo.models import AdminUnit, Level
@@ -28,7 +27,6 @@ from cdtt.organizations import selectors as org_selectors
 from cdtt.organizations import services as org_services
 from cdtt.organizations.models import OrganizationKind
 from cdtt.teams import forms, selectors, services
-from cdtt.teams.imports import TEMPLATE_HEADERS
 from cdtt.teams.models import MemberRole, Membership, TeamLevel
 
 VIEW = roles.OFFICERS | roles.FIELD
@@ -951,79 +949,3 @@ def figures_map(request, code: str):
             }
         )
     return JsonResponse({"type": "FeatureCollection", "features": features})
-
-
-# --- import --------------------------------------------------------------------------------
-
-
-IMPORT_JOB = "teams_import"
-
-
-@role_required(MANAGE)
-def team_import(request):
-    """The upload is saved for a background job; the page then follows the job's progress and
-    shows its result or the row-by-row report (like the population import)."""
-    user = request.user
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        from cdtt.teams.tasks import teams_import_job
-
-        upload = form.cleaned_data["file"]
-        path = upload_keep(upload)
-        dry_run, skip_invalid = form.cleaned_data["dry_run"], form.cleaned_data["skip_invalid"]
-        title = (_("Kiểm tra tệp %(f)s") if dry_run else _("Nhập danh sách tổ từ %(f)s")) % {
-            "f": upload.name[-120:]
-        }
-        job = job_create(kind=IMPORT_JOB, title=title, actor=user)
-        teams_import_job(job.pk, user.pk, str(path), dry_run, skip_invalid)
-        return redirect(f"{request.path}?job={job.pk}")
-    job = None
-    if request.GET.get("job", "").isdigit():
-        job = access_job(user, int(request.GET["job"]))
-        if job.kind != IMPORT_JOB:
-            raise Http404("job")
-    return render(request, "teams/import.html", {"form": form, "job": job})
-
-
-@role_required(MANAGE)
-def import_template(request):
-    code = request.user.scope_unit.code if request.user.scope_unit else "16000"
-    rows = [
-        [
-            code,
-            "Thôn 1",
-            "",
-            "15/QĐ-UBND",
-            "02/01/2024",
-            "Lê Văn Hùng",
-            "Nam",
-            1975,
-            "0912345678",
-            "",
-            "Tổ trưởng",
-            "",
-            "",
-            "Trưởng thôn",
-            "Dịch vụ công trực tuyến",
-            "02/01/2024",
-        ],
-        [
-            code,
-            "Thôn 1",
-            "",
-            "",
-            "",
-            "Nguyễn Thị Mai",
-            "Nữ",
-            1998,
-            "0987654321",
-            "",
-            "Tổ phó",
-            "Có",
-            "",
-            "Bí thư chi đoàn",
-            "Thanh toán trực tuyến, An toàn trên không gian mạng",
-            "",
-        ],
-    ]
-    return xlsx_response("mau-to-cnscd.xlsx", _("Tổ CNSCĐ"), TEMPLATE_HEADERS, rows)

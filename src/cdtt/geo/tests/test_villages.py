@@ -107,9 +107,9 @@ def test_import_page_reports_rows_in_vietnamese(tree, make_user, login):
     upload = SimpleUploadedFile(
         "thon.xlsx", "Mã xã,Thôn\n16001,Thôn X\n".encode()
     )  # a CSV named .xlsx
-    body = client.post("/units/villages/import/", {"file": upload}).content.decode()
-    assert "chưa ghi gì" in body and "Không có xã mã “16001”" in body
-    template = client.get("/units/villages/template.xlsx")
+    body = client.post("/imports/villages/", {"file": upload}, follow=True).content.decode()
+    assert "chưa ghi dữ liệu nào" in body and "Không có xã mã “16001”" in body
+    template = client.get("/imports/villages/template.xlsx")
     assert template["Content-Type"].startswith("application/vnd.openxmlformats")
 
 

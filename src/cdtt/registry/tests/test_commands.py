@@ -7,10 +7,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
+from cdtt.core.imports import import_job
 from cdtt.core.jobs import job_create
 from cdtt.core.models import Job
 from cdtt.registry.models import Household, Resident, VillageCoverage
-from cdtt.registry.tasks import population_import_job
 
 GOOD = """Mã xã,Thôn,Mã hộ,Họ và tên,Ngày sinh,Dịch vụ công trực tuyến,Mua sắm trực tuyến,Thanh toán trực tuyến,An toàn trên không gian mạng,Nền tảng số khác
 16000,Yên Trung,HK01,Nguyễn Văn An,05/03/1985,2,2,2,2,2
@@ -98,7 +98,7 @@ def test_rollups_check_finds_and_rebuild_repairs(tree, tmp_path):
 def test_import_job_reports_progress_and_errors(tree, tmp_path, make_user):
     officer = make_user("commune_officer", tree.commune)
     job = job_create(kind="population_import", title="t", actor=officer)
-    population_import_job(job.pk, officer.pk, write(tmp_path, BAD), False, False)
+    import_job(job.pk, officer.pk, "population", write(tmp_path, BAD), False, False)
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
     assert job.result["errors"] == [
@@ -106,7 +106,7 @@ def test_import_job_reports_progress_and_errors(tree, tmp_path, make_user):
     ]
     job = job_create(kind="population_import", title="t", actor=officer)
     path = write(tmp_path, GOOD)
-    population_import_job(job.pk, officer.pk, path, False, False)
+    import_job(job.pk, officer.pk, "population", path, False, False)
     job.refresh_from_db()
     assert job.status == Job.Status.DONE and job.message.startswith("Đã nhập 2 hộ")
     assert job.result["residents_created"] == 2

@@ -155,9 +155,9 @@ def _index_definitions() -> list[tuple[str, str]]:
 def test_a_bulk_load_into_empty_tables_builds_the_same_indexes_again(tree, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("the index rebuild of large loads is PostgreSQL's")
-    from cdtt.registry import imports
+    from cdtt.registry import population_sql
 
-    monkeypatch.setattr(imports, "BULK_MIN_ROWS", 2)
+    monkeypatch.setattr(population_sql, "BULK_MIN_ROWS", 2)
     before = _index_definitions()
     result = population_import(
         actor=None,
@@ -201,9 +201,9 @@ def test_a_bulk_load_into_empty_tables_builds_the_same_indexes_again(tree, monke
 def test_a_bulk_load_that_fails_leaves_tables_and_indexes_as_they_were(tree, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("the index rebuild of large loads is PostgreSQL's")
-    from cdtt.registry import imports
+    from cdtt.registry import imports, population_sql
 
-    monkeypatch.setattr(imports, "BULK_MIN_ROWS", 2)
+    monkeypatch.setattr(population_sql, "BULK_MIN_ROWS", 2)
     before = _index_definitions()
 
     def crash(*args, **kwargs):
@@ -226,12 +226,12 @@ def test_a_household_created_by_someone_else_during_the_import_is_a_clear_report
     """Between the import's reading of the database and its writing, another user adds a
     household with a code the file brings: nothing is written, the report says why. (The
     commune holds a household already, so the staged import runs, not the first load.)"""
-    from cdtt.registry import imports
+    from cdtt.registry import population_sql
 
     population_import(
         actor=None, data=csv_bytes(f"16000,Thôn Yên Trung,HK09,,Lê Văn Chín,1970,Nam,,,{ALL0}")
     )
-    checks = imports._file_checks
+    checks = population_sql.file_checks
 
     def meanwhile(*args, **kwargs):
         Household.objects.create(
@@ -243,7 +243,7 @@ def test_a_household_created_by_someone_else_during_the_import_is_a_clear_report
         )
         return checks(*args, **kwargs)
 
-    monkeypatch.setattr(imports, "_file_checks", meanwhile)
+    monkeypatch.setattr(population_sql, "file_checks", meanwhile)
     for skip_invalid in (False, True):
         result = population_import(
             actor=None,
@@ -319,10 +319,10 @@ def test_the_first_load_writes_what_the_staged_import_writes(
     if connection.vendor != "postgresql":
         pytest.skip("the first load copies straight into PostgreSQL's tables")
     from cdtt.lib import tabular
-    from cdtt.registry import first_load, imports
+    from cdtt.registry import first_load, population_sql
 
     if bulk:  # the households too (a load of five residents expects one)
-        monkeypatch.setattr(imports, "BULK_MIN_ROWS", 1)
+        monkeypatch.setattr(population_sql, "BULK_MIN_ROWS", 1)
     if batch_bytes:
         monkeypatch.setattr(tabular, "FRAME_BYTES", batch_bytes)
     taken = []  # first loads that went through (none gave up for the staged import)
@@ -404,10 +404,10 @@ def test_a_resident_twice_found_by_the_first_load_s_copy_is_reported(tree, monke
     """Only the residents' unique key sees a resident listed twice during a first load: at the
     copy (indexes kept) or at the rebuild (bulk load). Either way the staged import reports it
     and nothing is written."""
-    from cdtt.registry import imports
+    from cdtt.registry import population_sql
 
     if bulk:
-        monkeypatch.setattr(imports, "BULK_MIN_ROWS", 2)
+        monkeypatch.setattr(population_sql, "BULK_MIN_ROWS", 2)
     rows = [*FIRST_FILE, "16000,Thôn Mới,HK03,,Phạm Văn Em,1990,Nam,Chủ hộ,,0,0,0,0,0"]
     result = population_import(actor=None, data=csv_bytes(*rows))
     assert [(e.row, e.column) for e in result.errors] == [(7, "Họ và tên")]

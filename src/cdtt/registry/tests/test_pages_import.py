@@ -22,7 +22,7 @@ def upload(rows: str, name: str = "dan-so.csv") -> SimpleUploadedFile:
 
 
 def run(client, rows: str, **choices):
-    response = client.post("/registry/import/", {"file": upload(rows), **choices})
+    response = client.post("/imports/population/", {"file": upload(rows), **choices})
     assert response.status_code == 302, response.content.decode()[:1000]
     return client.get(response["Location"])
 
@@ -80,26 +80,27 @@ def test_dry_run_writes_nothing(tree, make_user, login):
 
 
 def test_personas(tree, make_user, login, client):
-    assert client.get("/registry/import/").status_code == 302
-    assert client.get("/registry/import/template.xlsx").status_code == 302
+    assert client.get("/imports/population/").status_code == 302
+    assert client.get("/imports/population/template.xlsx").status_code == 302
     login(make_user("province_leader", tree.province))
-    assert client.get("/registry/import/").status_code == 403
+    assert client.get("/imports/population/").status_code == 403
     officer = make_user("commune_officer", tree.commune)
     login(officer)
     run(client, "16000,Yên Trung,HK1,Nguyễn Văn An,05/03/1985,,\n")
     job = Job.objects.get()
     # Another commune's officer cannot look at this job.
     login(make_user("commune_officer", tree.sibling_commune))
-    assert client.get(f"/registry/import/?job={job.pk}").status_code == 404
+    assert client.get(f"/imports/population/?job={job.pk}").status_code == 404
     assert client.get(f"/jobs/{job.pk}/").status_code == 404
 
 
 def test_template_has_the_exact_headers(tree, make_user, login):
     client = login(make_user("district_officer", tree.district))
     assert (
-        'href="/registry/import/template.xlsx"' in client.get("/registry/import/").content.decode()
+        'href="/imports/population/template.xlsx"'
+        in client.get("/imports/population/").content.decode()
     )
-    response = client.get("/registry/import/template.xlsx")
+    response = client.get("/imports/population/template.xlsx")
     assert response.status_code == 200
     rows = list(
         openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
@@ -109,5 +110,5 @@ def test_template_has_the_exact_headers(tree, make_user, login):
 
 def test_a_missing_file_is_refused(tree, make_user, login):
     client = login(make_user("commune_officer", tree.commune))
-    response = client.post("/registry/import/", {})
+    response = client.post("/imports/population/", {})
     assert response.status_code == 200 and not Job.objects.exists()

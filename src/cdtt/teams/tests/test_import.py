@@ -70,7 +70,7 @@ def test_bad_rows_change_nothing_and_are_reported(tree, officer):
 
 def test_xlsx_template_round_trip(tree, officer, login):
     client = login(officer)
-    response = client.get("/teams/import/template.xlsx")
+    response = client.get("/imports/teams/template.xlsx")
     assert response.status_code == 200
     rows = [
         [
@@ -95,7 +95,7 @@ def test_xlsx_template_round_trip(tree, officer, login):
     data = xlsx_bytes("Tổ", TEMPLATE_HEADERS, rows)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = client.post("/teams/import/", {"file": SimpleUploadedFile("t.xlsx", data)})
+    response = client.post("/imports/teams/", {"file": SimpleUploadedFile("t.xlsx", data)})
     assert response.status_code == 302  # to the page following the import's job
     page = client.get(response["Location"])
     assert "Đã nhập: 1 tổ mới, 1 thành viên mới" in page.content.decode()
@@ -156,7 +156,7 @@ def test_import_page_skip_invalid_checkbox(tree, officer, make_user, login, clie
 
     data = _mixed(tree)
     page = login(officer).post(
-        "/teams/import/",
+        "/imports/teams/",
         {"file": SimpleUploadedFile("t.csv", data), "skip_invalid": "on"},
         follow=True,
     )
@@ -168,12 +168,12 @@ def test_import_page_skip_invalid_checkbox(tree, officer, make_user, login, clie
     # The sibling commune's officer sees only the rows of its own commune as importable.
     sibling = login(make_user("commune_officer", tree.sibling_commune))
     html = sibling.post(
-        "/teams/import/",
+        "/imports/teams/",
         {"file": SimpleUploadedFile("t.csv", data), "skip_invalid": "on"},
         follow=True,
     ).content.decode()
     assert "1 tổ mới" in html
     assert Team.objects.filter(unit=tree.sibling_village).exists()
     client.logout()
-    anonymous = client.post("/teams/import/", {"file": SimpleUploadedFile("t.csv", data)})
+    anonymous = client.post("/imports/teams/", {"file": SimpleUploadedFile("t.csv", data)})
     assert anonymous.status_code == 302 and Team.objects.count() == 2

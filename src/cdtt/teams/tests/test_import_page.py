@@ -36,9 +36,9 @@ def good(tree) -> list[str]:
 
 
 def start(client, file, **choices):
-    response = client.post("/teams/import/", {"file": file, **choices})
+    response = client.post("/imports/teams/", {"file": file, **choices})
     assert response.status_code == 302, response.content.decode()[:1000]
-    assert response["Location"].startswith("/teams/import/?job=")
+    assert response["Location"].startswith("/imports/teams/?job=")
     return client.get(response["Location"])
 
 
@@ -141,13 +141,13 @@ def test_progress_is_reported_every_few_hundred_rows(tree, officer):
 
 def test_personas_starting_an_import(tree, officer, make_user, login, client):
     # Anonymous: sent to the login page, no job, nothing written.
-    response = client.post("/teams/import/", {"file": upload(*good(tree))})
+    response = client.post("/imports/teams/", {"file": upload(*good(tree))})
     assert response.status_code == 302 and "/login" in response["Location"]
-    assert client.get("/teams/import/").status_code == 302
+    assert client.get("/imports/teams/").status_code == 302
     assert not Job.objects.exists()
     # A read-only leader may not import.
     login(make_user("province_leader", tree.province))
-    assert client.post("/teams/import/", {"file": upload(*good(tree))}).status_code == 403
+    assert client.post("/imports/teams/", {"file": upload(*good(tree))}).status_code == 403
     assert not Job.objects.exists()
     # The sibling commune's officer may start a job, but the rows of another commune are
     # outside their scope: reported, nothing written.
@@ -165,25 +165,25 @@ def test_personas_starting_an_import(tree, officer, make_user, login, client):
 def test_personas_viewing_the_job(tree, officer, make_user, login, client):
     start(login(officer), upload(*good(tree)))
     job = Job.objects.get()
-    assert client.get(f"/teams/import/?job={job.pk}").status_code == 200
+    assert client.get(f"/imports/teams/?job={job.pk}").status_code == 200
     assert client.get(f"/jobs/{job.pk}/").status_code == 200
     # Another commune's officer cannot look at this job.
     login(make_user("commune_officer", tree.sibling_commune))
-    assert client.get(f"/teams/import/?job={job.pk}").status_code == 404
+    assert client.get(f"/imports/teams/?job={job.pk}").status_code == 404
     assert client.get(f"/jobs/{job.pk}/").status_code == 404
     # Nor can someone not logged in.
     client.logout()
-    assert client.get(f"/teams/import/?job={job.pk}").status_code == 302
+    assert client.get(f"/imports/teams/?job={job.pk}").status_code == 302
     assert client.get(f"/jobs/{job.pk}/").status_code == 302
 
 
 def test_a_job_of_another_kind_is_not_shown_here(tree, officer, login):
     other = job_create(kind="population_import", title="Nhập nhân khẩu", actor=officer)
-    assert login(officer).get(f"/teams/import/?job={other.pk}").status_code == 404
+    assert login(officer).get(f"/imports/teams/?job={other.pk}").status_code == 404
 
 
 def test_a_missing_file_is_refused(tree, officer, login):
-    response = login(officer).post("/teams/import/", {})
+    response = login(officer).post("/imports/teams/", {})
     assert response.status_code == 200 and not Job.objects.exists()
 
 

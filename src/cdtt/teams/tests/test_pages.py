@@ -43,9 +43,9 @@ def test_lists_and_pages_render_for_officer(team, officer, login, tree):
         "/teams/figures/",
         "/teams/figures/?format=xlsx",
         f"/teams/communes/{tree.commune.code}/",
-        "/teams/import/",
+        "/imports/teams/",
         "/teams/me/",
-        "/teams/import/template.xlsx",
+        "/imports/teams/template.xlsx",
         *_pages(team),
     ]:
         assert client.get(url).status_code == 200, url
