@@ -1,10 +1,12 @@
-"""Navigation by role: which sections a user sees in the menu."""
+"""What every page's header shows: the sections of the menu by role, the unread notifications."""
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cdtt.accounts import roles
+from cdtt.core.notifications import unread_count
 
 # (url name, label, roles allowed or None for any logged-in user)
 SECTIONS = [
@@ -35,3 +37,11 @@ def navigation(request):
         except NoReverseMatch:
             continue  # a section whose app is not wired yet
     return {"nav": items}
+
+
+def notifications(request):
+    """The header's count of unread notifications, counted only if a page shows it."""
+    user = getattr(request, "user", None)
+    if not (user and user.is_authenticated):
+        return {}
+    return {"notifications_unread": SimpleLazyObject(lambda: unread_count(user))}
