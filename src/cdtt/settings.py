@@ -71,6 +71,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cdtt.site.context.navigation",
+                "cdtt.core.context.notifications",
             ],
         },
     },
@@ -158,6 +159,9 @@ HUEY = {
     "name": "cdtt",
     "immediate": envbool("CDTT_JOBS_IMMEDIATE", False),
     "results": True,
+    # Periodic jobs' crontabs read Vietnam's time (settings.TIME_ZONE, which Django gives the
+    # process), not UTC: "23:30" is 23:30 in Hà Nội.
+    "utc": False,
     "consumer": {"workers": envint("CDTT_JOB_WORKERS", 2), "worker_type": "thread"},
 }
 if _redis_url:
@@ -177,6 +181,26 @@ CACHES = {
         }
     )
 }
+
+# E-mail (notifications): printed on the console unless a mail server is given.
+EMAIL_HOST = envstr("CDTT_EMAIL_HOST", "")
+EMAIL_BACKEND = envstr(
+    "CDTT_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = envint("CDTT_EMAIL_PORT", 587)
+EMAIL_HOST_USER = envstr("CDTT_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = envstr("CDTT_EMAIL_PASSWORD", "")
+EMAIL_USE_SSL = envbool("CDTT_EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = envbool("CDTT_EMAIL_USE_TLS", not EMAIL_USE_SSL)
+EMAIL_TIMEOUT = envint("CDTT_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = envstr("CDTT_EMAIL_FROM", "CDTT <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_SUBJECT_PREFIX = "[CDTT] "
+# The site's address as users reach it, for the links in e-mails.
+SITE_URL = envstr("CDTT_SITE_URL", "http://127.0.0.1:8000")
 
 # The map's tile layer; empty means the map shows only the communes' points.
 MAP_TILE_URL = envstr("CDTT_MAP_TILE_URL", "")

@@ -5,7 +5,7 @@ the same clear ``{detail}`` answer as every other refusal, and nothing is writte
 """
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
@@ -46,6 +46,118 @@ class VisitIn(Schema):
     present: list[int] = []
     note: str = ""
     assessments: list[AssessmentIn] = []
+
+
+# The answers below are written by hand (JsonResponse, or the worklist's JSON text straight
+# from the selector): these schemas document them in the OpenAPI document, and a test checks
+# every answer against them (cdtt/tests/test_openapi.py).
+
+
+class HouseholdState(Schema):
+    commune_code: str
+    code: str
+    covered: bool
+
+
+class AssessmentOut(Schema):
+    resident_id: int
+    skill: str
+    level: int
+    checklist: list[int]
+
+
+class VisitOut(Schema):
+    id: str
+    household: HouseholdState
+    visited_at: datetime
+    outcome: str
+    campaign: int | None
+    team: int | None
+    services: list[str]
+    members: list[str]
+    present: list[int]
+    note: str
+    assessments: list[AssessmentOut]
+    created_at: datetime
+
+
+class VillageRef(Schema):
+    code: str
+    name: str
+
+
+class WorklistResident(Schema):
+    id: int
+    full_name: str
+    birth_year: int | None
+    relation: str
+    levels: dict[str, int]
+    lacks: list[str]
+
+
+class WorklistHousehold(Schema):
+    id: int
+    commune_code: str
+    code: str
+    address: str
+    covered: bool
+    lacks: list[str]
+    visits: int
+    last_visit: datetime | None
+    residents: list[WorklistResident]
+
+
+class Worklist(Schema):
+    village: VillageRef
+    households: list[WorklistHousehold]
+
+
+class CampaignOut(Schema):
+    id: int
+    name: str
+    starts_on: date
+    ends_on: date
+    status: str
+    services: list[str]
+    scope: list[str]
+
+
+class CampaignList(Schema):
+    items: list[CampaignOut]
+
+
+class FieldVillage(Schema):
+    code: str
+    name: str
+    commune: str
+    campaigns: list[int]
+
+
+class ChecklistItemOut(Schema):
+    id: int
+    text: str
+
+
+class SkillOut(Schema):
+    code: str
+    name: str
+    checklist: list[ChecklistItemOut]
+
+
+class ServiceOut(Schema):
+    code: str
+    name: str
+    skills: list[str]
+
+
+class FieldProfile(Schema):
+    username: str
+    full_name: str
+    role: str
+    villages: list[FieldVillage]
+    campaigns: list[CampaignOut]
+    skills: list[SkillOut]
+    services: list[ServiceOut]
 
 
 def _inline_schema(model) -> dict:
@@ -119,8 +231,8 @@ def visit_out(visit: Visit) -> dict:
 @router.post(
     "/visits",
     response={
-        200: dict,
-        201: dict,
+        200: VisitOut,
+        201: VisitOut,
         400: Error,
         401: Error,
         403: Error,
@@ -165,7 +277,7 @@ def visits_for(user):
     )
 
 
-@router.get("/visits/{visit_id}", response={200: dict, 404: Error})
+@router.get("/visits/{visit_id}", response={200: VisitOut, 404: Error})
 def visit_get(request, visit_id: str):
     """A visit the caller may see (their villages or their scope)."""
     try:
@@ -177,7 +289,7 @@ def visit_get(request, visit_id: str):
     return JsonResponse(visit_out(visit))
 
 
-@router.get("/worklist", response={200: dict, 404: Error, 422: Error})
+@router.get("/worklist", response={200: Worklist, 404: Error, 422: Error})
 def worklist(request, village: str = ""):
     """Households of one of the caller's villages, uncovered first, with what each still lacks."""
     villages = selectors.field_villages(request.user)
@@ -205,7 +317,7 @@ def _campaign_out(c: Campaign) -> dict:
     }
 
 
-@router.get("/campaigns", response={200: dict})
+@router.get("/campaigns", response={200: CampaignList})
 def campaign_list(request):
     """Campaigns under way that concern the caller, with the services they guide people in."""
     campaigns = (
@@ -217,7 +329,7 @@ def campaign_list(request):
     return JsonResponse({"items": [_campaign_out(c) for c in campaigns]})
 
 
-@router.get("/me", response={200: dict})
+@router.get("/me", response={200: FieldProfile})
 def me(request):
     """What the field app needs once: who I am, my villages (with the campaigns covering each),
     the skills with their checklists, and the services catalog."""

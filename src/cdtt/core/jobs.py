@@ -15,10 +15,13 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cdtt.core.models import Job
+from cdtt.core.notifications import notify
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +44,9 @@ def job_progress(job_id: int) -> Progress:
     return report
 
 
+@transaction.atomic
 def job_finish(job_id: int, *, ok: bool, message: str = "", result: dict | None = None) -> None:
+    """Record how the job ended and tell the user who started it (in the app and by e-mail)."""
     done_total = cache.get(Job.progress_key(job_id))
     if done_total:
         Job.objects.filter(pk=job_id).update(done=done_total[0], total=done_total[1])
@@ -52,6 +57,16 @@ def job_finish(job_id: int, *, ok: bool, message: str = "", result: dict | None 
         result=result or {},
         finished_at=timezone.now(),
     )
+    job = Job.objects.select_related("created_by").filter(pk=job_id).first()
+    if job is not None and job.created_by is not None:
+        title = _("Đã xong: %(t)s") if ok else _("Không thành công: %(t)s")
+        notify(
+            recipients=[job.created_by],
+            title=title % {"t": job.title},
+            body=message,
+            link=f"{reverse('core:jobs')}#job-{job.pk}",
+            kind="job.done" if ok else "job.failed",
+        )
 
 
 def jobs_of(user):

@@ -79,3 +79,40 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class Notification(models.Model):
+    """Something a user should know about, shown in the app (and sent by e-mail when it was
+    written): a job that ended, a team one was added to. Written by cdtt.core.notifications."""
+
+    # Indexed by the two indexes below, which both start with it.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,
+    )
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=500, blank=True)
+    kind = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # The header's count: a user's unread notifications, one index range.
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread",
+            ),
+            models.Index(fields=["recipient", "-created_at"], name="notification_recipient_new"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def unread(self) -> bool:
+        return self.read_at is None

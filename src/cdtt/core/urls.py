@@ -10,5 +10,8 @@ urlpatterns = [
     path("imports/", import_views.imports, name="imports"),
     path("imports/<str:code>/", import_views.import_page, name="import"),
     path("imports/<str:code>/template.xlsx", import_views.import_template, name="import_template"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("notifications/read/", views.notifications_read_all, name="notifications_read_all"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -1,12 +1,19 @@
-"""The user's background jobs and their progress, health check."""
+"""The user's background jobs and their progress, the user's notifications, health check."""
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from cdtt.core.access import login_required, public
 from cdtt.core.jobs import access_job, jobs_of
+from cdtt.core.notifications import (
+    notification_mark_read,
+    notifications_mark_all_read,
+    notifications_of,
+)
 from cdtt.lib.xlsx import xlsx_response
 
 
@@ -36,6 +43,35 @@ def job_errors_xlsx(request, pk: int):
         [_("Dòng"), _("Cột"), _("Lý do")],
         ([e.get("row"), e.get("column"), e.get("reason")] for e in errors),
     )
+
+
+@login_required
+def notifications(request):
+    """The user's own notifications: unread first (highlighted), newest first."""
+    page = Paginator(notifications_of(request.user), 30).get_page(request.GET.get("page"))
+    return render(
+        request, "core/notifications.html", {"page": page, "notifications": page.object_list}
+    )
+
+
+@login_required
+@require_POST
+def notification_read(request, pk: int):
+    """Mark one as read; with ``open``, go on to what it is about."""
+    found = notification_mark_read(user=request.user, pk=pk)
+    target = found.link if request.POST.get("open") else ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("core:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    notifications_mark_all_read(user=request.user)
+    return redirect("core:notifications")
 
 
 @public

@@ -1,9 +1,9 @@
-"""Background jobs of the registry: the full roll-up rebuild, snapshots. (The population import
-runs as a job of cdtt.core.imports, like every import.)"""
+"""Background jobs of the registry: the full roll-up rebuild. (The population import runs as a
+job of cdtt.core.imports, like every import; the daily snapshot is a periodic job of
+cdtt.core.tasks.)"""
 
 from django.utils.translation import gettext as _
-from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_task
 
 from cdtt.core.jobs import job_finish
 
@@ -13,7 +13,14 @@ def rollups_rebuild_job(job_id: int | None = None) -> None:
     """A full recomputation (after a change to the skill catalog, or on request)."""
     from cdtt.registry.rollups import rollups_rebuild
 
-    changed = rollups_rebuild()
+    try:
+        changed = rollups_rebuild()
+    except Exception:
+        if job_id:  # the rebuild rolled back: end the job (its starter is told) before re-raising
+            job_finish(
+                job_id, ok=False, message=_("Lỗi hệ thống khi tính lại số liệu; số liệu không đổi.")
+            )
+        raise
     if job_id:
         job_finish(
             job_id,
@@ -21,13 +28,3 @@ def rollups_rebuild_job(job_id: int | None = None) -> None:
             message=_("Đã tính lại số liệu: %(n)d dòng thay đổi.") % {"n": sum(changed.values())},
             result=changed,
         )
-
-
-@db_periodic_task(crontab(minute="55", hour="23"))
-def coverage_snapshot_daily() -> None:
-    """The day's figures for the chart over time."""
-    from django.utils import timezone
-
-    from cdtt.registry.rollups import snapshot_take
-
-    snapshot_take(timezone.localdate())

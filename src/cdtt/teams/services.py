@@ -14,11 +14,13 @@ from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cdtt.accounts.models import User
 from cdtt.audit.services import audit_record
+from cdtt.core.notifications import notify
 from cdtt.core.roles import Role
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.lib.text import clean, fold
@@ -302,7 +304,7 @@ def team_found(
     )
     team.save()
     team.villages.set(villages)
-    _membership(
+    first = _membership(
         team=team,
         person=leader,
         role=MemberRole.LEADER,
@@ -318,6 +320,7 @@ def team_found(
         summary=_("Thành lập %(t)s, tổ trưởng %(l)s") % {"t": name, "l": leader.full_name},
         changes={"decision": team.decision_number, "villages": [v.code for v in villages]},
     )
+    _member_notify(actor=actor, membership=first)
     return team
 
 
@@ -432,7 +435,24 @@ def member_add(
         summary=_("Thêm %(n)s vào %(t)s (%(r)s)")
         % {"n": person.full_name, "t": team.name, "r": m.get_role_display()},
     )
+    _member_notify(actor=actor, membership=m)
     return m
+
+
+def _member_notify(*, actor, membership: Membership) -> None:
+    """Tell the person added, when they have a login (and did not add themselves)."""
+    user = membership.person.user
+    if user is None or user.pk == getattr(actor, "pk", None):
+        return
+    team = membership.team
+    notify(
+        recipients=[user],
+        title=_("Bạn đã được thêm vào %(t)s") % {"t": team.name},
+        body=_("Vai trò: %(r)s. Địa bàn: %(u)s.")
+        % {"r": membership.get_role_display(), "u": team.unit.full_name},
+        link=reverse("teams:detail", args=[team.pk]),
+        kind="team.member_add",
+    )
 
 
 @transaction.atomic

@@ -1,0 +1,332 @@
+"""The OpenAPI document checked against the code: every operation of /api/v1/openapi.json is
+called for real (a province officer's token, seeded data), the request it sends is checked
+against the operation's parameters and request schema, and the answer against the response
+schema the document gives for its status. Objects are checked closed (no property the document
+does not name), so a field added to an answer without its schema fails here.
+
+An operation the document lists gets its request from ``path_values`` (by parameter name),
+``QUERIES`` and ``BODIES``; a new operation that needs a body or a query, or one whose answer
+has no documented schema, fails until it is described here and in the document."""
+
+import copy
+import datetime as dt
+import json
+import uuid
+from dataclasses import dataclass, field
+
+import pytest
+from django.utils import timezone
+from jsonschema import Draft202012Validator
+
+from cdtt.campaigns.tests.factories import Field, all_skills, token_for
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1"
+
+
+@dataclass
+class Call:
+    """One request of the test: what it sends and the status it must get."""
+
+    method: str
+    template: str  # the operation's path in the document
+    path: dict = field(default_factory=dict)
+    query: dict = field(default_factory=dict)
+    body: dict | None = None
+    status: int = 200
+    auth: bool = True
+
+
+# --- the document's schemas ----------------------------------------------------------------
+
+
+def _closed(node):
+    """The schema with every object that names its properties closed to others."""
+    if isinstance(node, dict):
+        out = {k: _closed(v) for k, v in node.items()}
+        if "properties" in out and "additionalProperties" not in out:
+            out["additionalProperties"] = False
+        return out
+    if isinstance(node, list):
+        return [_closed(v) for v in node]
+    return node
+
+
+def _validator(spec: dict, schema: dict) -> Draft202012Validator:
+    """A validator of ``schema`` whose ``#/components/...`` references resolve in the document."""
+    root = {**_closed(copy.deepcopy(schema)), "components": _closed(spec["components"])}
+    return Draft202012Validator(root, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _documented(spec: dict, schema: dict | None) -> bool:
+    """A schema that says something: a reference, properties, items or a type other than a
+    bare object (``dict`` in a ninja response documents nothing)."""
+    if not schema:
+        return False
+    if "$ref" in schema or "properties" in schema or "items" in schema:
+        return True
+    if any(k in schema for k in ("anyOf", "oneOf", "allOf")):
+        return True
+    return schema.get("type") not in (None, "object")
+
+
+def _errors(validator, instance) -> list[str]:
+    return [
+        f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
+        for e in validator.iter_errors(instance)
+    ]
+
+
+def _query_value(value, schema: dict):
+    """A query string value as the type its parameter declares."""
+    kinds = {s.get("type") for s in schema.get("anyOf", [schema])}
+    if "boolean" in kinds and value in ("true", "false"):
+        return value == "true"
+    if "integer" in kinds and str(value).lstrip("-").isdigit():
+        return int(value)
+    return value
+
+
+def check_request(spec: dict, op: dict, call: Call) -> list[str]:
+    problems = []
+    params = {(p["in"], p["name"]): p for p in op.get("parameters", [])}
+    for where, sent in (("path", call.path), ("query", call.query)):
+        for name, value in sent.items():
+            param = params.get((where, name))
+            if param is None:
+                problems.append(f"{where} parameter {name!r} is not in the document")
+                continue
+            schema = param.get("schema", {})
+            problems += [
+                f"{where} {name}: {e}"
+                for e in _errors(_validator(spec, schema), _query_value(value, schema))
+            ]
+    for (where, name), param in params.items():
+        sent = call.path if where == "path" else call.query
+        if param.get("required") and name not in sent:
+            problems.append(f"required {where} parameter {name!r} not sent")
+    request_body = op.get("requestBody")
+    if call.body is not None:
+        schema = (request_body or {}).get("content", {}).get("application/json", {}).get("schema")
+        if not _documented(spec, schema):
+            problems.append("a body is sent but the document gives no request schema")
+        else:
+            problems += [f"body {e}" for e in _errors(_validator(spec, schema), call.body)]
+    elif request_body and request_body.get("required"):
+        problems.append("the document requires a body: add an example to BODIES")
+    return problems
+
+
+def check_response(spec: dict, op: dict, status: int, body) -> list[str]:
+    documented = op.get("responses", {}).get(str(status)) or op.get("responses", {}).get(status)
+    if documented is None:
+        return [f"status {status} is not documented"]
+    schema = documented.get("content", {}).get("application/json", {}).get("schema")
+    if not _documented(spec, schema):
+        return [f"status {status} has no documented response schema"]
+    return _errors(_validator(spec, schema), body)
+
+
+# --- seeded data and the requests ----------------------------------------------------------
+
+
+@pytest.fixture
+def seeded(tree, make_user):
+    """The campaigns' field data (a team serving a village, households, residents, an active
+    campaign), a province officer who also serves in that team, and a recorded visit."""
+    from cdtt.campaigns.services import visit_submit
+    from cdtt.teams.models import Membership, Person
+
+    data = Field(tree, make_user)
+    data.officer = make_user("province_admin", tree.province, email="so@example.vn")
+    person = Person.objects.create(
+        full_name="Cán Bộ Sở", name_key="can bo so", user=data.officer, email="so@example.vn"
+    )
+    Membership.objects.create(team=data.team, person=person, joined_on=dt.date(2024, 1, 1))
+    data.visit, _ = visit_submit(
+        actor=data.officer,
+        payload={
+            "id": str(uuid.uuid4()),
+            "household": {"commune_code": "16000", "code": data.home.code},
+            "visited_at": timezone.now().isoformat(),
+            "outcome": "guided",
+            "campaign": data.campaign.pk,
+            "services": ["vneid"],
+            "present": [data.head.pk],
+            "assessments": all_skills(data.head, level=1),
+        },
+    )
+    data.token = token_for(data.officer)
+    return data
+
+
+def path_values(data) -> dict:
+    """A value for each path parameter, by its name."""
+    return {
+        "code": data.tree.commune.code,
+        "unit_code": data.tree.commune.code,
+        "team_id": data.team.pk,
+        "visit_id": str(data.visit.pk),
+    }
+
+
+QUERIES = {
+    ("get", "/api/v1/households"): {"unit": "16000", "covered": "false", "page_size": "10"},
+    ("get", "/api/v1/teams"): {"unit": "16000"},
+    ("get", "/api/v1/members"): {"unit": "16000"},
+    ("get", "/api/v1/worklist"): {"village": "16000-001"},
+}
+
+
+def bodies(data) -> dict:
+    from cdtt.testing import PASSWORD
+
+    return {
+        ("post", "/api/v1/auth/token"): {"username": data.officer.username, "password": PASSWORD},
+        ("post", "/api/v1/visits"): {
+            "id": str(uuid.uuid4()),
+            "household": {"commune_code": "16000", "code": data.home2.code},
+            "visited_at": timezone.now().isoformat(),
+            "outcome": "guided",
+            "campaign": data.campaign.pk,
+            "services": ["vneid"],
+            "members": ["Cán Bộ Sở"],
+            "present": [data.other.pk],
+            "note": "Hướng dẫn cài VNeID",
+            "assessments": all_skills(data.other, level=2),
+        },
+    }
+
+
+STATUS = {("post", "/api/v1/visits"): 201}
+
+
+def calls_of_the_document(spec: dict, data) -> list[Call]:
+    values, bodies_ = path_values(data), bodies(data)
+    calls = []
+    for template, operations in spec["paths"].items():
+        for method, op in operations.items():
+            names = [p["name"] for p in op.get("parameters", []) if p["in"] == "path"]
+            key = (method, template)
+            calls.append(
+                Call(
+                    method=method,
+                    template=template,
+                    path={n: values.get(n, f"<no value for {n}>") for n in names},
+                    query=QUERIES.get(key, {}),
+                    body=bodies_.get(key),
+                    status=STATUS.get(key, 200),
+                    auth=bool(op.get("security")) or template != "/api/v1/auth/token",
+                )
+            )
+    return calls
+
+
+def refusals(data) -> list[Call]:
+    """Documented refusals, each answered with its documented error schema."""
+    unknown = str(uuid.uuid4())
+    return [
+        Call("get", "/api/v1/coverage/{unit_code}", {"unit_code": "99999"}, status=404),
+        Call("get", "/api/v1/teams/{team_id}", {"team_id": 999999}, status=404),
+        Call("get", "/api/v1/visits/{visit_id}", {"visit_id": unknown}, status=404),
+        Call("get", "/api/v1/households", query={"unit": "99999"}, status=404),
+        Call("get", "/api/v1/worklist", query={"village": "16100-001"}, status=404),
+        Call(
+            "post",
+            "/api/v1/auth/token",
+            body={"username": data.officer.username, "password": "sai"},
+            status=401,
+            auth=False,
+        ),
+        Call(
+            "post",
+            "/api/v1/visits",
+            body={**bodies(data)[("post", "/api/v1/visits")], "id": str(data.visit.pk)},
+            status=409,
+        ),
+    ]
+
+
+def send(client, data, call: Call):
+    path = API + call.template.removeprefix(API)
+    for name, value in call.path.items():
+        path = path.replace("{" + name + "}", str(value))
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {data.token}"} if call.auth else {}
+    if call.method == "get":
+        return client.get(path, call.query, **headers)
+    return getattr(client, call.method)(
+        path, json.dumps(call.body or {}), content_type="application/json", **headers
+    )
+
+
+def run(client, spec, data, calls: list[Call]) -> dict[str, list[str]]:
+    failures = {}
+    for call in calls:
+        op = spec["paths"].get(call.template, {}).get(call.method)
+        label = f"{call.method.upper()} {call.template} ({call.status})"
+        if op is None:
+            failures[label] = ["not in the document"]
+            continue
+        problems = check_request(spec, op, call)
+        response = send(client, data, call)
+        body = json.loads(response.content or b"null")
+        if response.status_code != call.status:
+            problems.append(f"answered {response.status_code}, expected {call.status}: {body}")
+        problems += check_response(spec, op, response.status_code, body)
+        if problems:
+            failures[label] = problems
+    return failures
+
+
+# --- the tests -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def spec(client):
+    return client.get(f"{API}/openapi.json").json()
+
+
+def test_every_operation_answers_as_documented(client, spec, seeded):
+    calls = calls_of_the_document(spec, seeded)
+    assert len(calls) >= 13  # the document lists the operations (a lost router shows here)
+    assert run(client, spec, seeded, calls) == {}
+
+
+def test_documented_refusals_answer_with_the_error_schema(client, spec, seeded):
+    assert run(client, spec, seeded, refusals(seeded)) == {}
+
+
+# --- the checker itself: it must see what it is meant to see --------------------------------
+
+
+def test_the_checker_fails_an_answer_without_a_documented_schema(spec):
+    op = {"responses": {"200": {"content": {"application/json": {"schema": {"type": "object"}}}}}}
+    assert check_response(spec, op, 200, {"x": 1}) == [
+        "status 200 has no documented response schema"
+    ]
+    assert check_response(spec, op, 404, {}) == ["status 404 is not documented"]
+
+
+def test_the_checker_fails_an_undocumented_field_or_a_wrong_type(spec):
+    op = spec["paths"]["/api/v1/auth/token"]["post"]
+    good = {"token": "abc", "expires_at": "2026-01-01T00:00:00+07:00"}
+    assert check_response(spec, op, 200, good) == []
+    assert check_response(spec, op, 200, {**good, "user": 1})  # a field the document lacks
+    assert check_response(spec, op, 200, {**good, "token": 3})  # the wrong type
+    assert check_response(spec, op, 200, {"token": "abc"})  # a field missing
+    assert check_response(spec, op, 401, {"detail": "Sai mật khẩu."}) == []
+    assert check_response(spec, op, 401, {"detail": ["Sai"]})
+
+
+def test_the_checker_fails_a_request_the_document_refuses(spec):
+    visits = spec["paths"]["/api/v1/visits"]["post"]
+    assert check_request(spec, visits, Call("post", "/api/v1/visits")) == [
+        "the document requires a body: add an example to BODIES"
+    ]
+    bad = {"id": "x", "household": {"code": "HO-1"}, "visited_at": "now", "outcome": "guided"}
+    assert check_request(spec, visits, Call("post", "/api/v1/visits", body=bad))
+    households = spec["paths"]["/api/v1/households"]["get"]
+    assert check_request(
+        spec, households, Call("get", "/api/v1/households", query={"colour": "red"})
+    ) == ["query parameter 'colour' is not in the document"]
