@@ -9,7 +9,7 @@ data is written to the audit log with the list, its filters and the row count.
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from itertools import islice
 from typing import Any
@@ -149,7 +149,6 @@ class Listing:
         "Danh sách có %(n)s dòng, quá %(max)s dòng cho một tệp Excel. Hãy lọc bớt rồi xuất lại."
     )
     audit_action: str = "export"
-    extra: dict = field(default_factory=dict)
 
     def values(self, request) -> dict[str, str]:
         """The filters of the request, each checked against its choices (a bad value: default)."""
