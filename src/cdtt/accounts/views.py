@@ -3,11 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cdtt.accounts.access import access_user, users_for
@@ -15,9 +17,9 @@ from cdtt.accounts.forms import UserForm
 from cdtt.accounts.services import user_create, user_set_active, user_update
 from cdtt.core import roles
 from cdtt.core.access import public, role_required
+from cdtt.core.listing import Column, Filter, Listing, render_listing
 from cdtt.core.roles import Role
 from cdtt.geo.access import access_unit
-from cdtt.lib.xlsx import xlsx_response
 
 login_view = public(
     auth_views.LoginView.as_view(
@@ -27,44 +29,71 @@ login_view = public(
 logout_view = public(auth_views.LogoutView.as_view())
 
 
-def _filtered_users(request):
-    users = users_for(request.user).order_by("username")
-    q = request.GET.get("q", "").strip()
-    if q:
-        users = users.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
-    if request.GET.get("role"):
-        users = users.filter(role=request.GET["role"])
-    if request.GET.get("active") in ("1", "0"):
-        users = users.filter(is_active=request.GET["active"] == "1")
-    return users
+def _user_cell(u):
+    return format_html(
+        '<a href="{}">{}</a>', reverse("accounts:user_edit", args=[u.pk]), u.username
+    )
+
+
+def _unit_cell(u):
+    if u.scope_unit is None:
+        return ""
+    return format_html(
+        '{} <span class="muted">{}</span>', u.scope_unit.full_name, u.scope_unit.code
+    )
+
+
+def _state(u) -> str:
+    return _("Hoạt động") if u.is_active else _("Đã khóa")
+
+
+def _state_cell(u):
+    return format_html('<span class="badge {}">{}</span>', "ok" if u.is_active else "no", _state(u))
+
+
+USERS = Listing(
+    name="accounts.users",
+    title=_lazy("Người dùng"),
+    columns=(
+        Column(_lazy("Tên đăng nhập"), "username", cell=_user_cell),
+        Column(_lazy("Họ và tên"), "full_name", personal=True),
+        Column(_lazy("Vai trò"), "get_role_display"),
+        Column(_lazy("Mã đơn vị"), "scope_unit.code", page=False),
+        Column(_lazy("Đơn vị"), "scope_unit.full_name", cell=_unit_cell),
+        Column(_lazy("Trạng thái"), _state, cell=_state_cell),
+        Column("", "pk", template="accounts/_lock.html", export=False),
+    ),
+    template="accounts/users.html",
+    filename="nguoi-dung.xlsx",
+    filters=(
+        Filter("q", _lazy("Tìm theo tên")),
+        Filter("role", _lazy("Vai trò"), choices=Role.choices, all_label=_lazy("Mọi vai trò")),
+        Filter(
+            "active",
+            _lazy("Trạng thái"),
+            choices=[("1", _lazy("Hoạt động")), ("0", _lazy("Đã khóa"))],
+            all_label=_lazy("Mọi trạng thái"),
+        ),
+    ),
+    ordering=("username",),
+    empty=_lazy("Chưa có người dùng nào trong phạm vi của bạn. Bấm “Thêm người dùng” để tạo."),
+    empty_filtered=_lazy("Không có người dùng nào khớp bộ lọc."),
+)
 
 
 @role_required(roles.MANAGE_USERS)
 def user_list(request):
-    users = _filtered_users(request)
-    if request.GET.get("format") == "xlsx":
-        rows = [
-            [
-                u.username,
-                u.full_name,
-                u.get_role_display(),
-                u.scope_unit.code if u.scope_unit else "",
-                u.scope_unit.full_name if u.scope_unit else "",
-                _("Hoạt động") if u.is_active else _("Đã khóa"),
-            ]
-            for u in users
-        ]
-        headers = [
-            _("Tên đăng nhập"),
-            _("Họ và tên"),
-            _("Vai trò"),
-            _("Mã đơn vị"),
-            _("Đơn vị"),
-            _("Trạng thái"),
-        ]
-        return xlsx_response("nguoi-dung.xlsx", _("Người dùng"), headers, rows)
-    page = Paginator(users, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/users.html", {"page": page, "roles": Role.choices})
+    filters = USERS.values(request)
+    users = users_for(request.user).select_related("scope_unit")
+    if filters["q"]:
+        users = users.filter(
+            Q(username__icontains=filters["q"]) | Q(full_name__icontains=filters["q"])
+        )
+    if filters["role"]:
+        users = users.filter(role=filters["role"])
+    if filters["active"]:
+        users = users.filter(is_active=filters["active"] == "1")
+    return render_listing(request, USERS, users, filters=filters)
 
 
 def _save_user(request, form, user=None):

@@ -14,13 +14,15 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 
 from cdtt.campaigns import reports, selectors
 from cdtt.campaigns.forms import CampaignForm, DayForm, ReportForm
-from cdtt.campaigns.models import CampaignTarget
+from cdtt.campaigns.models import CampaignStatus, CampaignTarget
 from cdtt.campaigns.services import (
     Refused,
     TargetValue,
@@ -31,6 +33,7 @@ from cdtt.campaigns.services import (
 )
 from cdtt.core import roles
 from cdtt.core.access import public, role_required
+from cdtt.core.listing import DATE, Column, Filter, Listing, render_listing
 from cdtt.documents.pdf import PDF_TYPE, PdfError, docx_to_pdf
 from cdtt.geo.access import access_unit
 from cdtt.geo.selectors import breadcrumbs
@@ -54,22 +57,65 @@ def _unit_for(request, campaign):
     return unit
 
 
+def _campaign_cell(c):
+    return format_html('<a href="{}">{}</a>', reverse("campaigns:detail", args=[c.pk]), c.name)
+
+
+def _dates_cell(c):
+    return f"{c.starts_on:%d/%m/%Y} – {c.ends_on:%d/%m/%Y}"
+
+
+def _area(c) -> str:
+    return ", ".join(u.full_name for u in c.scope_units.all())
+
+
+def _status_cell(c):
+    today = timezone.localdate()
+    running = c.status == CampaignStatus.ACTIVE and c.starts_on <= today <= c.ends_on
+    return format_html(
+        '<span class="badge{}">{}</span>', " ok" if running else "", c.get_status_display()
+    )
+
+
+CAMPAIGNS = Listing(
+    name="campaigns.campaigns",
+    title=_lazy("Chiến dịch"),
+    columns=(
+        Column(_lazy("Tên chiến dịch"), "name", cell=_campaign_cell),
+        Column(_lazy("Thời gian"), "starts_on", cell=_dates_cell, export=False),
+        Column(_lazy("Bắt đầu"), "starts_on", DATE, page=False),
+        Column(_lazy("Kết thúc"), "ends_on", DATE, page=False),
+        Column(_lazy("Địa bàn"), _area),
+        Column(_lazy("Trạng thái"), "get_status_display", cell=_status_cell),
+    ),
+    template="campaigns/list.html",
+    results_template="campaigns/_list_results.html",
+    filename="chien-dich.xlsx",
+    filters=(
+        Filter("q", _lazy("Tìm chiến dịch"), placeholder=_lazy("Tên chiến dịch")),
+        Filter(
+            "status",
+            _lazy("Trạng thái"),
+            choices=CampaignStatus.choices,
+            all_label=_lazy("Mọi trạng thái"),
+        ),
+    ),
+    ordering=("-starts_on", "-pk"),
+    empty=_lazy("Chưa có chiến dịch nào trong địa bàn của bạn."),
+    empty_filtered=_lazy("Không có chiến dịch nào khớp bộ lọc."),
+)
+
+
 @role_required(VIEW)
 def campaign_list(request):
-    campaigns = (
-        selectors.campaigns_for(request.user)
-        .prefetch_related("scope_units")
-        .order_by("-starts_on", "-pk")
-    )
-    return render(
-        request,
-        "campaigns/list.html",
-        {
-            "campaigns": campaigns,
-            "can_create": roles.has_role(request.user, MANAGE),
-            "today": timezone.localdate(),
-        },
-    )
+    filters = CAMPAIGNS.values(request)
+    campaigns = selectors.campaigns_for(request.user).prefetch_related("scope_units")
+    if filters["q"]:
+        campaigns = campaigns.filter(name__icontains=filters["q"])
+    if filters["status"]:
+        campaigns = campaigns.filter(status=filters["status"])
+    context = {"can_create": roles.has_role(request.user, MANAGE)}
+    return render_listing(request, CAMPAIGNS, campaigns, filters=filters, context=context)
 
 
 @role_required(MANAGE)

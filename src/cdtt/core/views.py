@@ -5,10 +5,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cdtt.core.access import login_required, public
 from cdtt.core.jobs import access_job, jobs_of
+from cdtt.core.listing import DATETIME, PERCENT, Column, Filter, Listing, render_listing
+from cdtt.core.models import Job
 from cdtt.core.notifications import (
     notification_mark_read,
     notifications_mark_all_read,
@@ -16,12 +19,45 @@ from cdtt.core.notifications import (
 )
 from cdtt.lib.xlsx import xlsx_response
 
+JOBS = Listing(
+    name="core.jobs",
+    title=_lazy("Việc chạy nền"),
+    columns=(
+        Column(_lazy("Bắt đầu lúc"), "created_at", DATETIME),
+        Column(_lazy("Việc"), "title", template="core/_job_cell.html"),
+        Column(_lazy("Tình trạng"), "state_label", page=False),
+        Column(_lazy("Tiến độ"), lambda j: j.percent / 100, PERCENT, page=False),
+        Column(_lazy("Kết quả"), "message", page=False),
+        Column(_lazy("Xong lúc"), "finished_at", DATETIME, page=False),
+    ),
+    template="core/jobs.html",
+    results_template="core/_jobs_results.html",
+    filename="viec-chay-nen.xlsx",
+    filters=(
+        Filter("q", _lazy("Tìm việc"), placeholder=_lazy("Tên việc")),
+        Filter(
+            "status", _lazy("Tình trạng"), choices=Job.Status.choices, all_label=_lazy("Tất cả")
+        ),
+    ),
+    page_size=20,
+    empty=_lazy(
+        "Bạn chưa khởi động việc chạy nền nào. Khi nhập tệp dân cư hoặc danh sách tổ, "
+        "tiến độ và kết quả sẽ hiện ở đây."
+    ),
+    empty_filtered=_lazy("Không có việc nào khớp bộ lọc."),
+)
+
 
 @login_required
 def jobs(request):
     """The user's own background jobs, newest first: a running import found again."""
-    page = Paginator(jobs_of(request.user), 20).get_page(request.GET.get("page"))
-    return render(request, "core/jobs.html", {"page": page, "jobs": page.object_list})
+    filters = JOBS.values(request)
+    jobs = jobs_of(request.user)
+    if filters["q"]:
+        jobs = jobs.filter(title__icontains=filters["q"])
+    if filters["status"]:
+        jobs = jobs.filter(status=filters["status"])
+    return render_listing(request, JOBS, jobs, filters=filters)
 
 
 @login_required

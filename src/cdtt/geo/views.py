@@ -5,17 +5,21 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cdtt.core import roles
 from cdtt.core.access import role_required
+from cdtt.core.listing import DATE, INTEGER, Column, Filter, Listing, cells, render_listing
 from cdtt.geo.access import access_unit
 from cdtt.geo.forms import VillageForm
 from cdtt.geo.models import Level
 from cdtt.geo.selectors import breadcrumbs, children_of, communes_with_points, unit_search
 from cdtt.geo.services import village_create, village_rename, village_retire
-from cdtt.lib.xlsx import xlsx_response
+from cdtt.lib.text import fold
 
 VIEW = roles.OFFICERS
 EDIT_VILLAGES = {"province_admin", "district_officer", "commune_officer"}
@@ -28,42 +32,56 @@ def browse(request):
     return redirect("geo:unit", request.user.scope_unit.code)
 
 
+def _child_cell(c):
+    link = format_html('<a href="{}">{}</a>', reverse("geo:unit", args=[c.code]), c.full_name)
+    if c.is_active:
+        return link
+    return cells(link, " ", format_html('<span class="badge no">{}</span>', _("đã ngừng")))
+
+
+CHILDREN = Listing(
+    name="geo.children",
+    title=_lazy("Đơn vị trực thuộc"),
+    columns=(
+        Column(_lazy("Mã"), "code"),
+        Column(_lazy("Loại"), "unit_type", page=False),
+        Column(_lazy("Tên"), "name", cell=_child_cell),
+        Column(_lazy("Cấp"), "get_level_display"),
+        Column(_lazy("Đơn vị trực thuộc"), "n_children", INTEGER, export=False),
+        Column(_lazy("Ngừng hoạt động từ"), "valid_to", DATE, page=False),
+        Column("", "code", template="geo/_village_actions.html", export=False),
+    ),
+    template="geo/unit.html",
+    results_template="geo/_children_results.html",
+    filename="don-vi-{unit}.xlsx",
+    filters=(
+        Filter("q", _lazy("Tìm đơn vị trực thuộc"), placeholder=_lazy("Tên đơn vị trực thuộc")),
+        Filter("retired", _lazy("Hiện cả đơn vị đã ngừng"), check=True),
+    ),
+    page_size=100,
+    empty=_lazy("Không có đơn vị trực thuộc."),
+    empty_filtered=_lazy("Không có đơn vị trực thuộc nào khớp bộ lọc."),
+)
+
+
 @role_required(VIEW)
 def unit_detail(request, code: str):
     unit = access_unit(request.user, code)
-    children = children_of(unit, include_retired=request.GET.get("retired") == "1")
-    if request.GET.get("format") == "xlsx":
-        rows = [
-            [
-                c.code,
-                c.unit_type,
-                c.name,
-                c.get_level_display(),
-                c.valid_to.strftime("%d/%m/%Y") if c.valid_to else "",
-            ]
-            for c in children
-        ]
-        return xlsx_response(
-            f"don-vi-{unit.code}.xlsx",
-            unit.name,
-            [_("Mã"), _("Loại"), _("Tên"), _("Cấp"), _("Ngừng hoạt động từ")],
-            rows,
-        )
+    filters = CHILDREN.values(request)
+    children = children_of(unit, include_retired=filters["retired"] == "1")
+    if fold(filters["q"]):
+        children = children.filter(name_key__contains=fold(filters["q"]))
     can_edit = unit.level == Level.COMMUNE and request.user.role in EDIT_VILLAGES
-    return render(
-        request,
-        "geo/unit.html",
-        {
-            "unit": unit,
-            "children": children,
-            "crumbs": breadcrumbs(unit),
-            "can_edit": can_edit,
-            "show_map": unit.level in (Level.PROVINCE, Level.DISTRICT),
-            "village_form": VillageForm(),
-            "tile_url": settings.MAP_TILE_URL,
-            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
-        },
-    )
+    context = {
+        "unit": unit,
+        "crumbs": breadcrumbs(unit),
+        "can_edit": can_edit,
+        "show_map": unit.level in (Level.PROVINCE, Level.DISTRICT),
+        "village_form": VillageForm(),
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    }
+    return render_listing(request, CHILDREN, children, filters=filters, unit=unit, context=context)
 
 
 @role_required(VIEW)

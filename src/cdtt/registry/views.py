@@ -7,22 +7,23 @@ import datetime as dt
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from cdtt.audit.services import audit_record
 from cdtt.core import roles
 from cdtt.core.access import in_scope, role_required
+from cdtt.core.listing import INTEGER, PHONE, Column, Listing, cells, render_listing
 from cdtt.geo.access import access_unit, units_for
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.geo.selectors import breadcrumbs
 from cdtt.lib.phone import phone_mask
-from cdtt.lib.xlsx import XLSX_TYPE, xlsx_response
+from cdtt.lib.xlsx import XLSX_TYPE
 from cdtt.registry import dashboard as board
 from cdtt.registry import selectors
 from cdtt.registry.forms import (
@@ -46,7 +47,6 @@ SET_TARGET = {
     "district_officer": Level.DISTRICT,
     "commune_officer": Level.COMMUNE,
 }
-PAGE_SIZE = 50
 # Above this many villages a "new household" form asks for a commune first.
 MAX_VILLAGE_CHOICES = 300
 
@@ -178,26 +178,24 @@ def households(request):
             "missing_skill": form.cleaned_data["missing"],
             "village": form.cleaned_data["village"],
         }
-    queryset = selectors.households_for(user, unit=unit, **filters)
-    if request.GET.get("format") == "xlsx":
-        return _households_export(request, unit, queryset)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = _household_rows(list(page.object_list))
+    queryset = selectors.households_for(user, unit=unit, **filters).select_related(
+        "village", "commune"
+    )
     child_units = (
         units_for(user).filter(parent=unit, valid_to__isnull=True).order_by("name_key")
         if unit.level in (Level.PROVINCE, Level.DISTRICT)
         else []
     )
-    return render(
+    return render_listing(
         request,
-        "registry/households.html",
-        {
+        HOUSEHOLDS,
+        queryset,
+        filters=filters,
+        unit=unit,
+        context={
             "unit": unit,
             "form": form,
-            "page": page,
-            "rows": rows,
             "child_units": child_units,
-            "filtered": any(v not in (None, "") for v in filters.values()),
             "crumbs": _crumbs(user, unit),
             "can_write": user.role in WRITE,
         },
@@ -233,69 +231,64 @@ def _household_rows(households) -> list[dict]:
     return rows
 
 
+def _household_link(row):
+    h = row["household"]
+    return format_html('<a href="{}">{}</a>', reverse("registry:household", args=[h.pk]), h.code)
+
+
+def _people_cell(row):
+    if not row["residents"]:
+        return format_html('<span class="muted">{}</span>', _("chưa có nhân khẩu"))
+    head = format_html("<strong>{}</strong>", row["head"].full_name)
+    others = ", ".join(row["others"])
+    return cells(head, " · " if others else "", others)
+
+
+def _covered_cell(row):
+    if row["household"].covered:
+        return format_html('<span class="badge ok">{}</span>', _("Đã có người thành thạo"))
+    return format_html('<span class="badge no">{}</span>', _("Chưa"))
+
+
 EXPORT_MAX_HOUSEHOLDS = 200_000
 
-
-def _households_export(request, unit: AdminUnit, queryset) -> HttpResponse:
-    total = queryset.count()
-    if total > EXPORT_MAX_HOUSEHOLDS:
-        # One workbook of a whole province would take minutes and gigabytes: ask for a unit.
-        messages.error(
-            request,
-            _(
-                "Danh sách có %(n)s hộ, quá %(max)s hộ cho một tệp Excel. "
-                "Hãy chọn một huyện, xã hoặc thôn rồi xuất lại."
-            )
-            % {
-                "n": f"{total:,}".replace(",", "."),
-                "max": f"{EXPORT_MAX_HOUSEHOLDS:,}".replace(",", "."),
-            },
-        )
-        query = request.GET.copy()
-        query.pop("format", None)
-        return redirect(f"{request.path}?{query.urlencode()}")
-    queryset = queryset.select_related("village", "commune")
-    households = list(queryset)
-    # Personal data leaves the system: the export is written to the audit log.
-    audit_record(
-        actor=request.user,
-        action="registry.households_export",
-        unit=unit,
-        object_type="registry.Household",
-        object_id=unit.code,
-        summary=_("Xuất danh sách %(n)s hộ của %(u)s")
-        % {"n": len(households), "u": unit.full_name},
-        changes={"query": request.GET.urlencode()},
-    )
-    rows = []
-    for i in range(0, len(households), 2000):
-        for row in _household_rows(households[i : i + 2000]):
-            h = row["household"]
-            rows.append(
-                [
-                    h.commune.code,
-                    h.code,
-                    h.village.full_name,
-                    h.address,
-                    row["head"].full_name if row["head"] else "",
-                    len(row["residents"]),
-                    ", ".join(r.full_name for r in row["residents"]),
-                    row["phone"],
-                    _("Có") if h.covered else _("Chưa"),
-                ]
-            )
-    headers = [
-        _("Mã xã"),
-        _("Mã hộ"),
-        _("Thôn"),
-        _("Địa chỉ"),
-        _("Chủ hộ"),
-        _("Số nhân khẩu"),
-        _("Nhân khẩu"),
-        _("Số điện thoại"),
-        _("Có người thành thạo 5 kỹ năng"),
-    ]
-    return xlsx_response(f"ho-gia-dinh-{unit.code}.xlsx", _("Hộ gia đình"), headers, rows)
+HOUSEHOLDS = Listing(
+    name="registry.households",
+    title=_lazy("Hộ gia đình"),
+    columns=(
+        Column(_lazy("Mã xã"), "household.commune.code", page=False),
+        Column(_lazy("Mã hộ"), "household.code", cell=_household_link),
+        Column(_lazy("Thôn"), "household.village.full_name"),
+        Column(_lazy("Địa chỉ"), "household.address", personal=True, page=False),
+        Column(_lazy("Chủ hộ"), "head.full_name", personal=True, page=False),
+        Column(_lazy("Số nhân khẩu"), lambda r: len(r["residents"]), INTEGER, page=False),
+        Column(
+            _lazy("Nhân khẩu"),
+            lambda r: ", ".join(p.full_name for p in r["residents"]),
+            personal=True,
+            page=False,
+        ),
+        Column(_lazy("Chủ hộ · nhân khẩu"), "head", personal=True, cell=_people_cell, export=False),
+        # Masked on the page and in the workbook alike.
+        Column(_lazy("Số điện thoại"), "phone", PHONE, personal=True, cell=lambda r: r["phone"]),
+        Column(
+            _lazy("Có người thành thạo 5 kỹ năng"),
+            lambda r: _("Có") if r["household"].covered else _("Chưa"),
+            cell=_covered_cell,
+        ),
+    ),
+    template="registry/households.html",
+    results_template="registry/_households_results.html",
+    filename="ho-gia-dinh-{unit}.xlsx",
+    prepare=_household_rows,
+    export_limit=lambda: EXPORT_MAX_HOUSEHOLDS,
+    # One workbook of a whole province would take minutes and gigabytes: ask for a unit.
+    too_many=_lazy(
+        "Danh sách có %(n)s hộ, quá %(max)s hộ cho một tệp Excel. "
+        "Hãy chọn một huyện, xã hoặc thôn rồi xuất lại."
+    ),
+    audit_action="registry.households_export",
+)
 
 
 # --- Household and residents -----------------------------------------------------------------

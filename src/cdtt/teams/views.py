@@ -8,13 +8,15 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from cdtt.audit.services import audit_record
 from cdtt.core import roles
 from cdtt.core.access import login_required, role_required
+from cdtt.core.listing import DATE, INTEGER, PHONE, Column, Filter, Listing, cells, render_listing
 from cdtt.core.roles import Role
 from cdtt.geo.access import access_unit, units_for
 from cdtt.geo.models import AdminUnit, Level
@@ -64,69 +66,84 @@ def _page(request, qs):
 # --- teams ---------------------------------------------------------------------------------
 
 
+def _team_cell(t):
+    link = format_html('<a href="{}">{}</a>', reverse("teams:detail", args=[t.pk]), t.name)
+    if t.dissolved_on:
+        return cells(link, " ", format_html('<span class="badge no">{}</span>', _("đã giải thể")))
+    return link
+
+
+def _team_area_cell(t):
+    commune = f", {t.commune.full_name}" if t.level == TeamLevel.VILLAGE else ""
+    level = format_html('<span class="muted">· {}</span>', t.get_level_display())
+    return cells(t.unit.full_name, commune, " ", level)
+
+
+def _decision_cell(t):
+    date = f" · {_d(t.decision_date)}" if t.decision_date else ""
+    return (t.decision_number or "—") + date
+
+
+def _leader(t) -> str:
+    return t.active_leaders[0].person.full_name if t.active_leaders else ""
+
+
+TEAM_STATUSES = [
+    ("active", _lazy("Đang hoạt động")),
+    ("dissolved", _lazy("Đã giải thể")),
+    ("all", _lazy("Tất cả")),
+]
+
+TEAMS = Listing(
+    name="teams.teams",
+    title=_lazy("Tổ CNSCĐ"),
+    columns=(
+        Column(_lazy("Mã xã"), "commune.code", page=False),
+        Column(_lazy("Xã"), "commune.full_name", page=False),
+        Column(_lazy("Tên tổ"), "name", cell=_team_cell, page=True, export=False),
+        Column(_lazy("Địa bàn"), "unit.full_name", cell=_team_area_cell),
+        Column(_lazy("Cấp"), "get_level_display", page=False),
+        Column(_lazy("Tên tổ"), "name", page=False),
+        Column(_lazy("Quyết định"), "decision_number", cell=_decision_cell, export=False),
+        Column(_lazy("Số quyết định"), "decision_number", page=False),
+        Column(_lazy("Ngày quyết định"), "decision_date", DATE, page=False),
+        # Team leaders are public (the portal shows them): not personal data.
+        Column(_lazy("Tổ trưởng"), _leader),
+        Column(_lazy("Số thành viên"), "n_members", INTEGER),
+        Column(_lazy("Giải thể từ"), "dissolved_on", DATE, page=False),
+    ),
+    template="teams/list.html",
+    results_template="teams/_list_results.html",
+    filename="to-cnscd.xlsx",
+    filters=(
+        Filter("q", _lazy("Tìm tổ"), placeholder=_lazy("Tên tổ hoặc số quyết định")),
+        Filter("unit", _lazy("Mã đơn vị")),
+        Filter("level", _lazy("Cấp"), choices=TeamLevel.choices, all_label=_lazy("Mọi cấp")),
+        Filter("status", _lazy("Tình trạng"), choices=TEAM_STATUSES, default="active"),
+    ),
+    page_size=PAGE,
+    empty_filtered=_lazy("Không có tổ nào khớp với bộ lọc."),
+)
+
+
 @role_required(VIEW)
 def team_list(request):
+    filters = TEAMS.values(request)
     unit = _unit_param(request)
-    status = request.GET.get("status", "active")
     teams = selectors.team_list(
         request.user,
-        q=request.GET.get("q", ""),
+        q=filters["q"],
         unit=unit,
-        status=status,
-        level=request.GET.get("level", ""),
+        status=filters["status"],
+        level=filters["level"],
     )
-    if request.GET.get("format") == "xlsx":
-        rows = []
-        for t in teams:
-            leader = t.active_leaders[0].person.full_name if t.active_leaders else ""
-            rows.append(
-                [
-                    t.commune.code,
-                    t.commune.full_name,
-                    t.unit.full_name,
-                    t.get_level_display(),
-                    t.name,
-                    t.decision_number,
-                    _d(t.decision_date),
-                    leader,
-                    t.n_members,
-                    _d(t.dissolved_on),
-                ]
-            )
-        return xlsx_response(
-            "to-cnscd.xlsx",
-            _("Tổ CNSCĐ"),
-            [
-                _("Mã xã"),
-                _("Xã"),
-                _("Địa bàn"),
-                _("Cấp"),
-                _("Tên tổ"),
-                _("Số quyết định"),
-                _("Ngày quyết định"),
-                _("Tổ trưởng"),
-                _("Số thành viên"),
-                _("Giải thể từ"),
-            ],
-            rows,
-        )
     focus = unit or request.user.scope_unit
     without = None
     if focus is not None and focus.level == Level.COMMUNE and request.user.role in roles.OFFICERS:
         without = selectors.villages_without_team(focus).count()
-    return render(
-        request,
-        "teams/list.html",
-        {
-            "page": _page(request, teams),
-            "unit": unit,
-            "status": status,
-            "levels": TeamLevel.choices,
-            "can_found": request.user.role in MANAGE,
-            "focus": focus,
-            "without": without,
-        },
-    )
+    context = {"unit": unit, "can_found": request.user.role in MANAGE, "focus": focus}
+    context["without"] = without
+    return render_listing(request, TEAMS, teams, filters=filters, unit=unit, context=context)
 
 
 def _found_units(user):
@@ -545,83 +562,118 @@ def commune(request, code: str):
 # --- members -------------------------------------------------------------------------------
 
 
+def _member_cell(m):
+    link = format_html(
+        '<a href="{}">{}</a>', reverse("teams:person", args=[m.person.pk]), m.person.full_name
+    )
+    core = format_html(' <span class="badge ok">{}</span>', _("nòng cốt")) if m.core_force else ""
+    trained = (
+        format_html(' <span class="badge">{}</span>', _("đã tập huấn"))
+        if m.person.trained_on
+        else ""
+    )
+    return cells(link, core, trained)
+
+
+def _team_link(m):
+    return format_html(
+        '<a href="{}">{}</a>', reverse("teams:detail", args=[m.team.pk]), m.team.name
+    )
+
+
+def _joined_cell(m):
+    return _d(m.joined_on) + (f" → {_d(m.left_on)}" if m.left_on else "")
+
+
+def _organizations(request):
+    return [(o.pk, o.name) for o in org_selectors.organizations_for(request.user).order_by("name")]
+
+
+MEMBER_STATUSES = [
+    ("active", _lazy("Đang tham gia")),
+    ("left", _lazy("Đã rời tổ")),
+    ("all", _lazy("Tất cả")),
+]
+ORGANIZATION = pgettext_lazy("organization of a member", "Cơ quan, đơn vị")
+
+MEMBERS = Listing(
+    name="teams.members",
+    title=pgettext_lazy("team members", "Thành viên"),
+    columns=(
+        Column(_lazy("Mã xã"), "team.commune.code", page=False),
+        Column(_lazy("Tổ"), "team.name", page=False),
+        Column(_lazy("Họ và tên"), "person.full_name", personal=True, cell=_member_cell),
+        Column(_lazy("Tổ"), "team.name", cell=_team_link, export=False),
+        Column(_lazy("Giới tính"), "person.get_gender_display", page=False),
+        Column(_lazy("Năm sinh"), "person.birth_year", INTEGER, personal=True, page=False),
+        # Officers call their members: the workbook keeps the number, the page masks it.
+        Column(_lazy("Số điện thoại"), "person.phone", PHONE, personal=True, page=False),
+        Column(_lazy("Email"), "person.email", personal=True, page=False),
+        Column(_lazy("Vai trò trong tổ"), "get_role_display"),
+        Column(_lazy("Lực lượng nòng cốt"), lambda m: _("Có") if m.core_force else "", page=False),
+        Column(ORGANIZATION, lambda m: str(m.person.organization or "")),
+        Column(
+            _lazy("Điện thoại"),
+            "person.phone",
+            personal=True,
+            cell=lambda m: phone_mask(m.person.phone) or "—",
+            export=False,
+        ),
+        Column(_lazy("Chức vụ"), "person.position", page=False),
+        Column(_lazy("Kỹ năng hướng dẫn"), lambda m: ", ".join(m.skills), page=False),
+        Column(_lazy("Ngày tham gia"), "joined_on", DATE, cell=_joined_cell),
+        Column(_lazy("Ngày rời tổ"), "left_on", DATE, page=False),
+        Column(_lazy("Tập huấn ngày"), "person.trained_on", DATE, page=False),
+    ),
+    template="teams/members.html",
+    results_template="teams/_members_results.html",
+    filename="thanh-vien-to-cnscd.xlsx",
+    filters=(
+        Filter("q", _lazy("Tìm thành viên"), placeholder=_lazy("Họ tên hoặc số điện thoại")),
+        Filter("unit", _lazy("Mã đơn vị")),
+        Filter(
+            "role", _lazy("Vai trò"), choices=MemberRole.choices, all_label=_lazy("Mọi vai trò")
+        ),
+        Filter(
+            "kind",
+            _lazy("Loại cơ quan"),
+            choices=OrganizationKind.choices,
+            all_label=_lazy("Mọi nguồn"),
+        ),
+        Filter(
+            "organization",
+            ORGANIZATION,
+            choices=_organizations,
+            all_label=_lazy("Mọi cơ quan, đơn vị"),
+        ),
+        Filter("core", _lazy("Nòng cốt"), check=True),
+        Filter("status", _lazy("Tình trạng"), choices=MEMBER_STATUSES, default="active"),
+    ),
+    page_size=PAGE,
+    empty=_lazy("Chưa có thành viên nào. Thành viên được thêm ở trang của từng tổ."),
+    empty_filtered=_lazy(
+        "Không có thành viên nào khớp với bộ lọc. Thành viên được thêm ở trang của từng tổ."
+    ),
+    audit_action="members.export",
+)
+
+
 @role_required(VIEW)
 def member_list(request):
+    filters = MEMBERS.values(request)
     unit = _unit_param(request)
-    org = request.GET.get("organization", "")
     members = selectors.member_list(
         request.user,
-        q=request.GET.get("q", ""),
+        q=filters["q"],
         unit=unit,
-        role=request.GET.get("role", ""),
-        kind=request.GET.get("kind", ""),
-        organization=int(org) if org.isdigit() else None,
-        core=request.GET.get("core", ""),
-        status=request.GET.get("status", "active"),
-    )
-    if request.GET.get("format") == "xlsx":
-        audit_record(
-            actor=request.user,
-            action="members.export",
-            object_type="teams.Membership",
-            unit=request.user.scope_unit,
-            summary=_("Xuất danh sách thành viên Tổ CNSCĐ"),
-        )
-        rows = [
-            [
-                m.team.commune.code if hasattr(m.team, "commune") else "",
-                m.team.name,
-                m.person.full_name,
-                m.person.get_gender_display(),
-                m.person.birth_year or "",
-                m.person.phone,
-                m.person.email,
-                m.get_role_display(),
-                _("Có") if m.core_force else "",
-                str(m.person.organization or ""),
-                m.person.position,
-                ", ".join(m.skills),
-                _d(m.joined_on),
-                _d(m.left_on),
-                _d(m.person.trained_on),
-            ]
-            for m in members.select_related("team__commune")
-        ]
-        return xlsx_response(
-            "thanh-vien-to-cnscd.xlsx",
-            pgettext("team members", "Thành viên"),
-            [
-                _("Mã xã"),
-                _("Tổ"),
-                _("Họ và tên"),
-                _("Giới tính"),
-                _("Năm sinh"),
-                _("Số điện thoại"),
-                _("Email"),
-                _("Vai trò trong tổ"),
-                _("Lực lượng nòng cốt"),
-                pgettext("organization of a member", "Cơ quan, đơn vị"),
-                _("Chức vụ"),
-                _("Kỹ năng hướng dẫn"),
-                _("Ngày tham gia"),
-                _("Ngày rời tổ"),
-                _("Tập huấn ngày"),
-            ],
-            rows,
-        )
-    page = _page(request, members)
-    for m in page:
-        m.masked_phone = phone_mask(m.person.phone)
-    return render(
-        request,
-        "teams/members.html",
-        {
-            "page": page,
-            "unit": unit,
-            "roles": MemberRole.choices,
-            "kinds": OrganizationKind.choices,
-            "organizations": org_selectors.organizations_for(request.user).order_by("name"),
-        },
+        role=filters["role"],
+        kind=filters["kind"],
+        organization=int(filters["organization"]) if filters["organization"] else None,
+        core=filters["core"],
+        status=filters["status"],
+    ).select_related("team__commune")
+    return render_listing(
+        request, MEMBERS, members, filters=filters, unit=unit, context={"unit": unit}
     )
 
 

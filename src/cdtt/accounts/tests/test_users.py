@@ -95,5 +95,5 @@ def test_user_list_filters_and_exports(tree, make_user, login):
     body = client.get("/accounts/users/?role=district_officer").content.decode()
     assert "huyen1" in body and "xa1" not in body
     response = client.get("/accounts/users/?format=xlsx&q=xa1")
-    rows = list(load_workbook(BytesIO(response.content)).active.values)
+    rows = list(load_workbook(BytesIO(response.getvalue())).active.values)
     assert rows[0][0] == "Tên đăng nhập" and rows[1][0] == "xa1" and len(rows) == 2

@@ -42,5 +42,5 @@ def test_children_export_to_xlsx(tree, make_user, login):
 
     client = login(make_user("province_admin", tree.province))
     response = client.get("/units/400/?format=xlsx")
-    rows = list(load_workbook(BytesIO(response.content)).active.values)
+    rows = list(load_workbook(BytesIO(response.getvalue())).active.values)
     assert [r[2] for r in rows[1:]] == ["Quảng Định", "Quảng Nhân"]

@@ -109,7 +109,7 @@ def test_export_filtered_list(data, make_user, login):
     response = client.get(f"/registry/households/?unit={data.commune.code}&covered=no&format=xlsx")
     assert response.status_code == 200
     rows = list(
-        openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+        openpyxl.load_workbook(io.BytesIO(response.getvalue())).active.iter_rows(values_only=True)
     )
     assert sorted(r[1] for r in rows[1:]) == ["A2", "B1"]
     assert any("Lê Văn Cường" in (r[6] or "") for r in rows[1:])
