@@ -27,7 +27,7 @@ def figures_measure(run) -> None:
     """``run`` is the BenchRun: its samples, random generator, server, token and measures."""
     from django.utils import timezone
 
-    from bench.run import Measure, ms, percentile
+    from bench.common import Measure, ms, percentile
     from cdtt.figures.catalogue import catalogue, figures_of
     from cdtt.registry.figures import snapshot_day
     from cdtt.registry.rollups import snapshot_take
@@ -36,7 +36,7 @@ def figures_measure(run) -> None:
     past = today - dt.timedelta(days=DAYS_BACK)
     if snapshot_day(past) is None:
         snapshot_take(past)
-    units = run._units_by_level()
+    units = run.units_by_level()
     count = len(catalogue())
     for when, as_of in (("today", None), ("past", past)):
         for level in LEVELS:
@@ -62,7 +62,7 @@ def figures_measure(run) -> None:
                 )
             )
             query = "" if as_of is None else f"?as_of={as_of.isoformat()}"
-            api_times = run._timed_gets(
+            api_times = run.timed_gets(
                 [f"/api/v1/figures/{u.code}{query}" for u in sample], token=run.token
             )
             p95 = percentile(api_times, 95)

@@ -1,0 +1,209 @@
+"""The import measure of ``cdtt bench``: the synthetic population file of the scale, its import
+timed beside a bare COPY of the same rows, the importing process's peak memory, and the
+roll-ups checked afterwards (or, with ``--reuse-db``, an earlier run's import figures carried
+over)."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.common import BENCH_DIR, GIB, RESULTS_DIR, Measure, NotMeasured
+
+IMPORT_ROUNDS = 2
+
+
+def population_generate(run) -> None:
+    from django.conf import settings
+
+    from cdtt.registry.synthetic import DEFAULT_AS_OF, population_write, specs_from_units
+    from cdtt.site.demo import communes_for
+
+    communes = communes_for(run.scale)
+    workdir = Path(os.environ.get("CDTT_VAR_DIR") or str(settings.VAR_DIR)) / "bench"
+    workdir.mkdir(parents=True, exist_ok=True)
+    run.population_file = workdir / f"population-{run.scale}.csv"
+    started = time.perf_counter()
+    summary = population_write(
+        run.population_file, specs_from_units(communes), seed=0, as_of=DEFAULT_AS_OF
+    )
+    seconds = time.perf_counter() - started
+    run.info["population"] = {
+        "communes": summary.communes,
+        "villages": summary.villages,
+        "households": summary.households,
+        "residents": summary.residents,
+        "file_mb": round(summary.bytes / 1e6, 1),
+        "generated_coverage": round(summary.coverage, 4),
+        "generate_s": round(seconds, 1),
+    }
+    run.out(
+        f"   {summary.residents:,} residents in {summary.households:,} households, "
+        f"{summary.villages:,} villages, {summary.communes} communes; "
+        f"{summary.bytes / 1e6:.0f} MB in {seconds:.1f} s"
+    )
+
+
+def reference_copy(run) -> tuple[int, float]:
+    """(rows, seconds) of a bare COPY of the population file into an unindexed table of
+    text columns, after a checkpoint; the table is dropped afterwards."""
+    columns = ", ".join(f"c{i} text" for i in range(14))
+    run.db.settle(run.out)
+    with run.db.raw() as conn, conn.cursor() as cur:
+        cur.execute(
+            f"DROP TABLE IF EXISTS bench_copy_reference; "
+            f"CREATE TABLE bench_copy_reference ({columns})"
+        )
+        conn.commit()
+        started = time.perf_counter()
+        with (
+            run.population_file.open("rb") as f,
+            cur.copy("COPY bench_copy_reference FROM STDIN (FORMAT csv, HEADER true)") as copy,
+        ):
+            while chunk := f.read(1 << 20):
+                copy.write(chunk)
+        conn.commit()
+        copy_s = time.perf_counter() - started
+        copied = cur.execute("SELECT count(*) FROM bench_copy_reference").fetchone()[0]
+        cur.execute("DROP TABLE bench_copy_reference")
+        conn.commit()
+    run.out(f"   bare COPY: {copied:,} rows in {copy_s:.2f} s")
+    return copied, copy_s
+
+
+def import_once(run) -> tuple[float, int, dict]:
+    """(seconds, peak memory in bytes, the child's report) of one import, in a process of
+    its own so that its peak memory is its own, after a checkpoint."""
+    run.db.settle(run.out)
+    env = {
+        **os.environ,
+        "DATABASE_URL": run.db.url,
+        "DJANGO_SETTINGS_MODULE": "cdtt.settings",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, str(BENCH_DIR / "import_run.py"), str(run.population_file)],
+        stdout=subprocess.PIPE,
+        env=env,
+    )
+    output = proc.stdout.read()
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"the import process failed (exit {proc.returncode})")
+    child = json.loads(output.decode().strip().splitlines()[-1])
+    run.out(f"   import: {child['seconds']:.2f} s")
+    return child["seconds"], usage.ru_maxrss * 1024, child  # ru_maxrss: kilobytes
+
+
+def _import_rounds(run) -> tuple[int, list[float], list[tuple[float, int, dict]]]:
+    """(rows copied, every COPY's seconds, every import) of the rounds of the measure.
+
+    The machine's speed moves from one minute to the next (other work on it), and such noise
+    only ever adds time: the import runs twice (once with --quick), each time into the
+    database as it was before the first, with a COPY before, between and after."""
+    rounds = 1 if run.quick else IMPORT_ROUNDS
+    copied, copy_s = reference_copy(run)
+    copies, imports = [copy_s], []
+    for round_no in range(rounds):
+        if round_no == 0 and rounds > 1:
+            run.db.keep()
+        elif round_no:
+            run.db.restore()
+        imports.append(import_once(run))
+        copies.append(reference_copy(run)[1])
+    run.db.forget()
+    return copied, copies, imports
+
+
+def import_measure(run) -> None:
+    """The import against a bare COPY of the same file into an unindexed table, same server,
+    same run: the best of each is compared, and all of them are recorded."""
+    copied, copies, imports = _import_rounds(run)
+    import_s, _peak, child = min(imports, key=lambda i: i[0])
+    run.info["import"] = child
+    copy_s = min(copies)
+    ratio = import_s / copy_s
+    listed = ", ".join(f"{c:.1f}" for c in copies)
+    run.add(
+        Measure(
+            "import_vs_copy",
+            "Import of the population file vs a bare COPY of the same rows",
+            round(ratio, 2),
+            "× COPY",
+            reference=(
+                f"COPY {copied:,} rows: {copy_s:.1f} s (best of {listed} s); import: "
+                f"{import_s:.1f} s (best of " + ", ".join(f"{i[0]:.1f}" for i in imports) + " s)"
+            ),
+            budget="≤ 3×",
+            passed=ratio <= 3,
+            details={
+                "import_s": round(import_s, 2),
+                "copy_s": round(copy_s, 2),
+                "imports_s": [round(i[0], 2) for i in imports],
+                "copies_s": [round(c, 2) for c in copies],
+                "rows": copied,
+                "result": child.get("result"),
+            },
+        )
+    )
+    peak = max(i[1] for i in imports)
+    run.add(
+        Measure(
+            "import_peak_memory",
+            "Import peak memory (resident set of the importing process)",
+            round(peak / 2**20),
+            "MB",
+            reference="whole process, Python and Django included; the larger of the runs",
+            budget="≤ 1024 MB",
+            passed=peak <= GIB,
+        )
+    )
+
+
+def import_carry_over(run) -> None:
+    """--reuse-db: the database holds the population an earlier run imported; carry that
+    run's import figures over, saying so, and measure the rest afresh."""
+    from cdtt.registry.models import Household
+
+    if not Household.objects.exists():
+        raise RuntimeError(f"--reuse-db: {run.db.name} holds no population")
+    earlier = None
+    for path in sorted(RESULTS_DIR.glob(f"{run.scale}-*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("scale") == run.scale and any(
+            m["key"] == "import_vs_copy" and m["measured"] is not None for m in data["measures"]
+        ):
+            earlier = (path, data)
+    if earlier is None:
+        raise NotMeasured("no earlier run of this scale measured the import")
+    path, data = earlier
+    run.info["population"] = data.get("population", {})
+    run.info["import"] = data.get("import", {})
+    run.info["import_from"] = path.name
+    for m in data["measures"]:
+        if m["key"] in ("import_vs_copy", "import_peak_memory", "rollups_after_import"):
+            m["note"] = (m.get("note") + "; " if m.get("note") else "") + (
+                f"measured in the run of {data.get('started_at', '?')} ({path.name})"
+            )
+            run.add(Measure(**m))
+
+
+def rollups_verify(run) -> None:
+    from cdtt.registry.rollups import rollups_check
+
+    started = time.perf_counter()
+    differences = rollups_check()
+    seconds = time.perf_counter() - started
+    run.add(
+        Measure(
+            "rollups_after_import",
+            "Roll-ups after the import equal a recomputation",
+            len(differences),
+            "differences",
+            reference=f"full recomputation took {seconds:.1f} s",
+            budget="0",
+            passed=not differences,
+        )
+    )
