@@ -119,7 +119,7 @@ class AssessmentIn(BaseModel):
 
     resident_id: Annotated[int, BeforeValidator(lambda v: _resident_id(v))]
     skill: Annotated[str, BeforeValidator(_skill)]
-    level: Annotated[int, BeforeValidator(_level), Field(ge=0, le=2)]
+    level: Annotated[int, Field(ge=0, le=2), BeforeValidator(_level)]
     checklist: Annotated[list[int], BeforeValidator(_checklist)] = Field(default_factory=list)
 
 

@@ -354,28 +354,32 @@ def _visit_write(actor, data: dict, digest: str) -> tuple[Visit, Household, bool
     row = rows_insert([visit], [entry], query=counters)
     covered = household.covered
     if data["assessments"]:
-        from cdtt.registry.assessments import Observation, observations_write
-
-        after: dict = {}
-        observations_write(
-            actor=actor,
-            observations=[
-                Observation(
-                    residents[a["resident_id"]], a["skill"], a["level"], tuple(a["checklist"])
-                )
-                for a in data["assessments"]
-            ],
-            method="home_visit",
-            assessed_at=visited_at,
-            assessor_name=str(actor)[:120],
-            visit_id=visit.pk,
-            skills=skills,
-            audit=False,
-            household=after,
-            locked_village_id=household.village_id,
-            before=rollups.counters_from(row),
-        )
-        covered = after["covered"]
+        covered = _assessments_write(actor, data, visit, household, residents, skills, row)
     if campaign is not None:
         _count_campaign_day(visit, household)
     return visit, household, covered
+
+
+def _assessments_write(actor, data, visit, household, residents, skills, row) -> bool:
+    """The visit's assessments, moving the residents' levels and the counters (``row``: the
+    household's counters before them); returns whether the household is covered after."""
+    from cdtt.registry.assessments import Observation, observations_write
+
+    after: dict = {}
+    observations_write(
+        actor=actor,
+        observations=[
+            Observation(residents[a["resident_id"]], a["skill"], a["level"], tuple(a["checklist"]))
+            for a in data["assessments"]
+        ],
+        method="home_visit",
+        assessed_at=visit.visited_at,
+        assessor_name=str(actor)[:120],
+        visit_id=visit.pk,
+        skills=skills,
+        audit=False,
+        household=after,
+        locked_village_id=household.village_id,
+        before=rollups.counters_from(row),
+    )
+    return after["covered"]
