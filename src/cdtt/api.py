@@ -1,23 +1,35 @@
-"""The JSON API (/api/v1/): one NinjaAPI, bearer tokens by default, each app adds a router."""
+"""The JSON API (/api/v1/): one NinjaAPI, bearer tokens by default, each app adds a router.
 
-import hashlib
-import secrets
-from datetime import timedelta
+Every refusal is answered here, in one place, as ``cdtt.core.errors.ErrorOut``: a domain error
+with its own status, Django's ``ValidationError`` and a request that fails its schema as 422
+with the fields at fault.
+"""
 
-from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as RuleError
 from django.db import connection
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
 
 from cdtt.accounts.models import ApiToken, User
+from cdtt.accounts.services import api_token_issue, token_hash
+from cdtt.core.errors import (
+    DomainError,
+    NotFound,
+    Refused,
+    Unauthenticated,
+    error_responses,
+    error_text,
+    validation_errors,
+)
 from cdtt.geo.models import AdminUnit
 
-
-def token_hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
+__all__ = ["api", "token_hash"]
 
 
 def _columns(model) -> tuple[list[str], list[str]]:
@@ -74,16 +86,51 @@ api = NinjaAPI(
 )
 
 
+def _refusal(request, status: int, detail: str, errors: list | None = None):
+    body = {"detail": detail} if errors is None else {"detail": detail, "errors": errors}
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request, exc: DomainError):
+    return _refusal(request, exc.status, exc.message)
+
+
+@api.exception_handler(RuleError)
+def _rule_error(request, exc: RuleError):
+    return _refusal(request, 422, error_text(exc), validation_errors(exc))
+
+
+def _field_of(loc) -> str:
+    """A pydantic error location as a dotted path, without ninja's parameter-group prefix
+    (``body``, ``query``, ``path``) and the name of the view's argument that follows it."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header", "cookie", "form", "file"}:
+        parts = parts[2:] if len(parts) > 2 else parts[1:]
+    return ".".join(parts)
+
+
 @api.exception_handler(ValidationError)
-def _validation_error(request, exc):
-    return api.create_response(request, {"detail": exc.errors}, status=422)
+def _validation_error(request, exc: ValidationError):
+    errors = [{"field": _field_of(e.get("loc", ())), "message": e["msg"]} for e in exc.errors]
+    fields = ", ".join(dict.fromkeys(e["field"] for e in errors if e["field"]))
+    detail = _("Dữ liệu gửi lên không hợp lệ")
+    return _refusal(request, 422, f"{detail}: {fields}." if fields else f"{detail}.", errors)
 
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request, exc):
-    return api.create_response(
-        request, {"detail": "Chưa xác thực hoặc mã truy cập đã hết hạn."}, status=401
-    )
+    return _refusal(request, 401, Unauthenticated().message)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return _refusal(request, 404, NotFound().message)
+
+
+@api.exception_handler(PermissionDenied)
+def _denied(request, exc):
+    return _refusal(request, 403, Refused().message)
 
 
 class TokenIn(Schema):
@@ -96,20 +143,16 @@ class TokenOut(Schema):
     expires_at: str
 
 
-class Error(Schema):
-    detail: str
-
-
-@api.post("/auth/token", auth=None, response={200: TokenOut, 401: Error}, tags=["auth"])
+@api.post(
+    "/auth/token", auth=None, response={200: TokenOut, **error_responses(401, 422)}, tags=["auth"]
+)
 def auth_token(request, body: TokenIn):
-    """Exchange a username and password for a bearer token."""
+    """Exchange a username and password for a bearer token (failed attempts are throttled)."""
     user = authenticate(request, username=body.username, password=body.password)
     if user is None or not user.is_active:
-        raise HttpError(401, "Sai tên đăng nhập hoặc mật khẩu.")
-    key = secrets.token_urlsafe(32)
-    expires = timezone.now() + timedelta(days=settings.API_TOKEN_DAYS)
-    ApiToken.objects.create(user=user, key_hash=token_hash(key), expires_at=expires)
-    return {"token": key, "expires_at": expires.isoformat()}
+        raise Unauthenticated(_("Sai tên đăng nhập hoặc mật khẩu."))
+    key, token = api_token_issue(user=user)
+    return {"token": key, "expires_at": token.expires_at.isoformat()}
 
 
 def _add_routers() -> None:

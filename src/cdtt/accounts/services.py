@@ -1,15 +1,21 @@
-"""Creating and changing users: the role must fit the level of the scope unit."""
+"""Creating and changing users (the role must fit the level of the scope unit); API tokens."""
 
+import hashlib
+import secrets
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cdtt.accounts.models import User
+from cdtt.accounts.models import ApiToken, User
 from cdtt.audit.services import audit_record
 from cdtt.core.access import in_scope
+from cdtt.core.errors import Refused
 from cdtt.core.roles import Role
 from cdtt.geo.models import AdminUnit, Level
 
@@ -120,3 +126,32 @@ def user_set_active(*, actor: User, user: User, active: bool) -> User:
         summary=(_("Mở khóa %(u)s") if active else _("Khóa %(u)s")) % {"u": user.username},
     )
     return user
+
+
+# --- API tokens ---------------------------------------------------------------------------------
+
+
+def token_hash(key: str) -> str:
+    """What is stored of a bearer token: its SHA-256 (the key itself is shown once)."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_issue(*, user: User, days: int | None = None) -> tuple[str, ApiToken]:
+    """Issue a bearer token to ``user`` (already authenticated by the caller); returns the key,
+    which is stored only as its hash, and the token. Valid ``days`` days (default: the
+    ``API_TOKEN_DAYS`` setting)."""
+    if not user.is_active:
+        raise Refused(_("Tài khoản đã bị khóa."))
+    key = secrets.token_urlsafe(32)
+    expires = timezone.now() + timedelta(days=settings.API_TOKEN_DAYS if days is None else days)
+    token = ApiToken.objects.create(user=user, key_hash=token_hash(key), expires_at=expires)
+    audit_record(
+        actor=user,
+        action="api_token.issue",
+        obj=token,
+        unit=user.scope_unit,
+        summary=_("Cấp mã truy cập API cho %(u)s") % {"u": user.username},
+        changes={"expires_at": expires.isoformat()},
+    )
+    return key, token

@@ -7,45 +7,20 @@ the same clear ``{detail}`` answer as every other refusal, and nothing is writte
 import json
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from cdtt.campaigns import selectors
 from cdtt.campaigns.models import Campaign, CampaignStatus, Service, Visit
-from cdtt.campaigns.services import MAX_PAYLOAD_BYTES, Refused, visit_submit
+from cdtt.campaigns.visit_payload import MAX_PAYLOAD_BYTES, VisitIn
+from cdtt.campaigns.visits import visit_submit
 from cdtt.core.access import scope_path
+from cdtt.core.errors import BadRequest, NotFound, PayloadTooLarge, error_responses
 
 router = Router(tags=["campaigns"])
-
-
-class Error(Schema):
-    detail: str
-
-
-class HouseholdRef(Schema):
-    commune_code: str
-    code: str
-
-
-class AssessmentIn(Schema):
-    resident_id: int
-    skill: str
-    level: int
-    checklist: list[int] = []
-
-
-class VisitIn(Schema):
-    id: str
-    household: HouseholdRef
-    visited_at: datetime
-    outcome: str
-    campaign: int | None = None
-    services: list[str] = []
-    members: list[str] = []
-    present: list[int] = []
-    note: str = ""
-    assessments: list[AssessmentIn] = []
 
 
 # The answers below are written by hand (JsonResponse, or the worklist's JSON text straight
@@ -178,10 +153,6 @@ def _inline_schema(model) -> dict:
     return walk(schema)
 
 
-def _error(status: int, detail: str) -> JsonResponse:
-    return JsonResponse({"detail": detail}, status=status)
-
-
 def visit_out(visit: Visit) -> dict:
     from cdtt.skills.models import SkillAssessment
 
@@ -233,13 +204,7 @@ def visit_out(visit: Visit) -> dict:
     response={
         200: VisitOut,
         201: VisitOut,
-        400: Error,
-        401: Error,
-        403: Error,
-        404: Error,
-        409: Error,
-        413: Error,
-        422: Error,
+        **error_responses(400, 401, 403, 404, 409, 413, 422),
     },
     openapi_extra={
         "requestBody": {
@@ -255,15 +220,15 @@ def visit_create(request):
     if (length.isdigit() and int(length) > MAX_PAYLOAD_BYTES) or len(
         request.body
     ) > MAX_PAYLOAD_BYTES:
-        return _error(413, f"Dữ liệu gửi lên quá lớn (tối đa {MAX_PAYLOAD_BYTES // 1024} KB).")
+        raise PayloadTooLarge(
+            _("Dữ liệu gửi lên quá lớn (tối đa %(kb)s KB).") % {"kb": MAX_PAYLOAD_BYTES // 1024}
+        )
     try:
         payload = json.loads(request.body or b"")
     except (ValueError, UnicodeDecodeError):
-        return _error(400, "Dữ liệu gửi lên không phải JSON hợp lệ.")
-    try:
-        visit, created = visit_submit(actor=request.user, payload=payload)
-    except Refused as exc:
-        return _error(exc.status, exc.detail)
+        raise BadRequest(_("Dữ liệu gửi lên không phải JSON hợp lệ.")) from None
+    # Validated by VisitIn inside the service, after its role check.
+    visit, created = visit_submit(actor=request.user, payload=payload)
     return JsonResponse(visit_out(visit), status=201 if created else 200)
 
 
@@ -277,7 +242,7 @@ def visits_for(user):
     )
 
 
-@router.get("/visits/{visit_id}", response={200: VisitOut, 404: Error})
+@router.get("/visits/{visit_id}", response={200: VisitOut, **error_responses(404)})
 def visit_get(request, visit_id: str):
     """A visit the caller may see (their villages or their scope)."""
     try:
@@ -285,22 +250,22 @@ def visit_get(request, visit_id: str):
     except Exception:  # not a UUID: answered as unknown
         visit = None
     if visit is None:
-        return _error(404, "Không tìm thấy lượt đến hộ.")
+        raise NotFound(_("Không tìm thấy lượt đến hộ."))
     return JsonResponse(visit_out(visit))
 
 
-@router.get("/worklist", response={200: Worklist, 404: Error, 422: Error})
+@router.get("/worklist", response={200: Worklist, **error_responses(404, 422)})
 def worklist(request, village: str = ""):
     """Households of one of the caller's villages, uncovered first, with what each still lacks."""
     villages = selectors.field_villages(request.user)
     if not village:
         codes = list(villages.values_list("code", flat=True)[:2])
         if len(codes) != 1:
-            return _error(422, "Hãy chọn thôn (tham số village).")
+            raise ValidationError({"village": _("Hãy chọn thôn (tham số village).")})
         village = codes[0]
     unit = villages.filter(code=village).select_related("commune").first()
     if unit is None:
-        return _error(404, "Không tìm thấy thôn trong địa bàn của bạn.")
+        raise NotFound(_("Không tìm thấy thôn trong địa bàn của bạn."))
     # {"village": {"code", "name"}, "households": selectors.worklist(unit)}, written directly.
     return HttpResponse(selectors.worklist_json(unit), content_type="application/json")
 

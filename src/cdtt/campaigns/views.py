@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.staticfiles import finders
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -24,7 +24,6 @@ from cdtt.campaigns import reports, selectors
 from cdtt.campaigns.forms import CampaignForm, DayForm, ReportForm
 from cdtt.campaigns.models import CampaignStatus, CampaignTarget
 from cdtt.campaigns.services import (
-    Refused,
     TargetValue,
     campaign_create,
     campaign_update,
@@ -33,6 +32,7 @@ from cdtt.campaigns.services import (
 )
 from cdtt.core import roles
 from cdtt.core.access import public, role_required
+from cdtt.core.errors import DomainError, error_text, form_error
 from cdtt.core.listing import DATE, Column, Filter, Listing, render_listing
 from cdtt.documents.pdf import PDF_TYPE, PdfError, docx_to_pdf
 from cdtt.geo.access import access_unit
@@ -135,8 +135,8 @@ def campaign_new(request):
                 services=list(data["services"]),
                 letterhead=data["letterhead"],
             )
-        except Refused as exc:
-            form.add_error(None, exc.detail)
+        except (DomainError, ValidationError) as exc:
+            form_error(form, exc)
         else:
             messages.success(request, _("Đã tạo chiến dịch."))
             return redirect("campaigns:detail", pk=campaign.pk)
@@ -162,8 +162,8 @@ def campaign_edit(request, pk: int):
                 services=list(data["services"]),
                 letterhead=data["letterhead"],
             )
-        except Refused as exc:
-            form.add_error(None, exc.detail)
+        except (DomainError, ValidationError) as exc:
+            form_error(form, exc)
         else:
             messages.success(request, _("Đã lưu chiến dịch."))
             return redirect("campaigns:detail", pk=campaign.pk)
@@ -297,8 +297,8 @@ def campaign_targets(request, pk: int):
                     )
                 if values:
                     target_split(actor=request.user, campaign=campaign, parent=unit, values=values)
-            except Refused as exc:
-                errors.append(exc.detail)
+            except (DomainError, ValidationError) as exc:
+                errors.append(error_text(exc))
             else:
                 messages.success(request, _("Đã lưu chỉ tiêu."))
                 return redirect(f"{reverse('campaigns:targets', args=[pk])}?unit={unit.code}")

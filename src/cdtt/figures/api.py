@@ -7,17 +7,14 @@ import datetime as dt
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
+from cdtt.core.errors import BadRequest, NotFound, error_responses
 from cdtt.figures.catalogue import catalogue, figures_of
 from cdtt.geo.access import access_unit
 
 router = Router(tags=["figures"])
-
-
-class Error(Schema):
-    detail: str
 
 
 class FigureOut(Schema):
@@ -52,9 +49,9 @@ def parse_as_of(text: str | None) -> dt.date:
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
-        raise HttpError(400, "Ngày không hợp lệ: hãy ghi theo dạng YYYY-MM-DD.") from None
+        raise BadRequest(_("Ngày không hợp lệ: hãy ghi theo dạng YYYY-MM-DD.")) from None
     if day > today:
-        raise HttpError(400, "Không có số liệu của một ngày chưa tới.")
+        raise BadRequest(_("Không có số liệu của một ngày chưa tới."))
     return day
 
 
@@ -75,7 +72,7 @@ def figures_catalogue(request):
 
 @router.get(
     "/figures/{unit_code}",
-    response={200: FiguresOut, 400: Error, 404: Error},
+    response={200: FiguresOut, **error_responses(400, 404)},
     summary="Figures of a unit as of a date",
 )
 def unit_figures(request, unit_code: str, as_of: str | None = None):
@@ -84,7 +81,7 @@ def unit_figures(request, unit_code: str, as_of: str | None = None):
     try:
         unit = access_unit(request.user, unit_code)
     except Http404:
-        raise HttpError(404, "Không tìm thấy đơn vị.") from None
+        raise NotFound(_("Không tìm thấy đơn vị.")) from None
     day = parse_as_of(as_of)
     values = figures_of(unit, as_of=day)
     return {

@@ -1,8 +1,10 @@
 """JSON API of the administrative map."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
+from cdtt.core.errors import NotFound, error_responses
 from cdtt.geo.access import access_unit
 from cdtt.geo.selectors import children_of
 
@@ -23,15 +25,13 @@ class UnitDetail(UnitOut):
     children: list[UnitOut]
 
 
-@router.get("/{code}", response=UnitDetail)
+@router.get("/{code}", response={200: UnitDetail, **error_responses(404)})
 def unit_get(request, code: str):
     """A unit in the caller's scope, with its current children."""
     try:
         unit = access_unit(request.user, code)
     except Http404:
-        from ninja.errors import HttpError
-
-        raise HttpError(404, "Không tìm thấy đơn vị.") from None
+        raise NotFound(_("Không tìm thấy đơn vị.")) from None
     return {
         "code": unit.code,
         "name": unit.name,

@@ -6,9 +6,10 @@ A unit outside the caller's scope answers exactly like a missing one (404).
 import datetime as dt
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from ninja.errors import HttpError
 
+from cdtt.core.errors import BadRequest, NotFound, error_responses
 from cdtt.geo.access import access_unit
 from cdtt.registry.models import LEVEL_FIELDS, Resident, ResidentStatus
 from cdtt.registry.selectors import (
@@ -21,10 +22,6 @@ from cdtt.registry.selectors import (
 router = Router(tags=["registry"])
 
 PAGE_SIZE = 50
-
-
-class Error(Schema):
-    detail: str
 
 
 class UnitRef(Schema):
@@ -79,7 +76,7 @@ def _unit(request, code: str):
     try:
         return access_unit(request.user, code)
     except Http404:
-        raise HttpError(404, "Không tìm thấy đơn vị.") from None
+        raise NotFound(_("Không tìm thấy đơn vị.")) from None
 
 
 def _rate(households: int, covered: int) -> float:
@@ -88,7 +85,9 @@ def _rate(households: int, covered: int) -> float:
 
 
 @router.get(
-    "/coverage/{unit_code}", response={200: CoverageOut, 404: Error}, summary="Coverage of a unit"
+    "/coverage/{unit_code}",
+    response={200: CoverageOut, **error_responses(404)},
+    summary="Coverage of a unit",
 )
 def coverage(request, unit_code: str):
     """Households, covered households and their rate (a fraction 0–1) for the unit, and for each child."""
@@ -125,18 +124,18 @@ class HouseholdFilter(Schema):
 
 @router.get(
     "/households",
-    response={200: HouseholdPage, 400: Error, 404: Error},
+    response={200: HouseholdPage, **error_responses(400, 404, 422)},
     summary="Households of a unit",
 )
 def households(request, filters: Query[HouseholdFilter]):
     """Households below ``unit`` (default: the caller's whole scope), with their current residents and
     each resident's level (0 none, 1 basic, 2 proficient) in every active skill; paged."""
     if filters.page < 1 or not 1 <= filters.page_size <= 500:
-        raise HttpError(400, "Trang hoặc cỡ trang không hợp lệ (cỡ trang từ 1 đến 500).")
+        raise BadRequest(_("Trang hoặc cỡ trang không hợp lệ (cỡ trang từ 1 đến 500)."))
     unit = _unit(request, filters.unit) if filters.unit else None
     codes = active_skill_codes()
     if filters.missing_skill and filters.missing_skill not in codes:
-        raise HttpError(400, f"Không có kỹ năng mã “{filters.missing_skill}”.")
+        raise BadRequest(_("Không có kỹ năng mã “%(code)s”.") % {"code": filters.missing_skill})
     qs = households_for(
         request.user, unit=unit, covered=filters.covered, missing_skill=filters.missing_skill
     )

@@ -384,7 +384,8 @@ def campaign_ensure(
     the demo team member logged in it, through the campaigns app's services."""
     try:
         from cdtt.campaigns.models import Campaign, Outcome, Visit
-        from cdtt.campaigns.services import campaign_create, visit_submit
+        from cdtt.campaigns.services import campaign_create
+        from cdtt.campaigns.visits import visit_submit
     except ImportError:
         return "not built (campaigns app missing)"
     year = today.year if today >= dt.date(today.year, 10, 10) else today.year - 1

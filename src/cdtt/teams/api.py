@@ -4,9 +4,10 @@ Anything outside the caller's scope is answered 404, exactly like something that
 """
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
+from cdtt.core.errors import NotFound, error_responses
 from cdtt.geo.access import access_unit
 from cdtt.lib.phone import phone_mask
 from cdtt.teams.selectors import access_team, person_of, team_list
@@ -14,10 +15,6 @@ from cdtt.teams.selectors import member_list as select_members
 
 router = Router(tags=["teams"])
 MAX_ITEMS = 500
-
-
-class Error(Schema):
-    detail: str
 
 
 class TeamOut(Schema):
@@ -91,7 +88,7 @@ def _unit(request, code: str):
     try:
         return access_unit(request.user, code)
     except Http404:
-        raise HttpError(404, "Không tìm thấy đơn vị.") from None
+        raise NotFound(_("Không tìm thấy đơn vị.")) from None
 
 
 def _iso(d) -> str | None:
@@ -129,7 +126,7 @@ def _member_out(m, *, mask: bool = True) -> dict:
     }
 
 
-@router.get("/teams", response={200: TeamList, 404: Error})
+@router.get("/teams", response={200: TeamList, **error_responses(404)})
 def teams(request, unit: str = "", status: str = "active"):
     """Active teams in the caller's scope, optionally under a unit (its code)."""
     qs = team_list(request.user, unit=_unit(request, unit), status=status)
@@ -137,12 +134,12 @@ def teams(request, unit: str = "", status: str = "active"):
     return {"count": qs.count(), "items": items}
 
 
-@router.get("/teams/{team_id}", response={200: TeamDetail, 404: Error})
+@router.get("/teams/{team_id}", response={200: TeamDetail, **error_responses(404, 422)})
 def team_get(request, team_id: int):
     try:
         team = access_team(request.user, team_id)
     except Http404:
-        raise HttpError(404, "Không tìm thấy tổ.") from None
+        raise NotFound(_("Không tìm thấy tổ.")) from None
     t = team_list(request.user, status="all").get(pk=team.pk)
     roster = select_members(request.user, status="active").filter(team=team)
     return {
@@ -156,21 +153,21 @@ def team_get(request, team_id: int):
     }
 
 
-@router.get("/members", response={200: MemberList, 404: Error})
+@router.get("/members", response={200: MemberList, **error_responses(404)})
 def members(request, unit: str = "", status: str = "active"):
     """Members (memberships) in the caller's scope; phone numbers masked."""
     qs = select_members(request.user, unit=_unit(request, unit), status=status)
     return {"count": qs.count(), "items": [_member_out(m) for m in qs[:MAX_ITEMS]]}
 
 
-@router.get("/me/member", response={200: ProfileOut, 404: Error})
+@router.get("/me/member", response={200: ProfileOut, **error_responses(404)})
 def me_member(request):
     """The caller's own member profile, with their teams and the villages they work in."""
     from cdtt.teams.selectors import field_villages
 
     person = person_of(request.user)
     if person is None:
-        raise HttpError(404, "Tài khoản chưa gắn với thành viên Tổ CNSCĐ nào.")
+        raise NotFound(_("Tài khoản chưa gắn với thành viên Tổ CNSCĐ nào."))
     ms = person.memberships.select_related("team").order_by("-joined_on")
     return {
         "id": person.pk,

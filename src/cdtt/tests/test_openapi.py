@@ -135,7 +135,7 @@ def check_response(spec: dict, op: dict, status: int, body) -> list[str]:
 def seeded(tree, make_user):
     """The campaigns' field data (a team serving a village, households, residents, an active
     campaign), a province officer who also serves in that team, and a recorded visit."""
-    from cdtt.campaigns.services import visit_submit
+    from cdtt.campaigns.visits import visit_submit
     from cdtt.teams.models import Membership, Person
 
     data = Field(tree, make_user)

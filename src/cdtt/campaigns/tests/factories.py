@@ -97,7 +97,7 @@ def token_for(user, days: int = 30) -> str:
     import secrets
 
     from cdtt.accounts.models import ApiToken
-    from cdtt.api import token_hash
+    from cdtt.accounts.services import token_hash
 
     key = secrets.token_urlsafe(24)
     ApiToken.objects.create(

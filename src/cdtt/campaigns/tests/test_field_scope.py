@@ -9,7 +9,8 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from cdtt.campaigns.services import Refused, _household_for
+from cdtt.campaigns.visit_lookup import household_for_visit
+from cdtt.core.errors import NotFound
 from cdtt.geo.models import AdminUnit
 from cdtt.registry.models import Household
 from cdtt.registry.services import household_create
@@ -31,8 +32,8 @@ def by_sql(user) -> set[str]:
             "campaign": None,
         }
         try:
-            _household_for(user, data)
-        except Refused as refused:
+            household_for_visit(user, data)
+        except NotFound as refused:
             assert refused.status == 404  # outside is answered exactly as unknown
             continue
         seen.add(f"{household.commune.code}/{household.code}")

@@ -6,7 +6,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from cdtt.campaigns.services import visit_submit
+from cdtt.campaigns.visits import visit_submit
 from cdtt.figures.catalogue import children_figures, figures_of
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cdtt.campaigns.models import Campaign, CampaignTarget
-from cdtt.campaigns.services import visit_submit
+from cdtt.campaigns.visits import visit_submit
 
 from .factories import all_skills
 

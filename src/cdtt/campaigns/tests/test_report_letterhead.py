@@ -5,13 +5,14 @@ number and the signer typed on the daily summary page."""
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cdtt.audit.models import AuditEntry
 from cdtt.campaigns.forms import CampaignForm
 from cdtt.campaigns.models import Campaign
 from cdtt.campaigns.reports import report_letterhead
-from cdtt.campaigns.services import Refused, campaign_create, campaign_update
+from cdtt.campaigns.services import campaign_create, campaign_update
 from cdtt.documents.models import DEFAULT_RECIPIENTS
 from cdtt.documents.services import letterhead_create, letterhead_update
 from cdtt.documents.text import in_sentence
@@ -115,7 +116,7 @@ def test_a_new_campaign_takes_a_letterhead_of_its_creators_scope_only(field, mak
     neighbour = make_unit("40", "Nghệ An", Level.PROVINCE)
     other_admin = make_user("province_admin", neighbour)
     theirs = letterhead_create(actor=other_admin, unit=neighbour, **LETTERHEAD)
-    with pytest.raises(Refused):
+    with pytest.raises(ValidationError):
         campaign_create(
             actor=admin,
             name="Mẫu của tỉnh khác",

@@ -216,12 +216,12 @@ def test_anonymous_is_refused(field, api_as):
 
 
 def test_a_failure_in_the_middle_writes_nothing(field, api_as, monkeypatch):
-    from cdtt.campaigns import services
+    from cdtt.campaigns import visits
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_count_campaign_day", boom)
+    monkeypatch.setattr(visits, "_count_campaign_day", boom)
     with pytest.raises(RuntimeError):
         api_as(field.member).post("/visits", payload(field))
     assert nothing_stored()

@@ -8,7 +8,8 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from cdtt.campaigns.models import CampaignDay, Visit
-from cdtt.campaigns.services import Refused, visit_submit
+from cdtt.campaigns.visits import visit_submit
+from cdtt.core.errors import DomainError
 from cdtt.skills.models import SkillAssessment
 
 from .factories import all_skills
@@ -74,7 +75,7 @@ def test_concurrent_conflicting_duplicates_keep_one_and_refuse_the_others(field)
         }
         try:
             return visit_submit(actor=field.member, payload=data)[1]
-        except Refused as exc:
+        except DomainError as exc:
             return exc.status
 
     results = _run_concurrently(6, work)

@@ -1,0 +1,165 @@
+"""The household of a submitted visit, read in one statement with everything its checks need.
+
+``household_for_visit`` reads the household, its village, the member's team serving that
+village, and (as JSON arrays) the household's current residents, the catalog entries the visit
+names and the campaign it names; with ``lock`` it also locks the household's row. A household
+outside the actor's field villages is answered exactly like an unknown one (``NotFound``).
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from cdtt.core.access import scope_path
+from cdtt.core.errors import NotFound
+from cdtt.geo.models import AdminUnit
+from cdtt.registry.models import Household
+
+
+def _fields(model, names: set[str]) -> list[str]:
+    """Column names in the model's order (the order ``Model.from_db`` reads values in)."""
+    return [f.attname for f in model._meta.concrete_fields if f.attname in names]
+
+
+_HOUSEHOLD_FIELDS = _fields(
+    Household, {"id", "village_id", "commune_id", "district_id", "province_id", "code", "covered"}
+)
+_VILLAGE_FIELDS = _fields(
+    AdminUnit, {"id", "path", "level", "valid_to", "commune_id", "district_id", "province_id"}
+)
+# The household with its village, the user's team serving that village (the team of the
+# first of the user's memberships in Membership's order) and whether the user has a Person;
+# then, as JSON arrays, what the checks that follow need: the household's current residents
+# and the active catalog entries the visit names. One round trip for all of it.
+_HOUSEHOLD_SQL = """
+    SELECT {household},
+           {village},
+           (SELECT m.team_id FROM teams_membership m
+              JOIN teams_person p ON p.id = m.person_id
+              JOIN teams_team t ON t.id = m.team_id
+              JOIN teams_team_villages tv ON tv.team_id = m.team_id
+             WHERE p.user_id = %s AND m.left_on IS NULL AND t.dissolved_on IS NULL
+               AND tv.adminunit_id = h.village_id
+             ORDER BY t.path, t.name_key, m.role, p.name_key, m.id
+             LIMIT 1),
+           EXISTS (SELECT 1 FROM teams_person p WHERE p.user_id = %s),
+           {residents},
+           {catalog},
+           {campaign}
+    FROM registry_household h
+    JOIN geo_adminunit c ON c.id = h.commune_id
+    JOIN geo_adminunit v ON v.id = h.village_id
+    WHERE c.code = %s AND h.code = %s
+"""
+# JSON aggregates of each backend: (aggregate of rows, array of values).
+_JSON = {
+    "postgresql": ("json_agg", "json_build_array"),
+    "sqlite": ("json_group_array", "json_array"),
+}
+_RESIDENTS_SQL = """(SELECT {agg}({arr}(r.id, r.village_id, r.full_name, r.proficient))
+     FROM registry_resident r WHERE r.household_id = h.id AND r.status = %s)"""
+_CATALOG_SQL = "(SELECT {agg}({arr}(k.kind, k.code, k.id, k.name)) FROM ({parts}) k)"
+# The campaign the visit names, and whether the household's village lies in its area (a scope
+# unit is the village or one of its ancestors: its path is a prefix of the village's).
+_CAMPAIGN_SQL = """(SELECT {arr}(c.id, c.name, c.status, c.starts_on, c.ends_on,
+        EXISTS (SELECT 1 FROM campaigns_campaign_scope_units su
+                JOIN geo_adminunit s ON s.id = su.adminunit_id
+                WHERE su.campaign_id = c.id AND substr(v.path, 1, length(s.path)) = s.path))
+     FROM campaigns_campaign c WHERE c.id = %s)"""
+
+
+def _household_sql(data: dict) -> tuple[str, list]:
+    """The statement of ``household_for_visit`` and the parameters that come before the
+    household's own (commune code, code)."""
+    from cdtt.registry.models import ResidentStatus
+
+    agg, arr = _JSON[connection.vendor]
+    params: list = []
+    residents = catalog = "NULL"
+    if data["assessments"]:
+        residents = _RESIDENTS_SQL.format(agg=agg, arr=arr)
+        params.append(ResidentStatus.CURRENT.value)
+    services, skills = data["services"], sorted({a["skill"] for a in data["assessments"]})
+    parts = []
+    for kind, table, columns, codes in (
+        ("service", "campaigns_service", "NULL AS id, NULL AS name", services),
+        ("skill", "skills_skill", "id, name", skills),
+    ):
+        if not codes:
+            continue
+        if connection.vendor == "postgresql":  # one statement shape, prepared once
+            match, values = "code = ANY(%s)", [list(codes)]
+        else:
+            match, values = f"code IN ({', '.join(['%s'] * len(codes))})", list(codes)
+        parts.append(
+            f"SELECT '{kind}' AS kind, code, {columns} FROM {table} WHERE active AND {match}"
+        )
+        params += values
+    if parts:
+        catalog = _CATALOG_SQL.format(agg=agg, arr=arr, parts=" UNION ALL ".join(parts))
+    campaign = "NULL"
+    if data["campaign"] is not None:
+        campaign = _CAMPAIGN_SQL.format(arr=arr)
+        params.append(data["campaign"])
+    sql = _HOUSEHOLD_SQL.format(
+        household=", ".join(f"h.{f}" for f in _HOUSEHOLD_FIELDS),
+        village=", ".join(f"v.{f}" for f in _VILLAGE_FIELDS),
+        residents=residents,
+        catalog=catalog,
+        campaign=campaign,
+    )
+    return sql, params
+
+
+def _json_rows(value) -> list:
+    """A JSON aggregate as read back: parsed already (PostgreSQL), text (SQLite), or NULL."""
+    if value is None:
+        return []
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def household_for_visit(user, data: dict, *, lock: bool = False) -> Household:
+    """The household of the visit, if it lies in one of the user's field villages, with
+    ``team_id`` set to the user's team serving its village (or None), and the rows the checks
+    of the visit need (``resident_rows``, ``catalog_rows``). One query; the village check is the
+    one of ``cdtt.teams.selectors.field_villages``: a user with a Person works in the villages
+    of their active teams (exactly those where such a team exists), a user without one in the
+    villages under their scope unit. ``lock``: the household's row is locked (inside the
+    caller's transaction) by this very read."""
+    from cdtt.geo.models import Level
+
+    missing = NotFound(_("Không tìm thấy hộ gia đình trong địa bàn của bạn."))
+    if not (user and user.is_authenticated and user.is_active):
+        raise missing
+    sql, params = _household_sql(data)
+    if lock and connection.features.has_select_for_update_of:
+        sql += " FOR UPDATE OF h"
+    ref = data["household"]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, user.pk, *params, ref["commune_code"], ref["code"]])
+        row = cursor.fetchone()
+    if row is None:
+        raise missing
+    n, m = len(_HOUSEHOLD_FIELDS), len(_HOUSEHOLD_FIELDS) + len(_VILLAGE_FIELDS)
+    household = Household.from_db(connection.alias, _HOUSEHOLD_FIELDS, row[:n])
+    village = AdminUnit.from_db(connection.alias, _VILLAGE_FIELDS, row[n:m])
+    team_id, has_person = row[m], bool(row[m + 1])
+    if village.level != Level.VILLAGE:
+        raise missing
+    if has_person:
+        allowed = team_id is not None
+    else:
+        path = scope_path(user)
+        allowed = path is not None and village.path.startswith(path) and village.valid_to is None
+    if not allowed:
+        # Outside the member's villages is answered exactly as unknown.
+        raise missing
+    household.village = village
+    household.team_id = team_id
+    household.resident_rows = _json_rows(row[m + 2])
+    household.catalog_rows = _json_rows(row[m + 3])
+    household.campaign_row = _json_rows(row[m + 4])
+    return household
