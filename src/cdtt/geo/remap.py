@@ -316,11 +316,12 @@ def _prefix_clashing_codes(model, province: AdminUnit) -> int:
             f"UPDATE {table} SET {col} = (SELECT u.code FROM {unit} u"
             f" WHERE u.id = {table}.commune_id) || '-' || {col}"
             f" WHERE {table}.province_id = %s AND {table}.id IN (SELECT t.id FROM {table} t"
-            f" JOIN {move} m ON m.village_id = t.village_id WHERE m.moved_on = %s AND EXISTS"
-            f" (SELECT 1 FROM {table} t2 JOIN {move} m2 ON m2.village_id = t2.village_id"
-            f" WHERE t2.{col} = t.{col} AND m2.new_commune_id = m.new_commune_id"
-            f" AND t2.commune_id <> t.commune_id))",
-            [province.pk, MERGER_DAY],
+            f" JOIN {move} m ON m.village_id = t.village_id JOIN (SELECT m2.new_commune_id AS nc,"
+            f" t2.{col} AS k FROM {table} t2 JOIN {move} m2 ON m2.village_id = t2.village_id"
+            f" WHERE m2.moved_on = %s GROUP BY m2.new_commune_id, t2.{col}"
+            f" HAVING COUNT(DISTINCT t2.commune_id) > 1) g ON g.nc = m.new_commune_id"
+            f" AND g.k = t.{col} WHERE m.moved_on = %s)",
+            [province.pk, MERGER_DAY, MERGER_DAY],
         )
     return changed
 
