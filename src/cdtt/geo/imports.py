@@ -77,7 +77,7 @@ def _planned(table, actor, result: VillageImportResult) -> list[tuple[AdminUnit,
     cols = table.require(COLUMN_KEYS)
     type_col = table.optional([TYPE_COLUMN]).get(TYPE_COLUMN)
     scope = AdminUnit.objects.all() if actor is None else units_for(actor)
-    communes = {u.code: u for u in scope.filter(level=Level.COMMUNE)}
+    communes = {u.code: u for u in scope.filter(level=Level.COMMUNE, valid_to__isnull=True)}
     planned: list[tuple[AdminUnit, str, str]] = []
     seen: dict[tuple[str, str], int] = {}
     for number, cells in table.rows:

@@ -133,3 +133,70 @@ def _units_2025(code: str) -> list[OfficialUnit]:
                 )
             )
     return units
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """The official conversion of one province's 2024 communes to its 2025 communes.
+
+    ``merged``: old commune code -> the one new commune it went into, whole.
+    ``divided``: old commune code -> the new communes that took a part of it, the package's
+    default first.
+    """
+
+    province_code: str
+    new_communes: list[OfficialUnit]
+    merged: dict[str, str]
+    divided: dict[str, list[str]]
+
+    def targets(self, old_code: str) -> list[str]:
+        """The new communes that took any part of the old one (the default first)."""
+        if old_code in self.divided:
+            return self.divided[old_code]
+        return [self.merged[old_code]] if old_code in self.merged else []
+
+    def default(self, old_code: str) -> str | None:
+        return next(iter(self.targets(old_code)), None)
+
+
+def official_conversion(province_code: str) -> Conversion:
+    """Read the conversion by the package's keys and turn every key into an official code (no
+    address parsing: ``convert_address`` would geocode a street over the network)."""
+    from vietnamadminunits.converter import converter_2025 as converter
+
+    code = _province_code(province_code, "admin_units_legacy")
+    old = query(
+        "SELECT DISTINCT provinceKey, districtKey, wardKey, wardCode FROM admin_units_legacy"
+        f" WHERE provinceCode = '{code}'"
+    )
+    old_codes = {
+        f"{r['provinceKey']}_{r['districtKey']}_{r['wardKey']}": r["wardCode"] for r in old
+    }
+    old_province_key = old[0]["provinceKey"]
+    new_province_key = next(
+        k for k, keys in converter.DICT_PROVINCE.items() if old_province_key in keys
+    )
+    new_province_code = query(
+        f"SELECT DISTINCT provinceCode FROM admin_units WHERE provinceKey = '{new_province_key}'"
+    )[0]["provinceCode"]
+    new = query(
+        "SELECT DISTINCT wardKey, wardCode FROM admin_units"
+        f" WHERE provinceCode = '{new_province_code}'"
+    )
+    new_codes = {r["wardKey"]: r["wardCode"] for r in new}
+    merged: dict[str, str] = {}
+    for new_key, old_keys in converter.DICT_PROVINCE_WARD_NO_DIVIDED[new_province_key].items():
+        for old_key in old_keys:
+            if old_key in old_codes:
+                merged[old_codes[old_key]] = new_codes[new_key]
+    divided: dict[str, list[str]] = {}
+    for old_key, parts in converter.DICT_PROVINCE_WARD_DIVIDED.get(new_province_key, {}).items():
+        if old_key in old_codes:
+            ordered = sorted(parts, key=lambda p: not p["isDefaultNewWard"])
+            divided[old_codes[old_key]] = [new_codes[p["newWardKey"]] for p in ordered]
+    return Conversion(
+        province_code=code,
+        new_communes=_units_2025(new_province_code)[1:],
+        merged=merged,
+        divided=divided,
+    )

@@ -17,9 +17,11 @@ def children_of(unit: AdminUnit, *, include_retired: bool = False) -> QuerySet[A
 
 
 def breadcrumbs(unit: AdminUnit) -> list[AdminUnit]:
-    codes = [c for c in unit.path.strip("/").split("/") if c]
-    by_code = {u.code: u for u in AdminUnit.objects.filter(code__in=codes)}
-    return [by_code[c] for c in codes if c in by_code]
+    # By the parent chain: a code alone may name a closed 2024 unit and a 2025 one.
+    chain = [unit]
+    while chain[0].parent_id:
+        chain.insert(0, chain[0].parent)
+    return chain
 
 
 def unit_search(user, q: str, *, level: str = "", limit: int = 50) -> QuerySet[AdminUnit]:

@@ -39,7 +39,8 @@ def _ancestors(parent: AdminUnit | None) -> dict:
 @transaction.atomic
 def units_load(*, actor, province_code: str, structure: str) -> LoadResult:
     """Load (or refresh) one province's official units. Loading twice changes nothing."""
-    other = AdminUnit.objects.exclude(structure=structure).first()
+    # Units of the other structure closed by the move to 2025 are history, not a conflict.
+    other = AdminUnit.objects.exclude(structure=structure).filter(valid_to__isnull=True).first()
     if other is not None:
         raise StructureConflict(
             _(
@@ -52,7 +53,10 @@ def units_load(*, actor, province_code: str, structure: str) -> LoadResult:
         units = official_units(province_code, structure)
     except LookupError:
         raise ValidationError(_("Không có tỉnh mã %(c)s.") % {"c": province_code}) from None
-    existing = {u.code: u for u in AdminUnit.objects.filter(code__in=[u.code for u in units])}
+    existing = {
+        u.code: u
+        for u in AdminUnit.objects.filter(code__in=[u.code for u in units], structure=structure)
+    }
     result = LoadResult()
     for official in units:
         parent = existing.get(official.parent_code) if official.parent_code else None
@@ -116,7 +120,11 @@ def _check_village_name(commune: AdminUnit, name: str, exclude_pk: int | None = 
 
 
 def _next_village_code(commune: AdminUnit) -> str:
-    codes = commune.children.filter(level=Level.VILLAGE).values_list("code", flat=True)
+    # By prefix, not by parent: after the move to 2025 a commune's code may prefix the villages
+    # of an old commune of that code now under another commune.
+    codes = AdminUnit.objects.filter(
+        level=Level.VILLAGE, code__startswith=f"{commune.code}-"
+    ).values_list("code", flat=True)
     numbers = [int(c.rsplit("-", 1)[1]) for c in codes if c.rsplit("-", 1)[-1].isdigit()]
     return f"{commune.code}-{max(numbers, default=0) + 1:03d}"
 

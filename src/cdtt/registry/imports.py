@@ -339,7 +339,7 @@ def _run_prepare(actor, table, result, progress, total, file_name, checksum) -> 
     communes_qs = AdminUnit.objects.filter(level=Level.COMMUNE)
     if actor is not None:
         communes_qs = units_for(actor).filter(level=Level.COMMUNE)
-    communes = dict(communes_qs.values_list("code", "pk"))
+    communes = dict(communes_qs.filter(valid_to__isnull=True).values_list("code", "pk"))
     named, skills = columns_present(table)
     has = named | set(skills)
     active = set(Skill.objects.filter(active=True).values_list("code", flat=True))

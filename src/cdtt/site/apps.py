@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class SiteConfig(AppConfig):
     name = "cdtt.site"
     label = "site"
+
+    def ready(self):
+        from cdtt.site.remap_counts import register
+
+        register()

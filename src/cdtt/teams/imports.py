@@ -214,7 +214,7 @@ class _Lookups:
 
 def _lookups(actor) -> _Lookups:
     scope = AdminUnit.objects.all() if actor is None else units_for(actor)
-    communes = {u.code: u for u in scope.filter(level=Level.COMMUNE)}
+    communes = {u.code: u for u in scope.filter(level=Level.COMMUNE, valid_to__isnull=True)}
     by_commune: dict[int, dict[str, AdminUnit]] = defaultdict(dict)
     by_code: dict[str, AdminUnit] = {}
     for v in scope.filter(level=Level.VILLAGE, valid_to__isnull=True).select_related("parent"):
