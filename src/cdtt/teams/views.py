@@ -54,6 +54,14 @@ def _form_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+PERSON_FIELDS = ("full_name", "gender", "birth_year", "phone", "email", "organization", "position")
+
+
+def _person_fields(cd: dict) -> services.PersonFields:
+    """A new person's fields out of a form that also holds other things."""
+    return {name: cd[name] for name in PERSON_FIELDS}
+
+
 def _unit_param(request) -> AdminUnit | None:
     code = request.GET.get("unit", "")
     return access_unit(request.user, code) if code else None
@@ -249,30 +257,17 @@ def team_new(request):
         unit = cd["unit"]
         chosen = list(AdminUnit.objects.filter(code__in=cd["villages"]))
         try:
-            from django.db import transaction
-
-            with transaction.atomic():
-                leader = services.person_create(
-                    actor=request.user,
-                    full_name=cd["full_name"],
-                    gender=cd["gender"],
-                    birth_year=cd["birth_year"],
-                    phone=cd["phone"],
-                    email=cd["email"],
-                    organization=cd["organization"],
-                    position=cd["position"],
-                )
-                team = services.team_found(
-                    actor=request.user,
-                    unit=unit,
-                    leader=leader,
-                    name=cd["name"],
-                    villages=chosen,
-                    decision_number=cd["decision_number"],
-                    decision_date=cd["decision_date"],
-                    contact_phone=cd["contact_phone"],
-                    publish_contact=cd["publish_contact"],
-                )
+            team = services.team_found_with_leader(
+                actor=request.user,
+                unit=unit,
+                leader=_person_fields(cd),
+                name=cd["name"],
+                villages=chosen,
+                decision_number=cd["decision_number"],
+                decision_date=cd["decision_date"],
+                contact_phone=cd["contact_phone"],
+                publish_contact=cd["publish_contact"],
+            )
             messages.success(request, _("Đã thành lập %(t)s.") % {"t": team.name})
             return redirect("teams:detail", team.pk)
         except ValidationError as exc:
@@ -399,33 +394,19 @@ def member_add(request, pk: int):
         )
         return redirect("teams:detail", team.pk)
     cd = form.cleaned_data
+    person = selectors.access_person(request.user, cd["existing"]) if cd["existing"] else None
     try:
-        from django.db import transaction
-
-        with transaction.atomic():
-            if cd["existing"]:
-                person = selectors.access_person(request.user, cd["existing"])
-            else:
-                person = services.person_create(
-                    actor=request.user,
-                    full_name=cd["full_name"],
-                    gender=cd["gender"],
-                    birth_year=cd["birth_year"],
-                    phone=cd["phone"],
-                    email=cd["email"],
-                    organization=cd["organization"],
-                    position=cd["position"],
-                )
-            services.member_add(
-                actor=request.user,
-                team=team,
-                person=person,
-                role=cd["role"],
-                core_force=cd["core_force"],
-                skills=cd["skills"],
-                joined_on=cd["joined_on"],
-            )
-        messages.success(request, _("Đã thêm %(n)s vào tổ.") % {"n": person.full_name})
+        membership = services.member_add_with_person(
+            actor=request.user,
+            team=team,
+            person=person,
+            new_person=None if person else _person_fields(cd),
+            role=cd["role"],
+            core_force=cd["core_force"],
+            skills=cd["skills"],
+            joined_on=cd["joined_on"],
+        )
+        messages.success(request, _("Đã thêm %(n)s vào tổ.") % {"n": membership.person.full_name})
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     return redirect("teams:detail", team.pk)
