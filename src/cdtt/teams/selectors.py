@@ -141,6 +141,14 @@ def members_for(user) -> QuerySet[Membership]:
     )
 
 
+def access_membership(user, pk: int) -> Membership:
+    """The membership if the user may see it (``members_for``); otherwise 404."""
+    try:
+        return members_for(user).get(pk=pk)
+    except Membership.DoesNotExist:
+        raise Http404("membership") from None
+
+
 def persons_for(user) -> QuerySet[Person]:
     """People the user may see: members of visible teams, their organisation's staff, themselves."""
     if not _active(user):

@@ -326,10 +326,7 @@ def _managed_team(request, pk: int):
 
 
 def _managed_membership(request, pk: int) -> Membership:
-    try:
-        m = selectors.members_for(request.user).get(pk=pk)
-    except Membership.DoesNotExist:
-        raise Http404 from None
+    m = selectors.access_membership(request.user, pk)
     if not selectors.can_manage_team(request.user, m.team):
         raise PermissionDenied
     return m
