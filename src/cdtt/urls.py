@@ -14,6 +14,7 @@ urlpatterns = [
     path("documents/", include("cdtt.documents.urls")),
     path("skills/", include("cdtt.skills.urls")),
     path("registry/", include("cdtt.registry.urls")),
+    path("teams/organizations/", include("cdtt.organizations.urls")),
     path("teams/", include("cdtt.teams.urls")),
     path("campaigns/", include("cdtt.campaigns.urls")),
     path("public/", include("cdtt.portal.urls")),

@@ -7,13 +7,15 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cdtt.accounts.models import ApiToken, User
 from cdtt.audit.services import audit_record
+from cdtt.core import roles
 from cdtt.core.access import in_scope
 from cdtt.core.errors import Refused
 from cdtt.core.roles import Role
@@ -43,6 +45,30 @@ def _check_scope(*, actor: User | None, role: str, scope_unit: AdminUnit) -> Non
         raise ValidationError(_("Đơn vị nằm ngoài phạm vi quản lý của bạn."))
 
 
+# One plain sentence per rule of settings.AUTH_PASSWORD_VALIDATORS, keyed by the error code
+# Django's validators raise; a rule without a sentence here keeps Django's own message.
+PASSWORD_RULES = {
+    "password_too_short": _lazy("Mật khẩu quá ngắn: cần ít nhất %(min_length)d ký tự."),
+    "password_too_common": _lazy("Mật khẩu này quá phổ biến, dễ bị đoán: hãy chọn mật khẩu khác."),
+    "password_entirely_numeric": _lazy("Mật khẩu không được chỉ gồm chữ số."),
+    "password_too_similar": _lazy(
+        "Mật khẩu quá giống thông tin của người dùng (%(verbose_name)s)."
+    ),
+}
+
+
+def password_check(password: str, user: User) -> None:
+    """Run the configured password validators; one Vietnamese message per rule broken."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        messages = []
+        for error in exc.error_list:
+            rule = PASSWORD_RULES.get(error.code)
+            messages.append(str(rule) % (error.params or {}) if rule else error.message)
+        raise ValidationError({"password": messages}) from None
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -68,7 +94,7 @@ def user_create(
         phone=phone,
         organization=organization,
     )
-    validate_password(password, user)
+    password_check(password, user)
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
@@ -94,7 +120,10 @@ def user_update(
     email: str = "",
     phone: str = "",
     organization: Any = None,  # a cdtt.organizations Organization (a floor above)
+    password: str = "",
 ) -> User:
+    """Change a user's role, scope and contact; a non-empty ``password`` is set too, in the same
+    transaction (see ``user_password_set``)."""
     _check_scope(actor=actor, role=role, scope_unit=scope_unit)
     before = {"role": user.role, "scope_unit": user.scope_unit.code if user.scope_unit else None}
     user.role, user.scope_unit, user.full_name = role, scope_unit, full_name
@@ -108,6 +137,8 @@ def user_update(
         summary=_("Cập nhật người dùng %(u)s") % {"u": user.username},
         changes={"before": before, "after": {"role": role, "scope_unit": scope_unit.code}},
     )
+    if password:
+        user_password_set(actor=actor, user=user, password=password)
     return user
 
 
@@ -124,6 +155,42 @@ def user_set_active(*, actor: User, user: User, active: bool) -> User:
         obj=user,
         unit=user.scope_unit,
         summary=(_("Mở khóa %(u)s") if active else _("Khóa %(u)s")) % {"u": user.username},
+    )
+    return user
+
+
+def _may_manage_user(actor: User, user: User) -> bool:
+    if actor.pk == user.pk:
+        return True
+    return (
+        actor.role in roles.MANAGE_USERS
+        and user.scope_unit is not None
+        and in_scope(actor, user.scope_unit)
+    )
+
+
+@transaction.atomic
+def user_password_set(*, actor: User | None, user: User, password: str) -> User:
+    """Set a user's password (checked by the password rules) and end what the old one opened.
+
+    The user's API tokens are revoked. Their browser sessions end by themselves: a session keeps
+    a hash of the password it was opened with, and Django drops it once that no longer matches
+    (a view changing the actor's own password keeps the actor's session with
+    ``update_session_auth_hash``). The audit entry records the change, never the password.
+    """
+    if actor is not None and not _may_manage_user(actor, user):
+        raise PermissionDenied(_("Bạn không có quyền đổi mật khẩu của người dùng này."))
+    password_check(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    revoked, _by_model = user.api_tokens.all().delete()
+    audit_record(
+        actor=actor,
+        action="user.password",
+        obj=user,
+        unit=user.scope_unit,
+        summary=_("Đổi mật khẩu của %(u)s") % {"u": user.username},
+        changes={"api_tokens_revoked": revoked},
     )
     return user
 

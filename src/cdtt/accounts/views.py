@@ -1,6 +1,7 @@
 """Login, logout and user management pages."""
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -123,15 +124,16 @@ def _save_user(request, form, user=None):
             full_name=data["full_name"],
             email=data["email"],
             phone=data["phone"],
+            password=data["password"],
         )
-        if data["password"]:
-            saved.set_password(data["password"])
-            saved.save(update_fields=["password"])
-        return saved
     except ValidationError as exc:
-        for msg in exc.messages:
-            form.add_error(None, msg)
+        for field, msgs in getattr(exc, "message_dict", {None: exc.messages}).items():
+            form.add_error(field if field in form.fields else None, msgs)
         return None
+    if data["password"] and saved.pk == request.user.pk:
+        # A new password ends every session opened with the old one, except this one.
+        update_session_auth_hash(request, saved)
+    return saved
 
 
 @role_required(roles.MANAGE_USERS)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from json.encoder import encode_basestring
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -54,6 +55,32 @@ def access_campaign(user, pk: int) -> Campaign:
     if campaign is None:
         raise Http404("campaign")
     return campaign
+
+
+# --- which visits ----------------------------------------------------------------------------
+
+
+def visits_for(user) -> QuerySet[Visit]:
+    """Visits the user may see: those in their scope subtree and, for a field user, those of the
+    villages their teams serve."""
+    path = scope_path(user)
+    if path is None:
+        return Visit.objects.none()
+    return Visit.objects.filter(
+        Q(village__path__startswith=path) | Q(village__in=field_villages(user).values("pk"))
+    )
+
+
+def access_visit(user, pk) -> Visit:
+    """The visit (keyed by the client's UUID) if the user may see it; otherwise 404, a key that
+    is no UUID included."""
+    try:
+        visit = visits_for(user).filter(pk=pk).first()
+    except (ValueError, ValidationError):
+        visit = None
+    if visit is None:
+        raise Http404("visit")
+    return visit
 
 
 def scope_filter(campaign: Campaign) -> Q:

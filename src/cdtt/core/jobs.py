@@ -71,6 +71,8 @@ def job_finish(job_id: int, *, ok: bool, message: str = "", result: dict | None 
 
 def jobs_of(user):
     """The jobs a user started, newest first (a user sees only their own)."""
+    if not getattr(user, "is_authenticated", False):
+        return Job.objects.none()
     return Job.objects.filter(created_by=user).order_by("-created_at", "-pk")
 
 
@@ -78,7 +80,7 @@ def access_job(user, pk: int) -> Job:
     """A user sees only the jobs they started."""
     from django.http import Http404
 
-    job = Job.objects.filter(pk=pk, created_by=user).first()
+    job = jobs_of(user).filter(pk=pk).first()
     if job is None:
         raise Http404("job")
     return job

@@ -94,6 +94,8 @@ def unread_count(user) -> int:
 
 def access_notification(user, pk: int) -> Notification:
     """A user reaches only their own notifications; anyone else's answers like a missing one."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404("notification")
     found = Notification.objects.filter(pk=pk, recipient=user).first()
     if found is None:
         raise Http404("notification")

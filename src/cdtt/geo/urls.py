@@ -7,6 +7,7 @@ app_name = "geo"
 urlpatterns = [
     path("", views.browse, name="browse"),
     path("search/", views.search, name="search"),
+    path("picker/", views.unit_picker, name="unit_picker"),
     # The former upload page: the village import is one kind of the upload page.
     path("villages/import/", import_moved("villages"), name="village_import"),
     path("villages/template.xlsx", import_moved("villages", template=True)),

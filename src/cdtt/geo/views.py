@@ -2,8 +2,9 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -12,16 +13,18 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cdtt.core import roles
-from cdtt.core.access import role_required
+from cdtt.core.access import login_required, role_required
 from cdtt.core.listing import DATE, INTEGER, Column, Filter, Listing, cells, render_listing
-from cdtt.geo.access import access_unit
+from cdtt.geo.access import access_unit, units_for
 from cdtt.geo.forms import VillageForm
 from cdtt.geo.models import Level
+from cdtt.geo.picker import UnitPicker, picker_kind, picker_units
 from cdtt.geo.selectors import breadcrumbs, children_of, communes_with_points, unit_search
 from cdtt.geo.services import village_create, village_rename, village_retire
 from cdtt.lib.text import fold
 
 VIEW = roles.OFFICERS
+PICKER_LIMIT = 20
 EDIT_VILLAGES = {"province_admin", "district_officer", "commune_officer"}
 
 
@@ -168,3 +171,42 @@ def village_retire_view(request, code: str):
     village_retire(actor=request.user, village=village)
     messages.success(request, _("Đã cho %(v)s ngừng hoạt động.") % {"v": village.full_name})
     return redirect("geo:unit", village.parent.code)
+
+
+@login_required
+def unit_picker(request):
+    """The htmx side of the unit picker: a short list of units matching a name (ignoring case
+    and diacritics) or a code, within the user's scope; ``pick`` returns the picker with that
+    unit chosen. Each kind of picker says who may use it (cdtt.geo.picker)."""
+    kind = request.GET.get("for", "")
+    field = request.GET.get("field", "unit")
+    spec = picker_kind(kind)
+    if spec is None or not field.isidentifier():
+        raise Http404
+    if request.user.role not in spec.roles:
+        raise PermissionDenied
+    units = picker_units(units_for(request.user), kind)
+    if "pick" in request.GET:
+        widget = UnitPicker(kind=kind, units=units)
+        return HttpResponse(
+            widget.render(field, request.GET["pick"].strip(), attrs={"id": f"id_{field}"})
+        )
+    q = request.GET.get(f"{field}_q", request.GET.get("q", ""))
+    key = fold(q)
+    results = (
+        units.filter(Q(name_key__contains=key) | Q(code=q.strip()))
+        .select_related("parent")
+        .order_by("path")[:PICKER_LIMIT]
+        if key
+        else []
+    )
+    return render(
+        request,
+        "geo/_unit_results.html",
+        {
+            "q": q,
+            "results": results,
+            "field_id": f"id_{field}",
+            "pick_url": f"{reverse('geo:unit_picker')}?for={kind}&field={field}",
+        },
+    )

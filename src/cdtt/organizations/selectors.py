@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 from cdtt.core import roles
 from cdtt.core.access import scope_path
 from cdtt.core.roles import Role
+from cdtt.lib.text import fold
 from cdtt.organizations.models import Organization
 
 
@@ -45,6 +46,17 @@ def organizations_for(user) -> QuerySet[Organization]:
         ancestors = [c for c in path.strip("/").split("/") if c]
         cond |= Q(unit__path__startswith=path) | Q(unit__code__in=ancestors)
     return Organization.objects.filter(cond).select_related("unit", "parent")
+
+
+def organization_list(user, *, q: str = "", kind: str = "") -> QuerySet[Organization]:
+    """The organisations list: those the user may see, by kind and a search of their names
+    (ignoring case and diacritics)."""
+    orgs = organizations_for(user)
+    if kind:
+        orgs = orgs.filter(kind=kind)
+    if q:
+        orgs = orgs.filter(name_key__contains=fold(q))
+    return orgs
 
 
 def can_manage_organization(user, org: Organization | None = None) -> bool:

@@ -172,6 +172,20 @@ def access_resident(user, pk: int) -> Resident:
     return resident
 
 
+def current_residents(households, *fields: str) -> dict[int, list[Resident]]:
+    """The current residents of these households (already scoped by the caller), by household
+    id, in the order they were recorded; ``fields`` narrows the columns loaded."""
+    by_household: dict[int, list[Resident]] = {getattr(h, "pk", h): [] for h in households}
+    rows = Resident.objects.filter(
+        household_id__in=list(by_household), status=ResidentStatus.CURRENT
+    ).order_by("household_id", "id")
+    if fields:
+        rows = rows.only("household_id", *fields)
+    for resident in rows:
+        by_household[resident.household_id].append(resident)
+    return by_household
+
+
 def targets_for(unit: AdminUnit, year: int) -> Target | None:
     """The unit's own target for the year, or the nearest ancestor's."""
     codes = [c for c in unit.path.strip("/").split("/") if c]

@@ -34,7 +34,7 @@ from cdtt.registry.forms import (
     StatusForm,
     TargetForm,
 )
-from cdtt.registry.models import Resident, ResidentStatus, Target
+from cdtt.registry.models import ResidentStatus, Target
 from cdtt.skills.models import ChecklistItem, Skill
 
 VIEW = roles.OFFICERS
@@ -204,13 +204,7 @@ def households(request):
 
 def _household_rows(households) -> list[dict]:
     """Each household of the page with its current residents (names, the head's masked phone)."""
-    residents: dict[int, list[Resident]] = {}
-    for r in (
-        Resident.objects.filter(household__in=households, status=ResidentStatus.CURRENT)
-        .only("household_id", "full_name", "relation", "phone")
-        .order_by("id")
-    ):
-        residents.setdefault(r.household_id, []).append(r)
+    residents = selectors.current_residents(households, "full_name", "relation", "phone")
     rows = []
     for h in households:
         people = residents.get(h.pk, [])

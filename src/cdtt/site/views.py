@@ -1,15 +1,15 @@
 """Pages that span the apps: the home page fitted to the role, and the audit log (who changed
 what and when, within the viewer's scope)."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _lazy
 
 from cdtt.audit.selectors import audit_entries_under
 from cdtt.core import roles
 from cdtt.core.access import login_required, role_required, scope_path
-from cdtt.lib.xlsx import xlsx_response
+from cdtt.core.listing import Column, Filter, Listing, render_listing
 from cdtt.registry.selectors import coverage_of
 
 
@@ -32,28 +32,40 @@ def home(request):
 AUDIT_VIEWERS = {"province_admin", "district_officer", "commune_officer"}
 
 
+def _at(entry) -> str:
+    return timezone.localtime(entry.at).strftime("%d/%m/%Y %H:%M")
+
+
+AUDIT_LOG = Listing(
+    name="site.audit_log",
+    title=_lazy("Nhật ký"),
+    columns=(
+        Column(_lazy("Thời điểm"), _at),
+        # Who did what to whom: names of users and of the people the entries are about.
+        Column(_lazy("Người thực hiện"), lambda e: str(e.actor or ""), personal=True),
+        Column(
+            _lazy("Thao tác"), "action", cell=lambda e: format_html("<code>{}</code>", e.action)
+        ),
+        Column(_lazy("Nội dung"), "summary", personal=True),
+    ),
+    template="site/audit_log.html",
+    filename="nhat-ky.xlsx",
+    filters=(
+        Filter("q", _lazy("Tìm trong nội dung")),
+        Filter("action", _lazy("Thao tác"), placeholder=_lazy("Mã thao tác, ví dụ user.create")),
+    ),
+    page_size=50,
+    empty=_lazy("Chưa có thay đổi nào được ghi lại."),
+    empty_filtered=_lazy("Không có thay đổi nào khớp bộ lọc."),
+    export_limit=100_000,
+    audit_action="audit.export",
+)
+
+
 @role_required(AUDIT_VIEWERS)
 def audit_log(request):
+    filters = AUDIT_LOG.values(request)
     entries = audit_entries_under(
-        scope_path(request.user),
-        q=request.GET.get("q", "").strip(),
-        action=request.GET.get("action", ""),
+        scope_path(request.user), q=filters["q"], action=filters["action"]
     )
-    if request.GET.get("format") == "xlsx":
-        rows = (
-            [
-                timezone.localtime(e.at).strftime("%d/%m/%Y %H:%M"),
-                str(e.actor or ""),
-                e.action,
-                e.summary,
-            ]
-            for e in entries[:100000]
-        )
-        return xlsx_response(
-            "nhat-ky.xlsx",
-            _("Nhật ký"),
-            [_("Thời điểm"), _("Người thực hiện"), _("Thao tác"), _("Nội dung")],
-            rows,
-        )
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "site/audit_log.html", {"page": page})
+    return render_listing(request, AUDIT_LOG, entries, filters=filters)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from cdtt.core import roles
 from cdtt.core.access import role_required
-from cdtt.core.models import Job
+from cdtt.core.jobs import jobs_of
 from cdtt.skills import services
 from cdtt.skills.forms import ChecklistItemForm, SkillForm
 from cdtt.skills.models import ChecklistItem, Skill
@@ -34,9 +34,7 @@ def _active_items():
 def _own_job(request):
     """The roll-up rebuild this user started, to show its progress on the page."""
     job_id = request.GET.get("job", "")
-    return (
-        Job.objects.filter(pk=job_id, created_by=request.user).first() if job_id.isdigit() else None
-    )
+    return jobs_of(request.user).filter(pk=job_id).first() if job_id.isdigit() else None
 
 
 @role_required(READ)

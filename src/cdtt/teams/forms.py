@@ -1,12 +1,10 @@
 """Forms of the teams pages: they parse input; the services decide what is allowed."""
 
 from django import forms
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cdtt.geo.models import AdminUnit, Level
-from cdtt.lib.text import clean, fold
-from cdtt.organizations.models import OrganizationKind
+from cdtt.geo.models import AdminUnit
+from cdtt.geo.picker import UnitField
 from cdtt.skills.models import SKILL_CODES
 from cdtt.teams.models import Gender, MemberRole
 
@@ -28,107 +26,6 @@ def _date(label, required=False):
         input_formats=DATE_INPUT,
         widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y"),
     )
-
-
-# What each picker may choose: a team sits in a commune or a village; an organisation in the
-# province, a district or a commune.
-PICKER_LEVELS = {
-    "team": [Level.COMMUNE, Level.VILLAGE],
-    "org": [Level.PROVINCE, Level.DISTRICT, Level.COMMUNE],
-}
-
-
-def picker_units(units, kind: str):
-    """The units a picker of this kind offers, out of ``units`` (the user's scope)."""
-    return units.filter(level__in=PICKER_LEVELS[kind], valid_to__isnull=True)
-
-
-def unit_label(unit: AdminUnit) -> str:
-    """'Thôn 1, Xã Quảng Định (Thôn)': a village's name alone is rarely unique."""
-    name = unit.full_name
-    if unit.level == Level.VILLAGE and unit.parent is not None:
-        name = f"{name}, {unit.parent.full_name}"
-    return f"{name} ({unit.get_level_display()})"
-
-
-def resolve_unit(units, text: str) -> AdminUnit | None:
-    """The unit of ``units`` with this code or, failing that, the one with this name; None if
-    there is none; LookupError if several share the name."""
-    text = clean(text)
-    if not text:
-        return None
-    found = units.filter(code=text).select_related("parent").first()
-    if found is not None:
-        return found
-    by_name = list(units.filter(name_key=fold(text)).select_related("parent")[:2])
-    if len(by_name) > 1:
-        raise LookupError(text)
-    return by_name[0] if by_name else None
-
-
-class UnitPicker(forms.TextInput):
-    """A code field with a name search beside it: typing in the search box asks the server
-    (htmx) for a short list; picking one fills the code. Without JavaScript the code field
-    alone still submits."""
-
-    template_name = "teams/widgets/unit_picker.html"
-
-    def __init__(self, kind: str = "team", units=None, attrs=None):
-        super().__init__(attrs={"autocomplete": "off", **(attrs or {})})
-        self.kind = kind
-        self.units = units
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        chosen = None
-        if value and self.units is not None:
-            chosen = self.units.filter(code=clean(value)).select_related("parent").first()
-        context["widget"].update(
-            {
-                "chosen": unit_label(chosen) if chosen else "",
-                "search_url": f"{reverse('teams:unit_picker')}?for={self.kind}&field={name}",
-            }
-        )
-        return context
-
-    def value_from_datadict(self, data, files, name):
-        # Without JavaScript a name typed in the search box and submitted still counts.
-        return data.get(name) or data.get(f"{name}_q") or ""
-
-
-class UnitField(forms.CharField):
-    """A unit chosen by its code (or, failing that, by a name that matches exactly one unit),
-    checked against the units the user may choose from; cleans to the AdminUnit."""
-
-    def __init__(self, *, kind: str = "team", **kwargs):
-        kwargs.setdefault("max_length", 40)
-        super().__init__(widget=UnitPicker(kind=kind), **kwargs)
-        self.kind = kind
-        self.units = AdminUnit.objects.none()
-
-    def set_units(self, units) -> None:
-        self.units = units
-        self.widget.units = units
-
-    def clean(self, value):
-        text = super().clean(value)
-        if not text:
-            return None
-        try:
-            found = resolve_unit(self.units, text)
-        except LookupError:
-            raise forms.ValidationError(
-                _("Có nhiều đơn vị tên “%(c)s”; hãy chọn trong danh sách hoặc nhập mã."),
-                code="unit_ambiguous",
-                params={"c": text},
-            ) from None
-        if found is None:
-            raise forms.ValidationError(
-                _("Không có đơn vị “%(c)s” trong phạm vi bạn được chọn; hãy tìm theo tên và chọn."),
-                code="unit",
-                params={"c": text},
-            )
-        return found
 
 
 class PersonFields(forms.Form):
@@ -266,23 +163,3 @@ class PersonForm(PersonFields):
 class ProfileForm(forms.Form):
     phone = forms.CharField(label=_("Số điện thoại"), max_length=30, required=False)
     email = forms.CharField(label=_("Thư điện tử"), max_length=254, required=False)
-
-
-class OrganizationForm(forms.Form):
-    name = forms.CharField(label=_("Tên"), max_length=200)
-    short_name = forms.CharField(label=_("Tên viết tắt"), max_length=60, required=False)
-    kind = forms.ChoiceField(label=_("Loại"), choices=OrganizationKind.choices)
-    unit = UnitField(
-        kind="org",
-        label=_("Địa bàn"),
-        help_text=_("Gõ tên tỉnh, huyện hoặc xã (không dấu cũng được) rồi chọn, hoặc nhập mã."),
-    )
-    parent = forms.ModelChoiceField(label=_("Trực thuộc"), queryset=None, required=False)
-    phone = forms.CharField(label=_("Điện thoại"), max_length=30, required=False)
-    email = forms.CharField(label=_("Thư điện tử"), max_length=254, required=False)
-    active = forms.BooleanField(label=_("Đang hoạt động"), required=False, initial=True)
-
-    def __init__(self, *args, units=None, parents=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].set_units(units if units is not None else AdminUnit.objects.none())
-        self.fields["parent"].queryset = parents

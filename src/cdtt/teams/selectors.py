@@ -17,7 +17,8 @@ from cdtt.figures.catalogue import children_figures as children_of_figures
 from cdtt.figures.catalogue import figures_of
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.lib.text import fold
-from cdtt.organizations.selectors import officer_organizations
+from cdtt.organizations.models import Organization
+from cdtt.organizations.selectors import officer_organizations, organization_tree
 from cdtt.teams.models import MemberRole, Membership, Person, Team, TeamLevel
 
 _UNIT_FILTER = {
@@ -139,6 +140,14 @@ def members_for(user) -> QuerySet[Membership]:
     return Membership.objects.filter(cond).select_related(
         "person", "person__organization", "team", "team__unit"
     )
+
+
+def access_membership(user, pk: int) -> Membership:
+    """The membership if the user may see it (``members_for``); otherwise 404."""
+    try:
+        return members_for(user).get(pk=pk)
+    except Membership.DoesNotExist:
+        raise Http404("membership") from None
 
 
 def persons_for(user) -> QuerySet[Person]:
@@ -370,3 +379,20 @@ def village_team_rates(unit: AdminUnit) -> dict[int, tuple[int, int]]:
         .values_list("commune_id", "n")
     )
     return {cid: (n, served.get(cid, 0)) for cid, n in totals.items()}
+
+
+# --- the staff organisations send (shown by the organisation pages) -----------------------
+
+
+def organizations_staff_counted(orgs: QuerySet[Organization]) -> QuerySet[Organization]:
+    """Organisations annotated with ``n_staff``: how many of their people serve in a team now."""
+    return orgs.annotate(
+        n_staff=Count(
+            "focal_staff", filter=Q(focal_staff__memberships__left_on__isnull=True), distinct=True
+        )
+    )
+
+
+def organization_staff(user, org: Organization) -> QuerySet[Person]:
+    """The people of an organisation and its branches that the user may see, by name."""
+    return persons_for(user).filter(organization_id__in=organization_tree(org)).order_by("name_key")

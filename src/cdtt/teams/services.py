@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Callable, Iterable
+from typing import TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,8 +21,10 @@ from django.utils.translation import gettext as _
 
 from cdtt.accounts.models import User
 from cdtt.audit.services import audit_record
+from cdtt.core import roles
+from cdtt.core.access import in_scope
 from cdtt.core.notifications import notify
-from cdtt.core.roles import Role
+from cdtt.core.roles import Role, has_role
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.lib.text import clean, fold
 from cdtt.organizations.models import Organization
@@ -58,6 +61,12 @@ def _require(ok: bool) -> None:
 def _check_team_manager(actor, team: Team) -> None:
     if actor is not None:
         _require(can_manage_team(actor, team))
+
+
+def _check_founder(actor, commune: AdminUnit) -> None:
+    """Officers of the commune or above (within scope) found its teams."""
+    if actor is not None:
+        _require(has_role(actor, roles.MANAGE_UNITS) and in_scope(actor, commune))
 
 
 def clean_birth_year(value) -> int | None:
@@ -225,6 +234,19 @@ def profile_update(*, actor: User, phone: str, email: str) -> Person:
     return person
 
 
+class PersonFields(TypedDict, total=False):
+    """What ``person_create`` takes about a new person (a form's cleaned data)."""
+
+    full_name: str
+    gender: str
+    birth_year: int | str | None
+    phone: str
+    email: str
+    organization: Organization | None
+    position: str
+    trained_on: dt.date | None
+
+
 # --- teams ---------------------------------------------------------------------------------
 
 
@@ -277,11 +299,7 @@ def team_found(
 ) -> Team:
     """Found a team at a commune or a village, with its leader as its first member."""
     level, commune = _team_units(unit)
-    if actor is not None:
-        from cdtt.core import roles
-        from cdtt.core.access import in_scope
-
-        _require(actor.role in roles.MANAGE_UNITS and in_scope(actor, commune))
+    _check_founder(actor, commune)
     if leader is None:
         raise ValidationError({"leader": _("Tổ phải có đúng một tổ trưởng; hãy chọn tổ trưởng.")})
     if not unit.is_active:
@@ -322,6 +340,35 @@ def team_found(
     )
     _member_notify(actor=actor, membership=first)
     return team
+
+
+@transaction.atomic
+def team_found_with_leader(
+    *,
+    actor,
+    unit: AdminUnit,
+    leader: PersonFields,
+    name: str = "",
+    villages: Iterable[AdminUnit] | None = None,
+    decision_number: str = "",
+    decision_date: dt.date | None = None,
+    contact_phone: str = "",
+    publish_contact: bool = False,
+) -> Team:
+    """Found a team whose leader is a new person: both are saved, or neither."""
+    _check_founder(actor, _team_units(unit)[1])
+    person = person_create(actor=actor, **leader)
+    return team_found(
+        actor=actor,
+        unit=unit,
+        leader=person,
+        name=name,
+        villages=villages,
+        decision_number=decision_number,
+        decision_date=decision_date,
+        contact_phone=contact_phone,
+        publish_contact=publish_contact,
+    )
 
 
 @transaction.atomic
@@ -437,6 +484,36 @@ def member_add(
     )
     _member_notify(actor=actor, membership=m)
     return m
+
+
+@transaction.atomic
+def member_add_with_person(
+    *,
+    actor,
+    team: Team,
+    person: Person | None = None,
+    new_person: PersonFields | None = None,
+    role: str = MemberRole.MEMBER,
+    core_force: bool = False,
+    skills: Iterable[str] = (),
+    joined_on: dt.date | None = None,
+) -> Membership:
+    """Add to a team an existing person or, given ``new_person``, a person created here: the
+    person and the membership are saved together or not at all."""
+    if (person is None) == (new_person is None):
+        raise ValueError("Give either an existing person or a new person's fields.")
+    _check_team_manager(actor, team)
+    if person is None:
+        person = person_create(actor=actor, **new_person)
+    return member_add(
+        actor=actor,
+        team=team,
+        person=person,
+        role=role,
+        core_force=core_force,
+        skills=skills,
+        joined_on=joined_on,
+    )
 
 
 def _member_notify(*, actor, membership: Membership) -> None:

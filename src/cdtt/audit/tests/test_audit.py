@@ -184,7 +184,8 @@ def test_a_sibling_communes_officer_sees_only_their_own(client, log):
     client.force_login(log.sibling)
     html = client.get("/audit/").content.decode()
     assert "HK09" in html and "HK01" not in html and "Yên Trung" not in html
-    workbook = load_workbook(io.BytesIO(client.get("/audit/?format=xlsx").content))
+    response = client.get("/audit/?format=xlsx")
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(workbook.active.iter_rows(values_only=True))
     assert [r[3] for r in rows[1:]] == ["Thêm hộ HK09 xã Quảng Nhân"]
     assert len(rows[1][0]) == 16 and rows[1][0][2] == "/" and rows[1][0][5] == "/"  # dd/mm/yyyy

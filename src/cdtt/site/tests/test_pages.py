@@ -1,5 +1,6 @@
 """The pages of the top floor: the home page and the audit log (three personas each)."""
 
+from cdtt.audit.models import AuditEntry
 from cdtt.audit.services import audit_record
 
 
@@ -48,3 +49,20 @@ def test_audit_log_exports_the_same_entries_as_a_workbook(tree, make_user, login
     response = client.get("/audit/?format=xlsx")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_audit_log_filters_and_its_export_is_audited(tree, make_user, login):
+    audit_record(actor=None, action="unit.rename", unit=tree.village, summary="Thôn Yên Trung")
+    audit_record(actor=None, action="household.create", unit=tree.village, summary="Hộ HK01")
+    officer = make_user("commune_officer", tree.commune)
+    client = login(officer)
+    html = client.get("/audit/", {"q": "Yên"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "Thôn Yên Trung" in html and "Hộ HK01" not in html and "<html" not in html
+    html = client.get("/audit/", {"action": "household.create"}).content.decode()
+    assert "Hộ HK01" in html and "Thôn Yên Trung" not in html
+    response = client.get("/audit/", {"format": "xlsx", "action": "unit.rename"})
+    assert response.status_code == 200
+    # The log names people: taking it out of the system is itself logged.
+    entry = AuditEntry.objects.get(action="audit.export")
+    assert entry.actor == officer and entry.unit_path == tree.commune.path
+    assert entry.changes["filters"] == {"action": "unit.rename"} and entry.changes["rows"] == 1

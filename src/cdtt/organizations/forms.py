@@ -1,0 +1,28 @@
+"""The organisation form: it parses input; the services decide what is allowed."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cdtt.geo.models import AdminUnit
+from cdtt.geo.picker import UnitField
+from cdtt.organizations.models import OrganizationKind
+
+
+class OrganizationForm(forms.Form):
+    name = forms.CharField(label=_("Tên"), max_length=200)
+    short_name = forms.CharField(label=_("Tên viết tắt"), max_length=60, required=False)
+    kind = forms.ChoiceField(label=_("Loại"), choices=OrganizationKind.choices)
+    unit = UnitField(
+        kind="org",
+        label=_("Địa bàn"),
+        help_text=_("Gõ tên tỉnh, huyện hoặc xã (không dấu cũng được) rồi chọn, hoặc nhập mã."),
+    )
+    parent = forms.ModelChoiceField(label=_("Trực thuộc"), queryset=None, required=False)
+    phone = forms.CharField(label=_("Điện thoại"), max_length=30, required=False)
+    email = forms.CharField(label=_("Thư điện tử"), max_length=254, required=False)
+    active = forms.BooleanField(label=_("Đang hoạt động"), required=False, initial=True)
+
+    def __init__(self, *args, units=None, parents=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].set_units(units if units is not None else AdminUnit.objects.none())
+        self.fields["parent"].queryset = parents

@@ -1,0 +1,271 @@
+"""Every access helper, called directly with the three personas.
+
+An access helper (a top-level function named ``access_*`` in any module of the apps) is the only
+way to fetch one protected object for a user. Each one gets a case here: someone allowed gets the
+object, someone in a sibling unit gets 404 (exactly as if it did not exist), an anonymous user
+gets 404. The helpers are found by reading the source, so one added without a case fails
+``test_every_access_helper_has_a_case``.
+"""
+
+import ast
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
+from django.utils import timezone
+
+import cdtt
+
+SOURCE = Path(cdtt.__file__).parent
+
+# The protected models, each with the helper that is the only way to fetch one.
+PROTECTED = {
+    "registry.Household": "cdtt.registry.selectors.access_household",
+    "registry.Resident": "cdtt.registry.selectors.access_resident",
+    "teams.Team": "cdtt.teams.selectors.access_team",
+    "teams.Membership": "cdtt.teams.selectors.access_membership",
+    "teams.Person": "cdtt.teams.selectors.access_person",
+    "organizations.Organization": "cdtt.organizations.access.access_organization",
+    "campaigns.Visit": "cdtt.campaigns.selectors.access_visit",
+    "campaigns.Campaign": "cdtt.campaigns.selectors.access_campaign",
+    "core.Job": "cdtt.core.jobs.access_job",
+    "documents.Letterhead": "cdtt.documents.selectors.access_letterhead",
+    "core.Notification": "cdtt.core.notifications.access_notification",
+    "accounts.User": "cdtt.accounts.access.access_user",
+    "geo.AdminUnit": "cdtt.geo.access.access_unit",
+}
+
+
+def discovered_helpers() -> set[str]:
+    """Dotted names of the top-level ``access_*`` functions of every module outside tests."""
+    found = set()
+    for path in SOURCE.rglob("*.py"):
+        parts = path.relative_to(SOURCE.parent).with_suffix("").parts
+        if "tests" in parts or "migrations" in parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("access_"):
+                found.add(".".join([*parts, node.name]))
+    return found
+
+
+@dataclass
+class Case:
+    obj: Any  # what the allowed user gets
+    key: Any  # what the helper is called with
+    allowed: Any
+    sibling: Any  # a user of a sibling unit (or another user, for what is personal)
+
+
+def _officers(tree, make_user):
+    return (
+        make_user("commune_officer", tree.commune),
+        make_user("commune_officer", tree.sibling_commune),
+    )
+
+
+def _unit_by_code(tree, make_user) -> Case:
+    return Case(tree.village, tree.village.code, *_officers(tree, make_user))
+
+
+def _unit_by_id(tree, make_user) -> Case:
+    return Case(tree.village, tree.village.pk, *_officers(tree, make_user))
+
+
+def _user(tree, make_user) -> Case:
+    target = make_user("team_member", tree.village)
+    return Case(target, target.pk, *_officers(tree, make_user))
+
+
+def _organization(tree, make_user) -> Case:
+    from cdtt.organizations.services import organization_create
+
+    org = organization_create(
+        actor=None, name="Trường THCS Quảng Định", kind="school", unit=tree.commune
+    )
+    return Case(org, org.pk, *_officers(tree, make_user))
+
+
+def _household(tree, make_user) -> Case:
+    from cdtt.registry.services import household_create
+
+    household = household_create(actor=None, village=tree.village, code="HO-1")
+    return Case(household, household.pk, *_officers(tree, make_user))
+
+
+def _resident(tree, make_user) -> Case:
+    from cdtt.registry.services import household_create, resident_create
+
+    household = household_create(actor=None, village=tree.village, code="HO-1")
+    resident = resident_create(
+        actor=None, household=household, full_name="Lê Văn A", birth_date=None, birth_year=1970
+    )
+    return Case(resident, resident.pk, *_officers(tree, make_user))
+
+
+def _team(tree, make_user) -> Case:
+    from cdtt.teams.tests.factories import found_team
+
+    team = found_team(tree.village)
+    return Case(team, team.pk, *_officers(tree, make_user))
+
+
+def _membership(tree, make_user) -> Case:
+    from cdtt.teams.tests.factories import found_team
+
+    membership = found_team(tree.village).memberships.first()
+    return Case(membership, membership.pk, *_officers(tree, make_user))
+
+
+def _person(tree, make_user) -> Case:
+    from cdtt.teams.tests.factories import found_team
+
+    person = found_team(tree.village).memberships.first().person
+    return Case(person, person.pk, *_officers(tree, make_user))
+
+
+def _campaign(tree, make_user) -> Case:
+    from cdtt.campaigns.services import campaign_create
+
+    today = timezone.localdate()
+    campaign = campaign_create(
+        actor=make_user("province_admin", tree.province),
+        name="Chiến dịch xã Quảng Định",
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=3),
+        scope_units=[tree.commune],
+    )
+    return Case(campaign, campaign.pk, *_officers(tree, make_user))
+
+
+def _visit(tree, make_user) -> Case:
+    from cdtt.campaigns.visits import visit_submit
+    from cdtt.campaigns.tests.factories import Field
+
+    field = Field(tree, make_user)
+    visit, _created = visit_submit(
+        actor=field.member,
+        payload={
+            "id": str(uuid.uuid4()),
+            "household": {"commune_code": tree.commune.code, "code": field.home.code},
+            "visited_at": timezone.now().isoformat(),
+            "outcome": "guided",
+        },
+    )
+    sibling = make_user("commune_officer", tree.sibling_commune)
+    return Case(visit, str(visit.pk), field.officer, sibling)
+
+
+def _job(tree, make_user) -> Case:
+    from cdtt.core.jobs import job_create
+
+    owner, other = _officers(tree, make_user)
+    job = job_create(kind="rollups.rebuild", title="Tính lại số liệu", actor=owner)
+    return Case(job, job.pk, owner, other)
+
+
+def _notification(tree, make_user) -> Case:
+    from cdtt.core.notifications import notify
+
+    recipient, other = _officers(tree, make_user)
+    (notification,) = notify(recipients=[recipient], title="Tổ mới", email=False)
+    return Case(notification, notification.pk, recipient, other)
+
+
+def _letterhead(tree, make_user) -> Case:
+    from cdtt.documents.services import letterhead_create
+
+    letterhead = letterhead_create(
+        actor=make_user("province_admin", tree.province),
+        unit=tree.commune,
+        name="UBND xã Quảng Định",
+        governing_body="UBND huyện Quảng Xương",
+        issuing_body="UBND xã Quảng Định",
+        symbol="UBND",
+        place="Quảng Định",
+        signer_authority="TM. ỦY BAN NHÂN DÂN",
+        signer_title="Chủ tịch",
+        signer_name="Lê Văn Định",
+    )
+    return Case(letterhead, letterhead.pk, *_officers(tree, make_user))
+
+
+CASES: dict[str, Callable[..., Case]] = {
+    "cdtt.geo.access.access_unit": _unit_by_code,
+    "cdtt.geo.access.access_unit_by_id": _unit_by_id,
+    "cdtt.accounts.access.access_user": _user,
+    "cdtt.organizations.access.access_organization": _organization,
+    "cdtt.registry.selectors.access_household": _household,
+    "cdtt.registry.selectors.access_resident": _resident,
+    "cdtt.teams.selectors.access_team": _team,
+    "cdtt.teams.selectors.access_membership": _membership,
+    "cdtt.teams.selectors.access_person": _person,
+    "cdtt.campaigns.selectors.access_campaign": _campaign,
+    "cdtt.campaigns.selectors.access_visit": _visit,
+    "cdtt.core.jobs.access_job": _job,
+    "cdtt.core.notifications.access_notification": _notification,
+    "cdtt.documents.selectors.access_letterhead": _letterhead,
+}
+
+
+def _helper(name: str) -> Callable:
+    module, function = name.rsplit(".", 1)
+    return getattr(import_module(module), function)
+
+
+def test_every_access_helper_has_a_case():
+    found = discovered_helpers()
+    assert found, "no access helper found: the discovery is broken"
+    assert found - CASES.keys() == set(), "access helpers without a case in this module"
+    assert CASES.keys() - found == set(), "cases of access helpers that no longer exist"
+
+
+def test_every_protected_model_has_its_helper():
+    assert set(PROTECTED.values()) <= CASES.keys()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["allowed", "sibling", "anonymous"])
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_access_helper(name, persona, tree, make_user):
+    case = CASES[name](tree, make_user)
+    helper = _helper(name)
+    if persona == "allowed":
+        got = helper(case.allowed, case.key)
+        assert type(got) is type(case.obj) and str(got.pk) == str(case.obj.pk)
+        helped = {helper: model for model, helper in PROTECTED.items()}
+        if name in helped:
+            assert got._meta.label == helped[name]
+        return
+    user = case.sibling if persona == "sibling" else AnonymousUser()
+    with pytest.raises(Http404):
+        helper(user, case.key)
+
+
+@pytest.mark.django_db
+def test_an_inactive_user_reaches_nothing(tree, make_user):
+    from cdtt.teams.selectors import access_team
+    from cdtt.teams.tests.factories import found_team
+
+    team = found_team(tree.village)
+    officer = make_user("commune_officer", tree.commune)
+    assert access_team(officer, team.pk) == team
+    officer.is_active = False
+    with pytest.raises(Http404):
+        access_team(officer, team.pk)
+
+
+@pytest.mark.django_db
+def test_access_visit_answers_a_key_that_is_no_uuid_as_missing(tree, make_user):
+    from cdtt.campaigns.selectors import access_visit
+
+    with pytest.raises(Http404):
+        access_visit(make_user("province_admin", tree.province), "not-a-uuid")
