@@ -8,8 +8,7 @@ import json
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
@@ -17,7 +16,6 @@ from cdtt.campaigns import selectors
 from cdtt.campaigns.models import Campaign, CampaignStatus, Service, Visit
 from cdtt.campaigns.visit_payload import MAX_PAYLOAD_BYTES, VisitIn
 from cdtt.campaigns.visits import visit_submit
-from cdtt.core.access import scope_path
 from cdtt.core.errors import BadRequest, NotFound, PayloadTooLarge, error_responses
 
 router = Router(tags=["campaigns"])
@@ -232,25 +230,13 @@ def visit_create(request):
     return JsonResponse(visit_out(visit), status=201 if created else 200)
 
 
-def visits_for(user):
-    path = scope_path(user)
-    if path is None:
-        return Visit.objects.none()
-    return Visit.objects.filter(
-        Q(village__path__startswith=path)
-        | Q(village__in=selectors.field_villages(user).values("pk"))
-    )
-
-
 @router.get("/visits/{visit_id}", response={200: VisitOut, **error_responses(404)})
 def visit_get(request, visit_id: str):
     """A visit the caller may see (their villages or their scope)."""
     try:
-        visit = visits_for(request.user).filter(pk=visit_id).first()
-    except Exception:  # not a UUID: answered as unknown
-        visit = None
-    if visit is None:
-        raise NotFound(_("Không tìm thấy lượt đến hộ."))
+        visit = selectors.access_visit(request.user, visit_id)
+    except Http404:  # outside the caller's villages and scope, or not a UUID: answered as unknown
+        raise NotFound(_("Không tìm thấy lượt đến hộ.")) from None
     return JsonResponse(visit_out(visit))
 
 

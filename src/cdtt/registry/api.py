@@ -11,11 +11,12 @@ from ninja import Query, Router, Schema
 
 from cdtt.core.errors import BadRequest, NotFound, error_responses
 from cdtt.geo.access import access_unit
-from cdtt.registry.models import LEVEL_FIELDS, Resident, ResidentStatus
+from cdtt.registry.models import LEVEL_FIELDS
 from cdtt.registry.selectors import (
     active_skill_codes,
     coverage_children,
     coverage_of,
+    current_residents,
     households_for,
 )
 
@@ -142,24 +143,22 @@ def households(request, filters: Query[HouseholdFilter]):
     count = qs.count()
     start = (filters.page - 1) * filters.page_size
     page = list(qs.select_related("village", "commune")[start : start + filters.page_size])
-    residents: dict[int, list] = {h.pk: [] for h in page}
-
-    rows = list(
-        Resident.objects.filter(household_id__in=residents, status=ResidentStatus.CURRENT)
-        .order_by("household_id", "id")
-        .only("id", "household_id", "full_name", "birth_date", "birth_year", *LEVEL_FIELDS.values())
+    loaded = current_residents(
+        page, "full_name", "birth_date", "birth_year", *LEVEL_FIELDS.values()
     )
-    for r in rows:
-        current = r.levels
-        residents[r.household_id].append(
+    residents = {
+        pk: [
             {
                 "id": r.pk,
                 "full_name": r.full_name,
                 "birth_date": r.birth_date,
                 "birth_year": r.birth_year,
-                "levels": {code: current.get(code, 0) for code in codes},
+                "levels": {code: r.levels.get(code, 0) for code in codes},
             }
-        )
+            for r in rows
+        ]
+        for pk, rows in loaded.items()
+    }
     return {
         "count": count,
         "page": filters.page,
