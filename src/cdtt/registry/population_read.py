@@ -26,7 +26,7 @@ REQUIRED = ["Mã xã", "Thôn", "Mã hộ", "Họ và tên", "Ngày sinh"]
 OPTIONAL = ["Địa chỉ", "Giới tính", "Quan hệ với chủ hộ", "Số điện thoại"]
 
 if TYPE_CHECKING:
-    from cdtt.registry.imports import PopulationImportResult
+    from cdtt.registry.population_result import PopulationImportResult
 
 Progress = Callable[[int, int], None]
 

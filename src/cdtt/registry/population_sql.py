@@ -18,7 +18,7 @@ from cdtt.registry.population_read import STAGING_COLUMNS, STAGING_NAMES, Villag
 from cdtt.skills.models import SKILL_CODES
 
 if TYPE_CHECKING:
-    from cdtt.registry.imports import PopulationImportResult
+    from cdtt.registry.population_result import PopulationImportResult
 
 Report = Callable[[int, str, str], None]  # (row, column, reason) of a bad row
 
