@@ -3,13 +3,12 @@ what and when, within the viewer's scope)."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cdtt.audit.selectors import audit_entries_under
 from cdtt.core import roles
 from cdtt.core.access import login_required, role_required, scope_path
-from cdtt.lib.xlsx import xlsx_response
+from cdtt.lib.xlsx import DATETIME, TEXT, xlsx_response
 from cdtt.registry.selectors import coverage_of
 
 
@@ -42,7 +41,7 @@ def audit_log(request):
     if request.GET.get("format") == "xlsx":
         rows = (
             [
-                timezone.localtime(e.at).strftime("%d/%m/%Y %H:%M"),
+                e.at,
                 str(e.actor or ""),
                 e.action,
                 e.summary,
@@ -54,6 +53,8 @@ def audit_log(request):
             _("Nhật ký"),
             [_("Thời điểm"), _("Người thực hiện"), _("Thao tác"), _("Nội dung")],
             rows,
+            kinds=[DATETIME, TEXT, TEXT, TEXT],
+            unit=getattr(request.user.scope_unit, "full_name", ""),
         )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "site/audit_log.html", {"page": page})

@@ -23,7 +23,7 @@ from cdtt.geo.models import AdminUnit, Level
 from cdtt.geo.selectors import breadcrumbs
 from cdtt.lib.phone import phone_mask
 from cdtt.lib.text import fold
-from cdtt.lib.xlsx import xlsx_response
+from cdtt.lib.xlsx import RATE, TEXT, xlsx_response
 from cdtt.organizations import access as org_access
 from cdtt.organizations import selectors as org_selectors
 from cdtt.organizations import services as org_services
@@ -791,6 +791,8 @@ def organization_list(request):
                 _("Hoạt động"),
             ],
             rows,
+            kinds=[TEXT, TEXT, TEXT, TEXT, TEXT, PHONE, TEXT, INTEGER, TEXT],
+            unit=getattr(request.user.scope_unit, "full_name", ""),
         )
     return render(
         request,
@@ -931,10 +933,10 @@ def figures(request):
                 f.teams,
                 f.villages,
                 f.villages_with_team,
-                float(f.villages_percent),
+                100 * f.villages_rate,
                 f.members,
                 f.residents,
-                round(f.per_100_residents, 2) if f.per_100_residents is not None else "",
+                f.per_100_residents,
                 f.core_force,
                 f.trained,
             ]
@@ -957,6 +959,8 @@ def figures(request):
                 _("Đã tập huấn"),
             ],
             rows,
+            kinds=[TEXT, TEXT, *[INTEGER] * 3, RATE, INTEGER, INTEGER, RATE, INTEGER, INTEGER],
+            unit=unit.full_name,
         )
     return render(
         request,
