@@ -131,8 +131,6 @@ def _format(kind: str, value: Any) -> str | None:
         return FORMATS[DATETIME]
     if isinstance(value, dt.date):
         return FORMATS[DATE]
-    if isinstance(value, int) and not isinstance(value, bool):
-        return FORMATS[INTEGER]
     return None
 
 
