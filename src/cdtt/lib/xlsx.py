@@ -16,7 +16,7 @@ import io
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from itertools import chain, islice
 from typing import IO, Any
 
@@ -77,11 +77,16 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
+def _rate(value: int | float | Decimal) -> float:
+    """A rate rounded half up to one decimal, as the documents write it (41.25 → 41.3)."""
+    return float(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
 def _number(value: Any, kind: str) -> int | float | Decimal | str:
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int | float | Decimal):
-        return round(float(value), 1) if kind == RATE else value
+        return _rate(value) if kind == RATE else value
     text = str(value).strip().replace(",", ".")
     try:
         number = Decimal(text)
@@ -89,7 +94,7 @@ def _number(value: Any, kind: str) -> int | float | Decimal | str:
         return neutralise(str(value))  # not a number after all: written as safe text
     if kind == INTEGER and number == number.to_integral_value():
         return int(number)
-    return round(float(number), 1) if kind == RATE else float(number)
+    return _rate(number) if kind == RATE else float(number)
 
 
 def _naive(value: dt.datetime) -> dt.datetime:
