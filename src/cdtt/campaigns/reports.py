@@ -18,9 +18,10 @@ from cdtt.campaigns import selectors
 from cdtt.campaigns.models import Campaign
 from cdtt.documents.builder import REPORT, OfficialDocument, Table, build_docx
 from cdtt.documents.models import Letterhead, department_letterhead
-from cdtt.documents.text import in_sentence
+from cdtt.documents.text import in_sentence, named
 from cdtt.geo.models import AdminUnit
-from cdtt.lib.xlsx import xlsx_bytes
+from cdtt.lib.numbers import vn_int, vn_percent
+from cdtt.lib.xlsx import INTEGER, RATE, TEXT, xlsx_bytes
 
 
 @dataclass
@@ -30,11 +31,12 @@ class SummaryRow:
     visits: int
     households: int  # distinct households visited that day
     reached: int  # distinct households reached since the start, up to that day
-    covered_rate: str
+    covered_rate: float  # percent of households with someone proficient in the five skills
 
     @property
-    def percent(self) -> str:
-        return f"{100 * self.reached / self.target:.1f}" if self.target else "—"
+    def percent(self) -> float | None:
+        """Households reached, in percent of the target; None when no target is set."""
+        return 100 * self.reached / self.target if self.target else None
 
 
 @dataclass
@@ -79,7 +81,7 @@ def daily_summary(campaign: Campaign, unit: AdminUnit, day: date) -> DailySummar
                 visits=d.get("visits") or 0,
                 households=d.get("households") or 0,
                 reached=upto.get(fig.unit.pk, 0),
-                covered_rate=fig.now.rate_percent if fig.now else "0.0",
+                covered_rate=100 * fig.now.rate if fig.now else 0.0,
             )
         )
     own = selectors.unit_figures(campaign, unit)
@@ -94,7 +96,7 @@ def daily_summary(campaign: Campaign, unit: AdminUnit, day: date) -> DailySummar
         visits=day_totals["visits"] or 0,
         households=day_totals["households"] or 0,
         reached=base.aggregate(n=Sum("new_households"))["n"] or 0,
-        covered_rate=own.now.rate_percent if own.now else "0.0",
+        covered_rate=100 * own.now.rate if own.now else 0.0,
     )
     stale, _ = selectors.stale_villages(campaign, unit, today=day, limit=0)
     return DailySummary(
@@ -122,10 +124,14 @@ HEADERS = [
 TOTAL = _("Tổng cộng")
 
 
+KINDS = [TEXT, INTEGER, INTEGER, INTEGER, INTEGER, RATE, RATE]
+
+
 def _cells(row: SummaryRow) -> list:
+    """A row's values, numbers as numbers (None: no target set)."""
     return [
         row.unit.full_name,
-        row.target if row.target is not None else "",
+        row.target,
         row.visits,
         row.households,
         row.reached,
@@ -138,7 +144,14 @@ def daily_xlsx(summary: DailySummary) -> bytes:
     """The summary's table as a workbook, in the active language."""
     rows = [_cells(r) for r in summary.rows] + [[str(TOTAL), *_cells(summary.total)[1:]]]
     sheet = gettext("Ngày %(d)s") % {"d": f"{summary.day:%d-%m-%Y}"}
-    return xlsx_bytes(sheet, [str(h) for h in HEADERS], rows)
+    return xlsx_bytes(
+        sheet,
+        [str(h) for h in HEADERS],
+        rows,
+        kinds=KINDS,
+        unit=summary.unit.full_name,
+        as_of=summary.day,
+    )
 
 
 # --- the report (an official document, Decree 30/2020 layout) --------------------------------
@@ -164,22 +177,24 @@ def daily_document(
     ``signer_name`` replacing the letterhead's signer (empty: signed by hand)."""
     c, t = summary.campaign, summary.total
     issuer = in_sentence(letterhead.issuing_body)
-    target = f"{t.target:,}".replace(",", ".") if t.target else "chưa giao"
+    campaign = named("chiến dịch", c.name)
+    if t.target:
+        target = f"chỉ tiêu {vn_int(t.target)} hộ, đạt {vn_percent(t.percent)}."
+    else:
+        target = "chưa giao chỉ tiêu."
     body: list[str | Table] = [
-        f"Thực hiện chiến dịch «{c.name}» (từ ngày {c.starts_on:%d/%m/%Y} đến ngày "
+        f"Thực hiện {campaign} (từ ngày {c.starts_on:%d/%m/%Y} đến ngày "
         f"{c.ends_on:%d/%m/%Y}), {issuer} báo cáo kết quả ngày "
         f"{summary.day:%d/%m/%Y} trên địa bàn {summary.unit.full_name} như sau:",
-        f"1. Trong ngày, các Tổ công nghệ số cộng đồng đã thực hiện {t.visits:,} lượt đến hộ, "
-        f"tới {t.households:,} hộ gia đình.".replace(",", "."),
-        f"2. Lũy kế từ đầu chiến dịch: {t.reached:,} hộ đã được đến hướng dẫn".replace(",", ".")
-        + f"; chỉ tiêu {target} hộ"
-        + (f", đạt {t.percent}%." if t.target else "."),
+        f"1. Trong ngày, các Tổ công nghệ số cộng đồng đã thực hiện {vn_int(t.visits)} lượt "
+        f"đến hộ, tới {vn_int(t.households)} hộ gia đình.",
+        f"2. Lũy kế từ đầu chiến dịch: {vn_int(t.reached)} hộ đã được đến hướng dẫn; {target}",
         "3. Tỷ lệ hộ gia đình có ít nhất một người thành thạo 05 kỹ năng số cơ bản hiện đạt "
-        f"{t.covered_rate.replace('.', ',')}%.",
+        f"{vn_percent(t.covered_rate)}.",
     ]
     if summary.stale:
         body.append(
-            f"4. Có {summary.stale} thôn, tổ dân phố chưa có lượt đến hộ trong hai ngày gần "
+            f"4. Có {vn_int(summary.stale)} thôn, tổ dân phố chưa có lượt đến hộ trong hai ngày gần "
             "nhất; đề nghị các địa phương đôn đốc các Tổ công nghệ số cộng đồng."
         )
     if summary.rows:
@@ -193,7 +208,7 @@ def daily_document(
         number=number,
         issued_on=issued_on,
         summary=[
-            f"Kết quả ngày thứ {summary.day_number} chiến dịch «{c.name}»",
+            f"Kết quả ngày thứ {summary.day_number} {campaign}",
             f"(số liệu đến hết ngày {summary.day:%d/%m/%Y}, {summary.unit.full_name})",
         ],
         body=body,

@@ -37,7 +37,7 @@ from cdtt.core.listing import DATE, Column, Filter, Listing, render_listing
 from cdtt.documents.pdf import PDF_TYPE, PdfError, docx_to_pdf
 from cdtt.geo.access import access_unit
 from cdtt.geo.selectors import breadcrumbs
-from cdtt.lib.xlsx import XLSX_TYPE, xlsx_response
+from cdtt.lib.xlsx import INTEGER, RATE, TEXT, XLSX_TYPE, xlsx_response
 
 VIEW = roles.OFFICERS
 MANAGE = roles.MANAGE_CATALOG
@@ -226,15 +226,20 @@ def _dashboard_xlsx(campaign, unit, children, figures):
             f.visits,
             f.guided,
             f.reached,
-            f.target_percent,
+            100 * f.reached / f.households_to_visit if f.households_to_visit else None,
             f.assessments,
-            f.before.rate_percent if f.before else "",
-            f.now.rate_percent if f.now else "",
+            100 * f.before.rate if f.before else None,
+            100 * f.now.rate if f.now else None,
         ]
 
     rows = [row(f) for f in children] + [row(figures)]
     return xlsx_response(
-        f"chien-dich-{campaign.pk}-{unit.code}.xlsx", campaign.name[:31], headers, rows
+        f"chien-dich-{campaign.pk}-{unit.code}.xlsx",
+        campaign.name,
+        headers,
+        rows,
+        kinds=[TEXT, TEXT, *[INTEGER] * 4, RATE, INTEGER, RATE, RATE],
+        unit=unit.full_name,
     )
 
 

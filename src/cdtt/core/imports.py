@@ -166,7 +166,10 @@ def import_kinds_for(user) -> list[ImportKind]:
 
 def import_template_xlsx(kind: ImportKind, user) -> bytes:
     """The kind's template: its exact headers and example rows."""
-    return xlsx_bytes(str(kind.sheet or kind.label)[:31], kind.headers, kind.template_rows(user))
+    unit = getattr(getattr(user, "scope_unit", None), "full_name", "")
+    return xlsx_bytes(
+        str(kind.sheet or kind.label)[:31], kind.headers, kind.template_rows(user), unit=unit
+    )
 
 
 @db_task()

@@ -264,7 +264,14 @@ def export(
             query = _query(request)
             return redirect(f"{request.path}?{query}" if query else request.path)
     headers = [xlsx.XlsxColumn(str(c.header), c.kind) for c in listing.export_columns()]
-    fileobj, count = xlsx.xlsx_file(str(listing.title), headers, export_rows(listing, queryset))
+    about = unit or getattr(request.user, "scope_unit", None)
+    fileobj, count = xlsx.xlsx_file(
+        str(listing.title),
+        headers,
+        export_rows(listing, queryset),
+        unit=getattr(about, "full_name", "") or "",
+        as_of=timezone.localdate(),
+    )
     if listing.personal:
         applied = {k: _plain(v) for k, v in filters.items() if _is_set(v)}
         # Personal data leaves the system: who took which list, filtered how, how many rows.

@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -17,7 +18,7 @@ from cdtt.core.notifications import (
     notifications_mark_all_read,
     notifications_of,
 )
-from cdtt.lib.xlsx import xlsx_response
+from cdtt.lib.xlsx import INTEGER, TEXT, xlsx_response
 
 JOBS = Listing(
     name="core.jobs",
@@ -78,6 +79,8 @@ def job_errors_xlsx(request, pk: int):
         _("Báo cáo lỗi"),
         [_("Dòng"), _("Cột"), _("Lý do")],
         ([e.get("row"), e.get("column"), e.get("reason")] for e in errors),
+        kinds=[INTEGER, TEXT, TEXT],
+        as_of=timezone.localdate(job.finished_at or job.created_at),
     )
 
 

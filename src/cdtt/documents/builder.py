@@ -14,6 +14,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -23,13 +24,15 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
 from cdtt.documents.text import date_line, same_body
+from cdtt.lib.numbers import DASH, vn_int, vn_number
 
 FONT = "Times New Roman"
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
-CENTER, LEFT, JUSTIFY = (
+CENTER, LEFT, RIGHT, JUSTIFY = (
     WD_ALIGN_PARAGRAPH.CENTER,
     WD_ALIGN_PARAGRAPH.LEFT,
+    WD_ALIGN_PARAGRAPH.RIGHT,
     WD_ALIGN_PARAGRAPH.JUSTIFY,
 )
 
@@ -65,8 +68,23 @@ REPORT = Kind("Báo cáo", "BC")
 
 @dataclass(frozen=True)
 class Table:
+    """A table of the body. Cells may be numbers: counts are written "1.234", other numbers
+    with ``places`` decimals ("58,3"), None as a dash."""
+
     headers: Sequence[str]
     rows: Sequence[Sequence[object]]
+    places: int = 1
+
+    def text(self, value: object) -> str:
+        if value is None:
+            return DASH
+        if isinstance(value, bool):
+            return str(value)
+        if isinstance(value, int):
+            return vn_int(value)
+        if isinstance(value, float | Decimal):
+            return vn_number(value, self.places)
+        return str(value)
 
 
 @dataclass
@@ -82,7 +100,10 @@ class OfficialDocument:
 
     @property
     def number_line(self) -> str:
-        return f"Số: {self.number or '     '}/{self.kind.code}-{self.heading.symbol}"
+        number = self.number.strip()
+        if number.isascii() and number.isdigit():
+            number = f"{int(number):02d}"  # numbers below 10 take a leading zero
+        return f"Số: {number or '     '}/{self.kind.code}-{self.heading.symbol}"
 
     @property
     def recipient_lines(self) -> list[str]:
@@ -199,7 +220,9 @@ def _table(doc, table: Table) -> None:
         cells = grid.add_row().cells
         for cell, value in zip(cells, values, strict=True):
             cell.text = ""
-            _run(cell.paragraphs[0], str(value), size=11)
+            if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+                cell.paragraphs[0].alignment = RIGHT
+            _run(cell.paragraphs[0], table.text(value), size=11)
 
 
 def _closing(doc, document: OfficialDocument) -> None:

@@ -42,3 +42,19 @@ def date_line(place: str, day: date) -> str:
     zero (Decree 30/2020)."""
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+# Quotation marks that may already wrap a name typed by a user: opening -> closing.
+_QUOTES = {"«": "»", "“": "”", '"': '"', "‘": "’", "'": "'"}
+
+
+def named(kind: str, name: str) -> str:
+    """A named thing inside a sentence, quoted once: ``named("chiến dịch", "Chiến dịch “Đi từng
+    ngõ”")`` is "chiến dịch “Đi từng ngõ”" (not "chiến dịch «Chiến dịch “Đi từng ngõ”»"); a
+    name typed without quotes gets «»."""
+    name = " ".join(name.split())
+    if name.casefold().startswith(kind.casefold() + " "):
+        name = name[len(kind) + 1 :].strip()
+    if len(name) > 1 and _QUOTES.get(name[0]) == name[-1]:
+        return f"{kind} {name}"
+    return f"{kind} «{name}»"

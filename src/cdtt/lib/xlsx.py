@@ -1,10 +1,14 @@
 """The project's one XLSX writer (openpyxl in write-only mode, so large tables stream to disk).
 
-Cells are typed: numbers stay numbers, percentages are numbers shown with a % format, dates are
-real dates shown dd/mm/yyyy, an empty value is an empty cell. The header row is bold and frozen,
-columns get widths from the header and the first rows. A text that a spreadsheet would read as
-a formula (it starts with =, +, -, @, a tab or a carriage return) is neutralised with a leading
-apostrophe, so a name typed as "=HYPERLINK(…)" never runs in the officer's spreadsheet.
+Cells are typed: numbers stay numbers (counts shown ``#,##0``, rates in percent with one
+decimal), fractions are shown with a % format, dates are real dates shown dd/mm/yyyy, an empty
+value is an empty cell; the spreadsheet shows the separators of its reader's locale (1.234 and
+58,3 in Vietnamese). The header row is bold, frozen and filtered, columns get widths from the
+header and the first rows. The workbook says what it is: the sheet is named after the list (and
+its unit when that fits in a sheet name), the file's properties name the unit and the date of
+the figures. A text that a spreadsheet would read as a formula (it starts with =, +, -, @, a tab
+or a carriage return) is neutralised with a leading apostrophe, so a name typed as
+"=HYPERLINK(…)" never runs in the officer's spreadsheet.
 """
 
 import datetime as dt
@@ -12,12 +16,13 @@ import io
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from itertools import chain, islice
 from typing import IO, Any
 
 from django.http import FileResponse, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
@@ -30,19 +35,30 @@ TEXT = "text"
 INTEGER = "integer"
 DECIMAL = "decimal"
 PERCENT = "percent"  # a fraction (0.583), shown as 58.3%
+RATE = "rate"  # a rate already in percent (58.33), rounded and shown with one decimal: 58.3
 DATE = "date"
 DATETIME = "datetime"
 PHONE = "phone"  # text that keeps its leading zero, never a number
-KINDS = (TEXT, INTEGER, DECIMAL, PERCENT, DATE, DATETIME, PHONE)
+KINDS = (TEXT, INTEGER, DECIMAL, PERCENT, RATE, DATE, DATETIME, PHONE)
+NUMERIC = (INTEGER, DECIMAL, PERCENT, RATE)
 
 FORMATS = {
     INTEGER: "#,##0",
     DECIMAL: "#,##0.##",
     PERCENT: "0.0%",
+    RATE: "#,##0.0",
     DATE: "DD/MM/YYYY",
     DATETIME: "DD/MM/YYYY HH:MM",
 }
-_DEFAULT_WIDTH = {DATE: 12, DATETIME: 17, PHONE: 14, INTEGER: 10, DECIMAL: 12, PERCENT: 10}
+_DEFAULT_WIDTH = {
+    DATE: 12,
+    DATETIME: 17,
+    PHONE: 14,
+    INTEGER: 10,
+    DECIMAL: 12,
+    PERCENT: 10,
+    RATE: 10,
+}
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _MIN_WIDTH, _MAX_WIDTH = 8, 60
 # Rows read before the first is written, to size the columns (write-only sheets fix widths first).
@@ -61,11 +77,16 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
+def _rate(value: int | float | Decimal) -> float:
+    """A rate rounded half up to one decimal, as the documents write it (41.25 → 41.3)."""
+    return float(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
 def _number(value: Any, kind: str) -> int | float | Decimal | str:
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int | float | Decimal):
-        return value
+        return _rate(value) if kind == RATE else value
     text = str(value).strip().replace(",", ".")
     try:
         number = Decimal(text)
@@ -73,7 +94,7 @@ def _number(value: Any, kind: str) -> int | float | Decimal | str:
         return neutralise(str(value))  # not a number after all: written as safe text
     if kind == INTEGER and number == number.to_integral_value():
         return int(number)
-    return float(number)
+    return _rate(number) if kind == RATE else float(number)
 
 
 def _naive(value: dt.datetime) -> dt.datetime:
@@ -87,7 +108,7 @@ def cell_value(value: Any, kind: str = "") -> Any:
     """The value as written to the sheet, for a column of ``kind`` (empty: by the value's type)."""
     if value is None or value == "":
         return None
-    if kind in (INTEGER, DECIMAL, PERCENT):
+    if kind in NUMERIC:
         return _number(value, kind)
     if kind == DATETIME and isinstance(value, dt.datetime):
         return _naive(value)
@@ -108,7 +129,7 @@ def _format(kind: str, value: Any) -> str | None:
     if kind in FORMATS:
         if kind in (DATE, DATETIME) and not isinstance(value, dt.date):
             return None
-        if kind in (INTEGER, DECIMAL, PERCENT) and isinstance(value, str):
+        if kind in NUMERIC and isinstance(value, str):
             return None
         return FORMATS[kind]
     if isinstance(value, dt.datetime):
@@ -156,6 +177,31 @@ def _columns(headers: Sequence[str | XlsxColumn], kinds: Sequence[str] | None) -
     return columns
 
 
+_SHEET_FORBIDDEN = str.maketrans({c: "-" for c in "[]:*?/\\"})
+
+
+def sheet_name(title: str, unit: str = "") -> str:
+    """The sheet's name: the list's title, with its unit when both fit in 31 characters."""
+    title = " ".join(str(title).split()).translate(_SHEET_FORBIDDEN)
+    both = f"{title} - {unit}".translate(_SHEET_FORBIDDEN) if unit else title
+    name = both if len(both) <= 31 else title[:31]
+    return name.strip(" '") or "Sheet1"
+
+
+def _properties(wb: Workbook, title: str, unit: str, as_of: dt.date | None) -> None:
+    """The file says what it is: the list and its unit, the date of its figures."""
+    day = as_of or timezone.localdate()
+    if isinstance(day, dt.datetime):
+        day = _naive(day).date()
+    props = wb.properties
+    props.title = f"{title} - {unit}" if unit else str(title)
+    props.subject = unit or str(title)
+    props.description = _("Số liệu đến ngày %(d)s") % {"d": f"{day:%d/%m/%Y}"}
+    props.keywords = f"{day:%d/%m/%Y}"
+    props.creator = props.lastModifiedBy = "CDTT"
+    props.created = props.modified = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
 def write_xlsx(
     target: str | IO[bytes],
     title: str,
@@ -163,12 +209,17 @@ def write_xlsx(
     rows: Iterable[Sequence],
     *,
     kinds: Sequence[str] | None = None,
+    unit: str = "",
+    as_of: dt.date | None = None,
 ) -> int:
-    """Write one sheet (typed cells, bold frozen header) to a path or binary file; the number of
-    data rows written. ``rows`` is read once, as it comes: a generator keeps memory flat."""
+    """Write one sheet (typed cells, bold frozen filtered header) to a path or binary file; the
+    number of data rows written. ``unit`` (its name) and ``as_of`` (the date of the figures,
+    default today) go into the sheet's name and the file's properties. ``rows`` is read once,
+    as it comes: a generator keeps memory flat."""
     columns = _columns(headers, kinds)
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=(str(title)[:31] or "Sheet1").replace("/", "-"))
+    _properties(wb, str(title), str(unit or ""), as_of)
+    ws = wb.create_sheet(title=sheet_name(str(title), str(unit or "")))
     rows = iter(rows)
     sample = list(islice(rows, _SAMPLE_ROWS))
     for i, width in enumerate(_widths(columns, sample), start=1):
@@ -186,6 +237,9 @@ def write_xlsx(
     for row in chain(sample, rows):
         ws.append([_cell(ws, col, value) for col, value in zip(columns, row, strict=False)])
         count += 1
+    if columns:
+        # The filter buttons on the header, over every row written.
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
     wb.save(target)
     return count
 
@@ -210,10 +264,12 @@ def xlsx_bytes(
     rows: Iterable[Sequence],
     *,
     kinds: Sequence[str] | None = None,
+    unit: str = "",
+    as_of: dt.date | None = None,
 ) -> bytes:
     """A small workbook in memory (templates, reports, the command line's files)."""
     buf = io.BytesIO()
-    write_xlsx(buf, title, headers, rows, kinds=kinds)
+    write_xlsx(buf, title, headers, rows, kinds=kinds, unit=unit, as_of=as_of)
     return buf.getvalue()
 
 
@@ -223,11 +279,13 @@ def xlsx_file(
     rows: Iterable[Sequence],
     *,
     kinds: Sequence[str] | None = None,
+    unit: str = "",
+    as_of: dt.date | None = None,
 ) -> tuple[IO[bytes], int]:
     """The workbook in a temporary file (deleted when closed), rewound, and its row count: a large
     export never sits whole in memory."""
     tmp = tempfile.TemporaryFile()
-    count = write_xlsx(tmp, title, headers, rows, kinds=kinds)
+    count = write_xlsx(tmp, title, headers, rows, kinds=kinds, unit=unit, as_of=as_of)
     tmp.seek(0)
     return tmp, count
 
@@ -244,8 +302,11 @@ def xlsx_response(
     rows: Iterable[Sequence],
     *,
     kinds: Sequence[str] | None = None,
+    unit: str = "",
+    as_of: dt.date | None = None,
 ) -> HttpResponse:
     """A small workbook as a download (lists stream theirs through ``xlsx_file``)."""
-    response = HttpResponse(xlsx_bytes(title, headers, rows, kinds=kinds), content_type=XLSX_TYPE)
+    data = xlsx_bytes(title, headers, rows, kinds=kinds, unit=unit, as_of=as_of)
+    response = HttpResponse(data, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

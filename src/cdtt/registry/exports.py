@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 
 from cdtt.geo.models import AdminUnit, Level
-from cdtt.lib.xlsx import xlsx_bytes
+from cdtt.lib.xlsx import INTEGER, RATE, TEXT, xlsx_bytes
 from cdtt.registry.models import VillageCoverage
 from cdtt.registry.selectors import COUNTERS, Coverage, coverage_children, coverage_of
 from cdtt.skills.models import SKILL_CODES, Skill
@@ -31,7 +31,7 @@ def _row(unit: AdminUnit, c: Coverage) -> list:
         unit.get_level_display(),
         c.households,
         c.covered,
-        round(100 * c.rate, 2),
+        100 * c.rate,
         c.residents,
         c.proficient,
         *[getattr(c, f"p_{code}") for code in SKILL_CODES],
@@ -45,7 +45,9 @@ def coverage_xlsx(unit: AdminUnit, *, villages: bool = False) -> bytes:
         rows.extend(_row(v, c) for v, c in villages_below(unit))
     else:
         rows.extend(_row(child, c) for child, c in coverage_children(unit))
-    return xlsx_bytes(_("Độ phủ"), _headers(), rows)
+    kinds = [TEXT, TEXT, TEXT, INTEGER, INTEGER, RATE, INTEGER, INTEGER]
+    kinds += [INTEGER] * len(SKILL_CODES)
+    return xlsx_bytes(_("Độ phủ"), _headers(), rows, kinds=kinds, unit=unit.full_name)
 
 
 def villages_below(unit: AdminUnit) -> list[tuple[AdminUnit, Coverage]]:

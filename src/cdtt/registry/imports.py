@@ -21,6 +21,7 @@ an assessment row per level (docs/decisions.md). Re-importing the same file chan
 dry run does all of it and rolls back.
 """
 
+import datetime as dt
 import hashlib
 import logging
 import os
@@ -443,7 +444,7 @@ def _template_rows(user) -> list[list]:
             "HK0001",
             "Số 12, Thôn 1",
             "Nguyễn Văn An",
-            "05/03/1985",
+            dt.date(1985, 3, 5),  # a date cell, as a spreadsheet user types it
             "Nam",
             "Chủ hộ",
             "0912345678",

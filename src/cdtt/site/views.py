@@ -2,14 +2,13 @@
 what and when, within the viewer's scope)."""
 
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _lazy
 
 from cdtt.audit.selectors import audit_entries_under
 from cdtt.core import roles
 from cdtt.core.access import login_required, role_required, scope_path
-from cdtt.core.listing import Column, Filter, Listing, render_listing
+from cdtt.core.listing import DATETIME, Column, Filter, Listing, render_listing
 from cdtt.registry.selectors import coverage_of
 
 
@@ -32,15 +31,11 @@ def home(request):
 AUDIT_VIEWERS = {"province_admin", "district_officer", "commune_officer"}
 
 
-def _at(entry) -> str:
-    return timezone.localtime(entry.at).strftime("%d/%m/%Y %H:%M")
-
-
 AUDIT_LOG = Listing(
     name="site.audit_log",
     title=_lazy("Nhật ký"),
     columns=(
-        Column(_lazy("Thời điểm"), _at),
+        Column(_lazy("Thời điểm"), "at", DATETIME),
         # Who did what to whom: names of users and of the people the entries are about.
         Column(_lazy("Người thực hiện"), lambda e: str(e.actor or ""), personal=True),
         Column(

@@ -15,6 +15,7 @@ written, so ``total`` shrinks to what remains once the checks are done).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -662,7 +663,7 @@ def _template_rows(user) -> list[list]:
             "Thôn 1",
             "",
             "15/QĐ-UBND",
-            "02/01/2024",
+            dt.date(2024, 1, 2),  # a date cell, as a spreadsheet user types it
             "Lê Văn Hùng",
             "Nam",
             1975,
@@ -673,7 +674,7 @@ def _template_rows(user) -> list[list]:
             "",
             "Trưởng thôn",
             "Dịch vụ công trực tuyến",
-            "02/01/2024",
+            dt.date(2024, 1, 2),
         ],
         [
             code,

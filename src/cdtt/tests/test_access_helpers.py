@@ -147,8 +147,8 @@ def _campaign(tree, make_user) -> Case:
 
 
 def _visit(tree, make_user) -> Case:
-    from cdtt.campaigns.visits import visit_submit
     from cdtt.campaigns.tests.factories import Field
+    from cdtt.campaigns.visits import visit_submit
 
     field = Field(tree, make_user)
     visit, _created = visit_submit(

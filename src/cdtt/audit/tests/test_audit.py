@@ -1,5 +1,6 @@
 """The audit log: what an entry records, whose entries a user sees, the log page's personas."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -188,7 +189,9 @@ def test_a_sibling_communes_officer_sees_only_their_own(client, log):
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(workbook.active.iter_rows(values_only=True))
     assert [r[3] for r in rows[1:]] == ["Thêm hộ HK09 xã Quảng Nhân"]
-    assert len(rows[1][0]) == 16 and rows[1][0][2] == "/" and rows[1][0][5] == "/"  # dd/mm/yyyy
+    # The time is a date-time cell shown dd/mm/yyyy hh:mm (sortable), not text.
+    when = workbook.active["A2"]
+    assert isinstance(when.value, dt.datetime) and when.number_format == "DD/MM/YYYY HH:MM"
 
 
 def test_anonymous_users_are_sent_to_login_and_field_roles_refused(client, log, make_user, tree):

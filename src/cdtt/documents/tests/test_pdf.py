@@ -1,21 +1,27 @@
 """The one PDF path: LibreOffice converts the DOCX; the Vietnamese letters survive, concurrent
 conversions do not collide, and a missing, failing or hung LibreOffice is a clear error.
 
-The conversions run wherever LibreOffice is installed; under CI or CDTT_PDF_REQUIRED=1 (set by
+Every document type of the catalog goes through it: the PDF's words are the DOCX's, in embedded
+fonts that cover Vietnamese. The conversions run wherever LibreOffice is installed; under CI or CDTT_PDF_REQUIRED=1 (set by
 scripts/test, whose set-up installs it) a missing LibreOffice fails them instead of skipping."""
 
+import io
 import os
 import shutil
 import subprocess
 import unicodedata
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from docx import Document
 
 from cdtt.documents.builder import build_docx
 from cdtt.documents.pdf import PdfError, docx_to_pdf, soffice
 
+from .catalog import SAMPLES
 from .samples import SIGNER, sample_document
+from .test_every_document import all_text
 
 REQUIRED = os.environ.get("CI") == "true" or os.environ.get("CDTT_PDF_REQUIRED") == "1"
 needs_libreoffice = pytest.mark.skipif(
@@ -84,3 +90,30 @@ def test_a_failing_or_hung_libreoffice_is_a_clear_error(monkeypatch, tmp_path):
     monkeypatch.setenv("CDTT_SOFFICE", str(hung))
     with pytest.raises(PdfError, match="sau 1 giây"):
         docx_to_pdf(b"not a document", timeout=1)
+
+
+def _words(text: str) -> Counter:
+    return Counter(unicodedata.normalize("NFC", text).split())
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda s: s.id)
+def test_the_pdf_says_what_the_docx_says_in_fonts_that_cover_vietnamese(sample, tmp_path):
+    data = build_docx(sample.make())
+    pdf = docx_to_pdf(data)
+    expected = _words("\n".join(all_text(Document(io.BytesIO(data)))))
+    got = _words(_text(pdf, tmp_path))
+    # The same words, each as often (the reading order of table cells may differ); only page
+    # numbers (from page 2) and the rules under header lines are the PDF's own.
+    extra = got - expected
+    assert all(w.isdigit() or set(w) == {"─"} for w in extra), extra
+    assert not expected - got, expected - got
+    fonts = _fonts(pdf, tmp_path)
+    assert fonts and all(row[-5] == "yes" for row in fonts), fonts
+    # The embedded serif is one fontconfig knows to cover Vietnamese.
+    covering = subprocess.run(
+        ["fc-list", ":lang=vi", "family"], capture_output=True, check=True, text=True
+    ).stdout
+    for row in fonts:
+        family = row[0].split("+")[-1].split("-")[0]  # "ABCDEF+LiberationSerif-Bold"
+        assert family.replace(" ", "") in covering.replace(" ", ""), (family, covering)

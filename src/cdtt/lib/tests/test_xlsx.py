@@ -85,3 +85,35 @@ def test_large_tables_stream_to_a_file_from_a_generator():
 def test_unknown_kind_is_refused():
     with pytest.raises(ValueError):
         xlsx_bytes("T", [XlsxColumn("a", "money")], [])
+
+
+def test_the_header_is_filtered_and_the_workbook_says_what_it_is():
+    data = xlsx_bytes(
+        "Hộ gia đình",
+        ["Mã hộ", "Số nhân khẩu"],
+        [["HK1", 3], ["HK2", 1234]],
+        kinds=[xlsx.TEXT, xlsx.INTEGER],
+        unit="Xã Quảng Định",
+        as_of=dt.date(2024, 10, 5),
+    )
+    book = load_workbook(io.BytesIO(data))
+    ws = book.active
+    assert ws.auto_filter.ref == "A1:B3"
+    assert ws.title == "Hộ gia đình - Xã Quảng Định"
+    assert ws["B3"].value == 1234 and ws["B3"].number_format == "#,##0"
+    props = book.properties
+    assert props.title == "Hộ gia đình - Xã Quảng Định" and props.subject == "Xã Quảng Định"
+    assert props.description == "Số liệu đến ngày 05/10/2024"
+
+
+def test_a_sheet_name_too_long_for_its_unit_keeps_the_title():
+    assert xlsx.sheet_name("Số liệu Tổ CNSCĐ", "Thành phố Thanh Hóa") == "Số liệu Tổ CNSCĐ"
+    assert xlsx.sheet_name("A/B: [c]?") == "A-B- -c--"
+    assert len(xlsx.sheet_name("x" * 40, "Xã A")) == 31
+
+
+def test_rates_are_numbers_in_percent_with_one_decimal():
+    ws = _sheet(xlsx_bytes("T", ["Tỷ lệ (%)"], [[58.333], ["41.25"], [None]], kinds=[xlsx.RATE]))
+    # Rounded half up, as the documents write them (41,3 in the report, 41.3 here).
+    assert [ws["A2"].value, ws["A3"].value, ws["A4"].value] == [58.3, 41.3, None]
+    assert ws["A2"].number_format == "#,##0.0" and ws["A2"].data_type == "n"

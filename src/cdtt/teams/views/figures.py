@@ -12,7 +12,7 @@ from cdtt.core.access import role_required
 from cdtt.geo.access import access_unit
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.geo.selectors import breadcrumbs
-from cdtt.lib.xlsx import xlsx_response
+from cdtt.lib.xlsx import INTEGER, RATE, TEXT, xlsx_response
 from cdtt.teams import selectors
 from cdtt.teams.views.common import (
     unit_param,
@@ -41,10 +41,10 @@ def figures(request):
                 f.teams,
                 f.villages,
                 f.villages_with_team,
-                float(f.villages_percent),
+                100 * f.villages_rate,
                 f.members,
                 f.residents,
-                round(f.per_100_residents, 2) if f.per_100_residents is not None else "",
+                f.per_100_residents,
                 f.core_force,
                 f.trained,
             ]
@@ -67,6 +67,8 @@ def figures(request):
                 _("Đã tập huấn"),
             ],
             rows,
+            kinds=[TEXT, TEXT, *[INTEGER] * 3, RATE, INTEGER, INTEGER, RATE, INTEGER, INTEGER],
+            unit=unit.full_name,
         )
     return render(
         request,

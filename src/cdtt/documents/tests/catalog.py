@@ -1,0 +1,89 @@
+"""Every type of official document the project makes, each with the samples the document tests
+read back (layout against Decree 30/2020, text rules, PDF). A module that starts building a new
+document type adds it here: ``test_every_module_that_builds_documents_is_in_the_catalog`` fails
+until it does.
+
+The samples need no database: they are built from unsaved records, with figures large enough to
+need a thousands separator and rates with decimals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from cdtt.campaigns.models import Campaign
+from cdtt.campaigns.reports import DailySummary, SummaryRow, daily_document
+from cdtt.documents.builder import OfficialDocument
+from cdtt.documents.models import department_letterhead
+from cdtt.geo.models import AdminUnit, Level
+
+from .samples import sample_document
+
+# The modules (outside cdtt.documents) that call the builder; each has its types below.
+BUILDERS = {"cdtt.campaigns.reports": ["campaigns.daily"]}
+
+
+@dataclass(frozen=True)
+class Sample:
+    type: str  # the document type, e.g. "campaigns.daily"
+    name: str  # this sample among the type's
+    make: Callable[[], OfficialDocument]
+
+    @property
+    def id(self) -> str:
+        return f"{self.type}:{self.name}"
+
+
+PROVINCE = AdminUnit(code="38", name="Thanh Hóa", unit_type="Tỉnh", level=Level.PROVINCE)
+COMMUNE = AdminUnit(code="16000", name="Quảng Định", unit_type="Xã", level=Level.COMMUNE)
+VILLAGES = [
+    AdminUnit(code="16000-001", name="Thôn 1", unit_type="", level=Level.VILLAGE),
+    AdminUnit(code="16000-002", name="Đông Hải", unit_type="Thôn", level=Level.VILLAGE),
+]
+DAY = date(2024, 10, 5)
+
+
+def daily_summary_sample(*, target: int | None = 2_000, stale: int = 3) -> DailySummary:
+    """The daily summary of a commune on 05/10/2024, fifth day of its campaign."""
+    campaign = Campaign(
+        name="Chiến dịch “Đi từng ngõ, gõ từng nhà, hướng dẫn từng người”",
+        starts_on=date(2024, 10, 1),
+        ends_on=date(2024, 10, 31),
+    )
+    rows = [
+        SummaryRow(VILLAGES[0], 1_200, 1_034, 812, 1_122, 58.333),
+        SummaryRow(VILLAGES[1], None, 200, 175, 278, 0.0),
+    ]
+    total = SummaryRow(COMMUNE, target, 1_234, 987, 1_400, 41.25)
+    return DailySummary(
+        campaign=campaign,
+        unit=COMMUNE,
+        day=DAY,
+        total=total,
+        rows=rows,
+        stale=stale,
+        day_number=5,
+    )
+
+
+def daily_report_sample(*, signer: str = "Lê Thị Hoa", **options) -> OfficialDocument:
+    return daily_document(
+        daily_summary_sample(**options),
+        department_letterhead(PROVINCE),
+        issued_on=date(2024, 10, 6),
+        number="7",
+        signer_name=signer,
+    )
+
+
+SAMPLES = [
+    Sample("documents.builder", "sample", sample_document),
+    Sample("campaigns.daily", "with a target", daily_report_sample),
+    Sample(
+        "campaigns.daily",
+        "no target, nothing stale, signed by hand",
+        lambda: daily_report_sample(target=None, stale=0, signer=""),
+    ),
+]

@@ -1,0 +1,264 @@
+"""Every XLSX the project exports, read back: typed cells in Vietnamese formats, a bold, frozen
+and filtered header, columns wide enough, a sheet and file properties that say what it is; the
+import templates keep their header on row 1 and import again.
+
+The exports are discovered: every declared list (``cdtt.core.listing``) and every module that
+calls the XLSX writer must be covered here, so a new export fails this test until it is."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import io
+import pkgutil
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+import cdtt
+from cdtt.campaigns.tests.factories import Field
+from cdtt.campaigns.visits import visit_submit
+from cdtt.core.imports import import_kinds, import_template_xlsx
+from cdtt.core.listing import Listing
+from cdtt.core.models import Job
+from cdtt.documents.tests.sources import calls_of
+from cdtt.geo.models import Level
+from cdtt.registry.exports import coverage_xlsx
+from cdtt.testing import make_unit
+
+pytestmark = pytest.mark.django_db
+
+# The declared lists, by name: the address of their page.
+LISTS = {
+    "teams.teams": lambda f: reverse("teams:list"),
+    "teams.members": lambda f: reverse("teams:members"),
+    "geo.children": lambda f: reverse("geo:unit", args=[f.tree.commune.code]),
+    "registry.households": lambda f: reverse("registry:households"),
+    "accounts.users": lambda f: reverse("accounts:users"),
+    "core.jobs": lambda f: reverse("core:jobs"),
+    "campaigns.campaigns": lambda f: reverse("campaigns:list"),
+    "organizations.organizations": lambda f: reverse("organizations:list"),
+    "site.audit_log": lambda f: reverse("site:audit_log"),
+}
+# The other exports: a download address each (the coverage also through the command line).
+OTHERS = {
+    "coverage": lambda f: reverse("registry:dashboard") + "?format=xlsx",
+    "team figures": lambda f: reverse("teams:figures") + "?format=xlsx",
+    "campaign dashboard": lambda f: (
+        reverse("campaigns:detail", args=[f.campaign.pk]) + "?format=xlsx"
+    ),
+    "daily summary": lambda f: (
+        reverse("campaigns:daily", args=[f.campaign.pk]) + "?format=xlsx&unit=16000"
+    ),
+    "job errors": lambda f: reverse("core:job_errors", args=[f.job.pk]),
+}
+# The modules that call the writer themselves, and the exports above that cover them.
+WRITERS = {
+    "cdtt.core.listing": list(LISTS),
+    "cdtt.core.imports": ["import templates"],
+    "cdtt.core.views": ["job errors"],
+    "cdtt.registry.exports": ["coverage"],
+    "cdtt.teams.views.figures": ["team figures"],
+    "cdtt.campaigns.views": ["campaign dashboard"],
+    "cdtt.campaigns.reports": ["daily summary"],
+}
+WRITER_CALLS = ("xlsx_response", "xlsx_bytes", "xlsx_file", "write_xlsx")
+
+NUMBER_FORMATS = {"#,##0", "#,##0.0", "#,##0.##", "0.0%"}
+DATE_FORMATS = {"DD/MM/YYYY", "DD/MM/YYYY HH:MM"}
+# Text that a spreadsheet should have held as a number or a date.
+LOOKS_TYPED = re.compile(r"^-?\d+([.,]\d+)?%?$|^\d{1,2}/\d{1,2}/\d{4}( \d{1,2}:\d{2})?$")
+# Columns whose digits are identifiers or names, rightly text (codes keep their leading zeros;
+# a village may be named "1").
+CODE_HEADERS = re.compile(r"^(mã|tên|code|số điện thoại|điện thoại|phone)", re.IGNORECASE)
+YEAR_HEADERS = re.compile(r"^năm\b", re.IGNORECASE)
+A_DATE = re.compile(r"\b\d{2}/\d{2}/\d{4}\b")
+
+
+def _views_modules(app: str) -> list:
+    """An app's views module, or every module of its views package."""
+    try:
+        views = importlib.import_module(f"{app}.views")
+    except ModuleNotFoundError:
+        return []
+    if not hasattr(views, "__path__"):
+        return [views]
+    return [
+        importlib.import_module(f"{app}.views.{info.name}")
+        for info in pkgutil.iter_modules(views.__path__)
+    ]
+
+
+def declared_lists() -> dict[str, Listing]:
+    """Every ``Listing`` declared in an app's views module."""
+    found = {}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("cdtt."):
+            continue
+        for module in _views_modules(config.name):
+            for value in vars(module).values():
+                if isinstance(value, Listing):
+                    found[value.name] = value
+    return found
+
+
+def test_every_export_is_covered_here():
+    assert set(declared_lists()) == set(LISTS)
+    writers = {
+        module
+        for module, calls in calls_of(Path(cdtt.__file__).parent).items()
+        if set(calls) & set(WRITER_CALLS) and module != "cdtt.lib.xlsx"
+    }
+    assert writers == set(WRITERS), "a module writes XLSX: add its exports to this test"
+
+
+@pytest.fixture
+def data(tree, make_user):
+    """A commune with households, residents, a team (with its decision date) and members, a
+    campaign with a visit and a target, an import job with errors, audit entries."""
+    from cdtt.campaigns.models import CampaignTarget
+
+    f = Field(tree, make_user)
+    make_unit("16000-003", "1", Level.VILLAGE, tree.commune)  # the templates' "Thôn 1"
+    f.team.decision_number = "12/QĐ-UBND"
+    f.team.decision_date = dt.date(2024, 4, 8)
+    f.team.save()
+    CampaignTarget.objects.create(
+        campaign=f.campaign, unit=tree.commune, households_to_visit=3, residents_to_guide=0
+    )
+    visit_submit(
+        actor=f.member,
+        payload={
+            "id": str(uuid.uuid4()),
+            "household": {"commune_code": "16000", "code": "HO-001"},
+            "visited_at": timezone.now().isoformat(),
+            "outcome": "guided",
+            "campaign": f.campaign.pk,
+        },
+    )
+    f.admin = make_user("province_admin", tree.province)
+    f.job = Job.objects.create(
+        kind="population_import",
+        title="Nhập dân cư",
+        status=Job.Status.FAILED,
+        created_by=f.admin,
+        finished_at=timezone.now(),
+        result={"errors": [{"row": 12, "column": "Ngày sinh", "reason": "Ngày không hợp lệ"}]},
+    )
+    return f
+
+
+def _book(response):
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    return load_workbook(io.BytesIO(data))
+
+
+def check_workbook(book, *, what: str) -> None:
+    """The rules every export keeps."""
+    (ws,) = book.worksheets
+    rows = list(ws.iter_rows())
+    assert rows, what
+    header = rows[0]
+    width = len(header)
+    assert all(c.value and c.font.bold for c in header), what
+    assert ws.freeze_panes == "A2", what
+    assert ws.auto_filter.ref == f"A1:{header[-1].column_letter}{len(rows)}", what
+    assert ws.title and not ws.title.startswith("Sheet"), what
+    props = book.properties
+    assert props.title and props.subject and props.creator, what
+    assert A_DATE.search(props.description or ""), what
+    for i, head in enumerate(header):
+        letter = head.column_letter
+        longest = max([len(str(head.value))] + [_shown(r[i]) for r in rows[1:] if i < len(r)])
+        assert ws.column_dimensions[letter].width >= min(longest, 58), (what, head.value)
+    for row in rows[1:]:
+        assert len(row) <= width, what
+        for head, cell in zip(header, row, strict=False):
+            _check_cell(head.value, cell, what)
+
+
+def _shown(cell) -> int:
+    """The characters a cell shows (a date read back is a datetime: its format tells)."""
+    value = cell.value
+    if isinstance(value, dt.date):
+        return len(cell.number_format)
+    return len(str(value)) if value is not None else 0
+
+
+def _check_cell(header: str, cell, what: str) -> None:
+    value = cell.value
+    where = (what, header, value)
+    if isinstance(value, str):
+        assert not value.startswith("="), where  # never a formula
+        if not CODE_HEADERS.match(str(header)):
+            assert not LOOKS_TYPED.match(value.strip()), where  # a number or date as text
+    elif isinstance(value, dt.datetime):
+        assert cell.number_format in DATE_FORMATS, where
+    elif isinstance(value, int | float):
+        # A year is a number shown as typed (1975, not 1.975).
+        year = YEAR_HEADERS.match(str(header)) and cell.number_format == "General"
+        assert cell.number_format in NUMBER_FORMATS or year, where
+
+
+def test_every_list_export_keeps_the_rules(data, login):
+    client = login(data.admin)
+    for name, url in LISTS.items():
+        book = _book(client.get(url(data), {"format": "xlsx"}))
+        check_workbook(book, what=name)
+        assert book.properties.subject == data.tree.province.full_name or name == "geo.children"
+
+
+def test_every_other_export_keeps_the_rules(data, login):
+    client = login(data.admin)
+    for name, url in OTHERS.items():
+        check_workbook(_book(client.get(url(data))), what=name)
+    # The command line's coverage file is the same workbook.
+    check_workbook(load_workbook(io.BytesIO(coverage_xlsx(data.tree.commune))), what="command")
+
+
+def test_numbers_and_dates_are_typed_where_the_issue_saw_text(data, login):
+    client = login(data.admin)
+    # The daily summary's rates are numbers with one decimal; a missing target an empty cell.
+    ws = _book(client.get(OTHERS["daily summary"](data))).active
+    header = [c.value for c in ws[1]]
+    total = list(ws.iter_rows(values_only=False))[-1]
+    rate = total[header.index("% chỉ tiêu")]
+    assert isinstance(rate.value, float) and rate.number_format == "#,##0.0"
+    assert rate.value == round(100 * 1 / 3, 1)
+    assert total[header.index("Chỉ tiêu (hộ)")].number_format == "#,##0"
+    # The team's decision date is a date shown dd/mm/yyyy.
+    ws = _book(client.get(LISTS["teams.teams"](data), {"format": "xlsx"})).active
+    dates = [c for row in ws.iter_rows(min_row=2) for c in row if isinstance(c.value, dt.date)]
+    assert any(c.value.date() == dt.date(2024, 4, 8) for c in dates)
+    assert all(c.number_format == "DD/MM/YYYY" for c in dates)
+    # The daily summary says which unit and which day.
+    book = _book(client.get(OTHERS["daily summary"](data)))
+    day = timezone.localdate()
+    assert book.properties.subject == data.tree.commune.full_name
+    assert f"{day:%d/%m/%Y}" in book.properties.description
+
+
+def test_import_templates_keep_their_header_on_row_one_and_import_again(data, tmp_path):
+    # The examples are made for the user's commune: a commune officer where the kind allows one.
+    officer = data.officer
+    for kind in import_kinds():
+        user = officer if kind.allows(officer) else data.admin
+        assert kind.allows(user), kind.code
+        book = load_workbook(io.BytesIO(import_template_xlsx(kind, user)))
+        check_workbook(book, what=kind.code)
+        assert [c.value for c in book.active[1]] == kind.headers, kind.code
+        # Filled with its own example rows, the template imports again (a dry run: no write).
+        path = tmp_path / f"{kind.code}.xlsx"
+        path.write_bytes(import_template_xlsx(kind, user))
+        result = kind.run(
+            actor=user, path=str(path), dry_run=True, skip_invalid=False, progress=None
+        )
+        assert result.ok, (kind.code, result.problem, [e.as_dict() for e in result.errors])
