@@ -179,12 +179,14 @@ def my_courses(request):
     return JsonResponse({"items": items})
 
 
-@router.get("/certificates/{code}", auth=None, response={200: CertificateOut, 404: Error})
-def certificate_get(request, code: str):
+@router.get(
+    "/certificates/{certificate_code}", auth=None, response={200: CertificateOut, 404: Error}
+)
+def certificate_get(request, certificate_code: str):
     """Anyone may check a certificate by its code: holder's name masked; a revoked one says so."""
     completion = (
         Completion.objects.select_related("course__organizer", "person")
-        .filter(code=code.strip().upper())
+        .filter(code=certificate_code.strip().upper())
         .first()
     )
     if completion is None:

@@ -398,3 +398,46 @@ def completion_revoke(*, actor, completion: Completion, reason: str) -> Completi
             summary=f"{completion.code} · {reason}",
         )
     return completion
+
+
+@transaction.atomic
+def topic_add(*, actor, name: str) -> Topic:
+    """The province adds a topic to the catalog."""
+    from django.utils.text import slugify
+
+    from cdtt.core import roles
+
+    if not roles.has_role(actor, roles.MANAGE_CATALOG):
+        raise Refused(403, _("Chỉ cấp tỉnh sửa danh mục chủ đề."))
+    name = " ".join(name.split())
+    base = slugify(fold_ascii(name))[:30] or "topic"
+    code, n = base, 1
+    while Topic.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    topic = Topic.objects.create(code=code, name=name, position=Topic.objects.count() + 1)
+    audit_record(actor=actor, action="topic.create", obj=topic, summary=name)
+    return topic
+
+
+def fold_ascii(text: str) -> str:
+    from cdtt.lib.text import fold
+
+    return fold(text)
+
+
+@transaction.atomic
+def question_add(
+    *, actor, topic: Topic, text: str, kind: str, choices: Sequence[tuple[str, bool]]
+) -> Question:
+    """A question of the topic's bank with its choices (``(text, correct)`` pairs)."""
+    from cdtt.training.models import Choice
+
+    if not selectors.can_manage(actor):
+        raise Refused(403, _("Bạn không được sửa ngân hàng câu hỏi."))
+    question = Question.objects.create(topic=topic, text=text.strip(), kind=kind)
+    Choice.objects.bulk_create(
+        [Choice(question=question, text=t[:300], correct=ok) for t, ok in choices]
+    )
+    audit_record(actor=actor, action="question.create", obj=question, summary=text[:200])
+    return question

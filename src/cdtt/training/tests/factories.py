@@ -3,6 +3,7 @@ a member with a login in a team of the commune, a member of a sibling commune's 
 organiser, and a course of the commune with one session under way and a two-question test."""
 
 import datetime as dt
+import uuid
 
 from django.utils import timezone
 
@@ -118,3 +119,45 @@ def completed(person: Person, on: dt.date, unit) -> "object":
     return Completion.objects.create(
         course=course, person=person, code=f"T{person.pk:03d}-{course.pk:04d}", completed_on=on
     )
+
+
+class ApiSeed:
+    """For the OpenAPI test: ``person`` (with a login) enrolled in a course of ``unit`` with two
+    sessions under way, checked in at the first, holding a certificate; the second session is
+    left for a new check-in."""
+
+    def __init__(self, person: Person, officer, unit):
+        from cdtt.training.checkins import checkin_submit, checkin_token
+        from cdtt.training.models import Completion, Course, Enrolment, Session
+
+        seed_topics()
+        organizer = Organization.objects.create(
+            name="Sở Khoa học và Công nghệ", kind="agency", unit=unit, name_key="so khcn api"
+        )
+        course = Course.objects.create(
+            title="Bồi dưỡng kỹ năng số",
+            organizer=organizer,
+            unit=unit,
+            path=unit.path,
+            mode="online",
+            test_required=False,
+            attendance_min=100,
+        )
+        now = timezone.now()
+        first, self.session = (
+            Session.objects.create(
+                course=course,
+                starts_at=now - dt.timedelta(hours=1),
+                ends_at=now + dt.timedelta(hours=1),
+            )
+            for _ in range(2)
+        )
+        Enrolment.objects.create(course=course, person=person, status="enrolled")
+        self.checkin, _ = checkin_submit(
+            actor=person.user,
+            payload={"id": str(uuid.uuid4()), "session": first.pk, "token": checkin_token(first)},
+        )
+        self.token = checkin_token(self.session)
+        self.completion = Completion.objects.create(
+            course=course, person=person, code="ABCD-EFGH", completed_on=dt.date.today()
+        )
