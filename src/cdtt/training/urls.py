@@ -21,6 +21,7 @@ urlpatterns = [
     path("certificates/<str:code>/revoke/", views.certificate_revoke, name="revoke"),
     path("certificates/<str:code>.pdf", views.certificate_download, name="certificate_pdf"),
     path("my/", views.my_courses, name="my"),
+    path("my/fragment/", views.my_courses, {"fragment": True}, name="my_fragment"),
     path("my/<int:pk>/", views.my_course, name="my_course"),
     path("my/<int:pk>/enrol/", views.my_enrol, name="enrol"),
     path("my/<int:pk>/test/", views.my_test, name="test"),

@@ -475,11 +475,12 @@ def topic_questions(request, code: str):
 
 
 @login_required
-def my_courses(request):
+def my_courses(request, fragment: bool = False):
+    """The member's courses, open courses and certificates (the fragment: on their profile)."""
     person = selectors.person_of(request.user)
     return render(
         request,
-        "training/my.html",
+        "training/_my.html" if fragment else "training/my.html",
         {
             "person": person,
             "courses": selectors.member_courses(person).select_related("organizer"),

@@ -151,3 +151,13 @@ def test_the_topic_catalog_and_question_bank(client, t, make_user):
         {"text": "Chọn một", "kind": "single", "choices": "*Đúng\nSai"},
     )
     assert Question.objects.filter(topic=topic).count() == 1
+
+
+def test_the_members_profile_shows_their_courses(client, t):
+    services.enrol(actor=t.user, course=t.course, person=t.person)
+    client.force_login(t.user)
+    profile = client.get(reverse("teams:profile")).content.decode()
+    assert reverse("training:my_fragment") in profile
+    fragment = client.get(reverse("training:my_fragment"), headers={"HX-Request": "true"})
+    assert t.course.title in fragment.content.decode()
+    assert "<html" not in fragment.content.decode()
