@@ -161,12 +161,14 @@ def _add_routers() -> None:
     from cdtt.geo.api import router as geo_router
     from cdtt.registry.api import router as registry_router
     from cdtt.teams.api import router as teams_router
+    from cdtt.training.api import router as training_router
 
     api.add_router("/units", geo_router)
     api.add_router("", registry_router)
     api.add_router("", teams_router)
     api.add_router("", campaigns_router)
     api.add_router("", figures_router)
+    api.add_router("", training_router)
 
 
 _add_routers()

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from cdtt.api import api
+from cdtt.training.views import verify
 
 urlpatterns = [
     path("", include("cdtt.site.urls")),
@@ -17,6 +18,8 @@ urlpatterns = [
     path("teams/organizations/", include("cdtt.organizations.urls")),
     path("teams/", include("cdtt.teams.urls")),
     path("campaigns/", include("cdtt.campaigns.urls")),
+    path("training/", include("cdtt.training.urls")),
+    path("verify/<str:code>", verify, name="training_verify"),
     path("public/", include("cdtt.portal.urls")),
     path("api/v1/", api.urls),
 ]

@@ -409,7 +409,13 @@ def field(request):
     return render(request, "campaigns/field.html")
 
 
-SHELL_ASSETS = ["field/app.js", "field/field.css", "field/manifest.webmanifest", "field/icon.svg"]
+SHELL_ASSETS = [
+    "field/app.js",
+    "field/field.css",
+    "field/manifest.webmanifest",
+    "field/icon.svg",
+    "training/checkin.js",  # attendance at training sessions (cdtt.training's API)
+]
 
 
 @lru_cache(maxsize=1)

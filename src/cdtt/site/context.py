@@ -14,6 +14,8 @@ SECTIONS = [
     ("teams:list", _("Tổ CNSCĐ"), roles.OFFICERS | roles.FIELD),
     ("campaigns:list", _("Chiến dịch"), roles.OFFICERS),
     ("campaigns:field", _("Ứng dụng thực địa"), roles.FIELD | {"commune_officer"}),
+    ("training:list", _("Tập huấn"), roles.OFFICERS),
+    ("training:my", _("Khóa tập huấn của tôi"), roles.FIELD),
     ("geo:browse", pgettext_lazy("menu", "Địa bàn"), roles.OFFICERS),
     ("skills:catalog", _("Kỹ năng số"), roles.OFFICERS),
     ("accounts:users", _("Người dùng"), roles.MANAGE_USERS),

@@ -511,6 +511,11 @@ def demo_build(
         today=today,
         out=out,
     )
+    from cdtt.training.demo import training_demo_ensure
+
+    out(
+        f"Training: {training_demo_ensure(actor=admin, province=province, member_user=_user('thanhvien'))}."
+    )
     report.logins = logins
     return report
 

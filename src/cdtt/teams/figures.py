@@ -1,9 +1,9 @@
-"""Figures of the teams: teams, villages served, members, core force, trained members.
+"""Figures of the teams: teams, villages served, members, core force (members trained: training).
 
-Now: active teams (not dissolved), active memberships (not left), current villages, people with
-a training date: the figures the teams pages always showed. As of a past date: teams founded by
+Now: active teams (not dissolved), active memberships (not left), current villages:
+the figures the teams pages always showed. As of a past date: teams founded by
 then (decision date, else the day they were recorded) and not dissolved by then; memberships
-joined by then and not left by then; villages in force on that day; people trained by then. Which
+joined by then and not left by then; villages in force on that day. Which
 villages a team serves and whether a member is core force have no history: today's are used.
 
 A member is a person: someone serving in two teams under the unit counts once.
@@ -74,9 +74,6 @@ def _counts(units: Sequence[AdminUnit], as_of: dt.date | None) -> dict[int, dict
         ).values("adminunit_id")
     )
     members = memberships_at(as_of)
-    trained = (
-        Q(person__trained_on__isnull=False) if as_of is None else Q(person__trained_on__lte=as_of)
-    )
     people = Count("person_id", distinct=True)
     parts = [
         _teams(units, teams),
@@ -84,7 +81,6 @@ def _counts(units: Sequence[AdminUnit], as_of: dt.date | None) -> dict[int, dict
         grouped(served, units, {"villages_with_team": Count("pk")}, VILLAGE_FIELD),
         grouped(members, units, {"members": people}, MEMBER_FIELD),
         grouped(members.filter(core_force=True), units, {"members_core": people}, MEMBER_FIELD),
-        grouped(members.filter(trained), units, {"members_trained": people}, MEMBER_FIELD),
     ]
     out: dict[int, dict[str, Value]] = {}
     for part in parts:
@@ -121,7 +117,6 @@ declare(
         Figure("villages_with_team", _("Thôn có Tổ CNSCĐ"), VILLAGES),
         Figure("members", _("Thành viên Tổ CNSCĐ"), PEOPLE),
         Figure("members_core", _("Thành viên thuộc lực lượng nòng cốt"), PEOPLE),
-        Figure("members_trained", _("Thành viên đã được tập huấn"), PEOPLE),
     ],
     compute=_counts,
 )

@@ -40,6 +40,7 @@ PROTECTED = {
     "core.Notification": "cdtt.core.notifications.access_notification",
     "accounts.User": "cdtt.accounts.access.access_user",
     "geo.AdminUnit": "cdtt.geo.access.access_unit",
+    "training.Course": "cdtt.training.selectors.access_course",
 }
 
 
@@ -198,6 +199,25 @@ def _letterhead(tree, make_user) -> Case:
     return Case(letterhead, letterhead.pk, *_officers(tree, make_user))
 
 
+def _training(tree, make_user):
+    from cdtt.training.tests.factories import Training
+
+    return Training(tree, make_user)
+
+
+def _course(tree, make_user) -> Case:
+    t = _training(tree, make_user)
+    return Case(t.course, t.course.pk, t.officer, t.sibling_officer)
+
+
+def _member_course(tree, make_user) -> Case:
+    from cdtt.training import services
+
+    t = _training(tree, make_user)
+    services.enrol(actor=t.user, course=t.course, person=t.person)
+    return Case(t.course, t.course.pk, t.user, t.sibling_user)
+
+
 CASES: dict[str, Callable[..., Case]] = {
     "cdtt.geo.access.access_unit": _unit_by_code,
     "cdtt.geo.access.access_unit_by_id": _unit_by_id,
@@ -212,6 +232,8 @@ CASES: dict[str, Callable[..., Case]] = {
     "cdtt.campaigns.selectors.access_visit": _visit,
     "cdtt.core.jobs.access_job": _job,
     "cdtt.core.notifications.access_notification": _notification,
+    "cdtt.training.selectors.access_course": _course,
+    "cdtt.training.selectors.access_member_course": _member_course,
     "cdtt.documents.selectors.access_letterhead": _letterhead,
 }
 

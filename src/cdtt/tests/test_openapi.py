@@ -158,6 +158,9 @@ def seeded(tree, make_user):
         },
     )
     data.token = token_for(data.officer)
+    from cdtt.training.tests.factories import ApiSeed
+
+    data.training = ApiSeed(person, data.officer, tree.commune)
     return data
 
 
@@ -168,6 +171,8 @@ def path_values(data) -> dict:
         "unit_code": data.tree.commune.code,
         "team_id": data.team.pk,
         "visit_id": str(data.visit.pk),
+        "checkin_id": str(data.training.checkin.pk),
+        "certificate_code": data.training.completion.code,
     }
 
 
@@ -196,10 +201,15 @@ def bodies(data) -> dict:
             "note": "Hướng dẫn cài VNeID",
             "assessments": all_skills(data.other, level=2),
         },
+        ("post", "/api/v1/checkins"): {
+            "id": str(uuid.uuid4()),
+            "session": data.training.session.pk,
+            "token": data.training.token,
+        },
     }
 
 
-STATUS = {("post", "/api/v1/visits"): 201}
+STATUS = {("post", "/api/v1/visits"): 201, ("post", "/api/v1/checkins"): 201}
 
 
 def calls_of_the_document(spec: dict, data) -> list[Call]:
@@ -243,6 +253,22 @@ def refusals(data) -> list[Call]:
             "post",
             "/api/v1/visits",
             body={**bodies(data)[("post", "/api/v1/visits")], "id": str(data.visit.pk)},
+            status=409,
+        ),
+        Call(
+            "get",
+            "/api/v1/certificates/{certificate_code}",
+            {"certificate_code": "ZZZZ-ZZZZ"},
+            status=404,
+            auth=False,
+        ),
+        Call(
+            "post",
+            "/api/v1/checkins",
+            body={
+                **bodies(data)[("post", "/api/v1/checkins")],
+                "id": str(data.training.checkin.pk),
+            },
             status=409,
         ),
     ]

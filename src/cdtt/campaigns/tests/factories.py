@@ -6,6 +6,7 @@ import datetime as dt
 from django.utils import timezone
 
 from cdtt.campaigns.models import Campaign, Service
+from cdtt.lib.text import fold
 from cdtt.registry.services import household_create, resident_create
 from cdtt.skills.models import SKILL_CODES
 
@@ -81,7 +82,7 @@ class Field:
         sibling_team.villages.add(tree.sibling_village)
         self.team = team
         for user, t in ((self.member, team), (self.sibling_member, sibling_team)):
-            person = Person.objects.create(full_name=str(user), name_key=user.username, user=user)
+            person = Person.objects.create(full_name=str(user), name_key=fold(str(user)), user=user)
             Membership.objects.create(team=t, person=person, joined_on=dt.date(2024, 1, 1))
         today = timezone.localdate()
         self.campaign = Campaign.objects.create(

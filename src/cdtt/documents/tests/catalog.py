@@ -22,7 +22,10 @@ from cdtt.geo.models import AdminUnit, Level
 from .samples import sample_document
 
 # The modules (outside cdtt.documents) that call the builder; each has its types below.
-BUILDERS = {"cdtt.campaigns.reports": ["campaigns.daily"]}
+BUILDERS = {
+    "cdtt.campaigns.reports": ["campaigns.daily"],
+    "cdtt.training.certificates": ["training.certificate"],
+}
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,25 @@ def daily_report_sample(*, signer: str = "Lê Thị Hoa", **options) -> Official
     )
 
 
+def certificate_sample() -> OfficialDocument:
+    from cdtt.training.certificates import CertificateFacts, certificate_of
+
+    return certificate_of(
+        CertificateFacts(
+            holder="Nguyễn Thị Hường",
+            course="Bồi dưỡng kỹ năng số cho Tổ công nghệ số cộng đồng",
+            organizer="Sở Khoa học và Công nghệ",
+            organizer_symbol="SKHCN",
+            topics=["An toàn trên không gian mạng", "Thanh toán trực tuyến"],
+            first_day=date(2024, 9, 9),
+            last_day=date(2024, 9, 11),
+            code="AB12-CD34",
+            issued_on=date(2024, 9, 12),
+            province=PROVINCE,
+        )
+    )
+
+
 SAMPLES = [
     Sample("documents.builder", "sample", sample_document),
     Sample("campaigns.daily", "with a target", daily_report_sample),
@@ -86,4 +108,5 @@ SAMPLES = [
         "no target, nothing stale, signed by hand",
         lambda: daily_report_sample(target=None, stale=0, signer=""),
     ),
+    Sample("training.certificate", "a member's certificate", certificate_sample),
 ]

@@ -45,6 +45,8 @@ LISTS = {
     "campaigns.campaigns": lambda f: reverse("campaigns:list"),
     "organizations.organizations": lambda f: reverse("organizations:list"),
     "site.audit_log": lambda f: reverse("site:audit_log"),
+    "training.courses": lambda f: reverse("training:list"),
+    "training.completions": lambda f: reverse("training:completions", args=[_course(f).pk]),
 }
 # The other exports: a download address each (the coverage also through the command line).
 OTHERS = {
@@ -246,9 +248,30 @@ def test_numbers_and_dates_are_typed_where_the_issue_saw_text(data, login):
     assert f"{day:%d/%m/%Y}" in book.properties.description
 
 
+def _training_seed(data) -> None:
+    """A course of the officer's commune with a session and an enrolled member."""
+    from cdtt.lib.text import fold
+    from cdtt.teams.models import Person
+    from cdtt.training.tests.factories import ApiSeed
+
+    person = Person.objects.filter(user=data.member).first() or Person.objects.create(
+        full_name="Nguyễn Văn Tập", name_key=fold("Nguyễn Văn Tập"), user=data.member
+    )
+    ApiSeed(person, data.officer, data.tree.commune)
+
+
+def _course(data):
+    from cdtt.training.models import Course
+
+    if not Course.objects.exists():
+        _training_seed(data)
+    return Course.objects.first()
+
+
 def test_import_templates_keep_their_header_on_row_one_and_import_again(data, tmp_path):
     # The examples are made for the user's commune: a commune officer where the kind allows one.
     officer = data.officer
+    _training_seed(data)  # the attendance template names a session and a member of the officer's
     for kind in import_kinds():
         user = officer if kind.allows(officer) else data.admin
         assert kind.allows(user), kind.code

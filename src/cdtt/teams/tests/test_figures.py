@@ -8,6 +8,7 @@ from django.utils import timezone
 from cdtt.figures.catalogue import children_figures, figures_of
 from cdtt.registry.imports import population_import
 from cdtt.teams.services import member_add, member_remove, team_dissolve, team_found
+from cdtt.training.tests.factories import completed
 
 from .factories import person
 
@@ -50,17 +51,15 @@ def teams(tree):
     commune's village team lived from 30 to 20 days ago."""
     assert population_import(actor=None, data=ROWS.encode()).ok
     found(tree.commune, person("Tổ Trưởng Xã"), 100, villages=[tree.village])
-    village_team = found(
-        tree.village, person("Tổ Trưởng Thôn", trained_on=ago(60)), 50, leader_core_force=True
-    )
+    # Members trained come from completions of courses (cdtt.training).
+    leader = person("Tổ Trưởng Thôn")
+    completed(leader, ago(60), tree.province)
+    village_team = found(tree.village, leader, 50, leader_core_force=True)
     leaving = member_add(actor=None, team=village_team, person=person("Đi Sớm"), joined_on=ago(40))
     member_remove(actor=None, membership=leaving, on=ago(10))
-    member_add(
-        actor=None,
-        team=village_team,
-        person=person("Mới Vào", trained_on=ago(3)),
-        joined_on=ago(5),
-    )
+    newcomer = person("Mới Vào")
+    completed(newcomer, ago(3), tree.province)
+    member_add(actor=None, team=village_team, person=newcomer, joined_on=ago(5))
     short = found(tree.sibling_village, person("Tổ Trưởng Đông"), 30)
     team_dissolve(actor=None, team=short, on=ago(20))
     return tree

@@ -1,0 +1,170 @@
+"""Attendance by QR code: the signed token a session shows, and the check-in the field app sends
+(exactly once, like visits: the client's UUID is the attendance's key).
+
+The token is ``SESSION.TIME.SIGNATURE``: the session, the moment it was shown (base 36) and an
+HMAC of both under the site's secret (Django's ``salted_hmac``), short enough to type from the
+line under the QR when the phone has no camera. It is valid when it was shown during the
+session (from a quarter of an hour before it starts to its end); a check-in carrying it may
+arrive later (queued offline), within ``LATE_DAYS`` of the session's end.
+"""
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import uuid
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+
+from cdtt.audit.services import audit_record
+from cdtt.teams.models import Person
+from cdtt.training import selectors
+from cdtt.training.models import Attendance, AttendanceMethod, Session
+from cdtt.training.services import Refused, completion_evaluate, enrolment_of
+
+SALT = "cdtt.training.checkin"
+EARLY = dt.timedelta(minutes=15)
+LATE_DAYS = 7
+ROTATE_SECONDS = 60  # the page shows a fresh token this often
+
+
+def _b36(number: int) -> str:
+    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    out = ""
+    while True:
+        number, rest = divmod(number, 36)
+        out = digits[rest] + out
+        if not number:
+            return out
+
+
+def _signature(body: str) -> str:
+    digest = salted_hmac(SALT, body, algorithm="sha256").digest()
+    return base64.b32encode(digest[:5]).decode()  # 8 letters and digits
+
+
+def checkin_token(session: Session, at: dt.datetime | None = None) -> str:
+    moment = int((at or timezone.now()).timestamp())
+    body = f"{session.pk}.{_b36(moment)}"
+    return f"{body}.{_signature(body)}"
+
+
+def session_open(session: Session, at: dt.datetime | None = None) -> bool:
+    """Whether the session's QR may be shown now."""
+    now = at or timezone.now()
+    return session.starts_at - EARLY <= now <= session.ends_at
+
+
+def token_moment(token: str, session_id: int) -> dt.datetime:
+    """The moment a token was shown; ``Refused`` when it is forged or of another session."""
+    forged = Refused(403, _("Mã QR không hợp lệ (không do hệ thống cấp cho buổi học này)."))
+    parts = "".join(str(token).split()).upper().split(".")
+    if len(parts) != 3:
+        raise forged
+    sid, moment, signature = parts
+    if not constant_time_compare(signature, _signature(f"{sid}.{moment}")):
+        raise forged
+    if sid != str(session_id):
+        raise forged
+    try:
+        return dt.datetime.fromtimestamp(int(moment, 36), tz=dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        raise forged from None
+
+
+def normalize(payload) -> dict:
+    if not isinstance(payload, dict):
+        raise Refused(422, _("Dữ liệu điểm danh không đúng dạng."))
+    try:
+        checkin_id = str(uuid.UUID(str(payload.get("id", ""))))
+    except ValueError:
+        raise Refused(422, _("Mã lượt điểm danh (id) phải là UUID.")) from None
+    session = payload.get("session")
+    if (
+        isinstance(session, bool)
+        or not isinstance(session, int | str)
+        or not str(session).isdigit()
+    ):
+        raise Refused(422, _("Thiếu buổi học (session)."))
+    token = payload.get("token")
+    if not isinstance(token, str) or not token.strip() or len(token) > 100:
+        raise Refused(422, _("Thiếu mã QR (token)."))
+    return {"id": checkin_id, "session": int(session), "token": "".join(token.split()).upper()}
+
+
+def payload_hash(data: dict, person_id: int) -> str:
+    text = json.dumps({**data, "person": person_id}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _replay(attendance: Attendance, digest: str) -> tuple[Attendance, bool]:
+    if attendance.payload_hash != digest:
+        raise Refused(
+            409,
+            _("Lượt điểm danh này đã được gửi trước đó với nội dung khác; không ghi đè."),
+        )
+    return attendance, False
+
+
+def checkin_submit(*, actor, payload, now: dt.datetime | None = None) -> tuple[Attendance, bool]:
+    """Record a member's QR check-in; returns (attendance, created). Raises ``Refused``.
+
+    The same UUID with the same content is answered with the stored check-in (200); with
+    another content, 409; a second check-in of the member to the session under another UUID,
+    409. Concurrent resends of one UUID: the primary key lets one in, the others replay it."""
+    data = normalize(payload)
+    person = selectors.person_of(actor)
+    if person is None:
+        raise Refused(403, _("Tài khoản của bạn chưa gắn với thành viên nào."))
+    digest = payload_hash(data, person.pk)
+    stored = Attendance.objects.filter(pk=data["id"]).first()
+    if stored is not None:
+        return _replay(stored, digest)
+    try:
+        with transaction.atomic():
+            attendance = _write(actor, person, data, digest, now or timezone.now())
+    except IntegrityError:
+        # Nothing got stored: another request with the same UUID got there first, or the
+        # member was already present at the session.
+        stored = Attendance.objects.filter(pk=data["id"]).first()
+        if stored is not None:
+            return _replay(stored, digest)
+        raise Refused(409, _("Bạn đã điểm danh buổi học này rồi.")) from None
+    return attendance, True
+
+
+def _write(actor, person: Person, data: dict, digest: str, now: dt.datetime) -> Attendance:
+    session = Session.objects.select_related("course").filter(pk=data["session"]).first()
+    if session is None:
+        raise Refused(404, _("Không tìm thấy buổi học."))
+    shown = token_moment(data["token"], session.pk)
+    if not session_open(session, shown):
+        raise Refused(403, _("Mã QR đã hết hạn: mã chỉ có giá trị trong giờ của buổi học."))
+    if now > session.ends_at + dt.timedelta(days=LATE_DAYS):
+        raise Refused(403, _("Đã quá hạn gửi điểm danh của buổi học này."))
+    if shown > now + dt.timedelta(minutes=5):
+        raise Refused(403, _("Mã QR không hợp lệ (không do hệ thống cấp cho buổi học này)."))
+    if enrolment_of(session.course, person) is None:
+        raise Refused(403, _("Bạn chưa đăng ký khóa tập huấn này nên không điểm danh được."))
+    if Attendance.objects.filter(session=session, person=person).exists():
+        raise IntegrityError  # answered as a second check-in (or a replay of this UUID)
+    attendance = Attendance.objects.create(
+        id=data["id"],
+        session=session,
+        person=person,
+        method=AttendanceMethod.QR,
+        recorded_by=actor,
+        payload_hash=digest,
+    )
+    audit_record(
+        actor=actor,
+        action="course.checkin",
+        obj=attendance,
+        unit=session.course.unit,
+        summary=f"{person} · {session}",
+    )
+    completion_evaluate(course=session.course, person=person)
+    return attendance
