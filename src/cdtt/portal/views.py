@@ -10,6 +10,7 @@ from django.shortcuts import render
 
 from cdtt.core.access import public
 from cdtt.geo.models import AdminUnit, Level
+from cdtt.geo.selectors import unit_by_code
 from cdtt.lib.text import fold
 from cdtt.teams.models import MemberRole, Membership, Team
 
@@ -49,7 +50,7 @@ def find(request):
     villages = []
     code = request.GET.get("commune", "")
     if code:
-        commune = AdminUnit.objects.filter(code=code, level=Level.COMMUNE).first()
+        commune = unit_by_code(code, units=AdminUnit.objects.filter(level=Level.COMMUNE))
         if commune is not None:
             villages = commune.children.filter(valid_to__isnull=True).order_by("name_key")
     results = _search(q) if q else []
@@ -61,7 +62,9 @@ def find(request):
 
 @public
 def place(request, code: str):
-    unit = AdminUnit.objects.filter(code=code, level__in=[Level.COMMUNE, Level.VILLAGE]).first()
+    unit = unit_by_code(
+        code, units=AdminUnit.objects.filter(level__in=[Level.COMMUNE, Level.VILLAGE])
+    )
     if unit is None:
         raise Http404
     leaders = Prefetch(
