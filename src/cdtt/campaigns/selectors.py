@@ -43,9 +43,11 @@ def campaigns_for(user) -> QuerySet[Campaign]:
     path = scope_path(user)
     if path is None:
         return Campaign.objects.none()
-    ancestors = [c for c in path.strip("/").split("/") if c]
+    # The units above by their paths: a code alone may also name a closed 2024 unit.
+    parts = [c for c in path.strip("/").split("/") if c]
+    ancestors = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
     ids = Campaign.scope_units.through.objects.filter(
-        Q(adminunit__path__startswith=path) | Q(adminunit__code__in=ancestors)
+        Q(adminunit__path__startswith=path) | Q(adminunit__path__in=ancestors)
     ).values("campaign_id")
     return Campaign.objects.filter(pk__in=ids)
 

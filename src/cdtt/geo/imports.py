@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from cdtt.audit.services import audit_record
 from cdtt.core import roles
 from cdtt.core.imports import Column, ImportKind, ImportResult, import_kind_register
+from cdtt.geo import remap_assign
 from cdtt.geo.access import units_for
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.geo.services import _next_village_code, village_build, village_type_guess
@@ -196,3 +197,6 @@ VILLAGES = import_kind_register(
         template_rows=_template_rows,
     )
 )
+
+# The choice of new commune for villages of divided communes (the move to the 2025 map).
+VILLAGE_MOVES = import_kind_register(remap_assign.VILLAGE_MOVES)

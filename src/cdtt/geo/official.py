@@ -5,6 +5,7 @@ The package ships both structures: the 63-province, three-tier map in force unti
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from vietnamadminunits.database import query
 
@@ -159,9 +160,11 @@ class Conversion:
         return next(iter(self.targets(old_code)), None)
 
 
+@lru_cache(maxsize=8)
 def official_conversion(province_code: str) -> Conversion:
     """Read the conversion by the package's keys and turn every key into an official code (no
-    address parsing: ``convert_address`` would geocode a street over the network)."""
+    address parsing: ``convert_address`` would geocode a street over the network). The package
+    does not change while the server runs: the answer is kept (read it, don't change it)."""
     from vietnamadminunits.converter import converter_2025 as converter
 
     code = _province_code(province_code, "admin_units_legacy")

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cdtt.geo.models import AdminUnit, Level
+from cdtt.geo.selectors import unit_by_code
 from cdtt.lib.text import clean, fold
 
 
@@ -52,7 +53,7 @@ def resolve_unit(units, text: str) -> AdminUnit | None:
     text = clean(text)
     if not text:
         return None
-    found = units.filter(code=text).select_related("parent").first()
+    found = unit_by_code(text, units=units.select_related("parent"))
     if found is not None:
         return found
     by_name = list(units.filter(name_key=fold(text)).select_related("parent")[:2])
@@ -77,7 +78,7 @@ class UnitPicker(forms.TextInput):
         context = super().get_context(name, value, attrs)
         chosen = None
         if value and self.units is not None:
-            chosen = self.units.filter(code=clean(value)).select_related("parent").first()
+            chosen = unit_by_code(clean(value), units=self.units.select_related("parent"))
         context["widget"].update(
             {
                 "chosen": unit_label(chosen) if chosen else "",

@@ -1,9 +1,11 @@
 """Reads of the administrative map within a user's scope."""
 
-from django.db.models import Count, Q, QuerySet
+import datetime as dt
+
+from django.db.models import Count, F, Q, QuerySet
 
 from cdtt.geo.access import units_for
-from cdtt.geo.models import AdminUnit, Level
+from cdtt.geo.models import AdminUnit, Level, Structure
 from cdtt.lib.text import fold
 
 
@@ -39,3 +41,25 @@ def communes_with_points(unit: AdminUnit) -> QuerySet[AdminUnit]:
     return AdminUnit.objects.filter(
         path__startswith=unit.path, level=Level.COMMUNE, lat__isnull=False
     ).only("code", "name", "unit_type", "lat", "lon", "path")
+
+
+def unit_by_code(
+    code: str,
+    *,
+    units: QuerySet[AdminUnit] | None = None,
+    structure: Structure | str | None = None,
+    as_of: dt.date | None = None,
+) -> AdminUnit | None:
+    """The unit with this code, or None. Codes are reused across the July 2025 merger (a 2025
+    commune may carry the code of a 2024 one, now closed): a code names a unit only with its
+    structure. Given ``structure``, the unit of that structure; given ``as_of``, the unit in
+    force on that day (a day before 01/07/2025 finds the 2024 unit); neither, the unit in force
+    now (an open unit before a closed one)."""
+    found = (AdminUnit.objects.all() if units is None else units).filter(code=code)
+    if structure:
+        found = found.filter(structure=structure)
+    if as_of is not None:
+        found = found.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=as_of)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=as_of)
+        )
+    return found.order_by(F("valid_to").desc(nulls_first=True), "-structure").first()

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from cdtt.core.import_views import import_moved
-from cdtt.geo import views
+from cdtt.geo import remap_views, views
 
 app_name = "geo"
 urlpatterns = [
@@ -12,6 +12,10 @@ urlpatterns = [
     path("villages/import/", import_moved("villages"), name="village_import"),
     path("villages/template.xlsx", import_moved("villages", template=True)),
     path("<str:code>/", views.unit_detail, name="unit"),
+    path("<str:code>/remap/", remap_views.remap_page, name="remap"),
+    path("<str:code>/remap/assign/", remap_views.remap_assign, name="remap_assign"),
+    path("<str:code>/remap/villages.xlsx", remap_views.remap_villages_xlsx, name="remap_xlsx"),
+    path("<str:code>/remap/start/", remap_views.remap_start, name="remap_start"),
     path("<str:code>/map.json", views.unit_map, name="map"),
     path("<str:code>/villages/new/", views.village_new, name="village_new"),
     path("<str:code>/edit/", views.village_edit, name="village_edit"),

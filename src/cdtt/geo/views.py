@@ -79,6 +79,8 @@ def unit_detail(request, code: str):
         "unit": unit,
         "crumbs": breadcrumbs(unit),
         "can_edit": can_edit,
+        "can_remap": unit.level == Level.PROVINCE
+        and request.user.role == roles.Role.PROVINCE_ADMIN,
         "show_map": unit.level in (Level.PROVINCE, Level.DISTRICT),
         "village_form": VillageForm(),
         "tile_url": settings.MAP_TILE_URL,

@@ -41,6 +41,16 @@ class Organization(models.Model):
     email = models.EmailField(blank=True)
     name_key = models.CharField(max_length=240, db_index=True)
     active = models.BooleanField(default=True)
+    # Merged into another organisation: kept as history, closed on that day.
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        verbose_name=_("đã hợp nhất vào"),
+    )
+    closed_on = models.DateField(_("ngừng hoạt động từ"), null=True, blank=True)
 
     class Meta:
         db_table = "accounts_organization"  # the table of the days it lived in accounts
@@ -49,6 +59,24 @@ class Organization(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit", "name_key"], name="organization_unique_name")
         ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganizationName(models.Model):
+    """A former name of an organisation: the name it had until the day it was renamed."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="former_names"
+    )
+    name = models.CharField(_("tên cũ"), max_length=200)
+    short_name = models.CharField(_("tên viết tắt cũ"), max_length=60, blank=True)
+    renamed_on = models.DateField(_("đổi tên từ ngày"))
+
+    class Meta:
+        ordering = ["-renamed_on", "-pk"]
+        verbose_name = _("tên cũ của cơ quan, đơn vị")
 
     def __str__(self) -> str:
         return self.name

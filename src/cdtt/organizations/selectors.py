@@ -43,8 +43,10 @@ def organizations_for(user) -> QuerySet[Organization]:
     path = scope_path(user)
     cond = Q(pk__in=officer_organizations(user))
     if path is not None:
-        ancestors = [c for c in path.strip("/").split("/") if c]
-        cond |= Q(unit__path__startswith=path) | Q(unit__code__in=ancestors)
+        # The units above by their paths: a code alone may also name a closed 2024 unit.
+        parts = [c for c in path.strip("/").split("/") if c]
+        ancestors = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+        cond |= Q(unit__path__startswith=path) | Q(unit__path__in=ancestors)
     return Organization.objects.filter(cond).select_related("unit", "parent")
 
 

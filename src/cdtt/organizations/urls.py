@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cdtt.organizations import views
+from cdtt.organizations import history_views, views
 
 app_name = "organizations"
 urlpatterns = [
@@ -10,4 +10,6 @@ urlpatterns = [
     path("new/", views.organization_new, name="new"),
     path("<int:pk>/", views.organization_detail, name="detail"),
     path("<int:pk>/edit/", views.organization_edit, name="edit"),
+    path("<int:pk>/rename/", history_views.rename, name="rename"),
+    path("<int:pk>/merge/", history_views.merge, name="merge"),
 ]

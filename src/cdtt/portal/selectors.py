@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 
 from cdtt.geo.models import AdminUnit, Level
+from cdtt.geo.selectors import unit_by_code
 from cdtt.lib.text import fold
 from cdtt.skills.models import ChecklistItem, Skill
 from cdtt.teams.models import MemberRole, Membership, Team, TeamLevel
@@ -37,11 +38,14 @@ def place_search(q: str) -> list[AdminUnit]:
 
 
 def commune_by_code(code: str) -> AdminUnit | None:
-    return AdminUnit.objects.filter(code=code, level=Level.COMMUNE).first()
+    """The commune in force with this code (a code may also name a closed 2024 commune)."""
+    return unit_by_code(code, units=AdminUnit.objects.filter(level=Level.COMMUNE))
 
 
 def place_by_code(code: str) -> AdminUnit | None:
-    return AdminUnit.objects.filter(code=code, level__in=[Level.COMMUNE, Level.VILLAGE]).first()
+    return unit_by_code(
+        code, units=AdminUnit.objects.filter(level__in=[Level.COMMUNE, Level.VILLAGE])
+    )
 
 
 def villages_of(commune: AdminUnit) -> QuerySet[AdminUnit]:

@@ -188,12 +188,13 @@ def current_residents(households, *fields: str) -> dict[int, list[Resident]]:
 
 def targets_for(unit: AdminUnit, year: int) -> Target | None:
     """The unit's own target for the year, or the nearest ancestor's."""
-    codes = [c for c in unit.path.strip("/").split("/") if c]
+    # By the ancestors' ids: a code alone may also name a closed 2024 unit.
+    chain = [pk for pk in (unit.province_id, unit.district_id, unit.commune_id, unit.pk) if pk]
     targets = {
-        t.unit.code: t
-        for t in Target.objects.filter(unit__code__in=codes, year=year).select_related("unit")
+        t.unit_id: t
+        for t in Target.objects.filter(unit_id__in=chain, year=year).select_related("unit")
     }
-    for code in reversed(codes):
-        if code in targets:
-            return targets[code]
+    for pk in reversed(chain):
+        if pk in targets:
+            return targets[pk]
     return None

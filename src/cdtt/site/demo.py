@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from cdtt.accounts.models import User
 from cdtt.core.roles import Role
-from cdtt.geo.models import AdminUnit, Level
+from cdtt.geo.models import AdminUnit, Level, Structure
 
 PROVINCE_CODE = "38"  # Thanh Hóa
 STRUCTURE = "2024"  # 26 districts, 547 communes
@@ -67,7 +67,7 @@ def units_ensure(out: Out) -> AdminUnit:
         f"Units of Thanh Hóa ({STRUCTURE} structure): {result.created} new, "
         f"{result.updated} updated, {result.unchanged} unchanged."
     )
-    return AdminUnit.objects.get(code=PROVINCE_CODE)
+    return AdminUnit.objects.get(code=PROVINCE_CODE, level=Level.PROVINCE)
 
 
 def communes_for(scale: str, limit: int | None = None) -> list[AdminUnit]:
@@ -467,7 +467,7 @@ def demo_build(
     province = units_ensure(out)
     communes = communes_for(scale, communes_limit)
     report.communes = len(communes)
-    district = AdminUnit.objects.get(code=DEMO_DISTRICT)
+    district = AdminUnit.objects.get(code=DEMO_DISTRICT, structure=Structure.Y2024)
     commune = (
         communes[0]
         if communes[0].district_id == district.pk

@@ -70,6 +70,9 @@ WRITERS = {
     "cdtt.campaigns.views": ["campaign dashboard"],
     "cdtt.campaigns.reports": ["daily summary"],
 }
+# Exports that need the real map of a province (the move across the 2025 merger): their
+# workbooks are read back, and imported again, by geo/tests/test_remap_page.py.
+WRITERS["cdtt.geo.remap_views"] = []
 WRITER_CALLS = ("xlsx_response", "xlsx_bytes", "xlsx_file", "write_xlsx")
 
 NUMBER_FORMATS = {"#,##0", "#,##0.0", "#,##0.##", "0.0%"}
@@ -248,6 +251,11 @@ def test_numbers_and_dates_are_typed_where_the_issue_saw_text(data, login):
     assert f"{day:%d/%m/%Y}" in book.properties.description
 
 
+# Its template lists the villages of the province's divided communes, which only the real map
+# has: its round trip is tested by geo/tests/test_remap_page.py.
+NEEDS_THE_REAL_MAP = {"village_moves"}
+
+
 def _training_seed(data) -> None:
     """A course of the officer's commune with a session and an enrolled member."""
     from cdtt.lib.text import fold
@@ -278,6 +286,8 @@ def test_import_templates_keep_their_header_on_row_one_and_import_again(data, tm
         book = load_workbook(io.BytesIO(import_template_xlsx(kind, user)))
         check_workbook(book, what=kind.code)
         assert [c.value for c in book.active[1]] == kind.headers, kind.code
+        if kind.code in NEEDS_THE_REAL_MAP:
+            continue
         # Filled with its own example rows, the template imports again (a dry run: no write).
         path = tmp_path / f"{kind.code}.xlsx"
         path.write_bytes(import_template_xlsx(kind, user))

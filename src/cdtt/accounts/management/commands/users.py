@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cdtt.accounts.services import user_create
 from cdtt.core.roles import Role
-from cdtt.geo.models import AdminUnit
+from cdtt.geo.selectors import unit_by_code
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         add.add_argument("--full-name", default="")
 
     def handle(self, *args, **opts):
-        unit = AdminUnit.objects.filter(code=opts["unit"]).first()
+        unit = unit_by_code(opts["unit"])  # the unit in force: codes are reused across 2025
         if unit is None:
             raise CommandError(f"unknown unit code {opts['unit']!r}; load units first")
         password = os.environ.get("CDTT_PASSWORD") or getpass.getpass("Password: ")

@@ -1,10 +1,11 @@
-"""cdtt export coverage --unit CODE -o FILE.xlsx [--villages]"""
+"""cdtt export coverage --unit CODE [--structure 2024|2025] -o FILE.xlsx [--villages]"""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cdtt.geo.models import AdminUnit
+from cdtt.geo.models import Structure
+from cdtt.geo.selectors import unit_by_code
 from cdtt.registry.exports import coverage_xlsx
 
 
@@ -19,11 +20,16 @@ class Command(BaseCommand):
         coverage.add_argument("--unit", required=True, help="unit code, e.g. 38")
         coverage.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
         coverage.add_argument(
+            "--structure",
+            choices=Structure.values,
+            help="the structure the code belongs to (default: the unit in force)",
+        )
+        coverage.add_argument(
             "--villages", action="store_true", help="one row per village below the unit"
         )
 
     def handle(self, *args, **opts):
-        unit = AdminUnit.objects.filter(code=opts["unit"]).first()
+        unit = unit_by_code(opts["unit"], structure=opts["structure"])
         if unit is None:
             raise CommandError(f"Không có đơn vị mã {opts['unit']}.")
         data = coverage_xlsx(unit, villages=opts["villages"])
