@@ -13,6 +13,8 @@ SECTIONS = [
     ("registry:households", _("Hộ gia đình"), roles.OFFICERS),
     ("teams:list", _("Tổ CNSCĐ"), roles.OFFICERS | roles.FIELD),
     ("campaigns:list", _("Chiến dịch"), roles.OFFICERS),
+    ("directives:leaders", _("Màn hình lãnh đạo"), {"province_leader"}),
+    ("directives:tasks", _("Nhiệm vụ"), roles.OFFICERS),
     ("campaigns:field", _("Ứng dụng thực địa"), roles.FIELD | {"commune_officer"}),
     ("geo:browse", pgettext_lazy("menu", "Địa bàn"), roles.OFFICERS),
     ("skills:catalog", _("Kỹ năng số"), roles.OFFICERS),
