@@ -511,6 +511,10 @@ def demo_build(
         today=today,
         out=out,
     )
+    from cdtt.directives.demo import seed_directive_ensure
+
+    seed_directive_ensure(actor=admin, province=province)
+    out("Seed directive: every clause (1a–1c, 2a–2e) as a task with its agencies.")
     report.logins = logins
     return report
 
