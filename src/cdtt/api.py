@@ -157,6 +157,7 @@ def auth_token(request, body: TokenIn):
 
 def _add_routers() -> None:
     from cdtt.campaigns.api import router as campaigns_router
+    from cdtt.directives.api import router as directives_router
     from cdtt.figures.api import router as figures_router
     from cdtt.geo.api import router as geo_router
     from cdtt.registry.api import router as registry_router
@@ -169,6 +170,7 @@ def _add_routers() -> None:
     api.add_router("", campaigns_router)
     api.add_router("", figures_router)
     api.add_router("", training_router)
+    api.add_router("", directives_router)
 
 
 _add_routers()

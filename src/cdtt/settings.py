@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "cdtt.teams",
     "cdtt.campaigns",
     "cdtt.training",
+    "cdtt.directives",
     "cdtt.portal",
     "cdtt.site",
 ]
@@ -223,3 +224,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("CDTT_LOG_LEVEL", "WARNING")},
 }
+
+# Directives: a task is "due soon" within this many days of its deadline; the daily digest of
+# overdue and due-soon tasks leaves at this time of day, Vietnam time (HH:MM).
+CDTT_DUE_SOON_DAYS = envint("CDTT_DUE_SOON_DAYS", 7)
+CDTT_DIGEST_TIME = envstr("CDTT_DIGEST_TIME", "07:00")
+# A directive's file or a progress report's document: at most this many bytes.
+CDTT_ATTACHMENT_MAX_BYTES = envint("CDTT_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("campaigns/", include("cdtt.campaigns.urls")),
     path("training/", include("cdtt.training.urls")),
     path("verify/<str:code>", verify, name="training_verify"),
+    path("directives/", include("cdtt.directives.urls")),
     path("public/", include("cdtt.portal.urls")),
     path("api/v1/", api.urls),
 ]

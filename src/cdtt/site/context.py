@@ -13,6 +13,8 @@ SECTIONS = [
     ("registry:households", _("Hộ gia đình"), roles.OFFICERS),
     ("teams:list", _("Tổ CNSCĐ"), roles.OFFICERS | roles.FIELD),
     ("campaigns:list", _("Chiến dịch"), roles.OFFICERS),
+    ("directives:leaders", _("Màn hình lãnh đạo"), {"province_leader"}),
+    ("directives:tasks", _("Nhiệm vụ"), roles.OFFICERS),
     ("campaigns:field", _("Ứng dụng thực địa"), roles.FIELD | {"commune_officer"}),
     ("training:list", _("Tập huấn"), roles.OFFICERS),
     ("training:my", _("Khóa tập huấn của tôi"), roles.FIELD),

@@ -516,6 +516,10 @@ def demo_build(
     out(
         f"Training: {training_demo_ensure(actor=admin, province=province, member_user=_user('thanhvien'))}."
     )
+    from cdtt.directives.demo import seed_directive_ensure
+
+    seed_directive_ensure(actor=admin, province=province)
+    out("Seed directive: every clause (1a–1c, 2a–2e) as a task with its agencies.")
     report.logins = logins
     return report
 

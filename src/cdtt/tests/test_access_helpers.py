@@ -41,6 +41,8 @@ PROTECTED = {
     "accounts.User": "cdtt.accounts.access.access_user",
     "geo.AdminUnit": "cdtt.geo.access.access_unit",
     "training.Course": "cdtt.training.selectors.access_course",
+    "directives.Directive": "cdtt.directives.selectors.access_directive",
+    "directives.Task": "cdtt.directives.selectors.access_task",
 }
 
 
@@ -218,6 +220,20 @@ def _member_course(tree, make_user) -> Case:
     return Case(t.course, t.course.pk, t.user, t.sibling_user)
 
 
+def _directive(tree, make_user) -> Case:
+    from cdtt.directives.tests.factories import make_world
+
+    w = make_world(tree, make_user)  # another agency's officer is the "sibling"
+    return Case(w.directive, w.directive.pk, w.edu_officer, w.other_officer)
+
+
+def _task(tree, make_user) -> Case:
+    from cdtt.directives.tests.factories import make_world
+
+    w = make_world(tree, make_user)
+    return Case(w.task, w.task.pk, w.ict_officer, w.other_officer)
+
+
 CASES: dict[str, Callable[..., Case]] = {
     "cdtt.geo.access.access_unit": _unit_by_code,
     "cdtt.geo.access.access_unit_by_id": _unit_by_id,
@@ -234,6 +250,8 @@ CASES: dict[str, Callable[..., Case]] = {
     "cdtt.core.notifications.access_notification": _notification,
     "cdtt.training.selectors.access_course": _course,
     "cdtt.training.selectors.access_member_course": _member_course,
+    "cdtt.directives.selectors.access_directive": _directive,
+    "cdtt.directives.selectors.access_task": _task,
     "cdtt.documents.selectors.access_letterhead": _letterhead,
 }
 

@@ -46,6 +46,8 @@ LISTS = {
     "organizations.organizations": lambda f: reverse("organizations:list"),
     "site.audit_log": lambda f: reverse("site:audit_log"),
     "training.courses": lambda f: reverse("training:list"),
+    "directives.directives": lambda f: reverse("directives:list"),
+    "directives.tasks": lambda f: reverse("directives:tasks"),
     "training.completions": lambda f: reverse("training:completions", args=[_course(f).pk]),
 }
 # The other exports: a download address each (the coverage also through the command line).
