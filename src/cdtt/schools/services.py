@@ -237,6 +237,8 @@ def completion_record(
     changes nothing."""
     school = student.school_class.school
     _require(actor is None or can_teach(actor, school))
+    # The match as stored now (a teacher may have confirmed it since ``student`` was read).
+    student = Student.objects.select_related("school_class__school").get(pk=student.pk)
     completed_on = completed_on or timezone.localdate()
     if completed_on > timezone.localdate():
         raise ValidationError(_("Ngày hoàn thành ở tương lai."))
