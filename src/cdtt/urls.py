@@ -15,6 +15,7 @@ urlpatterns = [
     path("skills/", include("cdtt.skills.urls")),
     path("registry/", include("cdtt.registry.urls")),
     path("teams/", include("cdtt.teams.urls")),
+    path("schools/", include("cdtt.schools.urls")),
     path("campaigns/", include("cdtt.campaigns.urls")),
     path("public/", include("cdtt.portal.urls")),
     path("api/v1/", api.urls),
