@@ -82,3 +82,20 @@ def student_file(tmp_path, rows, header=None, name="hs.csv"):
     path = tmp_path / name
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return str(path)
+
+
+@pytest.fixture
+def student(school, teacher):
+    from cdtt.schools.models import Student
+    from cdtt.schools.services import class_create
+
+    school_class = class_create(actor=teacher, school=school, name="6a", school_year="2025-2026")
+    return Student.objects.create(
+        school_class=school_class,
+        full_name="Nguyễn Văn An",
+        name_key="nguyen van an",
+        birth_date=dt.date(2013, 3, 5),
+        birth_year=2013,
+        birth_key="2013-03-05",
+        commune=school.commune,
+    )

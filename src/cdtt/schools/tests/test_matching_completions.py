@@ -21,22 +21,6 @@ from cdtt.schools.services import (
 from cdtt.skills.models import Method, SkillAssessment
 
 
-@pytest.fixture
-def student(school, teacher):
-    from cdtt.schools.models import Student
-
-    school_class = class_create(actor=teacher, school=school, name="6a", school_year="2025-2026")
-    return Student.objects.create(
-        school_class=school_class,
-        full_name="Nguyễn Văn An",
-        name_key="nguyen van an",
-        birth_date=dt.date(2013, 3, 5),
-        birth_year=2013,
-        birth_key="2013-03-05",
-        commune=school.commune,
-    )
-
-
 def test_one_resident_fits_and_the_teacher_confirms(student, family, teacher):
     household, child = family
     match = match_of(student)

@@ -5,7 +5,6 @@ import pytest
 
 from cdtt.schools.models import Completion, Lesson, Student
 from cdtt.schools.services import class_create
-from cdtt.schools.tests.test_matching_completions import student  # noqa: F401
 
 
 @pytest.fixture
@@ -13,7 +12,7 @@ def school_class(school, teacher):
     return class_create(actor=teacher, school=school, name="6A", school_year="2025-2026")
 
 
-def test_the_teacher_sees_their_school_and_class(client, teacher, school, student):  # noqa: F811
+def test_the_teacher_sees_their_school_and_class(client, teacher, school, student):
     client.force_login(teacher)
     page = client.get("/schools/")
     assert page.status_code == 200 and "Trường THCS Quảng Định" in page.content.decode()
@@ -24,7 +23,7 @@ def test_the_teacher_sees_their_school_and_class(client, teacher, school, studen
     assert "Nguyễn Văn An" in text and "Không tìm thấy nhân khẩu" in text
 
 
-def test_a_teacher_of_a_sibling_school_gets_404(client, other_teacher, school, student):  # noqa: F811
+def test_a_teacher_of_a_sibling_school_gets_404(client, other_teacher, school, student):
     client.force_login(other_teacher)
     assert "Trường THCS Quảng Định" not in client.get("/schools/").content.decode()
     assert client.get(f"/schools/{school.pk}/").status_code == 404
@@ -34,7 +33,7 @@ def test_a_teacher_of_a_sibling_school_gets_404(client, other_teacher, school, s
     assert not Completion.objects.exists()
 
 
-def test_anonymous_is_sent_to_login(client, school, student):  # noqa: F811
+def test_anonymous_is_sent_to_login(client, school, student):
     for url in (
         "/schools/",
         f"/schools/{school.pk}/",
@@ -49,7 +48,7 @@ def test_the_teacher_records_completions_matches_and_lessons(
     client,
     teacher,
     student,
-    family,  # noqa: F811
+    family,
 ):
     _household, child = family
     client.force_login(teacher)
@@ -68,7 +67,7 @@ def test_the_teacher_records_completions_matches_and_lessons(
     assert lesson.delivered_on is not None
 
 
-def test_the_class_list_exports_to_excel_and_is_audited(client, teacher, student):  # noqa: F811
+def test_the_class_list_exports_to_excel_and_is_audited(client, teacher, student):
     from cdtt.audit.models import AuditEntry
 
     client.force_login(teacher)
