@@ -117,6 +117,7 @@ def _add_routers() -> None:
     from cdtt.figures.api import router as figures_router
     from cdtt.geo.api import router as geo_router
     from cdtt.registry.api import router as registry_router
+    from cdtt.schools.api import router as schools_router
     from cdtt.teams.api import router as teams_router
 
     api.add_router("/units", geo_router)
@@ -124,6 +125,7 @@ def _add_routers() -> None:
     api.add_router("", teams_router)
     api.add_router("", campaigns_router)
     api.add_router("", figures_router)
+    api.add_router("", schools_router)
 
 
 _add_routers()
