@@ -416,8 +416,6 @@ def students_import(
                 _stage(cur, good)
                 if progress:
                     progress(result.rows, max(table.lines - 1, result.rows))
-            if connection.vendor == "postgresql":
-                cur.execute("ANALYZE imp_students")  # a temp table has no statistics else
             dupes = _duplicates(cur, result)
             if result.errors_total and not skip_invalid:
                 raise _Rollback

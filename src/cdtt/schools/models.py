@@ -83,7 +83,12 @@ class Student(models.Model):
     birth_key = models.CharField(max_length=10)
     gender = models.CharField(_("giới tính"), max_length=1, blank=True)
     commune = models.ForeignKey(
-        "geo.AdminUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("xã")
+        "geo.AdminUnit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("xã"),
+        db_constraint=False,
+        db_index=False,
     )
     household_code = models.CharField(_("mã hộ"), max_length=40, blank=True)
     resident = models.ForeignKey(
@@ -93,9 +98,15 @@ class Student(models.Model):
         on_delete=models.SET_NULL,
         related_name="students",
         verbose_name=_("nhân khẩu"),
+        db_constraint=False,
     )
     matched_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     matched_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
