@@ -264,12 +264,11 @@ class _Checks:
             .then(pl.lit(_("Mã hộ dài quá 40 ký tự.")))
             .alias("e_household"),
         )
-        checks = [(h, f"e_{n}") for h, n in (("Họ và tên", "name"), ("Mã hộ", "household"))]
-        checks = [
-            (header, judge.schema and list(judge.schema)[-1]) for header, judge in self.judges
-        ] + checks
-        order = ["Mã trường", "Lớp", "Năm học", "Họ và tên", "Ngày sinh", "Giới tính", "Mã xã"]
-        checks.sort(key=lambda c: order.index(c[0]) if c[0] in order else len(order))
+        # (header, error column) of each check, in the file's column order: the errors of a
+        # row are reported in that order. A judge's last output is its error.
+        judged = {header: list(judge.schema)[-1] for header, judge in self.judges}
+        errors_of = {**judged, "Họ và tên": "e_name", "Mã hộ": "e_household"}
+        checks = [(c.header, errors_of[c.header]) for c in COLUMNS]
         errors = pl.concat(
             [
                 frame.filter(pl.col(col).is_not_null()).select(
