@@ -12,8 +12,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ('geo', '0001_admin_units'),
         ('organizations', '0001_organization_moved_from_accounts'),
-        ('registry', '0006_snapshot_copies_every_counter'),
-        ('skills', '0004_resident_levels_move_to_resident'),
+        ('registry', '0001_households_residents_rollups'),
+        ('skills', '0001_skill_catalog_assessments'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
