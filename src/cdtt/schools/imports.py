@@ -287,7 +287,10 @@ class _Checks:
 
 def _staging_create(cur) -> None:
     columns = ", ".join(f"{n} {t}" for n, t in STAGING)
+    # Dropped first: inside an outer transaction (a test, a caller's atomic block) the table
+    # of an earlier import is still there.
     if connection.vendor == "postgresql":
+        cur.execute("DROP TABLE IF EXISTS pg_temp.imp_students")
         cur.execute(f"CREATE TEMP TABLE imp_students ({columns}) ON COMMIT DROP")
     else:
         cur.execute("DROP TABLE IF EXISTS temp.imp_students")
