@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "cdtt.skills",
     "cdtt.registry",
     "cdtt.teams",
+    "cdtt.schools",
     "cdtt.campaigns",
     "cdtt.training",
     "cdtt.directives",

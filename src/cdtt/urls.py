@@ -17,6 +17,7 @@ urlpatterns = [
     path("registry/", include("cdtt.registry.urls")),
     path("teams/organizations/", include("cdtt.organizations.urls")),
     path("teams/", include("cdtt.teams.urls")),
+    path("schools/", include("cdtt.schools.urls")),
     path("campaigns/", include("cdtt.campaigns.urls")),
     path("training/", include("cdtt.training.urls")),
     path("verify/<str:code>", verify, name="training_verify"),

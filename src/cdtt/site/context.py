@@ -12,6 +12,7 @@ SECTIONS = [
     ("registry:dashboard", _("Phổ cập kỹ năng số"), roles.OFFICERS),
     ("registry:households", _("Hộ gia đình"), roles.OFFICERS),
     ("teams:list", _("Tổ CNSCĐ"), roles.OFFICERS | roles.FIELD),
+    ("schools:list", _("Trường học"), roles.OFFICERS | {"teacher"}),
     ("campaigns:list", _("Chiến dịch"), roles.OFFICERS),
     ("directives:leaders", _("Màn hình lãnh đạo"), {"province_leader"}),
     ("directives:tasks", _("Nhiệm vụ"), roles.OFFICERS),
@@ -22,7 +23,7 @@ SECTIONS = [
     ("skills:catalog", _("Kỹ năng số"), roles.OFFICERS),
     ("accounts:users", _("Người dùng"), roles.MANAGE_USERS),
     ("site:audit_log", _("Nhật ký"), roles.MANAGE_USERS | {"district_officer", "commune_officer"}),
-    ("core:imports", _("Nhập tệp"), roles.REGISTRY_WRITE | roles.MANAGE_UNITS),
+    ("core:imports", _("Nhập tệp"), roles.REGISTRY_WRITE | roles.MANAGE_UNITS | {"teacher"}),
     ("documents:letterheads", _("Mẫu phần đầu văn bản"), roles.OFFICERS),
     ("core:jobs", _("Việc đang chạy"), roles.OFFICERS),
 ]

@@ -43,6 +43,10 @@ PROTECTED = {
     "training.Course": "cdtt.training.selectors.access_course",
     "directives.Directive": "cdtt.directives.selectors.access_directive",
     "directives.Task": "cdtt.directives.selectors.access_task",
+    "schools.School": "cdtt.schools.selectors.access_school",
+    "schools.SchoolClass": "cdtt.schools.selectors.access_class",
+    "schools.Student": "cdtt.schools.selectors.access_student",
+    "schools.Lesson": "cdtt.schools.selectors.access_lesson",
 }
 
 
@@ -234,6 +238,61 @@ def _task(tree, make_user) -> Case:
     return Case(w.task, w.task.pk, w.ict_officer, w.other_officer)
 
 
+def _schools(tree):
+    """A class of a school of the commune with a student and a lesson; the teachers of that
+    school and of a school of the sibling commune."""
+    from cdtt.schools.models import Student
+    from cdtt.schools.services import class_create, lesson_plan, school_create, teacher_create
+
+    def school_with_teacher(code, commune, username):
+        school = school_create(
+            actor=None, name=f"Trường THCS {code}", code=code, level="lower", commune=commune
+        )
+        return school, teacher_create(
+            actor=None, school=school, username=username, password="x-Pa55word!", full_name=code
+        )
+
+    school, teacher = school_with_teacher("TH001", tree.commune, "gv1")
+    _, other = school_with_teacher("TH002", tree.sibling_commune, "gv2")
+    school_class = class_create(actor=None, school=school, name="6a", school_year="2025-2026")
+    student = Student.objects.create(
+        school_class=school_class,
+        full_name="Nguyễn Văn An",
+        name_key="nguyen van an",
+        birth_year=2013,
+        birth_key="2013",
+        commune=tree.commune,
+    )
+    lesson = lesson_plan(
+        actor=None,
+        school_class=school_class,
+        skill_code="safety",
+        title="An toàn trên mạng",
+        planned_on=dt.date(2025, 10, 1),
+    )
+    return school, school_class, student, lesson, teacher, other
+
+
+def _school(tree, make_user) -> Case:
+    school, _cls, _student, _lesson, teacher, other = _schools(tree)
+    return Case(school, school.pk, teacher, other)
+
+
+def _school_class(tree, make_user) -> Case:
+    _school, school_class, _student, _lesson, teacher, other = _schools(tree)
+    return Case(school_class, school_class.pk, teacher, other)
+
+
+def _student(tree, make_user) -> Case:
+    _school, _cls, student, _lesson, teacher, other = _schools(tree)
+    return Case(student, student.pk, teacher, other)
+
+
+def _lesson(tree, make_user) -> Case:
+    _school, _cls, _student, lesson, teacher, other = _schools(tree)
+    return Case(lesson, lesson.pk, teacher, other)
+
+
 CASES: dict[str, Callable[..., Case]] = {
     "cdtt.geo.access.access_unit": _unit_by_code,
     "cdtt.geo.access.access_unit_by_id": _unit_by_id,
@@ -252,6 +311,10 @@ CASES: dict[str, Callable[..., Case]] = {
     "cdtt.training.selectors.access_member_course": _member_course,
     "cdtt.directives.selectors.access_directive": _directive,
     "cdtt.directives.selectors.access_task": _task,
+    "cdtt.schools.selectors.access_school": _school,
+    "cdtt.schools.selectors.access_class": _school_class,
+    "cdtt.schools.selectors.access_student": _student,
+    "cdtt.schools.selectors.access_lesson": _lesson,
     "cdtt.documents.selectors.access_letterhead": _letterhead,
 }
 

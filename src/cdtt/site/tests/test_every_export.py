@@ -48,6 +48,8 @@ LISTS = {
     "training.courses": lambda f: reverse("training:list"),
     "directives.directives": lambda f: reverse("directives:list"),
     "directives.tasks": lambda f: reverse("directives:tasks"),
+    "schools.schools": lambda f: reverse("schools:list"),
+    "schools.students": lambda f: reverse("schools:class", args=[_school_class(f).pk]),
     "training.completions": lambda f: reverse("training:completions", args=[_course(f).pk]),
 }
 # The other exports: a download address each (the coverage also through the command line).
@@ -270,6 +272,19 @@ def _training_seed(data) -> None:
     ApiSeed(person, data.officer, data.tree.commune)
 
 
+def _school_class(data):
+    from cdtt.schools.services import class_create, school_create
+
+    school = school_create(
+        actor=None,
+        name="Trường THCS Quảng Định",
+        code="TH001",
+        level="lower",
+        commune=data.tree.commune,
+    )
+    return class_create(actor=None, school=school, name="6a", school_year="2025-2026")
+
+
 def _course(data):
     from cdtt.training.models import Course
 
@@ -282,6 +297,7 @@ def test_import_templates_keep_their_header_on_row_one_and_import_again(data, tm
     # The examples are made for the user's commune: a commune officer where the kind allows one.
     officer = data.officer
     _training_seed(data)  # the attendance template names a session and a member of the officer's
+    _school_class(data)  # the students template names a school of the officer's commune
     for kind in import_kinds():
         user = officer if kind.allows(officer) else data.admin
         assert kind.allows(user), kind.code

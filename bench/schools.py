@@ -1,0 +1,157 @@
+"""Benchmark of the students import (DESIGN.md §10): a province's student list (350k rows)
+imported set-based, budget ≤ 3 × a bare COPY of the same rows in the same run (PostgreSQL).
+
+Standalone: ``python -m bench.schools --rows 20000 [--schools 40]`` against the database of
+DATABASE_URL (migrated first; units and schools made when missing). It writes
+``bench/results/schools-<vendor>.json``. On SQLite the bare load is one executemany.
+"""
+
+import argparse
+import csv
+import json
+import os
+import random
+import tempfile
+import time
+from pathlib import Path
+
+HEADERS = ["Mã trường", "Lớp", "Năm học", "Họ và tên", "Ngày sinh", "Giới tính", "Mã xã", "Mã hộ"]
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đỗ", "Bùi"]
+MIDDLE = ["Văn", "Thị", "Minh", "Ngọc", "Đức", "Thu"]
+GIVEN = ["An", "Bình", "Chi", "Dũng", "Hà", "Khánh", "Lan", "Nam", "Phúc", "Quân", "Tâm", "Yến"]
+BUDGET = 3.0
+
+
+def _setup(n_schools: int) -> list[tuple[str, str]]:
+    """(school code, commune code) of the bench's schools, made when missing."""
+    from django.core.management import call_command
+
+    from cdtt.geo.models import AdminUnit, Level
+    from cdtt.schools.models import School
+    from cdtt.schools.services import school_create
+    from cdtt.testing import make_unit
+
+    call_command("migrate", verbosity=0)
+    communes = list(
+        AdminUnit.objects.filter(level=Level.COMMUNE, valid_to__isnull=True)[:n_schools]
+    )
+    if not communes:
+        province = make_unit("98", "Tỉnh Thử", Level.PROVINCE)
+        district = make_unit("980", "Huyện Thử", Level.DISTRICT, province)
+        communes = [
+            make_unit(f"98{i:03d}", f"Xã Thử {i}", Level.COMMUNE, district) for i in range(20)
+        ]
+    out = []
+    for i in range(n_schools):
+        code = f"BENCH{i:04d}"
+        commune = communes[i % len(communes)]
+        if not School.objects.filter(code=code).exists():
+            school_create(
+                actor=None, name=f"Trường Thử {i}", code=code, level="lower", commune=commune
+            )
+        out.append((code, commune.code))
+    return out
+
+
+def _file(rows: int, schools: list[tuple[str, str]], folder: str) -> str:
+    rng = random.Random(13)
+    path = os.path.join(folder, "students.csv")
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(HEADERS)
+        for i in range(rows):
+            code, commune = schools[i % len(schools)]
+            grade = 6 + (i // len(schools)) % 7
+            writer.writerow(
+                [
+                    code,
+                    f"{grade}A{(i // 7) % 8 + 1}",
+                    "2025-2026",
+                    f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)} {i}",
+                    f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{2019 - grade}",
+                    rng.choice(["Nam", "Nữ"]),
+                    commune,
+                    f"HK{i:06d}" if i % 3 else "",
+                ]
+            )
+    return path
+
+
+def _bare(path: str) -> float:
+    """The same rows loaded as they are into a table of text columns, nothing checked."""
+    from django.db import connection, transaction
+
+    with open(path, encoding="utf-8") as f:
+        rows = list(csv.reader(f))[1:]
+    columns = ", ".join(f"c{i} text" for i in range(len(HEADERS)))
+    start = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(f"CREATE TEMP TABLE bench_bare ({columns})")
+        if connection.vendor == "postgresql":
+            with open(path, "rb") as f:
+                f.readline()
+                with cur.copy("COPY bench_bare FROM STDIN (FORMAT csv)") as copy:
+                    copy.write(f.read())
+        else:
+            marks = ", ".join(["%s"] * len(HEADERS))
+            cur.executemany(f"INSERT INTO bench_bare VALUES ({marks})", rows)
+        cur.execute("DROP TABLE bench_bare")
+    return time.perf_counter() - start
+
+
+def _clear() -> None:
+    from cdtt.schools.models import SchoolClass, Student
+
+    Student.objects.filter(school_class__school__code__startswith="BENCH").delete()
+    SchoolClass.objects.filter(school__code__startswith="BENCH").delete()
+
+
+def schools_bench(rows: int, n_schools: int) -> dict:
+    from django.db import connection
+
+    from cdtt.schools.imports import students_import
+
+    schools = _setup(n_schools)
+    _clear()
+    with tempfile.TemporaryDirectory() as folder:
+        path = _file(rows, schools, folder)
+        bare = _bare(path)
+        start = time.perf_counter()
+        result = students_import(actor=None, path=path)
+        took = time.perf_counter() - start
+        assert result.ok, result.errors[:5]
+        start = time.perf_counter()
+        again = students_import(actor=None, path=path)
+        took_again = time.perf_counter() - start
+        assert again.counts["students_created"] == 0
+    _clear()
+    return {
+        "vendor": connection.vendor,
+        "rows": rows,
+        "schools": n_schools,
+        "bare_load_s": round(bare, 3),
+        "import_s": round(took, 3),
+        "reimport_s": round(took_again, 3),
+        "ratio": round(took / bare, 2) if bare else None,
+        "budget_ratio": BUDGET,
+        "within_budget": bool(bare) and took / bare <= BUDGET,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=20_000)
+    parser.add_argument("--schools", type=int, default=40)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cdtt.settings")
+    import django
+
+    django.setup()
+    figures = schools_bench(args.rows, args.schools)
+    out = Path(__file__).parent / "results" / f"schools-{figures['vendor']}.json"
+    out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()

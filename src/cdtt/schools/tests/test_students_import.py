@@ -1,0 +1,124 @@
+"""The students import: columns, scope (no class of another school), all or nothing, upsert."""
+
+import pytest
+
+from cdtt.core.imports import import_kind
+from cdtt.schools.imports import students_import
+from cdtt.schools.models import SchoolClass, Student
+from cdtt.schools.tests.conftest import student_file
+
+ROW = ["TH001", "6A", "2025-2026", "Nguyễn Văn An", "05/03/2013", "Nam", "16000", "HK0001"]
+
+
+def run(actor, path, **kw):
+    return students_import(actor=actor, path=path, **kw)
+
+
+def test_a_teacher_imports_classes_and_students(tmp_path, teacher):
+    rows = [ROW, ["TH001", "6b", "2025-2026", "Lê Thị Hoa", "2013", "Nữ", "16000", ""]]
+    result = run(teacher, student_file(tmp_path, rows))
+    assert result.ok and result.written
+    assert result.counts["classes_created"] == 2
+    assert result.counts["students_created"] == 2
+    assert sorted(SchoolClass.objects.values_list("name", "grade")) == [("6A", 6), ("6B", 6)]
+    an = Student.objects.get(name_key="nguyen van an")
+    assert (an.birth_date.isoformat(), an.gender, an.household_code) == (
+        "2013-03-05",
+        "M",
+        "HK0001",
+    )
+    assert an.commune.code == "16000"
+
+
+def test_reimporting_the_same_file_changes_nothing(tmp_path, teacher):
+    path = student_file(tmp_path, [ROW])
+    run(teacher, path)
+    again = run(teacher, path)
+    assert again.counts["students_created"] == 0
+    assert again.counts["classes_created"] == 0
+    assert Student.objects.count() == 1
+
+
+def test_a_class_of_another_school_is_refused(tmp_path, teacher, other_school):
+    rows = [ROW, ["TH002", "7A", "2025-2026", "Trần Văn Bình", "01/01/2012", "Nam", "16001", ""]]
+    result = run(teacher, student_file(tmp_path, rows))
+    assert not result.ok and not result.written
+    assert [(e.row, e.column) for e in result.errors] == [(3, "Mã trường")]
+    assert "trường khác" in result.errors[0].reason
+    assert Student.objects.count() == 0 and SchoolClass.objects.count() == 0
+
+
+def test_skip_invalid_imports_the_good_rows(tmp_path, teacher, other_school):
+    rows = [ROW, ["TH002", "7A", "2025-2026", "Trần Văn Bình", "01/01/2012", "Nam", "16001", ""]]
+    result = run(teacher, student_file(tmp_path, rows), skip_invalid=True)
+    assert result.written and result.errors_total == 1
+    assert list(Student.objects.values_list("school_class__school__code", flat=True)) == ["TH001"]
+
+
+def test_every_bad_cell_is_reported_by_row_and_column(tmp_path, teacher):
+    rows = [
+        ["TH999", "5A", "2025-2027", "", "31/02/2013", "X", "99999", ""],
+        ROW,
+        ROW,
+    ]
+    result = run(teacher, student_file(tmp_path, rows))
+    got = [(e.row, e.column) for e in result.errors]
+    assert got == [
+        (2, "Mã trường"),
+        (2, "Lớp"),
+        (2, "Năm học"),
+        (2, "Họ và tên"),
+        (2, "Ngày sinh"),
+        (2, "Giới tính"),
+        (2, "Mã xã"),
+        (4, "Họ và tên"),  # listed twice in one class
+    ]
+    assert Student.objects.count() == 0
+
+
+def test_a_missing_column_is_reported(tmp_path, teacher):
+    path = student_file(
+        tmp_path,
+        [ROW[:6]],
+        header=["Mã trường", "Lớp", "Năm học", "Họ và tên", "Ngày sinh", "Giới tính"],
+    )
+    result = run(teacher, path)
+    assert [(e.row, e.column) for e in result.errors] == [(1, "Mã xã")]
+
+
+def test_a_dry_run_writes_nothing(tmp_path, teacher):
+    result = run(teacher, student_file(tmp_path, [ROW]), dry_run=True)
+    assert result.ok and result.counts["students_created"] == 1
+    assert Student.objects.count() == 0
+
+
+def test_an_officer_imports_schools_of_their_area_only(
+    tmp_path, tree, school, other_school, make_user
+):
+    officer = make_user("commune_officer", tree.commune)
+    rows = [ROW, ["TH002", "7A", "2025-2026", "Trần Văn Bình", "01/01/2012", "Nam", "16001", ""]]
+    result = run(officer, student_file(tmp_path, rows))
+    assert [(e.row, e.column) for e in result.errors] == [(3, "Mã trường")]
+
+
+def test_the_command_line_runs_the_kind(tmp_path, school):
+    from django.core.management import CommandError, call_command
+
+    path = student_file(tmp_path, [ROW])
+    call_command("import", "students", path, "--dry-run")
+    assert Student.objects.count() == 0
+    call_command("import", "students", path)
+    assert Student.objects.count() == 1
+    bad = student_file(tmp_path, [["TH001", "6A", "2025-2026", "", "2013", "", "16000", ""]])
+    with pytest.raises(CommandError):  # exit 1 from the command line
+        call_command("import", "students", bad)
+    assert import_kind("students").headers[-1] == "Mã hộ"
+
+
+def test_an_xlsx_file_is_read_too(tmp_path, teacher):
+    from cdtt.lib.xlsx import xlsx_bytes
+
+    path = tmp_path / "hs.xlsx"
+    path.write_bytes(xlsx_bytes("Học sinh", import_kind("students").headers, [ROW]))
+    result = run(teacher, str(path))
+    assert result.ok and Student.objects.count() == 1
