@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "cdtt.registry",
     "cdtt.teams",
     "cdtt.campaigns",
+    "cdtt.reports",
     "cdtt.portal",
     "cdtt.site",
 ]

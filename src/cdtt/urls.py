@@ -16,6 +16,7 @@ urlpatterns = [
     path("registry/", include("cdtt.registry.urls")),
     path("teams/", include("cdtt.teams.urls")),
     path("campaigns/", include("cdtt.campaigns.urls")),
+    path("reports/", include("cdtt.reports.urls")),
     path("public/", include("cdtt.portal.urls")),
     path("api/v1/", api.urls),
 ]
