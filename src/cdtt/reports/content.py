@@ -64,6 +64,12 @@ DOCX_CHILDREN_MAX = 40
 ACTIVITY = ("teams", "members", "households", "visits")
 
 
+def official_number(number: str) -> str:
+    """A document's number as printed: under 10 with a leading zero (Decree 30/2020)."""
+    number = number.strip()
+    return f"{int(number):02d}" if number.isdigit() and int(number) < 10 else number
+
+
 def day_text(day: dt.date) -> str:
     return f"{day:%d/%m/%Y}"
 
@@ -338,7 +344,7 @@ def document(kind_code: str, data: dict, words: Words, letter: Letter) -> Offici
     return OfficialDocument(
         heading=head.heading(),
         kind=REPORT,
-        number=letter.number,
+        number=official_number(letter.number),
         issued_on=letter.issued_on,
         summary=[kind.summary, f"trên địa bàn {data['unit']['name']} ({span})"],
         body=body(kind, data, words, issuer),

@@ -69,8 +69,9 @@ class Report(models.Model):
         return self.status == ReportStatus.ISSUED
 
     def number_text(self) -> str:
+        number = f"{int(self.number):02d}" if self.number.isdigit() else self.number
         symbol = self.heading.get("symbol", "") if self.heading else ""
-        return f"{self.number}/BC-{symbol}" if self.number and symbol else self.number
+        return f"{number}/BC-{symbol}" if number and symbol else number
 
     def file_stem(self) -> str:
         return f"bao-cao-{self.kind}-{self.unit.code}-{self.cutoff:%Y%m%d}"

@@ -3,7 +3,6 @@ before the cut-off and one founded after it, members trained before and after.""
 
 import datetime as dt
 
-import pytest
 from django.utils import timezone
 
 from cdtt.registry.imports import population_import
@@ -58,8 +57,3 @@ class Data:
         later = team(tree, tree.sibling_village, "Tổ CNSCĐ Đông", days_ago(5))
         member(later, "Phạm Văn Đức", days_ago(5), trained=days_ago(2))
         member(first, "Hoàng Văn Em", days_ago(3), trained=days_ago(3))
-
-
-@pytest.fixture
-def data(tree):
-    return Data(tree)
