@@ -100,7 +100,13 @@ def gather(unit: AdminUnit, period: Period) -> dict:
     if period.counted_to != period.cutoff:
         end = figures_of(unit, as_of=period.counted_to, codes=CODES)
     return {
-        "unit": {"code": unit.code, "name": unit.full_name, "level": unit.level},
+        "unit": {
+            "code": unit.code,
+            "name": unit.full_name,
+            "level": unit.level,
+            # Inside a sentence the unit's type is lower case: "trên địa bàn tỉnh Thanh Hóa".
+            "in_sentence": f"{unit.unit_type.lower()} {unit.name}".strip(),
+        },
         "period": {
             "from": period.starts.isoformat(),
             "to": period.ends.isoformat(),
@@ -172,22 +178,32 @@ def _paragraphs(text: str) -> list[str]:
 
 def _teams_part(data: dict, cutoff: str) -> list[str]:
     f = data["now"]
+    text = (
+        f"Đến hết ngày {cutoff}, trên địa bàn có {_n(f['teams'])} Tổ công nghệ số cộng đồng đang"
+        f" hoạt động với {_n(f['members'])} thành viên (trong đó {_n(f['members_core'])} thành"
+        " viên thuộc lực lượng nòng cốt)"
+    )
+    if f["members_per_100"] is not None:
+        text += f", bình quân {_n(f['members_per_100'], 2)} thành viên trên 100 nhân khẩu"
+    if f["villages"]:
+        text += (
+            f"; {_n(f['villages_with_team'])}/{_n(f['villages'])} thôn, bản, tổ dân phố có Tổ"
+            f" công nghệ số cộng đồng{_share(f['villages_with_team'], f['villages'])}"
+        )
+    text += "."
     added = _delta(data, "teams")
-    change = ""
     if added:
-        change = (
+        text += (
             f" Trong kỳ, số tổ {'tăng' if added > 0 else 'giảm'} {_n(abs(added))} tổ"
             f" và số thành viên {_change(_delta(data, 'members'))}."
         )
-    return [
-        "Về kiện toàn Tổ công nghệ số cộng đồng",
-        f"Đến hết ngày {cutoff}, trên địa bàn có {_n(f['teams'])} Tổ công nghệ số cộng đồng đang"
-        f" hoạt động với {_n(f['members'])} thành viên (trong đó {_n(f['members_core'])} thành"
-        f" viên thuộc lực lượng nòng cốt), bình quân {_n(f['members_per_100'], 2)} thành viên"
-        f" trên 100 nhân khẩu; {_n(f['villages_with_team'])}/{_n(f['villages'])} thôn, bản,"
-        f" tổ dân phố có Tổ công nghệ số cộng đồng{_share(f['villages_with_team'], f['villages'])}."
-        + change,
-    ]
+    return ["Về kiện toàn Tổ công nghệ số cộng đồng", text]
+
+
+def _in_period(trained: int | None) -> str:
+    if not trained:
+        return "trong kỳ không có thêm thành viên nào được tập huấn"
+    return f"trong kỳ có thêm {_n(trained)} thành viên được tập huấn"
 
 
 def _change(delta: int | None) -> str:
@@ -205,8 +221,7 @@ def _training_part(data: dict, cutoff: str) -> list[str]:
     return [
         "Về tập huấn, bồi dưỡng kỹ năng số cho thành viên",
         f"Đã có {_n(trained)} thành viên được tập huấn, bồi dưỡng kiến thức, kỹ năng số và an"
-        f" toàn thông tin mạng{share}; trong kỳ có thêm {_n(_delta(data, 'members_trained'))}"
-        " thành viên được tập huấn.",
+        f" toàn thông tin mạng{share}; {_in_period(_delta(data, 'members_trained'))}.",
     ]
 
 
@@ -222,8 +237,15 @@ def _coverage_part(data: dict, cutoff: str) -> list[str]:
     lines.append(
         f"Có {_n(f['covered'])}/{_n(f['households'])} hộ gia đình có ít nhất 01 người thành"
         f" thạo 05 kỹ năng số cơ bản, đạt tỷ lệ {vn_percent(f['rate'] or 0)}"
-        f" (mục tiêu: 100% hộ gia đình); {_n(f['proficient'])} người thành thạo cả 05 kỹ năng."
+        " (mục tiêu: 100% hộ gia đình)"
+        + (
+            f"; {_n(f['proficient'])} người thành thạo cả 05 kỹ năng."
+            if f["proficient"] is not None
+            else "."
+        )
     )
+    if f[f"proficient_{SKILL_CODES[0]}"] is None:
+        return lines  # an older snapshot kept no count per skill
     with translation.override("vi"):
         skills = [
             f"{str(get(f'proficient_{c}').label).split(': ', 1)[-1]} {_n(f[f'proficient_{c}'])}"
@@ -236,12 +258,17 @@ def _coverage_part(data: dict, cutoff: str) -> list[str]:
 
 def _visits_part(data: dict, cutoff: str) -> list[str]:
     f = data["now"]
+    visits = _delta(data, "visits")
     return [
         "Về hoạt động đến từng hộ, hướng dẫn từng người dân",
-        f"Trong kỳ, các Tổ công nghệ số cộng đồng đã thực hiện {_n(_delta(data, 'visits'))}"
-        f" lượt đến hộ, hướng dẫn {_n(_delta(data, 'households_visited'))} hộ gia đình. Lũy kế"
-        f" đến hết ngày {cutoff}: {_n(f['visits'])} lượt đến hộ, {_n(f['households_visited'])}"
-        " hộ gia đình được đến tận nhà.",
+        (
+            f"Trong kỳ, các Tổ công nghệ số cộng đồng đã thực hiện {_n(visits)} lượt đến hộ,"
+            f" hướng dẫn {_n(_delta(data, 'households_visited'))} hộ gia đình."
+            if visits
+            else "Trong kỳ, chưa ghi nhận lượt đến hộ nào."
+        )
+        + f" Lũy kế đến hết ngày {cutoff}: {_n(f['visits'])} lượt đến hộ,"
+        f" {_n(f['households_visited'])} hộ gia đình được đến tận nhà.",
     ]
 
 
@@ -302,7 +329,7 @@ def _section(title: str, text: str, empty: str) -> list[str]:
 def body(kind: Kind, data: dict, words: Words, issuer: str) -> list[str | Table]:
     """The report's body: the introduction, the figures in text and tables, the officer's words."""
     period = period_of(data)
-    unit, cutoff = data["unit"]["name"], day_text(period.cutoff)
+    unit, cutoff = data["unit"]["in_sentence"], day_text(period.cutoff)
     span = f"từ ngày {day_text(period.starts)} đến ngày {day_text(period.ends)}"
     out: list[str | Table] = [
         kind.opening.format(issuer=issuer, unit=unit, span=span, cutoff=cutoff)
@@ -346,7 +373,7 @@ def document(kind_code: str, data: dict, words: Words, letter: Letter) -> Offici
         kind=REPORT,
         number=official_number(letter.number),
         issued_on=letter.issued_on,
-        summary=[kind.summary, f"trên địa bàn {data['unit']['name']} ({span})"],
+        summary=[kind.summary, f"trên địa bàn {data['unit']['in_sentence']} ({span})"],
         body=body(kind, data, words, issuer),
         signature=head.signature(letter.signer_name),
         recipients=letter.recipients or head.recipient_lines,
