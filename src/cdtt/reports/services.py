@@ -199,7 +199,9 @@ def report_issue(*, actor, report: Report) -> Report:
     who and when recorded. Refused, naming what is missing, without a number or a signer."""
     _check_actor(actor, report.unit)
     report = (
-        Report.objects.select_for_update().select_related("unit", "letterhead").get(pk=report.pk)
+        Report.objects.select_for_update(of=("self",))
+        .select_related("unit", "letterhead")
+        .get(pk=report.pk)
     )
     _draft(report)
     missing = missing_at_issue(report)
