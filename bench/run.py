@@ -30,6 +30,8 @@ from bench.figures import PLANNED as FIGURES_PLANNED
 from bench.figures import figures_measure
 from bench.population import import_carry_over, import_measure, population_generate, rollups_verify
 from bench.reads import coverage_measure, export_measure, field_app_measure, worklist_measure
+from bench.reports import PLANNED as REPORTS_PLANNED
+from bench.reports import reports_measure
 from bench.server import server_start, server_stop
 from bench.visit_measure import visits_measure
 
@@ -40,6 +42,7 @@ SERVER_STEPS: list[tuple[str, Callable]] = [
     ("export", export_measure),
     ("visits", visits_measure),
     ("figures", figures_measure),
+    ("report", reports_measure),
     ("field app", field_app_measure),
 ]
 
@@ -214,6 +217,7 @@ PLANNED = {
     ],
     "field app": [("field_app_first_load", "Field app first load, gzip-compressed", "≤ 150 KB")],
     "figures": FIGURES_PLANNED,
+    "report": REPORTS_PLANNED,
 }
 
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "cdtt.campaigns",
     "cdtt.training",
     "cdtt.directives",
+    "cdtt.reports",
     "cdtt.portal",
     "cdtt.site",
 ]

@@ -22,6 +22,7 @@ urlpatterns = [
     path("training/", include("cdtt.training.urls")),
     path("verify/<str:code>", verify, name="training_verify"),
     path("directives/", include("cdtt.directives.urls")),
+    path("reports/", include("cdtt.reports.urls")),
     path("public/", include("cdtt.portal.urls")),
     path("api/v1/", api.urls),
 ]

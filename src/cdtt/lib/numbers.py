@@ -17,11 +17,11 @@ def _rounded(value: int | float | Decimal, places: int) -> Decimal:
     return Decimal(str(value)).quantize(exponent, rounding=ROUND_HALF_UP)
 
 
-def vn_number(value: int | float | Decimal | None, places: int = 0) -> str:
+def vn_number(value: int | float | Decimal | None, places: int = 0, *, none: str = DASH) -> str:
     """``value`` with ``places`` decimals (rounded half up): 1234 → "1.234", 58.25 → "58,3"
-    (places=1), -0.04 → "0,0"; None → "—"."""
+    (places=1), -0.04 → "0,0"; None → ``none`` ("—" unless told)."""
     if value is None:
-        return DASH
+        return none
     number = _rounded(value, places)
     if number == 0:
         number = abs(number)  # no "-0,0"
@@ -49,3 +49,10 @@ def vn_rate(value: int | float | Decimal | None, places: int = 1) -> str:
 def vn_percent(value: int | float | Decimal | None, places: int = 1) -> str:
     """A rate already in percent, with its sign: "58,3%"; None → "—"."""
     return DASH if value is None else f"{vn_number(value, places)}%"
+
+
+def vn_share(fraction: int | float | Decimal | None, places: int = 1, *, none: str = DASH) -> str:
+    """A fraction (0–1) as a percentage: 0.5834 → "58,3%"; None → ``none``."""
+    if fraction is None:
+        return none
+    return f"{vn_number(100 * Decimal(str(fraction)), places)}%"

@@ -47,6 +47,7 @@ PROTECTED = {
     "schools.SchoolClass": "cdtt.schools.selectors.access_class",
     "schools.Student": "cdtt.schools.selectors.access_student",
     "schools.Lesson": "cdtt.schools.selectors.access_lesson",
+    "reports.Report": "cdtt.reports.selectors.access_report",
 }
 
 
@@ -293,6 +294,21 @@ def _lesson(tree, make_user) -> Case:
     return Case(lesson, lesson.pk, teacher, other)
 
 
+def _report(tree, make_user) -> Case:
+    from cdtt.reports import services
+
+    officer, sibling = _officers(tree, make_user)
+    report = services.report_create(
+        actor=officer,
+        kind="ministry",
+        unit=tree.commune,
+        period_from=dt.date(2024, 9, 1),
+        period_to=dt.date(2024, 9, 30),
+        cutoff=dt.date(2024, 9, 30),
+    )
+    return Case(report, report.pk, officer, sibling)
+
+
 CASES: dict[str, Callable[..., Case]] = {
     "cdtt.geo.access.access_unit": _unit_by_code,
     "cdtt.geo.access.access_unit_by_id": _unit_by_id,
@@ -315,6 +331,7 @@ CASES: dict[str, Callable[..., Case]] = {
     "cdtt.schools.selectors.access_class": _school_class,
     "cdtt.schools.selectors.access_student": _student,
     "cdtt.schools.selectors.access_lesson": _lesson,
+    "cdtt.reports.selectors.access_report": _report,
     "cdtt.documents.selectors.access_letterhead": _letterhead,
 }
 

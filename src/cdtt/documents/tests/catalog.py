@@ -25,6 +25,10 @@ from .samples import sample_document
 BUILDERS = {
     "cdtt.campaigns.reports": ["campaigns.daily"],
     "cdtt.training.certificates": ["training.certificate"],
+    "cdtt.reports.content": ["reports.ministry", "reports.chairman", "reports.campaign"],
+    # The pages and the command line build what cdtt.reports.content describes.
+    "cdtt.reports.views": ["reports.ministry"],
+    "cdtt.reports.management.commands.report": ["reports.ministry"],
 }
 
 
@@ -100,6 +104,66 @@ def certificate_sample() -> OfficialDocument:
     )
 
 
+def _report_figures(scale: int) -> dict:
+    """Figures of a unit as the report builder gathers them (cdtt.figures), without a database."""
+    from cdtt.reports.content import CODES
+
+    values = dict.fromkeys(CODES, 0)
+    values.update(
+        teams=38 * scale,
+        villages=41 * scale,
+        villages_with_team=38 * scale,
+        members=412 * scale,
+        members_core=120 * scale,
+        members_trained=215 * scale,
+        members_per_100=1.37,
+        residents=30_120 * scale,
+        households=8_034 * scale,
+        covered=4_687 * scale,
+        rate=0.5834,
+        proficient=6_210 * scale,
+        visits=12_345 * scale,
+        households_visited=7_654 * scale,
+    )
+    return values
+
+
+def report_data() -> dict:
+    return {
+        "unit": {
+            "code": "38",
+            "name": "Tỉnh Thanh Hóa",
+            "level": "province",
+            "in_sentence": "tỉnh Thanh Hóa",
+        },
+        "period": {"from": "2024-09-01", "to": "2024-09-30", "cutoff": "2024-09-30"},
+        "now": _report_figures(2),
+        "end": _report_figures(2),
+        "start": _report_figures(1),
+        "children": [
+            {"code": "16000", "name": "Xã Quảng Định", "figures": _report_figures(1)},
+            {"code": "16001", "name": "Xã Quảng Nhân", "figures": _report_figures(1)},
+        ],
+    }
+
+
+def report_sample(kind: str) -> Callable[[], OfficialDocument]:
+    def make() -> OfficialDocument:
+        from cdtt.reports.content import Letter, Words, document
+
+        head = department_letterhead(PROVINCE)
+        head.signer_name = "Nguyễn Văn Hùng"
+        words = Words(
+            achievements="Tỉnh đoàn cử 1.200 đoàn viên tham gia hướng dẫn người dân.",
+            difficulties="Một số thôn vùng cao chưa có sóng di động.",
+            proposals="Đề nghị hỗ trợ kinh phí tập huấn.",
+        )
+        letter = Letter(letterhead=head, issued_on=date(2024, 10, 2), number="15")
+        return document(kind, report_data(), words, letter)
+
+    return make
+
+
 SAMPLES = [
     Sample("documents.builder", "sample", sample_document),
     Sample("campaigns.daily", "with a target", daily_report_sample),
@@ -109,4 +173,7 @@ SAMPLES = [
         lambda: daily_report_sample(target=None, stale=0, signer=""),
     ),
     Sample("training.certificate", "a member's certificate", certificate_sample),
+    Sample("reports.ministry", "September, province", report_sample("ministry")),
+    Sample("reports.chairman", "September, province", report_sample("chairman")),
+    Sample("reports.campaign", "September, province", report_sample("campaign")),
 ]

@@ -148,6 +148,11 @@ def _vietnamese(word: str) -> bool:
 WEB_ADDRESS = re.compile(r"https?://\S+")
 
 
+def _stray_period(text: str) -> list[str]:
+    """Periods followed by a word in lower case: a sentence cut in two ("hộ. tới")."""
+    return [m.group(0) for m in re.finditer(r"\w\. (\w)", text) if m.group(1).islower()]
+
+
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda s: s.id)
 def test_the_text_reads_right(sample):
     lines = all_text(_read(sample))
@@ -158,7 +163,7 @@ def test_the_text_reads_right(sample):
     assert not DOUBLE_QUOTES.search(text), DOUBLE_QUOTES.search(text)
     # No word said twice in a row ("chiến dịch Chiến dịch"), no sentence cut by a stray period.
     assert not re.search(r"\b(\w+ \w+) \1\b", " ".join(text.casefold().split()))
-    assert not re.search(r"\w\. [a-zà-ỹđ]", text), re.search(r"\w\. [a-zà-ỹđ]", text)
+    assert not _stray_period(text), _stray_period(text)
     english = [
         w
         for w in re.findall(r"[^\W\d_]+(?:/[^\W\d_]+)?", text)
@@ -171,7 +176,8 @@ def test_the_text_test_catches_what_the_issue_saw():
     """The faults of the daily report before the fix, each caught by the rules above."""
     assert ENGLISH_NUMBER.search("58.3") and ENGLISH_NUMBER.search("1,234 hộ")
     assert not ENGLISH_NUMBER.search("1.234 hộ, đạt 58,3%")
-    assert re.search(r"\w\. [a-zà-ỹđ]", "4 lượt đến hộ. tới 4 hộ")
+    assert _stray_period("4 lượt đến hộ. tới 4 hộ")
+    assert not _stray_period("III. ĐỀ XUẤT, KIẾN NGHỊ")
     assert DOUBLE_QUOTES.search("chiến dịch «Chiến dịch “đi từng ngõ”»")
     assert re.search(r"\b(\w+ \w+) \1\b", "chiến dịch chiến dịch “đi”")
     assert not _vietnamese("report") and not _vietnamese("commune")

@@ -41,3 +41,12 @@ def test_a_sentence_keeps_its_commas():
     # The helper formats the number; the words around it are never touched.
     sentence = f"đã thực hiện {vn_int(4)} lượt đến hộ, tới {vn_int(1500)} hộ gia đình."
     assert sentence == "đã thực hiện 4 lượt đến hộ, tới 1.500 hộ gia đình."
+
+
+def test_a_share_is_a_fraction_written_as_a_percentage():
+    from cdtt.lib.numbers import vn_share
+
+    assert vn_share(0.5834) == "58,3%"
+    assert vn_share(1) == "100,0%"
+    assert vn_share(None) == "—"
+    assert vn_number(None, none="chưa có số liệu") == "chưa có số liệu"

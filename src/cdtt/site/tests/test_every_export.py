@@ -49,6 +49,7 @@ LISTS = {
     "directives.directives": lambda f: reverse("directives:list"),
     "directives.tasks": lambda f: reverse("directives:tasks"),
     "schools.schools": lambda f: reverse("schools:list"),
+    "reports.reports": lambda f: reverse("reports:list"),
     "schools.students": lambda f: reverse("schools:class", args=[_school_class(f).pk]),
     "training.completions": lambda f: reverse("training:completions", args=[_course(f).pk]),
 }
@@ -63,6 +64,7 @@ OTHERS = {
         reverse("campaigns:daily", args=[f.campaign.pk]) + "?format=xlsx&unit=16000"
     ),
     "job errors": lambda f: reverse("core:job_errors", args=[f.job.pk]),
+    "report annex": lambda f: reverse("reports:file", args=[_report(f).pk, "xlsx"]),
 }
 # The modules that call the writer themselves, and the exports above that cover them.
 WRITERS = {
@@ -77,6 +79,7 @@ WRITERS = {
 # Exports that need the real map of a province (the move across the 2025 merger): their
 # workbooks are read back, and imported again, by geo/tests/test_remap_page.py.
 WRITERS["cdtt.geo.remap_views"] = []
+WRITERS["cdtt.reports.content"] = ["report annex"]
 WRITER_CALLS = ("xlsx_response", "xlsx_bytes", "xlsx_file", "write_xlsx")
 
 NUMBER_FORMATS = {"#,##0", "#,##0.0", "#,##0.##", "0.0%"}
@@ -283,6 +286,19 @@ def _school_class(data):
         commune=data.tree.commune,
     )
     return class_create(actor=None, school=school, name="6a", school_year="2025-2026")
+
+
+def _report(data):
+    from cdtt.reports import services
+
+    return services.report_create(
+        actor=data.admin,
+        kind="ministry",
+        unit=data.tree.commune,
+        period_from=dt.date(2024, 9, 1),
+        period_to=dt.date(2024, 9, 30),
+        cutoff=dt.date(2024, 9, 30),
+    )
 
 
 def _course(data):
