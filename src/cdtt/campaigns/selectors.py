@@ -155,21 +155,20 @@ class _Pattern:
     lacks_json: str
 
 
-def _worklist_rows(village: AdminUnit):
-    """The rows of a village's worklist. Four queries whatever the size (three when the village
-    came with its commune)."""
+def _worklist_codes() -> list[str]:
+    """The active skills that have a level field on the resident, in their order."""
     from cdtt.skills.models import Skill
 
-    codes = [
+    return [
         c
         for c in Skill.objects.filter(active=True).values_list("code", flat=True)
         if c in LEVEL_FIELDS
     ]
-    commune_code = (village.commune.code or "") if village.commune_id else ""
-    households = list(
-        Household.objects.filter(village=village).values_list("pk", "code", "address", "covered")
-    )
-    residents = list(
+
+
+def _worklist_residents(households: list[tuple], codes: list[str]) -> list[tuple]:
+    """The current residents of the households with their levels, eldest first (one query)."""
+    return list(
         Resident.objects.filter(
             household_id__in=[h[0] for h in households], status=ResidentStatus.CURRENT
         )
@@ -183,7 +182,11 @@ def _worklist_rows(village: AdminUnit):
             *[LEVEL_FIELDS[c] for c in codes],
         )
     )
-    visits = {
+
+
+def _worklist_visits(village: AdminUnit) -> dict[int, tuple]:
+    """Each household's last visit and number of visits (one query)."""
+    return {
         hid: (last, n)
         for hid, last, n in Visit.objects.filter(village=village)
         .values("household_id")
@@ -191,6 +194,10 @@ def _worklist_rows(village: AdminUnit):
         .order_by()
         .values_list("household_id", "last", "n")
     }
+
+
+def _residents_by_household(residents: list[tuple], codes: list[str]) -> dict[int, list[tuple]]:
+    """The residents grouped by household, each with the shared pattern of their levels."""
     patterns: dict[tuple, _Pattern] = {}
 
     def pattern(key: tuple) -> _Pattern:
@@ -207,6 +214,14 @@ def _worklist_rows(village: AdminUnit):
         if people is None:
             people = by_household[hid] = []
         people.append((rid, name, year, relation, pattern(tuple(levels))))
+    return by_household
+
+
+def _worklist_order(
+    households: list[tuple], by_household: dict[int, list[tuple]], codes: list[str]
+) -> list[tuple]:
+    """The households in worklist order (uncovered first, fewest skills lacking first), each
+    with what its best-placed resident still lacks."""
     order = []
     codes_json = _dumps(codes)
     for household in households:
@@ -223,7 +238,21 @@ def _worklist_rows(village: AdminUnit):
             lacks, lacks_json = codes, codes_json
         order.append(((covered, len(lacks), code), household, lacks, lacks_json))
     order.sort(key=lambda item: item[0])
-    return commune_code, order, by_household, visits
+    return order
+
+
+def _worklist_rows(village: AdminUnit):
+    """The rows of a village's worklist. Four queries whatever the size (three when the village
+    came with its commune)."""
+    codes = _worklist_codes()
+    commune_code = (village.commune.code or "") if village.commune_id else ""
+    households = list(
+        Household.objects.filter(village=village).values_list("pk", "code", "address", "covered")
+    )
+    residents = _worklist_residents(households, codes)
+    visits = _worklist_visits(village)
+    by_household = _residents_by_household(residents, codes)
+    return commune_code, _worklist_order(households, by_household, codes), by_household, visits
 
 
 def _dumps(value) -> str:

@@ -186,6 +186,33 @@ def target_set(
     )[0]
 
 
+def _check_within_parent(
+    campaign: Campaign, parent: AdminUnit, values: dict[AdminUnit, TargetValue]
+) -> None:
+    """The children's targets, the new ones and the others, may not exceed the parent's own
+    (locked while the split is written); a parent without a target caps nothing."""
+    cap = CampaignTarget.objects.select_for_update().filter(campaign=campaign, unit=parent).first()
+    if cap is None:
+        return
+    others = _children_sum(campaign, parent, exclude={u.pk for u in values})
+    h = others.households_to_visit + sum(v.households_to_visit for v in values.values())
+    r = others.residents_to_guide + sum(v.residents_to_guide for v in values.values())
+    if h > cap.households_to_visit or r > cap.residents_to_guide:
+        raise ValidationError(
+            _(
+                "Tổng chỉ tiêu các đơn vị trực thuộc (%(h)s hộ, %(r)s người) vượt chỉ "
+                "tiêu của %(unit)s (%(cap_h)s hộ, %(cap_r)s người)."
+            )
+            % {
+                "h": h,
+                "r": r,
+                "unit": parent.full_name,
+                "cap_h": cap.households_to_visit,
+                "cap_r": cap.residents_to_guide,
+            }
+        )
+
+
 @transaction.atomic
 def target_split(
     *, actor, campaign: Campaign, parent: AdminUnit | None, values: dict[AdminUnit, TargetValue]
@@ -202,29 +229,7 @@ def target_split(
             )
         _check_against_children(campaign, unit, value)
     if parent is not None:
-        cap = (
-            CampaignTarget.objects.select_for_update()
-            .filter(campaign=campaign, unit=parent)
-            .first()
-        )
-        if cap is not None:
-            others = _children_sum(campaign, parent, exclude={u.pk for u in values})
-            h = others.households_to_visit + sum(v.households_to_visit for v in values.values())
-            r = others.residents_to_guide + sum(v.residents_to_guide for v in values.values())
-            if h > cap.households_to_visit or r > cap.residents_to_guide:
-                raise ValidationError(
-                    _(
-                        "Tổng chỉ tiêu các đơn vị trực thuộc (%(h)s hộ, %(r)s người) vượt chỉ "
-                        "tiêu của %(unit)s (%(cap_h)s hộ, %(cap_r)s người)."
-                    )
-                    % {
-                        "h": h,
-                        "r": r,
-                        "unit": parent.full_name,
-                        "cap_h": cap.households_to_visit,
-                        "cap_r": cap.residents_to_guide,
-                    }
-                )
+        _check_within_parent(campaign, parent, values)
     saved = []
     for unit, value in values.items():
         target, _created = CampaignTarget.objects.update_or_create(

@@ -36,6 +36,7 @@ from cdtt.core.errors import DomainError, error_text, form_error
 from cdtt.core.listing import DATE, Column, Filter, Listing, render_listing
 from cdtt.documents.pdf import PDF_TYPE, PdfError, docx_to_pdf
 from cdtt.geo.access import access_unit
+from cdtt.geo.models import AdminUnit
 from cdtt.geo.selectors import breadcrumbs
 from cdtt.lib.xlsx import INTEGER, RATE, TEXT, XLSX_TYPE, xlsx_response
 
@@ -266,6 +267,38 @@ def _int(value: str) -> int | None:
     return int(value)
 
 
+def _targets_posted(
+    post, editable: list[AdminUnit], own_editable: bool
+) -> tuple[dict[AdminUnit, TargetValue], TargetValue | None]:
+    """The targets the form sets: the children's filled in, and the unit's own; a number that
+    is not a whole non-negative one raises ValueError."""
+    values, own = {}, None
+    for c in editable:
+        h, r = _int(post.get(f"h_{c.pk}")), _int(post.get(f"r_{c.pk}"))
+        if h is not None or r is not None:
+            values[c] = TargetValue(h or 0, r or 0)
+    if own_editable:
+        h, r = _int(post.get("h_own")), _int(post.get("r_own"))
+        if h is not None or r is not None:
+            own = TargetValue(h or 0, r or 0)
+    return values, own
+
+
+def _targets_save(
+    *,
+    actor,
+    campaign,
+    unit: AdminUnit,
+    values: dict[AdminUnit, TargetValue],
+    own: TargetValue | None,
+) -> None:
+    """The unit's own target first (it caps the split), then its children's."""
+    if own is not None:
+        target_split(actor=actor, campaign=campaign, parent=unit.parent, values={unit: own})
+    if values:
+        target_split(actor=actor, campaign=campaign, parent=unit, values=values)
+
+
 @role_required(SPLIT)
 def campaign_targets(request, pk: int):
     """A unit's target and its split down to the units directly below it."""
@@ -280,28 +313,14 @@ def campaign_targets(request, pk: int):
             raise PermissionDenied
         values, own = {}, None
         try:
-            for c in editable:
-                h, r = _int(request.POST.get(f"h_{c.pk}")), _int(request.POST.get(f"r_{c.pk}"))
-                if h is not None or r is not None:
-                    values[c] = TargetValue(h or 0, r or 0)
-            if own_editable:
-                h, r = _int(request.POST.get("h_own")), _int(request.POST.get("r_own"))
-                if h is not None or r is not None:
-                    own = TargetValue(h or 0, r or 0)
+            values, own = _targets_posted(request.POST, editable, own_editable)
         except ValueError:
             errors.append(_("Chỉ tiêu phải là số nguyên không âm."))
         if not errors:
             try:
-                # The unit's own target first (it caps the split), then its children.
-                if own is not None:
-                    target_split(
-                        actor=request.user,
-                        campaign=campaign,
-                        parent=unit.parent,
-                        values={unit: own},
-                    )
-                if values:
-                    target_split(actor=request.user, campaign=campaign, parent=unit, values=values)
+                _targets_save(
+                    actor=request.user, campaign=campaign, unit=unit, values=values, own=own
+                )
             except (DomainError, ValidationError) as exc:
                 errors.append(error_text(exc))
             else:

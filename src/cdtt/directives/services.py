@@ -122,26 +122,20 @@ def _schedule_errors(
     return errors
 
 
-@transaction.atomic
-def task_create(
+def _task_fields_checked(
     *,
-    actor,
     directive: Directive,
     clause: str,
     title: str,
     lead: Organization | None,
-    co_agencies: Iterable[Organization] = (),
-    deadline: dt.date | None = None,
-    recurrence: str = "",
-    due_day: int | None = None,
-    due_month: int | None = None,
-    output: str = "",
-    figure_code: str = "",
-    figure_target: Decimal | None = None,
-) -> Task:
-    """A task of the directive: one lead agency, co-ordinating agencies, a deadline or a
-    recurrence, optionally the figure that measures it."""
-    _require_manager(actor)
+    deadline: dt.date | None,
+    recurrence: str,
+    due_day: int | None,
+    due_month: int | None,
+    figure_code: str,
+) -> tuple[str, str]:
+    """A new task's fields checked together; returns its clause and title cleaned, or raises
+    every error at once."""
     errors: dict[str, str] = {}
     clause = _text(clause, "clause", errors, _("điểm, khoản"), 20)
     title = _text(title, "title", errors, _("nội dung nhiệm vụ"))
@@ -162,6 +156,40 @@ def task_create(
         errors["clause"] = _("Văn bản đã có nhiệm vụ tại điểm %(c)s.") % {"c": clause}
     if errors:
         raise ValidationError(errors)
+    return clause, title
+
+
+@transaction.atomic
+def task_create(
+    *,
+    actor,
+    directive: Directive,
+    clause: str,
+    title: str,
+    lead: Organization | None,
+    co_agencies: Iterable[Organization] = (),
+    deadline: dt.date | None = None,
+    recurrence: str = "",
+    due_day: int | None = None,
+    due_month: int | None = None,
+    output: str = "",
+    figure_code: str = "",
+    figure_target: Decimal | None = None,
+) -> Task:
+    """A task of the directive: one lead agency, co-ordinating agencies, a deadline or a
+    recurrence, optionally the figure that measures it."""
+    _require_manager(actor)
+    clause, title = _task_fields_checked(
+        directive=directive,
+        clause=clause,
+        title=title,
+        lead=lead,
+        deadline=deadline,
+        recurrence=recurrence,
+        due_day=due_day,
+        due_month=due_month,
+        figure_code=figure_code,
+    )
     task = Task.objects.create(
         directive=directive,
         clause=clause,

@@ -36,9 +36,8 @@ def _ancestors(parent: AdminUnit | None) -> dict:
     return parent.ancestor_ids()
 
 
-@transaction.atomic
-def units_load(*, actor, province_code: str, structure: str) -> LoadResult:
-    """Load (or refresh) one province's official units. Loading twice changes nothing."""
+def _structure_conflict_check(structure: str) -> None:
+    """Refuse to load a structure while current units of the other one exist."""
     # Units of the other structure closed by the move to 2025 are history, not a conflict.
     other = AdminUnit.objects.exclude(structure=structure).filter(valid_to__isnull=True).first()
     if other is not None:
@@ -49,6 +48,48 @@ def units_load(*, actor, province_code: str, structure: str) -> LoadResult:
             )
             % {"have": other.structure, "want": structure}
         )
+
+
+def _official_unit_upsert(
+    official, *, structure: str, existing: dict[str, AdminUnit], result: LoadResult
+) -> None:
+    """Create or refresh one official unit under its (already loaded) parent, counting it."""
+    parent = existing.get(official.parent_code) if official.parent_code else None
+    values = {
+        "name": official.name,
+        "unit_type": official.unit_type,
+        "level": official.level,
+        "structure": structure,
+        "parent_id": parent.pk if parent else None,
+        "path": _path_of(parent, official.code),
+        "name_key": fold(official.name),
+        "lat": official.lat,
+        "lon": official.lon,
+        **_ancestors(parent),
+    }
+    unit = existing.get(official.code)
+    if unit is None:
+        unit = AdminUnit.objects.create(code=official.code, **values)
+        existing[official.code] = unit
+        result.created += 1
+    else:
+        changed = {k: v for k, v in values.items() if getattr(unit, k) != v}
+        if changed:
+            for k, v in changed.items():
+                setattr(unit, k, v)
+            unit.save(
+                update_fields=[k.removesuffix("_id") if k.endswith("_id") else k for k in changed]
+            )
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    result.by_level[official.level] = result.by_level.get(official.level, 0) + 1
+
+
+@transaction.atomic
+def units_load(*, actor, province_code: str, structure: str) -> LoadResult:
+    """Load (or refresh) one province's official units. Loading twice changes nothing."""
+    _structure_conflict_check(structure)
     try:
         units = official_units(province_code, structure)
     except LookupError:
@@ -59,38 +100,7 @@ def units_load(*, actor, province_code: str, structure: str) -> LoadResult:
     }
     result = LoadResult()
     for official in units:
-        parent = existing.get(official.parent_code) if official.parent_code else None
-        values = {
-            "name": official.name,
-            "unit_type": official.unit_type,
-            "level": official.level,
-            "structure": structure,
-            "parent_id": parent.pk if parent else None,
-            "path": _path_of(parent, official.code),
-            "name_key": fold(official.name),
-            "lat": official.lat,
-            "lon": official.lon,
-            **_ancestors(parent),
-        }
-        unit = existing.get(official.code)
-        if unit is None:
-            unit = AdminUnit.objects.create(code=official.code, **values)
-            existing[official.code] = unit
-            result.created += 1
-        else:
-            changed = {k: v for k, v in values.items() if getattr(unit, k) != v}
-            if changed:
-                for k, v in changed.items():
-                    setattr(unit, k, v)
-                unit.save(
-                    update_fields=[
-                        k.removesuffix("_id") if k.endswith("_id") else k for k in changed
-                    ]
-                )
-                result.updated += 1
-            else:
-                result.unchanged += 1
-        result.by_level[official.level] = result.by_level.get(official.level, 0) + 1
+        _official_unit_upsert(official, structure=structure, existing=existing, result=result)
     if result.created or result.updated:
         province = existing[units[0].code]
         audit_record(

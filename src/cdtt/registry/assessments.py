@@ -164,19 +164,29 @@ def observations_write(
     if household is not None:
         household.update(state)
     if audit:
-        first = observations[0]
-        audit_record(
-            actor=actor,
-            action="assessment.record",
-            obj=assessments[0],
-            unit=first.resident.village,
-            summary="; ".join(
-                f"{o.resident.full_name}: {skills[o.skill_code].name} — {Level(o.level).label}"
-                for o in observations
-            )[:300],
-            changes={"assessments": [a.pk for a in assessments]} if len(assessments) > 1 else {},
-        )
+        _observations_audit(actor, observations, assessments, skills)
     return assessments
+
+
+def _observations_audit(
+    actor,
+    observations: list[Observation],
+    assessments: list[SkillAssessment],
+    skills: dict[str, Skill],
+) -> None:
+    """The audit entry of one household's assessments: who was assessed in what, at what level."""
+    first = observations[0]
+    audit_record(
+        actor=actor,
+        action="assessment.record",
+        obj=assessments[0],
+        unit=first.resident.village,
+        summary="; ".join(
+            f"{o.resident.full_name}: {skills[o.skill_code].name} — {Level(o.level).label}"
+            for o in observations
+        )[:300],
+        changes={"assessments": [a.pk for a in assessments]} if len(assessments) > 1 else {},
+    )
 
 
 def _levels_update(

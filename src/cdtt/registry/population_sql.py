@@ -83,6 +83,12 @@ def stage_joins(cur, pg: bool, proficient: str) -> None:
     temp = temp_clause(pg)
     cur.execute("DROP TABLE IF EXISTS imp_households")
     cur.execute("DROP TABLE IF EXISTS imp_residents")
+    _households_stage(cur, pg, temp)
+    _residents_stage(cur, pg, temp, proficient)
+
+
+def _households_stage(cur, pg: bool, temp: str) -> None:
+    """imp_households: each household of the file once, with its existing or new id."""
     if not pg:
         # SQLite joins unindexed temporary tables by nested loops: quadratic in the file's rows.
         cur.execute("CREATE INDEX IF NOT EXISTS imp_rows_row ON imp_rows (row_no)")
@@ -107,6 +113,11 @@ def stage_joins(cur, pg: bool, proficient: str) -> None:
         cur.execute(
             "CREATE INDEX IF NOT EXISTS imp_households_code ON imp_households (commune_id, hh_code)"
         )
+
+
+def _residents_stage(cur, pg: bool, temp: str, proficient: str) -> None:
+    """imp_residents: each good row with its household's id and its own, new or existing
+    (looked up only when the file names households already registered)."""
     ((existing,),) = fetch(
         cur, "SELECT COUNT(*) FROM imp_households WHERE household_id IS NOT NULL AND existed"
     )

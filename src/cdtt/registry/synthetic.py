@@ -429,6 +429,11 @@ class _Commune:
         return tuple(cells), False
 
     def household(self, code: str, village: str, number: int) -> tuple[list[tuple], bool]:
+        """One household's file rows and whether someone in it is proficient in all five."""
+        return self.household_rows(self.members(), code, village, number)
+
+    def members(self) -> list[tuple[str, bool, int, str]]:
+        """A household's members as (surname, male, age, relation to the head), head first."""
         rng = self.rng
         size = SIZES.pick(rng)
         lo, hi = HEAD_AGES.pick(rng)
@@ -477,6 +482,12 @@ class _Commune:
                     "Con",
                 )
             )
+        return people
+
+    def household_rows(
+        self, people: list[tuple[str, bool, int, str]], code: str, village: str, number: int
+    ) -> tuple[list[tuple], bool]:
+        """The file rows of the members, with names, births, phones and skills drawn."""
         address = f"Số {number}, {village}" if self.spec.kind == URBAN else village
         rows, seen, covered = [], set(), False
         for sur, male, age, relation in people:

@@ -517,11 +517,48 @@ def resident_status(request, pk: int):
     return redirect("registry:household", resident.household_id)
 
 
+def _skill_chosen(request, skills: list, levels: dict):
+    """The skill asked for, else the first one the resident has not mastered, else the first."""
+    wanted = request.POST.get("skill") or request.GET.get("skill")
+    skill = next((s for s in skills if s.code == wanted), None)
+    if skill is None:  # the first skill not yet mastered
+        skill = next((s for s in skills if levels.get(s.code) != 2), skills[0])
+    return skill
+
+
+def _assessment_save(request, form: AssessmentForm, resident, skill):
+    """Record the valid form's assessment and return where to go next; on a refusal the
+    reason goes on the form and None is returned."""
+    from cdtt.registry.assessments import assessment_record
+
+    user = request.user
+    data = form.cleaned_data
+    try:
+        assessment_record(
+            actor=user,
+            resident=resident,
+            skill_code=skill.code,
+            level=data["level"],
+            method=data["method"],
+            assessed_at=_moment(data["assessed_on"]),
+            checklist=[int(i) for i in data.get("checklist", [])],
+            assessor_name=data["assessor_name"],
+        )
+    except ValidationError as exc:
+        form.add_error(None, _bad(exc))
+        return None
+    messages.success(
+        request,
+        _("Đã ghi đánh giá “%(s)s” của %(n)s.") % {"s": skill.name, "n": resident.full_name},
+    )
+    if user.role in READ:
+        return redirect("registry:household", resident.household_id)
+    return redirect("registry:assess", resident.pk)
+
+
 @role_required(ASSESS)
 def assessment_new(request, pk: int):
     """Record one skill assessment; the chosen skill's checklist is offered as checkboxes."""
-    from cdtt.registry.assessments import assessment_record
-
     user = request.user
     resident = selectors.access_resident(user, pk)
     if not resident.is_current:
@@ -531,10 +568,7 @@ def assessment_new(request, pk: int):
     if not skills:
         raise Http404("no skills")
     levels = resident.levels
-    wanted = request.POST.get("skill") or request.GET.get("skill")
-    skill = next((s for s in skills if s.code == wanted), None)
-    if skill is None:  # the first skill not yet mastered
-        skill = next((s for s in skills if levels.get(s.code) != 2), skills[0])
+    skill = _skill_chosen(request, skills, levels)
     items = list(ChecklistItem.objects.filter(skill=skill, active=True).order_by("position", "id"))
     form = AssessmentForm(
         request.POST or None,
@@ -546,29 +580,9 @@ def assessment_new(request, pk: int):
         },
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            assessment_record(
-                actor=user,
-                resident=resident,
-                skill_code=skill.code,
-                level=data["level"],
-                method=data["method"],
-                assessed_at=_moment(data["assessed_on"]),
-                checklist=[int(i) for i in data.get("checklist", [])],
-                assessor_name=data["assessor_name"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, _bad(exc))
-        else:
-            messages.success(
-                request,
-                _("Đã ghi đánh giá “%(s)s” của %(n)s.")
-                % {"s": skill.name, "n": resident.full_name},
-            )
-            if user.role in READ:
-                return redirect("registry:household", resident.household_id)
-            return redirect("registry:assess", resident.pk)
+        saved = _assessment_save(request, form, resident, skill)
+        if saved is not None:
+            return saved
     tabs = [(s, levels.get(s.code), _badge(levels.get(s.code))) for s in skills]
     return render(
         request,

@@ -173,83 +173,92 @@ class _Judge:
         return frame.join(table, on=self.column, how="left", maintain_order="left")
 
 
+def _class_judged(raw: str) -> tuple:
+    """A class cell as (name, key, grade, error)."""
+    if not raw:
+        return None, None, None, _("Thiếu tên lớp.")
+    name = raw.upper().replace(" ", "")[:20]
+    try:
+        return name, fold(name), class_grade(name), None
+    except Exception as exc:  # ValidationError: its message is the reason
+        return None, None, None, " ".join(getattr(exc, "messages", [str(exc)]))
+
+
+def _year_judged(raw: str) -> tuple:
+    """A school year cell as (school year, error)."""
+    try:
+        return school_year_check(raw), None
+    except Exception as exc:
+        return None, " ".join(getattr(exc, "messages", [str(exc)]))
+
+
+def _gender_judged(raw: str) -> tuple:
+    """A gender cell as (gender, error); an empty cell is no gender."""
+    if not raw:
+        return "", None
+    value = GENDERS.get(fold(raw))
+    if value is None:
+        return None, _("Giới tính “%(v)s” phải là Nam, Nữ hoặc Khác.") % {"v": raw}
+    return value, None
+
+
 class _Checks:
     """The checks of one file, for an importer who may write to ``allowed`` schools."""
 
     def __init__(self, schools: dict[str, tuple[int, str]], allowed: set[int], communes: dict):
-        today = timezone.localdate()
-
-        def school(raw: str) -> tuple:
-            if not raw:
-                return None, _("Thiếu mã trường.")
-            found = schools.get(raw.upper())
-            if found is None:
-                return None, _("Không có trường mã “%(v)s”.") % {"v": raw}
-            if found[0] not in allowed:
-                return None, _(
-                    "Trường “%(v)s” (%(n)s) không phải trường bạn được nhập danh sách: "
-                    "không nhận lớp của trường khác."
-                ) % {"v": raw, "n": found[1]}
-            return found[0], None
-
-        def school_class(raw: str) -> tuple:
-            if not raw:
-                return None, None, None, _("Thiếu tên lớp.")
-            name = raw.upper().replace(" ", "")[:20]
-            try:
-                return name, fold(name), class_grade(name), None
-            except Exception as exc:  # ValidationError: its message is the reason
-                return None, None, None, " ".join(getattr(exc, "messages", [str(exc)]))
-
-        def year(raw: str) -> tuple:
-            try:
-                return school_year_check(raw), None
-            except Exception as exc:
-                return None, " ".join(getattr(exc, "messages", [str(exc)]))
-
-        def birth(raw: str) -> tuple:
-            parsed = parse_birth(raw, today) if raw else _("Thiếu ngày sinh.")
-            if isinstance(parsed, str):
-                return None, None, None, parsed
-            return (*parsed, None)
-
-        def gender(raw: str) -> tuple:
-            if not raw:
-                return "", None
-            value = GENDERS.get(fold(raw))
-            if value is None:
-                return None, _("Giới tính “%(v)s” phải là Nam, Nữ hoặc Khác.") % {"v": raw}
-            return value, None
-
-        def commune(raw: str) -> tuple:
-            found = communes.get(raw)
-            if found is None:
-                return None, _("Không có xã mã “%(v)s”.") % {"v": raw}
-            return found, None
-
+        self.schools, self.allowed, self.communes = schools, allowed, communes
+        self.today = timezone.localdate()
         S, N = pl.String, pl.Int64  # noqa: N806
         self.judges = [
-            ("Mã trường", _Judge("school_raw", school, {"school_id": N, "e_school": S})),
+            ("Mã trường", _Judge("school_raw", self._school, {"school_id": N, "e_school": S})),
             (
                 "Lớp",
                 _Judge(
                     "class_raw",
-                    school_class,
+                    _class_judged,
                     {"class_name": S, "class_key": S, "grade": N, "e_class": S},
                 ),
             ),
-            ("Năm học", _Judge("year_raw", year, {"school_year": S, "e_year": S})),
+            ("Năm học", _Judge("year_raw", _year_judged, {"school_year": S, "e_year": S})),
             (
                 "Ngày sinh",
                 _Judge(
                     "birth_raw",
-                    birth,
+                    self._birth,
                     {"birth_date": S, "birth_year": N, "birth_key": S, "e_birth": S},
                 ),
             ),
-            ("Giới tính", _Judge("gender_raw", gender, {"gender": S, "e_gender": S})),
-            ("Mã xã", _Judge("commune_raw", commune, {"commune_id": N, "e_commune": S})),
+            ("Giới tính", _Judge("gender_raw", _gender_judged, {"gender": S, "e_gender": S})),
+            ("Mã xã", _Judge("commune_raw", self._commune, {"commune_id": N, "e_commune": S})),
         ]
+
+    def _school(self, raw: str) -> tuple:
+        """A school code as (school id, error): a known school the importer may write to."""
+        if not raw:
+            return None, _("Thiếu mã trường.")
+        found = self.schools.get(raw.upper())
+        if found is None:
+            return None, _("Không có trường mã “%(v)s”.") % {"v": raw}
+        if found[0] not in self.allowed:
+            return None, _(
+                "Trường “%(v)s” (%(n)s) không phải trường bạn được nhập danh sách: "
+                "không nhận lớp của trường khác."
+            ) % {"v": raw, "n": found[1]}
+        return found[0], None
+
+    def _birth(self, raw: str) -> tuple:
+        """A birth cell as (date, year, key, error)."""
+        parsed = parse_birth(raw, self.today) if raw else _("Thiếu ngày sinh.")
+        if isinstance(parsed, str):
+            return None, None, None, parsed
+        return (*parsed, None)
+
+    def _commune(self, raw: str) -> tuple:
+        """A commune code as (commune id, error)."""
+        found = self.communes.get(raw)
+        if found is None:
+            return None, _("Không có xã mã “%(v)s”.") % {"v": raw}
+        return found, None
 
     def check(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[RowError]]:
         for _header, judge in self.judges:
@@ -388,62 +397,59 @@ def _reach(actor) -> tuple[dict[str, tuple[int, str]], set[int], dict[str, int]]
     return schools, allowed, communes
 
 
-def students_import(
-    *,
-    actor,
-    path: str,
-    dry_run: bool = False,
-    skip_invalid: bool = False,
-    progress: Progress | None = None,
-    file_name: str = "",
-) -> ImportResult:
-    """Import a student list; see the module's docstring for the rules."""
-    result = _Result()
-    try:
-        table = open_table_path(path)
-        required = [c.header for c in COLUMNS if c.required]
-        missing = [h for h in required if header_key(h) not in table.keys]
-        if missing:
-            for h in missing:
-                result.error(1, h, _("Thiếu cột bắt buộc “%(c)s”.") % {"c": h})
-            raise _Rollback
-        checks = _Checks(*_reach(actor))
-        with transaction.atomic(), connection.cursor() as cur:
-            _staging_create(cur)
-            for frame in _frames(table):
-                good, errors = checks.check(frame)
-                result.rows += frame.height
-                result.imported += good.height
-                for e in errors:
-                    result.error(e.row, e.column, e.reason)
-                _stage(cur, good)
-                if progress:
-                    progress(result.rows, max(table.lines - 1, result.rows))
-            dupes = _duplicates(cur, result)
-            if result.errors_total and not skip_invalid:
-                raise _Rollback
-            if dupes:
-                marks = ", ".join(["%s"] * len(dupes))
-                cur.execute(f"DELETE FROM imp_students WHERE row_no IN ({marks})", dupes)
-                result.imported -= len(dupes)
-            _apply(cur, result)
-            if result.imported:
-                audit_record(
-                    actor=actor,
-                    action="school.students_import",
-                    object_type="schools.Student",
-                    unit=getattr(actor, "scope_unit", None),
-                    summary=result.message(dry_run),
-                    changes={"rows": result.rows, "errors": result.errors_total},
-                )
-            if connection.vendor != "postgresql":
-                cur.execute("DROP TABLE IF EXISTS temp.imp_students")
-            if dry_run:
-                raise _Rollback
-    except _Rollback:
-        pass
-    except FileProblem as exc:
-        result.error(0, "", str(exc))
+def _required_columns_check(table: Table, result: _Result) -> None:
+    """Report each required column the file lacks, and stop if any."""
+    required = [c.header for c in COLUMNS if c.required]
+    missing = [h for h in required if header_key(h) not in table.keys]
+    if missing:
+        for h in missing:
+            result.error(1, h, _("Thiếu cột bắt buộc “%(c)s”.") % {"c": h})
+        raise _Rollback
+
+
+def _students_stage(
+    cur, table: Table, checks: _Checks, result: _Result, progress: Progress | None
+) -> None:
+    """Check the file batch by batch, staging the good rows and reporting the others."""
+    for frame in _frames(table):
+        good, errors = checks.check(frame)
+        result.rows += frame.height
+        result.imported += good.height
+        for e in errors:
+            result.error(e.row, e.column, e.reason)
+        _stage(cur, good)
+        if progress:
+            progress(result.rows, max(table.lines - 1, result.rows))
+
+
+def _students_write(
+    cur, *, actor, result: _Result, dry_run: bool, skip_invalid: bool, dupes: list[int]
+) -> None:
+    """Write the staged rows (less the duplicates) and audit it; a dry run rolls back."""
+    if result.errors_total and not skip_invalid:
+        raise _Rollback
+    if dupes:
+        marks = ", ".join(["%s"] * len(dupes))
+        cur.execute(f"DELETE FROM imp_students WHERE row_no IN ({marks})", dupes)
+        result.imported -= len(dupes)
+    _apply(cur, result)
+    if result.imported:
+        audit_record(
+            actor=actor,
+            action="school.students_import",
+            object_type="schools.Student",
+            unit=getattr(actor, "scope_unit", None),
+            summary=result.message(dry_run),
+            changes={"rows": result.rows, "errors": result.errors_total},
+        )
+    if connection.vendor != "postgresql":
+        cur.execute("DROP TABLE IF EXISTS temp.imp_students")
+    if dry_run:
+        raise _Rollback
+
+
+def _students_result(result: _Result, *, dry_run: bool, skip_invalid: bool) -> ImportResult:
+    """What the import reports; nothing counts as imported when nothing was written."""
     ok = not result.errors_total
     written = ok or (skip_invalid and result.imported > 0)
     if not written:
@@ -464,6 +470,40 @@ def students_import(
         dry_run=dry_run,
         skip_invalid=skip_invalid,
     )
+
+
+def students_import(
+    *,
+    actor,
+    path: str,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    progress: Progress | None = None,
+    file_name: str = "",
+) -> ImportResult:
+    """Import a student list; see the module's docstring for the rules."""
+    result = _Result()
+    try:
+        table = open_table_path(path)
+        _required_columns_check(table, result)
+        checks = _Checks(*_reach(actor))
+        with transaction.atomic(), connection.cursor() as cur:
+            _staging_create(cur)
+            _students_stage(cur, table, checks, result, progress)
+            dupes = _duplicates(cur, result)
+            _students_write(
+                cur,
+                actor=actor,
+                result=result,
+                dry_run=dry_run,
+                skip_invalid=skip_invalid,
+                dupes=dupes,
+            )
+    except _Rollback:
+        pass
+    except FileProblem as exc:
+        result.error(0, "", str(exc))
+    return _students_result(result, dry_run=dry_run, skip_invalid=skip_invalid)
 
 
 def _template_rows(user) -> list[list]:

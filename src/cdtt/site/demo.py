@@ -383,9 +383,8 @@ def campaign_ensure(
     """The directive's 10-day campaign (01/10–10/10) of the last such period, and a few visits
     the demo team member logged in it, through the campaigns app's services."""
     try:
-        from cdtt.campaigns.models import Campaign, Outcome, Visit
+        from cdtt.campaigns.models import Campaign, Visit
         from cdtt.campaigns.services import campaign_create
-        from cdtt.campaigns.visits import visit_submit
     except ImportError:
         return "not built (campaigns app missing)"
     year = today.year if today >= dt.date(today.year, 10, 10) else today.year - 1
@@ -403,6 +402,45 @@ def campaign_ensure(
         )
     if field_user is None or Visit.objects.filter(campaign=campaign).exists():
         return f"{campaign.name} {starts:%d/%m}–{ends:%d/%m/%Y}"
+    stored = demo_visits_log(
+        campaign=campaign, field_user=field_user, commune=commune, starts=starts, out=out
+    )
+    out(f"Campaign: {stored} demo visits logged by {field_user.username}.")
+    return f"{campaign.name} {starts:%d/%m}–{ends:%d/%m/%Y}, {stored} visits"
+
+
+def _demo_visit_payload(
+    *, n: int, household, campaign, field_user: User, commune: AdminUnit, starts: dt.date
+) -> dict:
+    """The n-th demo visit of the campaign's first ten days, as the field app would send it."""
+    from cdtt.campaigns.models import Outcome
+
+    day = starts + dt.timedelta(days=n % 10)
+    at = timezone.make_aware(dt.datetime.combine(day, dt.time(8 + n % 9, (7 * n) % 60)))
+    outcomes = [Outcome.GUIDED] * 6 + [Outcome.COME_BACK_LATER, Outcome.NOBODY_HOME]
+    outcome = outcomes[n % len(outcomes)]
+    assessments = []
+    if outcome == Outcome.GUIDED:
+        resident = min(household.residents.all(), key=lambda r: r.pk, default=None)
+        if resident is not None:
+            assessments = [{"resident_id": resident.pk, "skill": "public_services", "level": 2}]
+    return {
+        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"cdtt-demo-visit:{household.pk}")),
+        "household": {"commune_code": commune.code, "code": household.code},
+        "visited_at": at.isoformat(),
+        "outcome": outcome,
+        "campaign": campaign.pk,
+        "services": [],
+        "members": [str(field_user)],
+        "assessments": assessments,
+    }
+
+
+def demo_visits_log(
+    *, campaign, field_user: User, commune: AdminUnit, starts: dt.date, out: Out
+) -> int:
+    """Log up to 40 visits of the field user's households in the campaign; returns how many."""
+    from cdtt.campaigns.visits import visit_submit
     from cdtt.registry.models import Household
     from cdtt.teams.selectors import field_villages
 
@@ -412,38 +450,56 @@ def campaign_ensure(
         .order_by("code")
         .prefetch_related("residents")[:40]
     )
-    outcomes = [Outcome.GUIDED] * 6 + [Outcome.COME_BACK_LATER, Outcome.NOBODY_HOME]
     stored = 0
     for n, household in enumerate(households):
-        day = starts + dt.timedelta(days=n % 10)
-        at = timezone.make_aware(dt.datetime.combine(day, dt.time(8 + n % 9, (7 * n) % 60)))
-        outcome = outcomes[n % len(outcomes)]
-        assessments = []
-        if outcome == Outcome.GUIDED:
-            resident = min(household.residents.all(), key=lambda r: r.pk, default=None)
-            if resident is not None:
-                assessments = [{"resident_id": resident.pk, "skill": "public_services", "level": 2}]
-        payload = {
-            "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"cdtt-demo-visit:{household.pk}")),
-            "household": {"commune_code": commune.code, "code": household.code},
-            "visited_at": at.isoformat(),
-            "outcome": outcome,
-            "campaign": campaign.pk,
-            "services": [],
-            "members": [str(field_user)],
-            "assessments": assessments,
-        }
+        payload = _demo_visit_payload(
+            n=n,
+            household=household,
+            campaign=campaign,
+            field_user=field_user,
+            commune=commune,
+            starts=starts,
+        )
         try:
             visit_submit(actor=field_user, payload=payload)
             stored += 1
         except Exception as exc:  # a refused demo visit must not stop the demo
             out(f"  a demo visit was refused: {exc}")
             break
-    out(f"Campaign: {stored} demo visits logged by {field_user.username}.")
-    return f"{campaign.name} {starts:%d/%m}–{ends:%d/%m/%Y}, {stored} visits"
+    return stored
 
 
 # --- the whole demo ------------------------------------------------------------------------
+
+
+def _officers_commune(communes: list[AdminUnit], district: AdminUnit) -> AdminUnit:
+    """The commune of the demo officers: the first demo commune if it lies in the demo
+    district, else that district's first commune."""
+    return (
+        communes[0]
+        if communes[0].district_id == district.pk
+        else (
+            AdminUnit.objects.filter(level=Level.COMMUNE, district=district)
+            .order_by("code")
+            .first()
+        )
+    )
+
+
+def _coverage_report(*, communes: list[AdminUnit], report: DemoReport, out: Out) -> None:
+    """Count the demo communes' households and residents into the report and print coverage."""
+    from cdtt.registry.models import VillageCoverage
+
+    totals = VillageCoverage.objects.filter(commune__in=communes).values_list(
+        "households", "residents", "covered"
+    )
+    report.households = sum(h for h, _, _ in totals)
+    report.residents = sum(r for _, r, _ in totals)
+    covered = sum(c for _, _, c in totals)
+    out(
+        f"Coverage of the demo communes: {covered:,} of {report.households:,} households "
+        f"({100 * covered / max(1, report.households):.1f}%)."
+    )
 
 
 def demo_build(
@@ -456,7 +512,6 @@ def demo_build(
     today: dt.date | None = None,
     out: Out = print,
 ) -> DemoReport:
-    from cdtt.registry.models import VillageCoverage
     from cdtt.registry.synthetic import HOUSEHOLDS_PER_COMMUNE
 
     report = DemoReport(scale=scale)
@@ -468,15 +523,7 @@ def demo_build(
     communes = communes_for(scale, communes_limit)
     report.communes = len(communes)
     district = AdminUnit.objects.get(code=DEMO_DISTRICT, structure=Structure.Y2024)
-    commune = (
-        communes[0]
-        if communes[0].district_id == district.pk
-        else (
-            AdminUnit.objects.filter(level=Level.COMMUNE, district=district)
-            .order_by("code")
-            .first()
-        )
-    )
+    commune = _officers_commune(communes, district)
     logins = officers_ensure(province=province, district=district, commune=commune)
     admin = _user("sotttt")
     population_ensure(
@@ -488,16 +535,7 @@ def demo_build(
         as_of=today,
         households_per_commune=households_per_commune or HOUSEHOLDS_PER_COMMUNE,
     )
-    totals = VillageCoverage.objects.filter(commune__in=communes).values_list(
-        "households", "residents", "covered"
-    )
-    report.households = sum(h for h, _, _ in totals)
-    report.residents = sum(r for _, r, _ in totals)
-    covered = sum(c for _, _, c in totals)
-    out(
-        f"Coverage of the demo communes: {covered:,} of {report.households:,} households "
-        f"({100 * covered / max(1, report.households):.1f}%)."
-    )
+    _coverage_report(communes=communes, report=report, out=out)
     report.snapshots = snapshots_ensure(today=today)
     out(f"Coverage snapshots: {report.snapshots:,} rows over the last {SNAPSHOT_DAYS} days.")
     targets_ensure(actor=admin, province=province, year=today.year)

@@ -187,94 +187,103 @@ def _org_rows(
     return by_key
 
 
-@transaction.atomic
-def build_demo_teams(
-    *, communes: Iterable[AdminUnit], seed: int = 0, founded_on: dt.date = dt.date(2024, 3, 15)
-) -> dict[str, int]:
-    """Found a team per village and per commune with 3–9 members each. Returns counts."""
-    rng = random.Random(seed)
+def _open_communes(communes: Iterable[AdminUnit]) -> list[AdminUnit]:
+    """The communes of the list that have no team yet."""
     communes = [c for c in communes if c.level == Level.COMMUNE]
     taken = set(
         Team.objects.filter(commune__in=communes, dissolved_on__isnull=True).values_list(
             "commune_id", flat=True
         )
     )
-    communes = [c for c in communes if c.pk not in taken]
-    if not communes:
-        return {"teams": 0, "members": 0, "persons": 0}
+    return [c for c in communes if c.pk not in taken]
+
+
+def _villages_by_commune(communes: list[AdminUnit]) -> dict[int, list[AdminUnit]]:
+    """The current villages of each commune, in path order."""
     villages_of: dict[int, list[AdminUnit]] = {c.pk: [] for c in communes}
     for v in AdminUnit.objects.filter(
         parent__in=communes, level=Level.VILLAGE, valid_to__isnull=True
     ).order_by("path"):
         villages_of[v.parent_id].append(v)
+    return villages_of
+
+
+def _demo_organizations(communes: list[AdminUnit]) -> dict[tuple[int, str], Organization]:
+    """The organizations members come from, keyed by (commune id, organization key)."""
     by_province: dict[int, list[AdminUnit]] = {}
     for c in communes:
         by_province.setdefault(c.province_id, []).append(c)
     orgs: dict[tuple[int, str], Organization] = {}
     for province_id, group in by_province.items():
         orgs.update(_org_rows(AdminUnit.objects.get(pk=province_id), group))
+    return orgs
 
-    teams: list[Team] = []
-    plans: list[tuple[Team, list[AdminUnit]]] = []  # team, the villages it serves
-    persons: list[Person] = []
-    rows: list[tuple[Team, Person, str, bool, list[str]]] = []
-    for c in communes:
-        number = rng.randint(5, 120)
-        decision_date = founded_on + dt.timedelta(days=rng.randint(0, 60))
-        units = [(c, TeamLevel.COMMUNE, villages_of[c.pk], COMMUNE_ROLES)]
-        units += [(v, TeamLevel.VILLAGE, [v], VILLAGE_ROLES) for v in villages_of[c.pk]]
-        for unit, level, served, role_pool in units:
-            name = f"Tổ CNSCĐ {unit.full_name}"
-            team = Team(
-                name=name,
-                name_key=fold(name),
-                level=level,
-                unit=unit,
-                commune=c,
-                district_id=c.district_id,
-                province_id=c.province_id,
-                path=unit.path,
-                decision_number=f"{number}/QĐ-UBND",
-                decision_date=decision_date,
-                contact_phone="",
-                publish_contact=False,
-            )
-            size = rng.choices(range(3, 10), weights=[40, 30, 12, 8, 5, 3, 2])[0]
-            roster = [role_pool[0], role_pool[1] if level == TeamLevel.VILLAGE else role_pool[2]]
-            roster += rng.sample(
-                [r for r in role_pool if r not in roster], min(size, len(role_pool)) - 2
-            )
-            for i, (position, org_key, core, skills) in enumerate(roster):
-                full_name, gender = _name(rng)
-                phone = rng.choice(MOBILE_PREFIXES) + f"{rng.randint(0, 9_999_999):07d}"
-                trained = (
-                    decision_date + dt.timedelta(days=rng.randint(20, 200))
-                    if rng.random() < 0.6
-                    else None
-                )
-                person = Person(
-                    full_name=full_name,
-                    name_key=fold(full_name),
-                    gender=gender,
-                    birth_year=rng.randint(1995, 2004) if core else rng.randint(1965, 1995),
-                    phone=phone,
-                    organization=orgs[(c.pk, org_key)],
-                    position=position,
-                    trained_on=trained,
-                )
-                persons.append(person)
-                role = (
-                    MemberRole.LEADER
-                    if i == 0
-                    else MemberRole.DEPUTY
-                    if i == 1
-                    else MemberRole.MEMBER
-                )
-                rows.append((team, person, role, core, [s for s in skills if s in SKILL_CODES]))
-                if i == 0 and rng.random() < 0.5:  # half the teams publish their leader's number
-                    team.contact_phone, team.publish_contact = phone, True
-            teams.append(team)
-            plans.append((team, served))
+
+def _demo_team(
+    *, unit: AdminUnit, level: str, commune: AdminUnit, number: int, decision_date: dt.date
+) -> Team:
+    """An unsaved team for a commune or village, founded by the commune's decision."""
+    name = f"Tổ CNSCĐ {unit.full_name}"
+    return Team(
+        name=name,
+        name_key=fold(name),
+        level=level,
+        unit=unit,
+        commune=commune,
+        district_id=commune.district_id,
+        province_id=commune.province_id,
+        path=unit.path,
+        decision_number=f"{number}/QĐ-UBND",
+        decision_date=decision_date,
+        contact_phone="",
+        publish_contact=False,
+    )
+
+
+def _staff_demo_team(
+    rng: random.Random,
+    team: Team,
+    *,
+    role_pool: list,
+    orgs: dict[tuple[int, str], Organization],
+    persons: list[Person],
+    rows: list[tuple[Team, Person, str, bool, list[str]]],
+) -> None:
+    """Draw a team's 3–9 members, appending their persons and membership rows."""
+    c, level, decision_date = team.commune, team.level, team.decision_date
+    size = rng.choices(range(3, 10), weights=[40, 30, 12, 8, 5, 3, 2])[0]
+    roster = [role_pool[0], role_pool[1] if level == TeamLevel.VILLAGE else role_pool[2]]
+    roster += rng.sample([r for r in role_pool if r not in roster], min(size, len(role_pool)) - 2)
+    for i, (position, org_key, core, skills) in enumerate(roster):
+        full_name, gender = _name(rng)
+        phone = rng.choice(MOBILE_PREFIXES) + f"{rng.randint(0, 9_999_999):07d}"
+        trained = (
+            decision_date + dt.timedelta(days=rng.randint(20, 200)) if rng.random() < 0.6 else None
+        )
+        person = Person(
+            full_name=full_name,
+            name_key=fold(full_name),
+            gender=gender,
+            birth_year=rng.randint(1995, 2004) if core else rng.randint(1965, 1995),
+            phone=phone,
+            organization=orgs[(c.pk, org_key)],
+            position=position,
+            trained_on=trained,
+        )
+        persons.append(person)
+        role = MemberRole.LEADER if i == 0 else MemberRole.DEPUTY if i == 1 else MemberRole.MEMBER
+        rows.append((team, person, role, core, [s for s in skills if s in SKILL_CODES]))
+        if i == 0 and rng.random() < 0.5:  # half the teams publish their leader's number
+            team.contact_phone, team.publish_contact = phone, True
+
+
+def _save_demo_teams(
+    teams: list[Team],
+    plans: list[tuple[Team, list[AdminUnit]]],
+    persons: list[Person],
+    rows: list[tuple[Team, Person, str, bool, list[str]]],
+) -> None:
+    """Bulk-insert the teams, the villages they serve, their persons and memberships."""
     Team.objects.bulk_create(teams, batch_size=1000)
     through = Team.villages.through
     links = [through(team_id=t.pk, adminunit_id=v.pk) for t, served in plans for v in served]
@@ -300,6 +309,37 @@ def build_demo_teams(
             cursor.execute(
                 "ANALYZE teams_team, teams_team_villages, teams_person, teams_membership"
             )
+
+
+@transaction.atomic
+def build_demo_teams(
+    *, communes: Iterable[AdminUnit], seed: int = 0, founded_on: dt.date = dt.date(2024, 3, 15)
+) -> dict[str, int]:
+    """Found a team per village and per commune with 3–9 members each. Returns counts."""
+    rng = random.Random(seed)
+    communes = _open_communes(communes)
+    if not communes:
+        return {"teams": 0, "members": 0, "persons": 0}
+    villages_of = _villages_by_commune(communes)
+    orgs = _demo_organizations(communes)
+
+    teams: list[Team] = []
+    plans: list[tuple[Team, list[AdminUnit]]] = []  # team, the villages it serves
+    persons: list[Person] = []
+    rows: list[tuple[Team, Person, str, bool, list[str]]] = []
+    for c in communes:
+        number = rng.randint(5, 120)
+        decision_date = founded_on + dt.timedelta(days=rng.randint(0, 60))
+        units = [(c, TeamLevel.COMMUNE, villages_of[c.pk], COMMUNE_ROLES)]
+        units += [(v, TeamLevel.VILLAGE, [v], VILLAGE_ROLES) for v in villages_of[c.pk]]
+        for unit, level, served, role_pool in units:
+            team = _demo_team(
+                unit=unit, level=level, commune=c, number=number, decision_date=decision_date
+            )
+            _staff_demo_team(rng, team, role_pool=role_pool, orgs=orgs, persons=persons, rows=rows)
+            teams.append(team)
+            plans.append((team, served))
+    _save_demo_teams(teams, plans, persons, rows)
     audit_record(
         actor=None,
         action="team.demo",

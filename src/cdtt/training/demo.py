@@ -61,12 +61,8 @@ def _organizer(province: AdminUnit) -> Organization:
     )
 
 
-@transaction.atomic
-def training_demo_ensure(*, actor, province: AdminUnit, member_user=None) -> str:
-    """Build the demo courses once; returns what was built."""
-    if Course.objects.filter(title=PAST).exists():
-        return "already there"
-    organizer = _organizer(province)
+def _past_course_build(*, actor, province: AdminUnit, organizer) -> int:
+    """Last year's closed course, completed by every trained team member; returns how many."""
     topics = list(
         Topic.objects.filter(
             code__in=["public_services", "shopping", "payment", "safety", "local_platform"]
@@ -108,6 +104,11 @@ def training_demo_ensure(*, actor, province: AdminUnit, member_user=None) -> str
         ],
         batch_size=2000,
     )
+    return len(trained)
+
+
+def _today_course_build(*, actor, province: AdminUnit, organizer, member_user) -> None:
+    """Today's course, under way, with its test questions and the demo member enrolled."""
     today = Course.objects.create(
         title=TODAY,
         organizer=organizer,
@@ -135,4 +136,16 @@ def training_demo_ensure(*, actor, province: AdminUnit, member_user=None) -> str
     person = Person.objects.filter(user=member_user).first() if member_user else None
     if person is not None:
         Enrolment.objects.create(course=today, person=person, status="enrolled")
-    return f"{len(trained)} completions of last year's course; one course under way today"
+
+
+@transaction.atomic
+def training_demo_ensure(*, actor, province: AdminUnit, member_user=None) -> str:
+    """Build the demo courses once; returns what was built."""
+    if Course.objects.filter(title=PAST).exists():
+        return "already there"
+    organizer = _organizer(province)
+    trained = _past_course_build(actor=actor, province=province, organizer=organizer)
+    _today_course_build(
+        actor=actor, province=province, organizer=organizer, member_user=member_user
+    )
+    return f"{trained} completions of last year's course; one course under way today"

@@ -84,34 +84,11 @@ def _planned(table, actor, errors: list[RowError]) -> list[tuple[Session, object
     return planned
 
 
-def attendance_run(
-    *,
-    actor,
-    path: str,
-    dry_run: bool = False,
-    skip_invalid: bool = False,
-    progress=None,
-    file_name: str = "",
-) -> ImportResult:
-    """The sign-in sheet as an import kind runs it (command line, upload page, job)."""
+def _attendance_write(*, actor, planned: list, dry_run: bool, progress) -> int:
+    """Record each planned presence not yet recorded, re-evaluating its completion; returns how
+    many were added (a dry run rolls them back)."""
     from cdtt.training.services import completion_evaluate
 
-    errors: list[RowError] = []
-    try:
-        with open(path, "rb") as f:
-            planned = _planned(open_table(f.read()), actor, errors)
-    except FileProblem as exc:
-        return ImportResult(message=str(exc), problem=str(exc), dry_run=dry_run)
-    result = ImportResult(
-        message="",
-        errors=errors,
-        errors_total=len(errors),
-        dry_run=dry_run,
-        skip_invalid=skip_invalid,
-    )
-    if errors and not skip_invalid:
-        result.message = _("Tệp có %(n)d lỗi, chưa ghi dữ liệu nào.") % {"n": len(errors)}
-        return result
     added = 0
     try:
         with transaction.atomic():
@@ -139,6 +116,36 @@ def attendance_run(
                 raise _Rollback
     except _Rollback:
         pass
+    return added
+
+
+def attendance_run(
+    *,
+    actor,
+    path: str,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    progress=None,
+    file_name: str = "",
+) -> ImportResult:
+    """The sign-in sheet as an import kind runs it (command line, upload page, job)."""
+    errors: list[RowError] = []
+    try:
+        with open(path, "rb") as f:
+            planned = _planned(open_table(f.read()), actor, errors)
+    except FileProblem as exc:
+        return ImportResult(message=str(exc), problem=str(exc), dry_run=dry_run)
+    result = ImportResult(
+        message="",
+        errors=errors,
+        errors_total=len(errors),
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+    )
+    if errors and not skip_invalid:
+        result.message = _("Tệp có %(n)d lỗi, chưa ghi dữ liệu nào.") % {"n": len(errors)}
+        return result
+    added = _attendance_write(actor=actor, planned=planned, dry_run=dry_run, progress=progress)
     text = (
         _("Chạy thử, chưa ghi gì: sẽ ghi %(a)d lượt có mặt; %(u)d lượt đã có.")
         if dry_run
