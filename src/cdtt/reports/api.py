@@ -20,7 +20,6 @@ except ImportError:  # django-ninja before 1.5 takes a (status, body) pair
 
 
 from cdtt.core.errors import BadRequest, NotFound, error_responses
-from cdtt.documents.builder import build_docx
 from cdtt.geo.access import access_unit
 from cdtt.lib.xlsx import XLSX_TYPE
 from cdtt.reports import content, selectors
@@ -238,7 +237,7 @@ def report_file(request, report_id: int, fmt: Literal["docx", "xlsx"]):
             data = content.annex(figures)
         else:
             letter = letter_of(report, timezone.localdate())
-            data = build_docx(content.document(report.kind, figures, words_of(report), letter))
+            data = content.docx_bytes(report.kind, figures, words_of(report), letter)
         stem = report.file_stem() + "-du-thao"
     name = f"{stem}.docx" if fmt == "docx" else f"{stem}-phu-luc.xlsx"
     response = HttpResponse(data, content_type=FILE_TYPES[fmt])
