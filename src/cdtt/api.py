@@ -161,6 +161,7 @@ def _add_routers() -> None:
     from cdtt.figures.api import router as figures_router
     from cdtt.geo.api import router as geo_router
     from cdtt.registry.api import router as registry_router
+    from cdtt.reports.api import router as reports_router
     from cdtt.schools.api import router as schools_router
     from cdtt.teams.api import router as teams_router
     from cdtt.training.api import router as training_router
@@ -173,6 +174,7 @@ def _add_routers() -> None:
     api.add_router("", training_router)
     api.add_router("", directives_router)
     api.add_router("", schools_router)
+    api.add_router("", reports_router)
 
 
 _add_routers()

@@ -408,5 +408,9 @@ class Files:
     xlsx: bytes
 
 
+def docx_bytes(kind_code: str, data: dict, words: Words, letter: Letter) -> bytes:
+    return build_docx(document(kind_code, data, words, letter))
+
+
 def build_files(kind_code: str, data: dict, words: Words, letter: Letter) -> Files:
-    return Files(docx=build_docx(document(kind_code, data, words, letter)), xlsx=annex(data))
+    return Files(docx=docx_bytes(kind_code, data, words, letter), xlsx=annex(data))

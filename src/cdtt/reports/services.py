@@ -252,6 +252,20 @@ def report_issue(*, actor, report: Report) -> Report:
     return report
 
 
+@transaction.atomic
+def report_issue_with(
+    *, actor, report: Report, number: str | None = None, signer_name: str | None = None
+) -> Report:
+    """Writes a draft's number and signer (those given) and issues it, all or nothing: a refusal
+    of the issue leaves the draft as it was."""
+    fields = {
+        k: v for k, v in {"number": number, "signer_name": signer_name}.items() if v is not None
+    }
+    if fields:
+        report = report_update(actor=actor, report=report, **fields)
+    return report_issue(actor=actor, report=report)
+
+
 def report_pdf(*, report: Report) -> bytes:
     """The PDF of an issued report's stored DOCX, made once and kept with its files
     (``PdfError`` when LibreOffice cannot make it)."""

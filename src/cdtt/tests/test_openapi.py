@@ -118,10 +118,13 @@ def check_request(spec: dict, op: dict, call: Call) -> list[str]:
     return problems
 
 
-def check_response(spec: dict, op: dict, status: int, body) -> list[str]:
+def check_response(spec: dict, op: dict, status: int, body, content_type: str = "") -> list[str]:
     documented = op.get("responses", {}).get(str(status)) or op.get("responses", {}).get(status)
     if documented is None:
         return [f"status {status} is not documented"]
+    if content_type and content_type != "application/json":  # a file: its type is documented
+        kinds = documented.get("content", {})
+        return [] if content_type in kinds else [f"{content_type} is not documented"]
     schema = documented.get("content", {}).get("application/json", {}).get("schema")
     if not _documented(spec, schema):
         return [f"status {status} has no documented response schema"]
@@ -161,6 +164,15 @@ def seeded(tree, make_user):
     from cdtt.training.tests.factories import ApiSeed
 
     data.training = ApiSeed(person, data.officer, tree.commune)
+    from cdtt.reports.services import report_create
+
+    data.report = report_create(
+        actor=data.officer,
+        kind="ministry",
+        unit=tree.commune,
+        period_from=timezone.localdate() - dt.timedelta(days=30),
+        period_to=timezone.localdate(),
+    )
     return data
 
 
@@ -173,6 +185,8 @@ def path_values(data) -> dict:
         "visit_id": str(data.visit.pk),
         "checkin_id": str(data.training.checkin.pk),
         "certificate_code": data.training.completion.code,
+        "report_id": data.report.pk,
+        "fmt": "docx",
     }
 
 
@@ -181,6 +195,7 @@ QUERIES = {
     ("get", "/api/v1/teams"): {"unit": "16000"},
     ("get", "/api/v1/members"): {"unit": "16000"},
     ("get", "/api/v1/worklist"): {"village": "16000-001"},
+    ("get", "/api/v1/reports"): {"unit": "16000", "kind": "ministry", "status": "draft"},
 }
 
 
@@ -206,10 +221,23 @@ def bodies(data) -> dict:
             "session": data.training.session.pk,
             "token": data.training.token,
         },
+        ("post", "/api/v1/reports"): {
+            "kind": "chairman",
+            "unit": "16000",
+            "period_from": (timezone.localdate() - dt.timedelta(days=30)).isoformat(),
+            "period_to": timezone.localdate().isoformat(),
+            "cutoff": timezone.localdate().isoformat(),
+            "achievements": "Ra mắt tổ mới",
+        },
+        ("post", "/api/v1/reports/{report_id}/issue"): {"number": "5", "signer": "Mai Văn Hà"},
     }
 
 
-STATUS = {("post", "/api/v1/visits"): 201, ("post", "/api/v1/checkins"): 201}
+STATUS = {
+    ("post", "/api/v1/visits"): 201,
+    ("post", "/api/v1/checkins"): 201,
+    ("post", "/api/v1/reports"): 201,
+}
 
 
 def calls_of_the_document(spec: dict, data) -> list[Call]:
@@ -271,6 +299,23 @@ def refusals(data) -> list[Call]:
             },
             status=409,
         ),
+        Call("get", "/api/v1/reports/{report_id}", {"report_id": 999999}, status=404),
+        Call(
+            "post",
+            "/api/v1/reports",
+            body={
+                **bodies(data)[("post", "/api/v1/reports")],
+                "cutoff": (timezone.localdate() + dt.timedelta(days=1)).isoformat(),
+            },
+            status=422,
+        ),
+        Call(
+            "post",
+            "/api/v1/reports/{report_id}/issue",
+            {"report_id": data.report.pk},
+            body={},
+            status=422,
+        ),
     ]
 
 
@@ -296,10 +341,12 @@ def run(client, spec, data, calls: list[Call]) -> dict[str, list[str]]:
             continue
         problems = check_request(spec, op, call)
         response = send(client, data, call)
-        body = json.loads(response.content or b"null")
+        content_type = response.get("Content-Type", "").split(";")[0]
+        binary = content_type not in ("", "application/json")
+        body = None if binary else json.loads(response.content or b"null")
         if response.status_code != call.status:
             problems.append(f"answered {response.status_code}, expected {call.status}: {body}")
-        problems += check_response(spec, op, response.status_code, body)
+        problems += check_response(spec, op, response.status_code, body, content_type)
         if problems:
             failures[label] = problems
     return failures
