@@ -9,7 +9,13 @@ urlpatterns = [
     path("<int:pk>/", views.directive_detail, name="detail"),
     path("<int:pk>/tasks/new/", views.task_new, name="task_new"),
     path("tasks/", views.task_list, name="tasks"),
+    path("<int:pk>/file/", views.directive_file, name="file"),
     path("tasks/<int:pk>/", views.task_detail, name="task"),
+    path(
+        "tasks/<int:pk>/reports/<int:report>/document/",
+        views.progress_document,
+        name="progress_document",
+    ),
     path("tasks/<int:pk>/progress/", views.task_progress, name="progress"),
     path("tasks/<int:pk>/urge/", views.task_urge, name="urge"),
     path("calendar/", views.calendar_page, name="calendar"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -185,6 +185,29 @@ def directive_detail(request, pk: int):
         "can_manage": selectors.can_manage(request.user),
     }
     return render(request, "directives/directive.html", context)
+
+
+def _download(field) -> FileResponse:
+    """A stored file, to the user the caller's access helper let through (never by its
+    storage address: media are not served, and who may read is the directive's rule)."""
+    if not field:
+        raise Http404("file")
+    name = field.name.rsplit("/", 1)[-1]
+    return FileResponse(field.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
+def directive_file(request, pk: int):
+    return _download(selectors.access_directive(request.user, pk).file)
+
+
+@login_required
+def progress_document(request, pk: int, report: int):
+    task = selectors.access_task(request.user, pk)
+    progress = task.reports.filter(pk=report).first()
+    if progress is None:
+        raise Http404("progress")
+    return _download(progress.document)
 
 
 @role_required({Role.PROVINCE_ADMIN})

@@ -173,3 +173,47 @@ def test_leaders_view_three_personas(client, world):
     assert client.get("/directives/leaders/").status_code == 403
     client.logout()
     assert client.get("/directives/leaders/").status_code == 302
+
+
+def test_a_progress_document_is_downloaded_through_the_task_rule(client, world, tmp_path, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cdtt.directives import services
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    report = services.progress_report(
+        actor=world.edu_officer,
+        task=world.task,
+        status="in_progress",
+        percent=10,
+        text="Đã dạy thử ở hai trường.",
+        document=SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4\n%..."),
+    )
+    url = f"/directives/tasks/{world.task.pk}/reports/{report.pk}/document/"
+    client.force_login(world.ict_officer)  # co-ordinates the task
+    page = client.get(f"/directives/tasks/{world.task.pk}/").content.decode()
+    assert url in page  # the page links the document through the rule, not its storage
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    client.force_login(world.other_officer)  # an agency with no part in the task
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_a_directive_file_is_downloaded_through_the_directive_rule(
+    client, world, tmp_path, settings
+):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    world.directive.file.save("cong-van.pdf", ContentFile(b"%PDF-1.4\n%..."))
+    url = f"/directives/{world.directive.pk}/file/"
+    client.force_login(world.edu_officer)  # leads a task of the directive
+    assert url in client.get(f"/directives/{world.directive.pk}/").content.decode()
+    assert client.get(url).status_code == 200
+    client.force_login(world.other_officer)
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
