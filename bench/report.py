@@ -1,7 +1,8 @@
 """Regenerate the results table of bench/README.md from bench/results/*.json.
 
 The table shows, for each scale, the newest run that is full (not ``--quick``) and imported
-afresh (not ``--reuse-db``), else the best there is. Everything between the markers is rewritten.
+afresh (not ``--reuse-db``), else the best there is; a run of some steps only (``--only``) has a
+section of its own. Everything between the markers is rewritten.
 """
 
 import json
@@ -17,7 +18,8 @@ def _latest() -> list[dict]:
     for path in sorted((BENCH_DIR / "results").glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         data["_file"] = f"results/{path.name}"
-        key = data["scale"]
+        # A run of some steps only (--only) has a section of its own beside the full runs.
+        key = (data["scale"], tuple(data.get("only") or ()))
         have = runs.get(key)
         # A full run beats a quick one, a fresh import beats a --reuse-db run, then the newest.
         rank = (not data.get("quick"), not data.get("reused"), data.get("started_at", ""))
@@ -29,7 +31,9 @@ def _latest() -> list[dict]:
         if better:
             runs[key] = data
     order = {"province": 0, "small": 1}
-    return sorted(runs.values(), key=lambda d: order.get(d["scale"], 9))
+    return sorted(
+        runs.values(), key=lambda d: (order.get(d["scale"], 9), tuple(d.get("only") or ()))
+    )
 
 
 def _cell(text) -> str:
@@ -41,7 +45,8 @@ def table(run: dict) -> str:
     server = run.get("server", {})
     machine = run.get("machine", {})
     lines = [
-        f"### Scale `{run['scale']}`{' (quick)' if run.get('quick') else ''} — "
+        f"### Scale `{run['scale']}`{' (quick)' if run.get('quick') else ''}"
+        f"{' — only ' + ', '.join(run['only']) if run.get('only') else ''} — "
         f"{run['date']} ([{run['_file']}]({run['_file']}))",
         "",
         f"{pop.get('residents', 0):,} residents, {pop.get('households', 0):,} households, "
