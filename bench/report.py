@@ -17,6 +17,8 @@ def _latest() -> list[dict]:
     runs: dict[str, dict] = {}
     for path in sorted((BENCH_DIR / "results").glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
+        if "scale" not in data or "measures" not in data:
+            continue  # a standalone measure's file (python -m bench.schools), not a bench run
         data["_file"] = f"results/{path.name}"
         # A run of some steps only (--only) has a section of its own beside the full runs.
         key = (data["scale"], tuple(data.get("only") or ()))

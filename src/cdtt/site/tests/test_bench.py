@@ -170,6 +170,7 @@ def test_the_move_step_times_plan_and_move_checks_them_and_rolls_the_move_back(d
     assert rows["remap_plan"].measured >= 0
     assert "4 villages, 5 households, 5 residents, 0 visits to move" in rows["remap_plan"].reference
     assert rows["remap_move"].passed and 0 <= rows["remap_move"].measured <= 300
+    assert list(rows["remap_move"].details["phases_s"]) == list(remap.PHASES)
     moved = rows["remap_moved"]
     assert (moved.measured, moved.passed) == (0, True)
     assert moved.details["moved"] == {"households": 5, "residents": 5, "visits": 0}
@@ -217,11 +218,15 @@ def test_a_run_of_some_steps_has_its_own_file_and_section(tmp_path, monkeypatch)
         "scale": "province",
         "date": "2026-12-06",
         "only": ["remap"],
-        "server": {"worker_class": "gthread", "threads": 2},
+        "app_database_connection": "TCP 127.0.0.1",
         "measures": [],
     }
+    # no step needed the app server: no mark of its workers or of its connection
     assert run.results_write(results).name == "province-only-remap-2026-12-06.json"
-    run.results_write({**results, "only": None, "started_at": "2026-12-06T05:00"})
+    server = {"worker_class": "gthread", "threads": 2}
+    full = {**results, "only": None, "server": server, "started_at": "2026-12-06T05:00"}
+    assert run.results_write(full).name == "province-tcp-2026-12-06.json"
+    (tmp_path / "results" / "schools-postgresql.json").write_text('{"rows": 20000}')
     latest = report._latest()
     assert [r.get("only") for r in latest] == [None, ["remap"]]
     assert report.table(latest[1]).startswith(
