@@ -44,7 +44,14 @@ def _cell(text) -> str:
 
 def table(run: dict) -> str:
     pop = run.get("population", {})
-    server = run.get("server", {})
+    server = run.get("server")
+    gunicorn = ""
+    if server:  # a run of steps that need no app server (--only remap) starts none
+        threads = f" × {server['threads']} threads" if server.get("threads", 1) > 1 else ""
+        gunicorn = (
+            f"; gunicorn {server.get('gunicorn_workers', 2)} {server.get('worker_class', '')} "
+            f"workers{threads}"
+        )
     machine = run.get("machine", {})
     lines = [
         f"### Scale `{run['scale']}`{' (quick)' if run.get('quick') else ''}"
@@ -54,10 +61,8 @@ def table(run: dict) -> str:
         f"{pop.get('residents', 0):,} residents, {pop.get('households', 0):,} households, "
         f"{pop.get('villages', 0):,} villages, {pop.get('communes', 0)} communes; "
         f"PostgreSQL {run.get('postgres', '?')}, {machine.get('cpus', '?')} CPUs, "
-        f"Python {machine.get('python', '?')}; gunicorn {server.get('gunicorn_workers', 2)} "
-        f"{server.get('worker_class', '')} workers"
-        f"{' × ' + str(server['threads']) + ' threads' if server.get('threads', 1) > 1 else ''}"
-        f"{', PostgreSQL over ' + run['app_database_connection'] if run.get('app_database_connection') else ''}; "
+        f"Python {machine.get('python', '?')}{gunicorn}"
+        f"{', PostgreSQL over ' + run['app_database_connection'] if gunicorn and run.get('app_database_connection') else ''}; "
         f"whole run {run.get('total_s', '?')} s.",
         "",
         "| what | measured | reference (same run) | budget | result |",
