@@ -2,7 +2,8 @@
 
 The table shows, for each scale, the newest run that is full (not ``--quick``) and imported
 afresh (not ``--reuse-db``), else the best there is; a run of some steps only (``--only``) has a
-section of its own. Everything between the markers is rewritten.
+section of its own: the newest such run of the same steps, with ``--reuse-db`` or not. Everything
+between the markers is rewritten.
 """
 
 import json
@@ -11,6 +12,13 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 README = BENCH_DIR / "README.md"
 START, END = "<!-- results:start -->", "<!-- results:end -->"
+
+
+def _rank(run: dict) -> tuple:
+    """A full run beats a quick one, a fresh import beats a --reuse-db run, then the newest. A
+    run of some steps (--only) measures what comes after the import: the newest of them."""
+    fresh = bool(run.get("only")) or not run.get("reused")
+    return (not run.get("quick"), fresh, run.get("started_at", ""))
 
 
 def _latest() -> list[dict]:
@@ -23,14 +31,7 @@ def _latest() -> list[dict]:
         # A run of some steps only (--only) has a section of its own beside the full runs.
         key = (data["scale"], tuple(data.get("only") or ()))
         have = runs.get(key)
-        # A full run beats a quick one, a fresh import beats a --reuse-db run, then the newest.
-        rank = (not data.get("quick"), not data.get("reused"), data.get("started_at", ""))
-        better = have is None or rank >= (
-            not have.get("quick"),
-            not have.get("reused"),
-            have.get("started_at", ""),
-        )
-        if better:
+        if have is None or _rank(data) >= _rank(have):
             runs[key] = data
     order = {"province": 0, "small": 1}
     return sorted(

@@ -242,3 +242,11 @@ def test_the_command_refuses_a_step_it_does_not_know(monkeypatch):
     monkeypatch.setitem(settings_dict, "ENGINE", "django.db.backends.postgresql")
     with pytest.raises(CommandError, match="--only: no step remapp"):
         call_command("bench", "--only", "remapp")
+
+
+def test_of_the_runs_of_some_steps_the_newest_is_shown_reused_or_not():
+    fresh = {"scale": "province", "only": ["remap"], "reused": False, "started_at": "1"}
+    reused = {**fresh, "reused": True, "started_at": "2"}
+    assert report._rank(reused) > report._rank(fresh)
+    full, full_reused = {**fresh, "only": None}, {**reused, "only": None}
+    assert report._rank(full) > report._rank(full_reused)
