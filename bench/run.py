@@ -272,14 +272,13 @@ def results_write(results: dict) -> Path:
     if results.get("only"):
         suffix += "-only-" + "-".join(t.replace(" ", "_") for t in results["only"])
     server = results.get("server")
-    if server is None:  # no step needed the app server
-        pass
-    elif server.get("worker_class", "sync") != "gthread":
-        suffix += "-sync"
-    elif server.get("threads", 2) != 2:
-        suffix += f"-threads{server['threads']}"
-    if server is not None and str(results.get("app_database_connection", "")).startswith("TCP"):
-        suffix += "-tcp"
+    if server is not None:  # None: no step needed the app server
+        if server.get("worker_class", "sync") != "gthread":
+            suffix += "-sync"
+        elif server.get("threads", 2) != 2:
+            suffix += f"-threads{server['threads']}"
+        if str(results.get("app_database_connection", "")).startswith("TCP"):
+            suffix += "-tcp"
     path = RESULTS_DIR / f"{results['scale']}{suffix}-{results['date']}.json"
     path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path

@@ -25,7 +25,8 @@ class Command(BaseCommand):
     help = (
         "Measure the performance budgets on PostgreSQL (DATABASE_URL must point to PostgreSQL): "
         "import vs bare COPY, coverage per level, worklist, XLSX export, visit load, field app "
-        "size. Creates (and drops first) its own database, cdtt_bench by default."
+        "size, the move of the province to the 2025 map (last; rolled back). Creates (and "
+        "drops first) its own database, cdtt_bench by default."
     )
 
     def add_arguments(self, parser):
