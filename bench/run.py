@@ -9,7 +9,7 @@ reported as "not measured" with the reason; nothing is ever estimated in its pla
 This module runs the steps in order and writes the results; the steps live beside it:
 ``database`` (the bench's database), ``population`` (the import measure), ``server`` (the app
 server), ``reads`` (coverage, worklist, export, field app), ``visit_measure`` (the visit load,
-with ``visits``) and ``figures``.
+with ``visits``), ``figures``, ``reports`` and, last since it changes the data, ``remap``.
 """
 
 import datetime as dt
@@ -30,6 +30,8 @@ from bench.figures import PLANNED as FIGURES_PLANNED
 from bench.figures import figures_measure
 from bench.population import import_carry_over, import_measure, population_generate, rollups_verify
 from bench.reads import coverage_measure, export_measure, field_app_measure, worklist_measure
+from bench.remap import PLANNED as REMAP_PLANNED
+from bench.remap import remap_measure
 from bench.reports import PLANNED as REPORTS_PLANNED
 from bench.reports import reports_measure
 from bench.server import server_start, server_stop
@@ -45,6 +47,12 @@ SERVER_STEPS: list[tuple[str, Callable]] = [
     ("report", reports_measure),
     ("field app", field_app_measure),
 ]
+
+# The steps after the server's, in process: the move changes the data, so it comes last.
+LAST_STEPS: list[tuple[str, Callable]] = [("remap", remap_measure)]
+
+# What --only may name: the measures after the import (which always runs: it makes the data).
+STEP_NAMES = [title for title, _fn in SERVER_STEPS + LAST_STEPS]
 
 
 class BenchRun:
@@ -62,6 +70,7 @@ class BenchRun:
         reuse: bool = False,
         threads: int = 2,
         db_socket: bool = True,
+        only: list[str] | None = None,
     ):
         self.scale, self.quick, self.reuse = scale, quick, reuse
         self.db = BenchDatabase(database)
@@ -69,6 +78,7 @@ class BenchRun:
         self.threads = threads if worker_class == "gthread" else 1  # sync: one at a time
         self.db_socket = db_socket
         self.visit_seconds = seconds
+        self.only = set(only) if only else None  # None: every step
         self.out = out
         self.samples = 50 if quick else 200
         self.measures: list[Measure] = []
@@ -162,9 +172,21 @@ class BenchRun:
             },
         )
 
+    def wanted(self, steps: list[tuple[str, Callable]]) -> list[tuple[str, Callable]]:
+        return [(t, fn) for t, fn in steps if self.only is None or t in self.only]
+
+    def _server_steps(self, steps: list[tuple[str, Callable]]) -> None:
+        if self.server is None or self.server.poll() is not None or not self.token:
+            for title, _fn in steps:
+                self.not_measured(title, "the server did not start")
+        else:
+            for title, fn in steps:
+                self.step(title, fn)
+
     def run(self) -> dict:
         started = time.perf_counter()
         self._start_info()
+        self.info["only"] = sorted(self.only) if self.only else None
         self.step("database", database_prepare)
         if self.reuse:
             self.step("earlier import", import_carry_over)
@@ -172,16 +194,15 @@ class BenchRun:
             self.step("population file", population_generate)
             self.step("import", import_measure)
             self.step("roll-ups after import", rollups_verify)
+        server_steps = self.wanted(SERVER_STEPS)
         try:
-            self.step("server", server_start)
-            if self.server is None or self.server.poll() is not None or not self.token:
-                for title, _fn in SERVER_STEPS:
-                    self.not_measured(title, "the server did not start")
-            else:
-                for title, fn in SERVER_STEPS:
-                    self.step(title, fn)
+            if server_steps:
+                self.step("server", server_start)
+                self._server_steps(server_steps)
         finally:
             server_stop(self)
+        for title, fn in self.wanted(LAST_STEPS):
+            self.step(title, fn)
         self.info["total_s"] = round(time.perf_counter() - started, 1)
         # Other work on the machine slows every figure; the references share the slowdown.
         self.info["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
@@ -218,6 +239,7 @@ PLANNED = {
     "field app": [("field_app_first_load", "Field app first load, gzip-compressed", "≤ 150 KB")],
     "figures": FIGURES_PLANNED,
     "report": REPORTS_PLANNED,
+    "remap": REMAP_PLANNED,
 }
 
 
@@ -247,13 +269,16 @@ def results_write(results: dict) -> Path:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     suffix = "-quick" if results.get("quick") else ""
     suffix += "-reuse" if results.get("reused") else ""
-    server = results.get("server", {})
-    if server.get("worker_class", "sync") != "gthread":
-        suffix += "-sync"
-    elif server.get("threads", 2) != 2:
-        suffix += f"-threads{server['threads']}"
-    if str(results.get("app_database_connection", "")).startswith("TCP"):
-        suffix += "-tcp"
+    if results.get("only"):
+        suffix += "-only-" + "-".join(t.replace(" ", "_") for t in results["only"])
+    server = results.get("server")
+    if server is not None:  # None: no step needed the app server
+        if server.get("worker_class", "sync") != "gthread":
+            suffix += "-sync"
+        elif server.get("threads", 2) != 2:
+            suffix += f"-threads{server['threads']}"
+        if str(results.get("app_database_connection", "")).startswith("TCP"):
+            suffix += "-tcp"
     path = RESULTS_DIR / f"{results['scale']}{suffix}-{results['date']}.json"
     path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path

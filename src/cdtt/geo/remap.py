@@ -260,9 +260,15 @@ def _write_moves(province: AdminUnit, destinations: dict[int, str], new_ids: dic
         ],
         batch_size=1000,
     )
-    moves = VillageMove.objects.filter(village_id__in=villages)
-    for code, pk in new_ids.items():
-        moves.filter(new_code=code).update(new_commune_id=pk, moved_on=MERGER_DAY)
+    # One statement for the whole province (one per new commune took 10 s on 4,308 villages).
+    moves = VillageMove.objects.filter(village_id__in=villages, new_code__in=list(new_ids))
+    moves.update(
+        new_commune_id=models.Case(
+            *(models.When(new_code=code, then=models.Value(pk)) for code, pk in new_ids.items()),
+            output_field=models.BigIntegerField(),
+        ),
+        moved_on=MERGER_DAY,
+    )
 
 
 def _reparent_villages(province: AdminUnit) -> int:

@@ -6,7 +6,7 @@ PostgreSQL and a live server: ``cdtt bench`` runs them."""
 import json
 
 import pytest
-from bench import report, run
+from bench import remap, report, run
 from bench.common import Measure, NotMeasured, percentile
 from bench.database import BenchDatabase
 
@@ -136,3 +136,117 @@ def test_the_app_server_reaches_a_local_database_through_its_socket(tmp_path):
     db.conninfo["host"] = "db.example.org"
     assert db.addresses_set(str(tmp_path), use_socket=True) == "TCP db.example.org"
     assert db.kept == "cdtt_bench_test_before_import"
+
+
+ROWS = """Mã xã,Thôn,Mã hộ,Họ và tên,Ngày sinh,Dịch vụ công trực tuyến,Mua sắm trực tuyến,Thanh toán trực tuyến,An toàn trên không gian mạng,Nền tảng số khác
+15271,Thôn Một,A1,Nguyễn Văn An,1985,2,2,2,2,2
+15271,Thôn Hai,A2,Lê Thị Bình,1987,1,,,,
+15328,Thôn Ba,B1,Trần Văn Cường,1960,2,2,2,2,2
+16627,Thôn Bảy,HK01,Vũ Thị Giang,1975,,,,,
+16627,Thôn Bảy,HK02,Vũ Văn Hải,1976,,,,,
+"""
+
+
+def _province(structure: str):
+    from cdtt.geo.models import AdminUnit, Level
+    from cdtt.geo.services import units_load
+
+    units_load(actor=None, province_code="38", structure=structure)
+    return AdminUnit.objects.get(code="38", level=Level.PROVINCE)
+
+
+def test_the_move_step_times_plan_and_move_checks_them_and_rolls_the_move_back(db):
+    from cdtt.geo.models import AdminUnit, Structure
+    from cdtt.registry.imports import population_import
+    from cdtt.registry.models import Household
+
+    bench = _run([])
+    bench.province = _province("2024")
+    assert population_import(actor=None, data=ROWS.encode()).ok
+    households = list(Household.objects.values_list("pk", "commune_id", "district_id", "code"))
+    bench.step("remap", remap.remap_measure)
+    rows = {m.key: m for m in bench.measures}
+    assert list(rows) == ["remap_plan", "remap_move", "remap_moved", "remap_rollups"]
+    assert rows["remap_plan"].measured >= 0
+    assert "4 villages, 5 households, 5 residents, 0 visits to move" in rows["remap_plan"].reference
+    assert rows["remap_move"].passed and 0 <= rows["remap_move"].measured <= 300
+    assert list(rows["remap_move"].details["phases_s"]) == list(remap.PHASES)
+    moved = rows["remap_moved"]
+    assert (moved.measured, moved.passed) == (0, True)
+    assert moved.details["moved"] == {"households": 5, "residents": 5, "visits": 0}
+    assert moved.reference == "5 households moved, 5 residents moved, 0 visits moved"
+    assert (rows["remap_rollups"].measured, rows["remap_rollups"].passed) == (0, True)
+    assert bench.info["remap"]["rolled_back"] is True
+    # rolled back: the data is as before, ready for the next run
+    assert list(Household.objects.values_list("pk", "commune_id", "district_id", "code")) == (
+        households
+    )
+    assert not AdminUnit.objects.filter(structure=Structure.Y2025).exists()
+
+
+def test_the_move_step_is_not_measured_on_data_of_the_2025_map(db):
+    lines: list[str] = []
+    bench = _run(lines)
+    bench.province = _province("2025")
+    bench.step("remap", remap.remap_measure)
+    assert [m.key for m in bench.measures] == [k for k, _w, _b in remap.PLANNED]
+    assert all(m.measured is None for m in bench.measures)
+    assert bench.measures[1].note.startswith("the bench's data is on the 2025 structure")
+    assert any(line.startswith("   not measured: the bench's data") for line in lines)
+
+
+def test_only_runs_the_steps_named_and_the_move_comes_last():
+    bench = run.BenchRun(
+        scale="small",
+        quick=True,
+        database="cdtt_bench_test",
+        worker_class="gthread",
+        seconds=5,
+        out=[].append,
+        only=["remap"],
+    )
+    assert bench.wanted(run.SERVER_STEPS) == []
+    assert bench.wanted(run.LAST_STEPS) == [("remap", remap.remap_measure)]
+    assert _run([]).wanted(run.SERVER_STEPS) == run.SERVER_STEPS
+    assert run.STEP_NAMES[-1] == "remap"
+
+
+def test_a_run_of_some_steps_has_its_own_file_and_section(tmp_path, monkeypatch):
+    monkeypatch.setattr(run, "RESULTS_DIR", tmp_path / "results")
+    monkeypatch.setattr(report, "BENCH_DIR", tmp_path)
+    results = {
+        "scale": "province",
+        "date": "2026-12-06",
+        "only": ["remap"],
+        "app_database_connection": "TCP 127.0.0.1",
+        "measures": [],
+    }
+    # no step needed the app server: no mark of its workers or of its connection
+    assert run.results_write(results).name == "province-only-remap-2026-12-06.json"
+    server = {"worker_class": "gthread", "threads": 2}
+    full = {**results, "only": None, "server": server, "started_at": "2026-12-06T05:00"}
+    assert run.results_write(full).name == "province-tcp-2026-12-06.json"
+    (tmp_path / "results" / "schools-postgresql.json").write_text('{"rows": 20000}')
+    latest = report._latest()
+    assert [r.get("only") for r in latest] == [None, ["remap"]]
+    assert report.table(latest[1]).startswith(
+        "### Scale `province` — only remap — 2026-12-06 ([results/province-only-remap-"
+    )
+
+
+def test_the_command_refuses_a_step_it_does_not_know(monkeypatch):
+    from django.core.management import CommandError, call_command
+    from django.db import connections
+
+    settings_dict = connections["default"].settings_dict
+    monkeypatch.setitem(settings_dict, "ENGINE", "django.db.backends.postgresql")
+    with pytest.raises(CommandError, match="--only: no step remapp"):
+        call_command("bench", "--only", "remapp")
+
+
+def test_of_the_runs_of_some_steps_the_newest_is_shown_reused_or_not():
+    fresh = {"scale": "province", "only": ["remap"], "reused": False, "started_at": "1"}
+    reused = {**fresh, "reused": True, "started_at": "2"}
+    assert report._rank(reused) > report._rank(fresh)
+    full, full_reused = {**fresh, "only": None}, {**reused, "only": None}
+    assert report._rank(full) > report._rank(full_reused)
