@@ -21,6 +21,34 @@ def _bench_modules():
     return run, report
 
 
+def _database_check(database: str) -> None:
+    """The bench runs on PostgreSQL, in a database of its own that it may drop."""
+    engine = connections["default"].settings_dict["ENGINE"]
+    if "postgresql" not in engine:
+        raise CommandError(
+            "cdtt bench runs on PostgreSQL only; the database configured is "
+            f"{engine.rsplit('.', 1)[-1]}. "
+            "Set DATABASE_URL=postgres://USER@HOST:5432/cdtt_bench "
+            "(the bench creates and drops its own database on that server)."
+        )
+    if not database.startswith("cdtt_bench"):
+        raise CommandError(
+            "the bench database's name must start with cdtt_bench: "
+            "it is dropped and created afresh at every run."
+        )
+
+
+def _steps_chosen(run, only: str) -> list[str]:
+    """The steps named by --only (none: every step); an unknown name is refused."""
+    steps = [s.strip() for s in only.split(",") if s.strip()]
+    unknown = sorted(set(steps) - set(run.STEP_NAMES))
+    if unknown:
+        raise CommandError(
+            f"--only: no step {', '.join(unknown)}; the steps: {', '.join(run.STEP_NAMES)}"
+        )
+    return steps
+
+
 class Command(BaseCommand):
     help = (
         "Measure the performance budgets on PostgreSQL (DATABASE_URL must point to PostgreSQL): "
@@ -88,26 +116,9 @@ class Command(BaseCommand):
         only,
         **options,
     ):
-        engine = connections["default"].settings_dict["ENGINE"]
-        if "postgresql" not in engine:
-            raise CommandError(
-                "cdtt bench runs on PostgreSQL only; the database configured is "
-                f"{engine.rsplit('.', 1)[-1]}. "
-                "Set DATABASE_URL=postgres://USER@HOST:5432/cdtt_bench "
-                "(the bench creates and drops its own database on that server)."
-            )
-        if not database.startswith("cdtt_bench"):
-            raise CommandError(
-                "the bench database's name must start with cdtt_bench: "
-                "it is dropped and created afresh at every run."
-            )
+        _database_check(database)
         run, report = _bench_modules()
-        steps = [s.strip() for s in only.split(",") if s.strip()]
-        unknown = sorted(set(steps) - set(run.STEP_NAMES))
-        if unknown:
-            raise CommandError(
-                f"--only: no step {', '.join(unknown)}; the steps: {', '.join(run.STEP_NAMES)}"
-            )
+        steps = _steps_chosen(run, only)
 
         def out(line: str) -> None:
             self.stdout.write(line)
