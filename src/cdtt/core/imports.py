@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from huey.contrib.djhuey import db_task
 
 from cdtt.core.jobs import Progress, file_job_run, job_progress, upload_name
-from cdtt.lib.tabular import RowError
+from cdtt.lib.tabular import FileProblem, RowError
 from cdtt.lib.xlsx import xlsx_bytes
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "ImportResult",
     "Progress",
     "RowError",
+    "bytes_runner",
     "import_job",
     "import_kind",
     "import_kind_register",
@@ -70,6 +71,15 @@ class ImportResult:
     skip_invalid: bool = False
     problem: str = ""
 
+    @classmethod
+    def unreadable(
+        cls, problem: FileProblem, *, dry_run: bool = False, skip_invalid: bool = False
+    ) -> "ImportResult":
+        """A file that could not be read at all (corrupt, wrong encoding, a missing column):
+        nothing was checked and nothing written."""
+        text = str(problem)
+        return cls(message=text, problem=text, dry_run=dry_run, skip_invalid=skip_invalid)
+
     @property
     def ok(self) -> bool:
         return not self.errors_total and not self.problem
@@ -105,6 +115,37 @@ class Runner(Protocol):
         progress: Progress | None,
         file_name: str = "",
     ) -> ImportResult: ...
+
+
+def bytes_runner(importer: Callable[..., Any]) -> Runner:
+    """The runner of a kind whose importer reads the file's bytes (``importer(*, actor, data,
+    dry_run, skip_invalid, progress)`` returning a result with ``as_import_result()``): the file
+    is read, and one that cannot be read is answered as such."""
+
+    def run(
+        *,
+        actor,
+        path: str,
+        dry_run: bool = False,
+        skip_invalid: bool = False,
+        progress: Progress | None = None,
+        file_name: str = "",
+    ) -> ImportResult:
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+            result = importer(
+                actor=actor,
+                data=data,
+                dry_run=dry_run,
+                skip_invalid=skip_invalid,
+                progress=progress,
+            )
+        except FileProblem as exc:  # unreadable file, missing columns: nothing was written
+            return ImportResult.unreadable(exc, dry_run=dry_run, skip_invalid=skip_invalid)
+        return result.as_import_result()
+
+    return run
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,18 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from cdtt.audit.services import audit_record
 from cdtt.core import roles
-from cdtt.core.imports import Column, ImportKind, ImportResult, import_kind_register
+from cdtt.core.imports import (
+    Column,
+    ImportKind,
+    ImportResult,
+    bytes_runner,
+    import_kind_register,
+)
 from cdtt.geo import remap_assign
 from cdtt.geo.access import units_for
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.geo.services import _next_village_code, village_build, village_type_guess
-from cdtt.lib.tabular import FileProblem, RowError, cell, open_table
+from cdtt.lib.tabular import RowError, cell, open_table
 from cdtt.lib.text import fold, header_key
 
 COLUMNS = (
@@ -155,27 +161,7 @@ def _village_add(result: VillageImportResult, commune: AdminUnit, name: str, uni
     result.created += 1
 
 
-def villages_run(
-    *,
-    actor,
-    path: str,
-    dry_run: bool = False,
-    skip_invalid: bool = False,
-    progress: Progress | None = None,
-    file_name: str = "",
-) -> ImportResult:
-    """The village import as an import kind runs it (command line, upload page, job)."""
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-        result = villages_import(
-            actor=actor, data=data, dry_run=dry_run, skip_invalid=skip_invalid, progress=progress
-        )
-    except FileProblem as exc:  # unreadable file, missing columns: nothing was written
-        return ImportResult(
-            message=str(exc), problem=str(exc), dry_run=dry_run, skip_invalid=skip_invalid
-        )
-    return result.as_import_result()
+villages_run = bytes_runner(villages_import)
 
 
 def _template_rows(user) -> list[list]:

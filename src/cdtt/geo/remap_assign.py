@@ -226,9 +226,7 @@ def village_moves_run(
         errors: list[RowError] = []
         wanted, blank = _read_rows(table, actor, errors)
     except FileProblem as exc:
-        return ImportResult(
-            message=str(exc), problem=str(exc), dry_run=dry_run, skip_invalid=skip_invalid
-        )
+        return ImportResult.unreadable(exc, dry_run=dry_run, skip_invalid=skip_invalid)
     if progress:
         progress(0, len(wanted))
     changed = 0

@@ -28,11 +28,17 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from cdtt.audit.services import audit_record
 from cdtt.core import roles
-from cdtt.core.imports import Column, ImportKind, ImportResult, import_kind_register
+from cdtt.core.imports import (
+    Column,
+    ImportKind,
+    ImportResult,
+    bytes_runner,
+    import_kind_register,
+)
 from cdtt.geo.access import units_for
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.lib.phone import PhoneInvalid, phone_normalize
-from cdtt.lib.tabular import ZIP_MAGIC, FileProblem, RowError, cell, open_table
+from cdtt.lib.tabular import ZIP_MAGIC, RowError, cell, open_table
 from cdtt.lib.text import fold, header_key
 from cdtt.organizations.models import Organization
 from cdtt.organizations.selectors import organizations_for
@@ -630,27 +636,7 @@ def _apply(result: TeamImportResult, team: Team | None, team_rows: list[_Row]) -
         result.members_added += 1
 
 
-def teams_run(
-    *,
-    actor,
-    path: str,
-    dry_run: bool = False,
-    skip_invalid: bool = False,
-    progress: Progress | None = None,
-    file_name: str = "",
-) -> ImportResult:
-    """The teams import as an import kind runs it (command line, upload page, job)."""
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-        result = teams_import(
-            actor=actor, data=data, dry_run=dry_run, skip_invalid=skip_invalid, progress=progress
-        )
-    except FileProblem as exc:  # unreadable file, missing columns: nothing was written
-        return ImportResult(
-            message=str(exc), problem=str(exc), dry_run=dry_run, skip_invalid=skip_invalid
-        )
-    return result.as_import_result()
+teams_run = bytes_runner(teams_import)
 
 
 def _template_rows(user) -> list[list]:

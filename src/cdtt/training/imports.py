@@ -134,7 +134,7 @@ def attendance_run(
         with open(path, "rb") as f:
             planned = _planned(open_table(f.read()), actor, errors)
     except FileProblem as exc:
-        return ImportResult(message=str(exc), problem=str(exc), dry_run=dry_run)
+        return ImportResult.unreadable(exc, dry_run=dry_run, skip_invalid=skip_invalid)
     result = ImportResult(
         message="",
         errors=errors,
