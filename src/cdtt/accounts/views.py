@@ -18,6 +18,7 @@ from cdtt.accounts.forms import UserForm
 from cdtt.accounts.services import user_create, user_set_active, user_update
 from cdtt.core import roles
 from cdtt.core.access import public, role_required
+from cdtt.core.errors import form_error
 from cdtt.core.listing import Column, Filter, Listing, render_listing
 from cdtt.core.roles import Role
 from cdtt.geo.access import access_unit
@@ -127,8 +128,7 @@ def _save_user(request, form, user=None):
             password=data["password"],
         )
     except ValidationError as exc:
-        for field, msgs in getattr(exc, "message_dict", {None: exc.messages}).items():
-            form.add_error(field if field in form.fields else None, msgs)
+        form_error(form, exc)
         return None
     if data["password"] and saved.pk == request.user.pk:
         # A new password ends every session opened with the old one, except this one.

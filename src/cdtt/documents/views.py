@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cdtt.core.access import role_required
+from cdtt.core.errors import form_error
 from cdtt.documents import selectors
 from cdtt.documents.forms import LetterheadForm
 from cdtt.documents.models import department_letterhead
@@ -32,8 +33,7 @@ def _save(request, form, write) -> bool:
     try:
         write({key: form.cleaned_data[key] for key in FIELDS})
     except ValidationError as exc:
-        for key, errors in exc.message_dict.items():
-            form.add_error(key if key in form.fields else None, errors)
+        form_error(form, exc)
         return False
     return True
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from cdtt.core import roles
 from cdtt.core.access import role_required
+from cdtt.core.errors import form_error
 from cdtt.organizations.access import access_organization
 from cdtt.organizations.forms import MergeForm, RenameForm
 from cdtt.organizations.selectors import can_manage_organization, organizations_for
@@ -22,14 +23,6 @@ def _managed(request, pk: int):
     return org
 
 
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @role_required(roles.OFFICERS)
 def rename(request, pk: int):
     org = _managed(request, pk)
@@ -38,7 +31,7 @@ def rename(request, pk: int):
         try:
             organization_rename(actor=request.user, organization=org, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Đã đổi tên; tên cũ được giữ trong lịch sử."))
             return redirect(DETAIL, org.pk)
@@ -64,7 +57,7 @@ def merge(request, pk: int):
                 actor=request.user, source=org, target=target, on=form.cleaned_data["on"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_error(form, exc)
         else:
             messages.success(
                 request, _("Đã hợp nhất %(s)s vào %(t)s.") % {"s": org.name, "t": target.name}

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from cdtt.core import roles
 from cdtt.core.access import role_required
+from cdtt.core.errors import form_error
 from cdtt.core.listing import INTEGER, Column, Filter, Listing, cells, render_listing
 from cdtt.core.roles import Role
 from cdtt.geo.access import units_for
@@ -100,14 +101,6 @@ def organization_detail(request, pk: int):
     )
 
 
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errs in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _org_form(request, org=None) -> OrganizationForm:
     units = picker_units(units_for(request.user), "org")
     initial = {"active": True}
@@ -146,7 +139,7 @@ def organization_new(request):
             messages.success(request, _("Đã thêm %(n)s.") % {"n": org.name})
             return redirect("organizations:detail", org.pk)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_error(form, exc)
     return render(
         request,
         "organizations/form.html",
@@ -173,7 +166,7 @@ def organization_edit(request, pk: int):
             messages.success(request, _("Đã lưu."))
             return redirect("organizations:detail", org.pk)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_error(form, exc)
     return render(
         request,
         "organizations/form.html",

@@ -1,6 +1,6 @@
 """What the pages of the teams app share: access sets, form errors, the unit parameter."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 
 from cdtt.core import roles
 from cdtt.geo.access import access_unit
@@ -15,18 +15,6 @@ PAGE = 50
 
 def date_text(value) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
-
-
-def error_text(exc: ValidationError) -> str:
-    return "; ".join(exc.messages)
-
-
-def form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errs in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 PERSON_FIELDS = ("full_name", "gender", "birth_year", "phone", "email", "organization", "position")

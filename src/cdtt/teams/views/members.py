@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from cdtt.core.access import login_required, role_required
+from cdtt.core.errors import error_text, form_error
 from cdtt.core.listing import DATE, INTEGER, PHONE, Column, Filter, Listing, cells, render_listing
 from cdtt.lib.phone import phone_mask
 from cdtt.organizations import selectors as org_selectors
@@ -23,8 +24,6 @@ from cdtt.teams.views.common import (
     PAGE,
     VIEW,
     date_text,
-    error_text,
-    form_errors,
     managed_membership,
     managed_team,
     person_fields,
@@ -93,7 +92,7 @@ def member_edit(request, pk: int):
             messages.success(request, _("Đã lưu."))
             return redirect("teams:detail", m.team_id)
         except ValidationError as exc:
-            form_errors(form, exc)
+            form_error(form, exc)
     return render(
         request,
         "teams/form.html",
@@ -290,7 +289,7 @@ def person_detail(request, pk: int):
                 messages.success(request, _("Đã lưu."))
                 return redirect("teams:person", person.pk)
             except ValidationError as exc:
-                form_errors(form, exc)
+                form_error(form, exc)
     elif request.method == "POST":
         raise PermissionDenied
     memberships = selectors.members_for(request.user).filter(person=person).order_by("-joined_on")
@@ -316,7 +315,7 @@ def profile(request):
             messages.success(request, _("Đã cập nhật thông tin liên hệ."))
             return redirect("teams:profile")
         except ValidationError as exc:
-            form_errors(form, exc)
+            form_error(form, exc)
     memberships = (
         person.memberships.select_related("team", "team__unit").order_by("-joined_on")
         if person

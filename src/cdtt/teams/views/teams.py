@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from cdtt.core import roles
 from cdtt.core.access import role_required
+from cdtt.core.errors import error_text, form_error
 from cdtt.core.listing import DATE, INTEGER, Column, Filter, Listing, cells, render_listing
 from cdtt.geo.access import access_unit, units_for
 from cdtt.geo.models import AdminUnit, Level
@@ -26,8 +27,6 @@ from cdtt.teams.views.common import (
     PAGE,
     VIEW,
     date_text,
-    error_text,
-    form_errors,
     managed_team,
     person_fields,
     unit_param,
@@ -195,7 +194,7 @@ def team_new(request):
             messages.success(request, _("Đã thành lập %(t)s.") % {"t": team.name})
             return redirect("teams:detail", team.pk)
         except ValidationError as exc:
-            form_errors(form, exc)
+            form_error(form, exc)
     return render(
         request,
         "teams/form.html",
@@ -274,7 +273,7 @@ def team_edit(request, pk: int):
             messages.success(request, _("Đã lưu."))
             return redirect("teams:detail", team.pk)
         except ValidationError as exc:
-            form_errors(form, exc)
+            form_error(form, exc)
     return render(
         request,
         "teams/form.html",
