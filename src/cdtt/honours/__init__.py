@@ -1,0 +1,1 @@
+"""Honours on Digital Transformation Day and the Prime Minister's dialogue: rounds, nominations, the review chain, decisions, awards."""

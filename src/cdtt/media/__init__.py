@@ -1,0 +1,1 @@
+"""The media log of the provincial newspaper and radio-TV, and the press page."""

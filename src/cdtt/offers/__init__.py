@@ -1,0 +1,1 @@
+"""Enterprise offers (ưu đãi) for team members: publish, claim a code, redeem."""
