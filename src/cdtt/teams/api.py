@@ -77,7 +77,6 @@ class ProfileOut(Schema):
     phone: str
     email: str
     organization: str | None
-    trained_on: str | None
     villages: list[str]
     memberships: list[MembershipOut]
 
@@ -177,7 +176,6 @@ def me_member(request):
         "phone": person.phone,
         "email": person.email,
         "organization": person.organization.name if person.organization else None,
-        "trained_on": _iso(person.trained_on),
         "villages": [v.code for v in field_villages(request.user)],
         "memberships": [
             {

@@ -250,16 +250,13 @@ def _staff_demo_team(
     rows: list[tuple[Team, Person, str, bool, list[str]]],
 ) -> None:
     """Draw a team's 3–9 members, appending their persons and membership rows."""
-    c, level, decision_date = team.commune, team.level, team.decision_date
+    c, level = team.commune, team.level
     size = rng.choices(range(3, 10), weights=[40, 30, 12, 8, 5, 3, 2])[0]
     roster = [role_pool[0], role_pool[1] if level == TeamLevel.VILLAGE else role_pool[2]]
     roster += rng.sample([r for r in role_pool if r not in roster], min(size, len(role_pool)) - 2)
     for i, (position, org_key, core, skills) in enumerate(roster):
         full_name, gender = _name(rng)
         phone = rng.choice(MOBILE_PREFIXES) + f"{rng.randint(0, 9_999_999):07d}"
-        trained = (
-            decision_date + dt.timedelta(days=rng.randint(20, 200)) if rng.random() < 0.6 else None
-        )
         person = Person(
             full_name=full_name,
             name_key=fold(full_name),
@@ -268,7 +265,6 @@ def _staff_demo_team(
             phone=phone,
             organization=orgs[(c.pk, org_key)],
             position=position,
-            trained_on=trained,
         )
         persons.append(person)
         role = MemberRole.LEADER if i == 0 else MemberRole.DEPUTY if i == 1 else MemberRole.MEMBER

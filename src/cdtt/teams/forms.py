@@ -157,7 +157,7 @@ class MemberEditForm(forms.Form):
 
 
 class PersonForm(PersonFields):
-    trained_on = _date(_("Đã được tập huấn ngày"))
+    pass
 
 
 class ProfileForm(forms.Form):

@@ -101,7 +101,6 @@ class Person(models.Model):
         verbose_name=_("tài khoản đăng nhập"),
     )
     # The date the person completed a training course for team members (Dispatch 3240, 2b).
-    trained_on = models.DateField(_("đã được tập huấn ngày"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -150,7 +150,6 @@ def person_create(
     email: str = "",
     organization: Organization | None = None,
     position: str = "",
-    trained_on: dt.date | None = None,
 ) -> Person:
     full_name = clean(full_name)
     if not full_name:
@@ -164,7 +163,6 @@ def person_create(
         email=clean_email(email),
         organization=organization,
         position=clean(position),
-        trained_on=trained_on,
     )
     person.save()
     audit_record(
@@ -189,7 +187,6 @@ def person_update(
     email: str = "",
     organization: Organization | None = None,
     position: str = "",
-    trained_on: dt.date | None = None,
 ) -> Person:
     if actor is not None:
         _require(can_manage_person(actor, person))
@@ -201,11 +198,7 @@ def person_update(
     person.gender = _clean_gender(gender)
     person.birth_year = clean_birth_year(birth_year)
     person.phone, person.email = clean_phone(phone), clean_email(email)
-    person.organization, person.position, person.trained_on = (
-        organization,
-        clean(position),
-        trained_on,
-    )
+    person.organization, person.position = organization, clean(position)
     person.save()
     audit_record(
         actor=actor,
@@ -244,7 +237,6 @@ class PersonFields(TypedDict, total=False):
     email: str
     organization: Organization | None
     position: str
-    trained_on: dt.date | None
 
 
 # --- teams ---------------------------------------------------------------------------------

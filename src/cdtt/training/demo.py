@@ -1,5 +1,5 @@
-"""Demo data of training: last year's refresher course, whose completions are the members the
-demo's teams recorded as trained, and a course under way today that the demo member can check
+"""Demo data of training: last year's refresher course, completed by the demo teams' core force
+(the Youth Union members trained first), and a course under way today that the demo member can check
 in to (its session's QR is on the session page) and whose test they can take."""
 
 import datetime as dt
@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cdtt.geo.models import AdminUnit
 from cdtt.organizations.models import Organization
-from cdtt.teams.models import Person
+from cdtt.teams.models import Membership, Person
 from cdtt.training.models import (
     Choice,
     Completion,
@@ -50,6 +50,17 @@ def _code(taken: set[str]) -> str:
             return code
 
 
+def _core_force_trained() -> list[tuple[int, dt.date]]:
+    """Each core-force member with the day of their training: 30 days after they first joined a
+    team, at the latest yesterday."""
+    latest = timezone.localdate() - dt.timedelta(days=1)
+    first: dict[int, dt.date] = {}
+    rows = Membership.objects.filter(core_force=True).values_list("person_id", "joined_on")
+    for pk, joined in rows.order_by("person_id", "joined_on"):
+        first.setdefault(pk, joined)
+    return [(pk, min(day + dt.timedelta(days=30), latest)) for pk, day in first.items()]
+
+
 def _organizer(province: AdminUnit) -> Organization:
     org = Organization.objects.filter(unit=province, kind="agency").order_by("pk").first()
     return org or Organization.objects.create(
@@ -62,13 +73,14 @@ def _organizer(province: AdminUnit) -> Organization:
 
 
 def _past_course_build(*, actor, province: AdminUnit, organizer) -> int:
-    """Last year's closed course, completed by every trained team member; returns how many."""
+    """Last year's closed course, completed by the core force a month after they joined (at the
+    latest yesterday); returns how many."""
     topics = list(
         Topic.objects.filter(
             code__in=["public_services", "shopping", "payment", "safety", "local_platform"]
         )
     )
-    trained = list(Person.objects.filter(trained_on__isnull=False).values_list("pk", "trained_on"))
+    trained = _core_force_trained()
     first = min((d for _, d in trained), default=timezone.localdate() - dt.timedelta(days=200))
     past = Course.objects.create(
         title=PAST,

@@ -152,12 +152,7 @@ def _member_cell(m):
         '<a href="{}">{}</a>', reverse("teams:person", args=[m.person.pk]), m.person.full_name
     )
     core = format_html(' <span class="badge ok">{}</span>', _("nòng cốt")) if m.core_force else ""
-    trained = (
-        format_html(' <span class="badge">{}</span>', _("đã tập huấn"))
-        if m.person.trained_on
-        else ""
-    )
-    return cells(link, core, trained)
+    return cells(link, core)
 
 
 def _team_link(m):
@@ -208,7 +203,6 @@ MEMBERS = Listing(
         Column(_lazy("Kỹ năng hướng dẫn"), lambda m: ", ".join(m.skills), page=False),
         Column(_lazy("Ngày tham gia"), "joined_on", DATE, cell=_joined_cell),
         Column(_lazy("Ngày rời tổ"), "left_on", DATE, page=False),
-        Column(_lazy("Tập huấn ngày"), "person.trained_on", DATE, page=False),
     ),
     template="teams/members.html",
     results_template="teams/_members_results.html",
@@ -279,7 +273,6 @@ def person_detail(request, pk: int):
                 "email": person.email,
                 "organization": person.organization,
                 "position": person.position,
-                "trained_on": person.trained_on,
             },
         )
         if request.method == "POST" and form.is_valid():
