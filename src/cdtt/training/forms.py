@@ -105,5 +105,10 @@ class TopicForm(forms.Form):
     name = forms.CharField(label=_("Tên chủ đề"), max_length=200)
 
 
+class TopicEditForm(forms.Form):
+    name = forms.CharField(label=_("Tên chủ đề"), max_length=200)
+    active = forms.BooleanField(label=_("Đang dùng"), required=False)
+
+
 class RevokeForm(forms.Form):
     reason = forms.CharField(label=_("Lý do thu hồi"), max_length=300)

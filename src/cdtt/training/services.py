@@ -100,6 +100,63 @@ def course_create(
     return course
 
 
+RULES = ("attendance_min", "test_required", "pass_mark")
+EDITABLE = ("title", "organizer", "mode", "capacity", "open_to", *RULES, "test_deadline")
+
+
+@transaction.atomic
+def course_update(
+    *,
+    actor,
+    course: Course,
+    topics: Sequence[Topic],
+    eligible_units: Iterable[AdminUnit] = (),
+    eligible_teams: Iterable[Team] = (),
+    **fields,
+) -> Course:
+    """Change a course: its title, topics, organiser, mode, capacity, who may enrol, and its
+    completion rules while nobody has completed it (after that the rules are what the
+    certificates were issued under). A closed course is not changed."""
+    _check_manager(actor, course)
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    if course.status == CourseStatus.CLOSED:
+        raise Refused(409, _("Khóa tập huấn đã đóng, không sửa được."))
+    title = " ".join(str(fields.get("title", "")).split())
+    if not title:
+        raise Refused(422, _("Hãy nhập tên khóa tập huấn."))
+    if not topics:
+        raise Refused(422, _("Hãy chọn ít nhất một chủ đề."))
+    fields["title"] = title[:200]
+    changed = {k: v for k, v in fields.items() if k in EDITABLE and getattr(course, k) != v}
+    if set(changed) & set(RULES) and course.completions.exists():
+        raise Refused(
+            409,
+            _(
+                "Đã có người hoàn thành khóa theo điều kiện hiện tại; "
+                "không thể đổi điều kiện hoàn thành."
+            ),
+        )
+    capacity = fields.get("capacity")
+    if capacity is not None and capacity < course.enrolments.count():
+        raise Refused(422, _("Số chỗ ít hơn số người đã đăng ký."))
+    before = {k: str(getattr(course, k)) for k in changed}
+    for key, value in changed.items():
+        setattr(course, key, value)
+    course.save()
+    course.topics.set(topics)
+    course.eligible_units.set([u for u in eligible_units if u.path.startswith(course.path)])
+    course.eligible_teams.set([t for t in eligible_teams if t.path.startswith(course.path)])
+    audit_record(
+        actor=actor,
+        action="course.update",
+        obj=course,
+        unit=course.unit,
+        summary=course.title,
+        changes={"before": before},
+    )
+    return course
+
+
 @transaction.atomic
 def course_close(*, actor, course: Course) -> Course:
     """Close a course: no more enrolments; its completions and certificates stay."""
@@ -151,6 +208,51 @@ def session_add(
         summary=str(session),
     )
     return session
+
+
+@transaction.atomic
+def session_update(
+    *,
+    actor,
+    session: Session,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    place: str = "",
+    trainer: str = "",
+) -> Session:
+    """Move a session or change its place or trainer; attendance already taken stays."""
+    _check_manager(actor, session.course)
+    if ends_at <= starts_at:
+        raise Refused(422, _("Giờ kết thúc phải sau giờ bắt đầu."))
+    before = str(session)
+    session.starts_at, session.ends_at = starts_at, ends_at
+    session.place, session.trainer = place, trainer
+    session.save()
+    audit_record(
+        actor=actor,
+        action="course.session_update",
+        obj=session,
+        unit=session.course.unit,
+        summary=str(session),
+        changes={"before": before},
+    )
+    return session
+
+
+@transaction.atomic
+def session_delete(*, actor, session: Session) -> None:
+    """Remove a session nobody attended; one with attendance is refused."""
+    _check_manager(actor, session.course)
+    if session.attendances.exists():
+        raise Refused(409, _("Buổi học đã có người điểm danh nên không xóa được."))
+    audit_record(
+        actor=actor,
+        action="course.session_delete",
+        obj=session,
+        unit=session.course.unit,
+        summary=str(session),
+    )
+    session.delete()
 
 
 def _seats_left(course: Course) -> int | None:
@@ -419,6 +521,36 @@ def topic_add(*, actor, name: str) -> Topic:
     topic = Topic.objects.create(code=code, name=name, position=Topic.objects.count() + 1)
     audit_record(actor=actor, action="topic.create", obj=topic, summary=name)
     return topic
+
+
+@transaction.atomic
+def topic_update(*, actor, topic: Topic, name: str, active: bool) -> Topic:
+    """The province renames a topic or stops offering it (courses that have it keep it)."""
+    from cdtt.core import roles
+
+    if not roles.has_role(actor, roles.MANAGE_CATALOG):
+        raise Refused(403, _("Chỉ cấp tỉnh sửa danh mục chủ đề."))
+    name = " ".join(name.split())
+    if not name:
+        raise Refused(422, _("Hãy nhập tên chủ đề."))
+    before = {"name": topic.name, "active": topic.active}
+    topic.name, topic.active = name[:200], active
+    topic.save(update_fields=["name", "active"])
+    audit_record(
+        actor=actor, action="topic.update", obj=topic, summary=name, changes={"before": before}
+    )
+    return topic
+
+
+@transaction.atomic
+def question_retire(*, actor, question: Question) -> Question:
+    """Take a question out of the bank: tests already taken keep their scores."""
+    if not selectors.can_manage(actor):
+        raise Refused(403, _("Bạn không được sửa ngân hàng câu hỏi."))
+    question.active = False
+    question.save(update_fields=["active"])
+    audit_record(actor=actor, action="question.retire", obj=question, summary=question.text[:200])
+    return question
 
 
 def fold_ascii(text: str) -> str:

@@ -196,6 +196,33 @@ def course_new(request):
     return render(request, "training/form.html", {"form": form})
 
 
+def _course_initial(course: Course) -> dict:
+    return {
+        **{name: getattr(course, name) for name in services.EDITABLE},
+        "topics": list(course.topics.all()),
+        "eligible_units": list(course.eligible_units.all()),
+        "eligible_teams": list(course.eligible_teams.all()),
+    }
+
+
+@role_required(MANAGE)
+def course_edit(request, pk: int):
+    course = selectors.access_course(request.user, pk)
+    if not selectors.can_manage(request.user, course):
+        raise Http404("course")
+    form = _course_form(request, request.POST or None)
+    form.initial = _course_initial(course)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.course_update(actor=request.user, course=course, **form.cleaned_data)
+        except services.Refused as exc:
+            form.add_error(None, exc.detail)
+        else:
+            messages.success(request, _("Đã lưu khóa tập huấn."))
+            return redirect("training:detail", course.pk)
+    return render(request, "training/form.html", {"form": form, "course": course})
+
+
 def _job(request):
     job_id = request.GET.get("job", "")
     return (
@@ -394,6 +421,37 @@ def session_detail(request, pk: int):
     )
 
 
+@role_required(MANAGE)
+def session_edit(request, pk: int):
+    session = _session_for(request, pk)
+    if not selectors.can_manage(request.user, session.course):
+        raise Http404("session")
+    initial = {f: getattr(session, f) for f in ("starts_at", "ends_at", "place", "trainer")}
+    form = forms.SessionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_update(actor=request.user, session=session, **form.cleaned_data)
+        except services.Refused as exc:
+            form.add_error(None, exc.detail)
+        else:
+            messages.success(request, _("Đã lưu buổi học."))
+            return redirect("training:detail", session.course_id)
+    return render(request, "training/session_form.html", {"form": form, "session": session})
+
+
+@require_POST
+@role_required(MANAGE)
+def session_delete(request, pk: int):
+    session = _session_for(request, pk)
+    course_id = session.course_id
+    try:
+        services.session_delete(actor=request.user, session=session)
+        messages.success(request, _("Đã xóa buổi học."))
+    except services.Refused as exc:
+        _refused(request, exc)
+    return redirect("training:detail", course_id)
+
+
 def _qr_context(session) -> dict:
     if not checkins.session_open(session):
         return {"qr_open": False}
@@ -445,6 +503,36 @@ def topics(request):
     return render(
         request, "training/topics.html", {"topics": items, "form": form, "can_edit": can_edit}
     )
+
+
+@require_POST
+@role_required(READ)
+def topic_edit(request, code: str):
+    topic = get_object_or_404(Topic, code=code)
+    form = forms.TopicEditForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Hãy nhập tên chủ đề."))
+        return redirect("training:topics")
+    try:
+        services.topic_update(actor=request.user, topic=topic, **form.cleaned_data)
+        messages.success(request, _("Đã lưu chủ đề."))
+    except services.Refused as exc:
+        _refused(request, exc)
+    return redirect("training:topics")
+
+
+@require_POST
+@role_required(READ)
+def question_retire(request, pk: int):
+    from cdtt.training.models import Question
+
+    question = get_object_or_404(Question.objects.select_related("topic"), pk=pk, active=True)
+    try:
+        services.question_retire(actor=request.user, question=question)
+        messages.success(request, _("Đã bỏ câu hỏi khỏi ngân hàng."))
+    except services.Refused as exc:
+        _refused(request, exc)
+    return redirect("training:topic", question.topic.code)
 
 
 @role_required(READ)
