@@ -165,6 +165,7 @@ def _add_routers() -> None:
     from cdtt.schools.api import router as schools_router
     from cdtt.teams.api import router as teams_router
     from cdtt.training.api import router as training_router
+    from cdtt.training.manage_api import router as courses_router
 
     api.add_router("/units", geo_router)
     api.add_router("", registry_router)
@@ -172,6 +173,7 @@ def _add_routers() -> None:
     api.add_router("", campaigns_router)
     api.add_router("", figures_router)
     api.add_router("", training_router)
+    api.add_router("", courses_router)
     api.add_router("", directives_router)
     api.add_router("", schools_router)
     api.add_router("", reports_router)

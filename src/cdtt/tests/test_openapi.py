@@ -184,6 +184,7 @@ def path_values(data) -> dict:
         "team_id": data.team.pk,
         "visit_id": str(data.visit.pk),
         "checkin_id": str(data.training.checkin.pk),
+        "course_id": data.training.course.pk,
         "certificate_code": data.training.completion.code,
         "report_id": data.report.pk,
         "fmt": "docx",
@@ -196,6 +197,7 @@ QUERIES = {
     ("get", "/api/v1/members"): {"unit": "16000"},
     ("get", "/api/v1/worklist"): {"village": "16000-001"},
     ("get", "/api/v1/reports"): {"unit": "16000", "kind": "ministry", "status": "draft"},
+    ("get", "/api/v1/courses"): {"status": "open"},
 }
 
 
@@ -230,6 +232,29 @@ def bodies(data) -> dict:
             "achievements": "Ra mắt tổ mới",
         },
         ("post", "/api/v1/reports/{report_id}/issue"): {"number": "5", "signer": "Mai Văn Hà"},
+        ("post", "/api/v1/courses"): _course_body(data, "Kỹ năng hướng dẫn người dân"),
+        ("put", "/api/v1/courses/{course_id}"): _course_body(data, "Bồi dưỡng kỹ năng số 2026"),
+        ("post", "/api/v1/courses/{course_id}/sessions"): {
+            "starts_at": (timezone.now() + dt.timedelta(days=3)).isoformat(),
+            "ends_at": (timezone.now() + dt.timedelta(days=3, hours=3)).isoformat(),
+            "place": "Hội trường xã",
+            "trainer": "Giảng viên của Sở",
+        },
+        ("post", "/api/v1/courses/{course_id}/invitations"): {"units": ["16000"], "teams": []},
+    }
+
+
+def _course_body(data, title: str) -> dict:
+    return {
+        "title": title,
+        "organizer": data.training.organizer.pk,
+        "unit": "16000",
+        "mode": "online",
+        "topics": ["safety"],
+        "open_to": "everyone",
+        "attendance_min": 100,
+        "test_required": False,
+        "pass_mark": 70,
     }
 
 
@@ -237,6 +262,8 @@ STATUS = {
     ("post", "/api/v1/visits"): 201,
     ("post", "/api/v1/checkins"): 201,
     ("post", "/api/v1/reports"): 201,
+    ("post", "/api/v1/courses"): 201,
+    ("post", "/api/v1/courses/{course_id}/sessions"): 201,
 }
 
 

@@ -153,6 +153,7 @@ class ApiSeed:
             for _ in range(2)
         )
         Enrolment.objects.create(course=course, person=person, status="enrolled")
+        self.course, self.organizer = course, organizer
         self.checkin, _ = checkin_submit(
             actor=person.user,
             payload={"id": str(uuid.uuid4()), "session": first.pk, "token": checkin_token(first)},
