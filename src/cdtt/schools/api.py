@@ -1,9 +1,15 @@
 """JSON API of the school program (mounted under /api/v1/): schools and their students, read
-through the same scoped selectors as the pages (a teacher: their school)."""
+through the same scoped selectors as the pages (a teacher: their school); a teacher's classes,
+lessons planned and taught, skills completed and matches confirmed, written through the same
+services as the pages."""
 
+import datetime as dt
+
+from django.http import JsonResponse
 from ninja import Router, Schema
 
-from cdtt.schools import selectors
+from cdtt.core.errors import error_responses
+from cdtt.schools import selectors, services
 from cdtt.schools.models import Completion
 
 router = Router(tags=["schools"])
@@ -93,3 +99,159 @@ def students(request, school_class: int | None = None):
         for m in selectors.matches(page)
     ]
     return {"count": rows.count(), "items": items}
+
+
+# --- writes: a teacher's (or a managing officer's) class, lessons, completions, matches ----------
+
+
+class ClassIn(Schema):
+    school: int
+    name: str
+    school_year: str  # e.g. 2025-2026
+
+
+class ClassOut(Schema):
+    id: int
+    school: int
+    name: str
+    grade: int
+    school_year: str
+
+
+class LessonIn(Schema):
+    school_class: int
+    skill: str  # a skill code of the catalog
+    title: str
+    planned_on: dt.date
+
+
+class DeliveredIn(Schema):
+    delivered_on: dt.date
+    note: str = ""
+
+
+class LessonOut(Schema):
+    id: int
+    school_class: int
+    skill: str
+    title: str
+    planned_on: str
+    delivered_on: str | None
+
+
+class CompletionIn(Schema):
+    student: int
+    skill: str
+    completed_on: dt.date | None = None
+
+
+class SchoolCompletionOut(Schema):
+    id: int
+    student: int
+    skill: str
+    completed_on: str
+    assessed: bool  # recorded as a school assessment of the matched resident
+
+
+class MatchIn(Schema):
+    resident: int
+
+
+class MatchOut(Schema):
+    student: int
+    resident: int
+    household_code: str
+
+
+def _lesson_out(lesson) -> dict:
+    return {
+        "id": lesson.pk,
+        "school_class": lesson.school_class_id,
+        "skill": lesson.skill.code,
+        "title": lesson.title,
+        "planned_on": lesson.planned_on.isoformat(),
+        "delivered_on": lesson.delivered_on.isoformat() if lesson.delivered_on else None,
+    }
+
+
+WRITE_ERRORS = error_responses(403, 404, 422)
+
+
+@router.post("/school-classes", response={201: ClassOut, **WRITE_ERRORS})
+def class_create(request, payload: ClassIn):
+    """A class of the caller's school (an existing one of the same name and year is answered)."""
+    school = selectors.access_school(request.auth, payload.school)
+    made = services.class_create(
+        actor=request.auth, school=school, name=payload.name, school_year=payload.school_year
+    )
+    out = {
+        "id": made.pk,
+        "school": school.pk,
+        "name": made.name,
+        "grade": made.grade,
+        "school_year": made.school_year,
+    }
+    return JsonResponse(out, status=201)
+
+
+@router.post("/school-lessons", response={201: LessonOut, **WRITE_ERRORS})
+def lesson_plan(request, payload: LessonIn):
+    """Plan a lesson of the five-skill curriculum for a class."""
+    school_class = selectors.access_class(request.auth, payload.school_class)
+    lesson = services.lesson_plan(
+        actor=request.auth,
+        school_class=school_class,
+        skill_code=payload.skill,
+        title=payload.title,
+        planned_on=payload.planned_on,
+    )
+    return JsonResponse(_lesson_out(lesson), status=201)
+
+
+@router.post("/school-lessons/{lesson_id}/delivered", response={200: LessonOut, **WRITE_ERRORS})
+def lesson_deliver(request, lesson_id: int, payload: DeliveredIn):
+    """Log that a planned lesson was taught (not on a day to come)."""
+    lesson = selectors.access_lesson(request.auth, lesson_id)
+    lesson = services.lesson_deliver(
+        actor=request.auth, lesson=lesson, delivered_on=payload.delivered_on, note=payload.note
+    )
+    return JsonResponse(_lesson_out(lesson))
+
+
+@router.post("/school-completions", response={200: SchoolCompletionOut, **WRITE_ERRORS})
+def completion_record(request, payload: CompletionIn):
+    """A student completed a skill; a matched student's household coverage moves at once.
+    Recording the same skill again answers the first record and changes nothing."""
+    student = selectors.access_student(request.auth, payload.student)
+    completion = services.completion_record(
+        actor=request.auth,
+        student=student,
+        skill_code=payload.skill,
+        completed_on=payload.completed_on,
+    )
+    out = {
+        "id": completion.pk,
+        "student": student.pk,
+        "skill": completion.skill.code,
+        "completed_on": completion.completed_on.isoformat(),
+        "assessed": completion.assessment_id is not None,
+    }
+    return JsonResponse(out)
+
+
+@router.post(
+    "/school-students/{student_id}/match",
+    response={200: MatchOut, **error_responses(403, 404, 422)},
+)
+def match_confirm(request, student_id: int, payload: MatchIn):
+    """Confirm the one resident who fits the student (never when two or none fit)."""
+    student = selectors.access_student(request.auth, student_id)
+    student = services.student_match_confirm(
+        actor=request.auth, student=student, resident_id=payload.resident
+    )
+    out = {
+        "student": student.pk,
+        "resident": student.resident_id,
+        "household_code": student.resident.household.code,
+    }
+    return JsonResponse(out)

@@ -161,6 +161,9 @@ def seeded(tree, make_user):
         },
     )
     data.token = token_for(data.officer)
+    from cdtt.schools.tests.factories import ApiSeed as SchoolSeed
+
+    data.schools = SchoolSeed(tree.commune, data.other)
     from cdtt.training.tests.factories import ApiSeed
 
     data.training = ApiSeed(person, data.officer, tree.commune)
@@ -185,6 +188,8 @@ def path_values(data) -> dict:
         "visit_id": str(data.visit.pk),
         "checkin_id": str(data.training.checkin.pk),
         "course_id": data.training.course.pk,
+        "lesson_id": data.schools.lesson.pk,
+        "student_id": data.schools.student.pk,
         "certificate_code": data.training.completion.code,
         "report_id": data.report.pk,
         "fmt": "docx",
@@ -241,6 +246,28 @@ def bodies(data) -> dict:
             "trainer": "Giảng viên của Sở",
         },
         ("post", "/api/v1/courses/{course_id}/invitations"): {"units": ["16000"], "teams": []},
+        ("post", "/api/v1/school-classes"): {
+            "school": data.schools.school.pk,
+            "name": "7B",
+            "school_year": "2025-2026",
+        },
+        ("post", "/api/v1/school-lessons"): {
+            "school_class": data.schools.school_class.pk,
+            "skill": data.schools.skill.code,
+            "title": "Thanh toán không dùng tiền mặt",
+            "planned_on": "2025-11-03",
+        },
+        ("post", "/api/v1/school-lessons/{lesson_id}/delivered"): {
+            "delivered_on": "2025-10-01",
+            "note": "Cả lớp thực hành",
+        },
+        ("post", "/api/v1/school-completions"): {
+            "student": data.schools.student.pk,
+            "skill": data.schools.skill.code,
+        },
+        ("post", "/api/v1/school-students/{student_id}/match"): {
+            "resident": data.schools.resident.pk
+        },
     }
 
 
@@ -264,6 +291,8 @@ STATUS = {
     ("post", "/api/v1/reports"): 201,
     ("post", "/api/v1/courses"): 201,
     ("post", "/api/v1/courses/{course_id}/sessions"): 201,
+    ("post", "/api/v1/school-classes"): 201,
+    ("post", "/api/v1/school-lessons"): 201,
 }
 
 
