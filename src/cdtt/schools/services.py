@@ -19,7 +19,7 @@ from cdtt.core.access import in_scope
 from cdtt.core.roles import Role
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.lib.text import clean, fold
-from cdtt.organizations.models import OrganizationKind
+from cdtt.organizations.models import Organization, OrganizationKind
 from cdtt.organizations.services import organization_create
 from cdtt.registry.assessments import Observation, assessments_record
 from cdtt.registry.models import Resident
@@ -64,11 +64,27 @@ def class_grade(name: str) -> int:
     return grade
 
 
+def _school_organization(*, actor, name: str, commune: AdminUnit, phone: str) -> Organization:
+    """The commune's organisation of kind school of that name (one the teams already listed
+    joins the program), or a new one."""
+    found = Organization.objects.filter(
+        unit=commune, kind=OrganizationKind.SCHOOL, name_key=fold(clean(name))
+    ).first()
+    if found is not None:
+        if School.objects.filter(organization=found).exists():
+            raise ValidationError({"name": _("Trường này đã tham gia chương trình.")})
+        return found
+    return organization_create(
+        actor=actor, name=name, kind=OrganizationKind.SCHOOL, unit=commune, phone=phone
+    )
+
+
 @transaction.atomic
 def school_create(
     *, actor, name: str, code: str, level: str, commune: AdminUnit, phone: str = ""
 ) -> School:
-    """A school: an organisation of kind school, with its code and level."""
+    """A school: an organisation of kind school (the commune's one of that name when the teams
+    already listed it), with its code and level."""
     if actor is not None:
         _require(can_manage_schools(actor) and commune is not None and in_scope(actor, commune))
     code = clean(code).upper()
@@ -80,9 +96,7 @@ def school_create(
         raise ValidationError({"commune": _("Trường phải thuộc một xã.")})
     if School.objects.filter(code=code).exists():
         raise ValidationError({"code": _("Đã có trường mã “%(c)s”.") % {"c": code}})
-    org = organization_create(
-        actor=actor, name=name, kind=OrganizationKind.SCHOOL, unit=commune, phone=phone
-    )
+    org = _school_organization(actor=actor, name=name, commune=commune, phone=phone)
     ids = commune.ancestor_ids()
     school = School.objects.create(
         organization=org,

@@ -554,6 +554,10 @@ def demo_build(
     out(
         f"Training: {training_demo_ensure(actor=admin, province=province, member_user=_user('thanhvien'))}."
     )
+    from cdtt.schools.demo import TEACHER, schools_demo_ensure
+
+    out(f"Schools: {schools_demo_ensure(commune=commune, password=DEMO_PASSWORD, today=today)}.")
+    logins.append(DemoLogin(TEACHER, Role.TEACHER, commune.full_name))
     from cdtt.directives.demo import seed_directive_ensure
 
     seed_directive_ensure(actor=admin, province=province)
@@ -572,7 +576,7 @@ def print_logins(report: DemoReport, port: int, out: Out = print) -> None:
         out(f"  {login.username:<{width}}  {Role(login.role).label} — {login.unit}{team}")
 
 
-DEMO_USERNAMES = ["sotttt", "lanhdao", "huyen", "xa", "totruong", "thanhvien"]
+DEMO_USERNAMES = ["sotttt", "lanhdao", "huyen", "xa", "totruong", "thanhvien", "giaovien"]
 
 
 def existing_logins() -> list[DemoLogin]:

@@ -113,3 +113,29 @@ def test_a_class_outside_grades_6_to_12_is_refused(school, teacher):
         class_create(actor=teacher, school=school, name="5A", school_year="2025-2026")
     with pytest.raises(ValidationError):
         class_create(actor=teacher, school=school, name="6A", school_year="2025-2027")
+
+
+def test_a_school_the_teams_listed_joins_the_program_once(tree):
+    from cdtt.organizations.models import Organization
+    from cdtt.organizations.services import organization_create
+    from cdtt.schools.services import school_create
+
+    listed = organization_create(
+        actor=None, name="Trường THCS Quảng Nhân", kind="school", unit=tree.sibling_commune
+    )
+    school = school_create(
+        actor=None,
+        name="Trường THCS Quảng Nhân",
+        code="th9",
+        level="lower",
+        commune=tree.sibling_commune,
+    )
+    assert school.organization_id == listed.pk and Organization.objects.count() == 1
+    with pytest.raises(ValidationError, match="đã tham gia"):
+        school_create(
+            actor=None,
+            name="Trường THCS Quảng Nhân",
+            code="th10",
+            level="lower",
+            commune=tree.sibling_commune,
+        )

@@ -70,6 +70,7 @@ def test_it_creates_a_login_for_each_role(built):
         "xa": ("commune_officer", "commune"),
         "totruong": ("team_leader", "commune"),
         "thanhvien": ("team_member", "commune"),
+        "giaovien": ("teacher", "commune"),
     }
     assert [login.username for login in report.logins] == demo.DEMO_USERNAMES
     for username in demo.DEMO_USERNAMES:
@@ -85,6 +86,21 @@ def test_field_logins_belong_to_a_team_of_the_commune(built):
         user = User.objects.get(username=username)
         villages = list(field_villages(user))
         assert villages and all(v.commune_id == xa.scope_unit_id for v in villages)
+
+
+def test_a_school_with_its_teacher_classes_and_completions(built):
+    from cdtt.schools.models import Completion, School, Student
+    from cdtt.skills.models import SkillAssessment
+
+    school = School.objects.get(code__startswith="THCS-")
+    teacher = User.objects.get(username="giaovien")
+    assert teacher.organization_id == school.organization_id
+    assert school.classes.count() == 4
+    students = Student.objects.filter(school_class__school=school)
+    matched = Completion.objects.filter(student__in=students, student__resident__isnull=False)
+    # Each completion of a matched student is a school assessment of the resident.
+    assert SkillAssessment.objects.filter(method="school").count() == matched.count()
+    assert School.objects.filter(code__startswith="THPT-").exists()
 
 
 def test_snapshots_rise_to_todays_counters(built):
