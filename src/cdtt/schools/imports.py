@@ -29,6 +29,7 @@ from cdtt.lib.pgcopy import frame_copy
 from cdtt.lib.tabular import FileProblem, RowError, Table, open_table_path
 from cdtt.lib.text import fold, header_key
 from cdtt.registry.population_checks import GENDERS, name_key, parse_birth
+from cdtt.registry.population_sql import bulk_load
 from cdtt.schools.models import School
 from cdtt.schools.selectors import can_teach, schools_for
 from cdtt.schools.services import class_grade, school_year_check
@@ -321,11 +322,15 @@ def _stage(cur, good: pl.DataFrame) -> None:
 
 
 def _duplicates(cur, result: _Result) -> list[int]:
-    """Rows listing a student already listed above in the same class (same name and birth)."""
+    """Rows listing a student already listed above in the same class (same name and birth):
+    the keys listed twice are found by one hashed grouping, then their later rows."""
+    key = "school_id, school_year, class_key, name_key, birth_key"
     cur.execute(
-        "SELECT row_no, first_row FROM (SELECT row_no, MIN(row_no) OVER (PARTITION BY "
-        "school_id, school_year, class_key, name_key, birth_key) AS first_row "
-        "FROM imp_students) t WHERE row_no <> first_row ORDER BY row_no"
+        f"SELECT i.row_no, d.first_row FROM imp_students i JOIN (SELECT {key}, "
+        f"MIN(row_no) AS first_row FROM imp_students GROUP BY {key} HAVING COUNT(*) > 1) d "
+        "ON i.school_id = d.school_id AND i.school_year = d.school_year "
+        "AND i.class_key = d.class_key AND i.name_key = d.name_key "
+        "AND i.birth_key = d.birth_key WHERE i.row_no <> d.first_row ORDER BY i.row_no"
     )
     rows = cur.fetchall()
     for row_no, first in rows:
@@ -343,8 +348,65 @@ _CLASS_JOIN = (
 )
 
 
+_STUDENT_COLUMNS = (
+    "school_class_id, full_name, name_key, birth_date, birth_year, birth_key, gender, "
+    "commune_id, household_code, created_at"
+)
+_STUDENT_VALUES = (
+    "c.id, i.full_name, i.name_key, i.birth_date, i.birth_year, i.birth_key, "
+    "COALESCE(i.gender, ''), i.commune_id, COALESCE(i.household_code, ''), %s"
+)
+_STUDENT_UPSERT = (
+    "ON CONFLICT (school_class_id, name_key, birth_key) DO UPDATE SET "
+    "full_name = excluded.full_name, gender = excluded.gender, "
+    "commune_id = excluded.commune_id, household_code = CASE WHEN "
+    "excluded.household_code <> '' THEN excluded.household_code ELSE "
+    "schools_student.household_code END WHERE schools_student.full_name <> "
+    "excluded.full_name OR schools_student.gender <> excluded.gender OR "
+    "schools_student.commune_id <> excluded.commune_id OR (excluded.household_code <> '' "
+    "AND schools_student.household_code <> excluded.household_code)"
+)
+
+
+def _empty_classes(cur) -> list[int]:
+    """The file's classes that hold no student yet (new this year, or just created)."""
+    cur.execute(
+        f"SELECT c.id FROM (SELECT DISTINCT school_id, school_year, class_key FROM imp_students) "
+        f"i {_CLASS_JOIN} WHERE NOT EXISTS (SELECT 1 FROM schools_student s "
+        "WHERE s.school_class_id = c.id)"
+    )
+    return [pk for (pk,) in cur.fetchall()]
+
+
+def _students_apply(cur, result: _Result, now) -> None:
+    """The students: the upsert only for the rows of classes that already hold some, then a
+    plain INSERT into the classes that hold none yet (a new school year's list, the usual
+    case); a province's first list goes in with the table's keys built once after it."""
+    empty = _empty_classes(cur) if connection.vendor == "postgresql" else []
+    insert = f"INSERT INTO schools_student ({_STUDENT_COLUMNS}) SELECT {_STUDENT_VALUES} "
+    rest, params = ("AND NOT c.id = ANY(%s)", [empty]) if empty else ("", [])
+    cur.execute(
+        f"SELECT COUNT(*) FROM imp_students i {_CLASS_JOIN} WHERE NOT EXISTS (SELECT 1 FROM "
+        "schools_student s WHERE s.school_class_id = c.id AND s.name_key = i.name_key "
+        f"AND s.birth_key = i.birth_key) {rest}",
+        params,
+    )
+    result.students_created = cur.fetchone()[0]
+    cur.execute(
+        f"{insert} FROM imp_students i {_CLASS_JOIN} WHERE 1 = 1 {rest} {_STUDENT_UPSERT}",
+        [now, *params],
+    )
+    if empty:
+        with bulk_load(cur, "schools_student", result.imported):
+            cur.execute(
+                f"{insert} FROM imp_students i {_CLASS_JOIN} WHERE c.id = ANY(%s)", [now, empty]
+            )
+            result.students_created += max(cur.rowcount, 0)
+    result.students_updated = result.imported - result.students_created
+
+
 def _apply(cur, result: _Result) -> None:
-    """The classes, then the students, each by one statement."""
+    """The classes by one statement, then the students."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     cur.execute(
         "INSERT INTO schools_schoolclass (school_id, name, name_key, grade, school_year, "
@@ -354,29 +416,7 @@ def _apply(cur, result: _Result) -> None:
         [now],
     )
     result.classes_created = max(cur.rowcount, 0)
-    cur.execute(
-        f"SELECT COUNT(*) FROM imp_students i {_CLASS_JOIN} WHERE NOT EXISTS (SELECT 1 FROM "
-        "schools_student s WHERE s.school_class_id = c.id AND s.name_key = i.name_key "
-        "AND s.birth_key = i.birth_key)"
-    )
-    result.students_created = cur.fetchone()[0]
-    result.students_updated = result.imported - result.students_created
-    cur.execute(
-        "INSERT INTO schools_student (school_class_id, full_name, name_key, birth_date, "
-        "birth_year, birth_key, gender, commune_id, household_code, created_at) "
-        "SELECT c.id, i.full_name, i.name_key, i.birth_date, i.birth_year, i.birth_key, "
-        f"COALESCE(i.gender, ''), i.commune_id, COALESCE(i.household_code, ''), %s "
-        f"FROM imp_students i {_CLASS_JOIN} WHERE 1 = 1 "
-        "ON CONFLICT (school_class_id, name_key, birth_key) DO UPDATE SET "
-        "full_name = excluded.full_name, gender = excluded.gender, "
-        "commune_id = excluded.commune_id, household_code = CASE WHEN "
-        "excluded.household_code <> '' THEN excluded.household_code ELSE "
-        "schools_student.household_code END WHERE schools_student.full_name <> "
-        "excluded.full_name OR schools_student.gender <> excluded.gender OR "
-        "schools_student.commune_id <> excluded.commune_id OR (excluded.household_code <> '' "
-        "AND schools_student.household_code <> excluded.household_code)",
-        [now],
-    )
+    _students_apply(cur, result, now)
 
 
 def _reach(actor) -> tuple[dict[str, tuple[int, str]], set[int], dict[str, int]]:

@@ -75,7 +75,17 @@ class Student(models.Model):
     """A student of a class, identified by (class, name, birth). ``resident``: the resident of
     the registry a teacher confirmed this student to be."""
 
-    school_class = models.ForeignKey(SchoolClass, on_delete=models.PROTECT, related_name="students")
+    # No database foreign key and no index of its own: the student import writes a province's
+    # list (350k rows) and resolves the class of every row itself, set-based, in the same
+    # transaction; a per-row constraint trigger would cost more than the load. The unique
+    # constraint below leads with the class and serves its lookups.
+    school_class = models.ForeignKey(
+        SchoolClass,
+        on_delete=models.PROTECT,
+        related_name="students",
+        db_constraint=False,
+        db_index=False,
+    )
     full_name = models.CharField(_("họ và tên"), max_length=120)
     name_key = models.CharField(max_length=120)
     birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
@@ -99,6 +109,7 @@ class Student(models.Model):
         related_name="students",
         verbose_name=_("nhân khẩu"),
         db_constraint=False,
+        db_index=False,  # the partial index below: only matched students are looked up
     )
     matched_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -107,6 +118,7 @@ class Student(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_constraint=False,
+        db_index=False,
     )
     matched_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -117,6 +129,13 @@ class Student(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["school_class", "name_key", "birth_key"], name="student_unique_in_class"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["resident"],
+                name="student_matched_resident",
+                condition=models.Q(resident__isnull=False),
             )
         ]
 

@@ -122,3 +122,44 @@ def test_an_xlsx_file_is_read_too(tmp_path, teacher):
     path.write_bytes(xlsx_bytes("Học sinh", import_kind("students").headers, [ROW]))
     result = run(teacher, str(path))
     assert result.ok and Student.objects.count() == 1
+
+
+def test_a_list_for_a_filled_class_and_a_new_one_in_one_file(tmp_path, teacher):
+    """The upsert for the class that holds students, the plain insert for the new class."""
+    run(teacher, student_file(tmp_path, [ROW], name="a.csv"))
+    rows = [
+        [*ROW[:5], "Nam", "16000", ""],  # the same student: nothing changes (code kept)
+        ["TH001", "6A", "2025-2026", "Lê Văn Cường", "2013", "Nam", "16000", ""],
+        ["TH001", "7A", "2025-2026", "Trần Thị Dung", "2012", "Nữ", "16000", ""],
+    ]
+    result = run(teacher, student_file(tmp_path, rows, name="b.csv"))
+    assert result.counts == {
+        "rows": 3,
+        "classes_created": 1,
+        "students_created": 2,
+        "students_updated": 1,
+    }
+    assert Student.objects.get(name_key="nguyen van an").household_code == "HK0001"
+    assert Student.objects.filter(school_class__name="7A").count() == 1
+
+
+def test_a_first_list_large_enough_builds_the_keys_after_the_load(tmp_path, teacher, monkeypatch):
+    """Past the bulk threshold (PostgreSQL) the unique key is dropped for the load and built
+    again: it still refuses a second copy of a student afterwards."""
+    from django.db import IntegrityError, connection, transaction
+
+    monkeypatch.setattr("cdtt.registry.population_sql.BULK_MIN_ROWS", 2)
+    rows = [ROW, ["TH001", "6A", "2025-2026", "Lê Văn Cường", "2013", "Nam", "16000", ""]]
+    result = run(teacher, student_file(tmp_path, rows))
+    assert result.ok and result.counts["students_created"] == 2
+    an = Student.objects.get(name_key="nguyen van an")
+    if connection.vendor == "postgresql":
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Student.objects.create(
+                school_class_id=an.school_class_id,
+                full_name=an.full_name,
+                name_key=an.name_key,
+                birth_year=an.birth_year,
+                birth_key=an.birth_key,
+                commune_id=an.commune_id,
+            )
