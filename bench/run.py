@@ -9,7 +9,8 @@ reported as "not measured" with the reason; nothing is ever estimated in its pla
 This module runs the steps in order and writes the results; the steps live beside it:
 ``database`` (the bench's database), ``population`` (the import measure), ``server`` (the app
 server), ``reads`` (coverage, worklist, export, field app), ``visit_measure`` (the visit load,
-with ``visits``), ``figures``, ``reports`` and, last since it changes the data, ``remap``.
+with ``visits``), ``checkins`` (training check-in by QR), ``figures``, ``reports``, ``schools``
+(a province's student lists) and, last since it changes the data, ``remap``.
 """
 
 import datetime as dt
@@ -24,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
+from bench.checkins import checkins_measure
 from bench.common import BENCH_DIR, RESULTS_DIR, Http, Measure, NotMeasured, Out, ms, percentile
 from bench.database import BenchDatabase, database_prepare
 from bench.figures import PLANNED as FIGURES_PLANNED
@@ -34,6 +36,7 @@ from bench.remap import PLANNED as REMAP_PLANNED
 from bench.remap import remap_measure
 from bench.reports import PLANNED as REPORTS_PLANNED
 from bench.reports import reports_measure
+from bench.schools import students_measure
 from bench.server import server_start, server_stop
 from bench.visit_measure import visits_measure
 
@@ -43,13 +46,17 @@ SERVER_STEPS: list[tuple[str, Callable]] = [
     ("worklist", worklist_measure),
     ("export", export_measure),
     ("visits", visits_measure),
+    ("checkins", checkins_measure),
     ("figures", figures_measure),
     ("report", reports_measure),
     ("field app", field_app_measure),
 ]
 
 # The steps after the server's, in process: the move changes the data, so it comes last.
-LAST_STEPS: list[tuple[str, Callable]] = [("remap", remap_measure)]
+LAST_STEPS: list[tuple[str, Callable]] = [
+    ("students", students_measure),
+    ("remap", remap_measure),
+]
 
 # What --only may name: the measures after the import (which always runs: it makes the data).
 STEP_NAMES = [title for title, _fn in SERVER_STEPS + LAST_STEPS]

@@ -155,3 +155,29 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+PROVINCE_ROWS = 350_000
+PROVINCE_SCHOOLS = 600
+
+
+def students_measure(run) -> None:
+    """The step of ``cdtt bench``: a province's student list (350k rows, 600 schools)."""
+    from bench.common import Measure
+
+    figures = schools_bench(PROVINCE_ROWS, PROVINCE_SCHOOLS)
+    run.out(f"   students: {figures}")
+    run.add(
+        Measure(
+            "students_import",
+            f"Student lists of a province ({PROVINCE_ROWS:,} rows, {PROVINCE_SCHOOLS} schools), "
+            "first import",
+            figures["import_s"],
+            "s",
+            reference=f"bare COPY of the same rows {figures['bare_load_s']} s "
+            f"(× {figures['ratio']}); the same file again {figures['reimport_s']} s",
+            budget=f"≤ {BUDGET:g} × bare COPY",
+            passed=figures["within_budget"],
+            details=figures,
+        )
+    )
