@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from cdtt.audit.services import audit_record
 from cdtt.teams.models import Person
 from cdtt.training import selectors
-from cdtt.training.models import Attendance, AttendanceMethod, Session
-from cdtt.training.services import Refused, completion_evaluate, enrolment_of
+from cdtt.training.models import Attendance, AttendanceMethod, Enrolment, Session
+from cdtt.training.services import Refused, completion_evaluate
 
 SALT = "cdtt.training.checkin"
 EARLY = dt.timedelta(minutes=15)
@@ -137,7 +137,7 @@ def checkin_submit(*, actor, payload, now: dt.datetime | None = None) -> tuple[A
 
 
 def _write(actor, person: Person, data: dict, digest: str, now: dt.datetime) -> Attendance:
-    session = Session.objects.select_related("course").filter(pk=data["session"]).first()
+    session = Session.objects.select_related("course__unit").filter(pk=data["session"]).first()
     if session is None:
         raise Refused(404, _("Không tìm thấy buổi học."))
     shown = token_moment(data["token"], session.pk)
@@ -147,10 +147,10 @@ def _write(actor, person: Person, data: dict, digest: str, now: dt.datetime) -> 
         raise Refused(403, _("Đã quá hạn gửi điểm danh của buổi học này."))
     if shown > now + dt.timedelta(minutes=5):
         raise Refused(403, _("Mã QR không hợp lệ (không do hệ thống cấp cho buổi học này)."))
-    if enrolment_of(session.course, person) is None:
+    if not Enrolment.objects.filter(course_id=session.course_id, person=person).exists():
         raise Refused(403, _("Bạn chưa đăng ký khóa tập huấn này nên không điểm danh được."))
-    if Attendance.objects.filter(session=session, person=person).exists():
-        raise IntegrityError  # answered as a second check-in (or a replay of this UUID)
+    # A second check-in of the member to the session breaks the unique key (session, person):
+    # the IntegrityError is answered by the caller as such (or as a replay of this UUID).
     attendance = Attendance.objects.create(
         id=data["id"],
         session=session,

@@ -23,7 +23,10 @@ def person_of(user) -> Person | None:
     """The member behind a login (a team member's account), if any."""
     if not (user and user.is_authenticated):
         return None
-    return Person.objects.filter(user=user).first()
+    person = Person.objects.filter(user=user).first()
+    if person is not None:
+        person.user = user  # known already: no second read when it is notified
+    return person
 
 
 def courses_for(user) -> QuerySet[Course]:

@@ -451,7 +451,7 @@ def completion_evaluate(*, course: Course, person: Person) -> Completion | None:
     if existing is not None:
         return existing
     rate = attendance_rate(course, person)
-    if not course.sessions.exists() or rate < course.attendance_min:
+    if rate < course.attendance_min or rate == 0 and not course.sessions.exists():
         return None
     score = best_score(course, person)
     if course.test_required and (score is None or score < course.pass_mark):
