@@ -28,7 +28,13 @@ from bench.common import BENCH_DIR, RESULTS_DIR, Http, Measure, NotMeasured, Out
 from bench.database import BenchDatabase, database_prepare
 from bench.figures import PLANNED as FIGURES_PLANNED
 from bench.figures import figures_measure
-from bench.population import import_carry_over, import_measure, population_generate, rollups_verify
+from bench.population import (
+    import_carry_over,
+    import_measure,
+    population_generate,
+    population_orders,
+    rollups_verify,
+)
 from bench.reads import coverage_measure, export_measure, field_app_measure, worklist_measure
 from bench.remap import PLANNED as REMAP_PLANNED
 from bench.remap import remap_measure
@@ -85,6 +91,7 @@ class BenchRun:
         self.info: dict = {}
         self.province = None
         self.population_file: Path | None = None
+        self.population_files: dict[str, Path] = {}
         self.server: subprocess.Popen | None = None
         self.base_url = ""
         self.password = ""
@@ -192,6 +199,7 @@ class BenchRun:
             self.step("earlier import", import_carry_over)
         else:
             self.step("population file", population_generate)
+            self.step("population file orders", population_orders)
             self.step("import", import_measure)
             self.step("roll-ups after import", rollups_verify)
         server_steps = self.wanted(SERVER_STEPS)
@@ -212,8 +220,14 @@ class BenchRun:
 # Measures each step promises, so that a step that cannot run still leaves its rows.
 PLANNED = {
     "import": [
-        ("import_vs_copy", "Import of the population file vs a bare COPY of the same rows", "≤ 3×"),
-        ("import_peak_memory", "Import peak memory", "≤ 1024 MB"),
+        *[
+            (f"import_vs_copy{s}", f"Import of the population file{w} vs a bare COPY", "≤ 3×")
+            for s, w in (("", ""), ("_shuffled", " (shuffled)"), ("_by_name", " (by name)"))
+        ],
+        *[
+            (f"import_peak_memory{s}", f"Import peak memory{w}", "≤ 1024 MB")
+            for s, w in (("", ""), ("_shuffled", " (shuffled)"), ("_by_name", " (by name)"))
+        ],
     ],
     "roll-ups after import": [
         ("rollups_after_import", "Roll-ups after the import equal a recomputation", "0"),

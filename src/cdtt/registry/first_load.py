@@ -239,34 +239,38 @@ class _Households:
 
     def __init__(self, ids: _Ids):
         self.new_ids = ids
-        # Per commune: hh_code, household_id, h_village_id of its households so far (compact
-        # columns; a commune's households are looked up only where it reappears).
-        self.known: dict[int, pl.DataFrame] = {}
+        # commune_id, hh_code, household_id, h_village_id of the households met so far, as
+        # parts (one a batch), joined into one frame only when a batch meets a household again.
+        self.parts: list[pl.DataFrame] = []
+        self._known: pl.DataFrame | None = None
         self.covered: list[pl.Series] = []  # ids of households with a proficient resident
         self.written_covered: list[pl.Series] = []  # ids written as covered
+
+    def known(self) -> pl.DataFrame:
+        if self._known is None or self._known.height != sum(p.height for p in self.parts):
+            self._known = pl.concat(self.parts) if self.parts else None
+            self.parts = [self._known] if self._known is not None else []
+        return self._known
 
     def ids(self, rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         """``rows`` with household_id and h_village_id (the village of the household's first
         row in the file), and the households met for the first time (commune_id, hh_code,
-        household_id, h_village_id, address), with their new ids."""
+        household_id, h_village_id, address), with their new ids. A household met in a batch
+        before (in a file not grouped by household) is found with one join, whatever the
+        order of the rows."""
         first, runs = self._firsts(rows)
-        met = [c for c in first.get_column("commune_id").unique().to_list() if c in self.known]
-        new = first.filter(~pl.col("commune_id").is_in(met))
         found = []
-        for commune_id in met:  # a commune the batch before ended with, in a sorted file
-            part = first.filter(pl.col("commune_id") == commune_id)
-            known = self.known[commune_id]
-            new = pl.concat([new, part.join(known, on="hh_code", how="anti")])
-            found.append(
-                part.select("commune_id", "hh_code").join(known, on="hh_code", how="inner")
-            )
+        new = first
+        if self.parts:
+            communes = first.get_column("commune_id").unique().implode()
+            known = self.known().filter(pl.col("commune_id").is_in(communes))
+            new = first.join(known, on=self.KEYS, how="anti")
+            if new.height < first.height:
+                found.append(first.select(self.KEYS).join(known, on=self.KEYS, how="inner"))
         new = new.with_columns(
             self.new_ids.draw("registry_household", new.height).alias("household_id")
         )
-        for (commune_id,), part in new.partition_by("commune_id", as_dict=True).items():
-            part = part.select("hh_code", "household_id", "h_village_id")
-            known = self.known.get(commune_id)
-            self.known[commune_id] = part if known is None else pl.concat([known, part])
+        self.parts.append(new.select(*self.KEYS, "household_id", "h_village_id"))
         found.append(new.select(*self.KEYS, "household_id", "h_village_id"))
         found = pl.concat(found)
         if runs is None:
@@ -310,13 +314,13 @@ class _Households:
 
     def per_village(self) -> pl.DataFrame:
         """village_id, households, covered: what the new households bring to their villages."""
-        if not self.known:
+        if not self.parts:
             return pl.DataFrame(
                 schema={"village_id": pl.Int64, "households": pl.UInt32, "covered": pl.UInt32}
             )
         covered = pl.concat([pl.Series([], dtype=pl.Int64), *self.covered])
         return (
-            pl.concat(self.known.values())
+            self.known()
             .with_columns(pl.col("household_id").is_in(covered.implode()).alias("covered"))
             .group_by(pl.col("h_village_id").alias("village_id"))
             .agg(pl.len().alias("households"), pl.col("covered").sum())
