@@ -40,6 +40,8 @@ from bench.remap import PLANNED as REMAP_PLANNED
 from bench.remap import remap_measure
 from bench.reports import PLANNED as REPORTS_PLANNED
 from bench.reports import reports_measure
+from bench.search import PLANNED as SEARCH_PLANNED
+from bench.search import search_measure
 from bench.server import server_start, server_stop
 from bench.visit_measure import visits_measure
 
@@ -47,6 +49,7 @@ from bench.visit_measure import visits_measure
 SERVER_STEPS: list[tuple[str, Callable]] = [
     ("coverage", coverage_measure),
     ("worklist", worklist_measure),
+    ("search", search_measure),
     ("export", export_measure),
     ("visits", visits_measure),
     ("figures", figures_measure),
@@ -237,7 +240,8 @@ PLANNED = {
         for level in ("province", "district", "commune", "village")
         for kind in ("selector", "api")
     ],
-    "worklist": [("worklist_api", "GET /api/v1/worklist?village=CODE", "≤ 50 ms")],
+    "worklist": [("worklist_api", "GET /api/v1/worklist?village=CODE", "≤ 25 ms")],
+    "search": SEARCH_PLANNED,
     "export": [("export_xlsx", "XLSX coverage export of the province, every village", "≤ 3 s")],
     "visits": [
         ("visits_rate", "Visit submission during a campaign, sustained (2 workers)", "≥ 300/s"),
