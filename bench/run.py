@@ -24,6 +24,8 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
+from bench.campaign import PLANNED as CAMPAIGN_PLANNED
+from bench.campaign import campaign_measure
 from bench.common import BENCH_DIR, RESULTS_DIR, Http, Measure, NotMeasured, Out, ms, percentile
 from bench.database import BenchDatabase, database_prepare
 from bench.figures import PLANNED as FIGURES_PLANNED
@@ -52,6 +54,7 @@ SERVER_STEPS: list[tuple[str, Callable]] = [
     ("search", search_measure),
     ("export", export_measure),
     ("visits", visits_measure),
+    ("campaign", campaign_measure),
     ("figures", figures_measure),
     ("report", reports_measure),
     ("field app", field_app_measure),
@@ -80,6 +83,7 @@ class BenchRun:
         threads: int = 2,
         db_socket: bool = True,
         only: list[str] | None = None,
+        campaign_visits: int = 20_000,
     ):
         self.scale, self.quick, self.reuse = scale, quick, reuse
         self.db = BenchDatabase(database)
@@ -87,6 +91,7 @@ class BenchRun:
         self.threads = threads if worker_class == "gthread" else 1  # sync: one at a time
         self.db_socket = db_socket
         self.visit_seconds = seconds
+        self.campaign_visits = campaign_visits
         self.only = set(only) if only else None  # None: every step
         self.out = out
         self.samples = 50 if quick else 200
@@ -255,6 +260,7 @@ PLANNED = {
         ),
     ],
     "field app": [("field_app_first_load", "Field app first load, gzip-compressed", "≤ 150 KB")],
+    "campaign": CAMPAIGN_PLANNED,
     "figures": FIGURES_PLANNED,
     "report": REPORTS_PLANNED,
     "remap": REMAP_PLANNED,
