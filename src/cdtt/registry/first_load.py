@@ -245,6 +245,13 @@ class _Households:
         self._known: pl.DataFrame | None = None
         self.covered: list[pl.Series] = []  # ids of households with a proficient resident
         self.written_covered: list[pl.Series] = []  # ids written as covered
+        # Whether each household's rows have come together so far (a file exported household
+        # by household). Once they have not, a household written as not covered may find its
+        # proficient resident in a later batch: those are held back and written at the end,
+        # their flag then known, instead of being written and updated (a file in any order
+        # would update a third of its households, each with its indexes).
+        self.grouped = True
+        self.held: list[pl.DataFrame] = []
 
     def known(self) -> pl.DataFrame:
         if self._known is None or self._known.height != sum(p.height for p in self.parts):
@@ -266,6 +273,7 @@ class _Households:
             known = self.known().filter(pl.col("commune_id").is_in(communes))
             new = first.join(known, on=self.KEYS, how="anti")
             if new.height < first.height:
+                self.grouped = False
                 found.append(first.select(self.KEYS).join(known, on=self.KEYS, how="inner"))
         new = new.with_columns(
             self.new_ids.draw("registry_household", new.height).alias("household_id")
@@ -274,6 +282,7 @@ class _Households:
         found.append(new.select(*self.KEYS, "household_id", "h_village_id"))
         found = pl.concat(found)
         if runs is None:
+            self.grouped = False
             rows = rows.join(found, on=self.KEYS, how="left", maintain_order="left")
         else:  # each row takes the ids of its run
             ids = first.select(self.KEYS).join(
@@ -300,6 +309,26 @@ class _Households:
             pl.col("address").first(),
         )
         return first, None
+
+    def to_write(self, new: pl.DataFrame) -> pl.DataFrame:
+        """Of a batch's new households (with their ``covered`` flag so far), those to write
+        now; the others are held back (``held_final``)."""
+        if self.grouped:
+            return new
+        self.held.append(new.filter(~pl.col("covered")))
+        return new.filter(pl.col("covered"))
+
+    def held_final(self) -> pl.DataFrame | None:
+        """The households held back, with their final covered flag (counted as written)."""
+        if not self.held:
+            return None
+        covered = pl.concat([pl.Series([], dtype=pl.Int64), *self.covered]).unique()
+        held = pl.concat(self.held).with_columns(
+            pl.col("household_id").is_in(covered.implode()).alias("covered")
+        )
+        self.held = []
+        self.written_covered.append(held.filter(pl.col("covered")).get_column("household_id"))
+        return held
 
     def cover(self, household_ids: pl.Series, written: pl.Series) -> None:
         """Households found covered in a batch, and those of them written so."""
@@ -457,6 +486,7 @@ def load(
         new = new.join(units, on="commune_id", how="left", maintain_order="left").with_columns(
             pl.col("household_id").is_in(covered.implode()).alias("covered")
         )
+        new = households.to_write(new)
         households.cover(covered, new.filter(pl.col("covered")).get_column("household_id"))
         counters.append(
             rows.group_by("village_id").agg(
@@ -504,6 +534,16 @@ def load(
                         prepared = prepare(batch)
                 if prepared is not None:
                     writer.put(prepared)
+                held = households.held_final()
+                if held is not None and held.height:
+                    writer.put(
+                        [
+                            _copy(
+                                "registry_household",
+                                held.select(_without(_HOUSEHOLD_ROW, shared["registry_household"])),
+                            )
+                        ]
+                    )
             finally:
                 writer.close()
     except IntegrityError as exc:  # a resident listed twice: the unique key refused it
