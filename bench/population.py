@@ -55,59 +55,29 @@ def population_generate(run) -> None:
     )
 
 
-def _spellings(column: str):
-    """The village cell in one of six spellings, chosen by row: as written (NFC), decomposed
-    (NFD), lower case, upper case, decomposed lower case, with doubled spaces. Each folds to
-    the same village."""
-    import polars as pl
-
-    cell = pl.col(column)
-    pick = pl.int_range(pl.len()).hash(7) % 6
-    return (
-        pl.when(pick == 1)
-        .then(cell.str.normalize("NFD"))
-        .when(pick == 2)
-        .then(cell.str.to_lowercase())
-        .when(pick == 3)
-        .then(cell.str.to_uppercase())
-        .when(pick == 4)
-        .then(cell.str.to_lowercase().str.normalize("NFD"))
-        .when(pick == 5)
-        .then(cell.str.replace_all(" ", "  ", literal=True))
-        .otherwise(cell)
-        .alias(column)
-    )
-
-
 def population_orders(run) -> None:
-    """The population file in the other orders of ``ORDERS``, written beside it."""
-    import polars as pl
-
-    from cdtt.lib.text import fold
-
+    """The population file in the other orders of ``ORDERS``, written beside it by a process of
+    its own (``bench/orders.py``): the whole file in memory there must not count in the peak
+    memory of the import processes this one starts later (Linux hands a child started by
+    vfork and exec the parent's peak resident set)."""
     started = time.perf_counter()
-    frame = pl.read_csv(run.population_file, infer_schema=False)
-    run.population_files = {"generated": run.population_file}
-    spellings = {}
-    for order in ("shuffled", "by_name"):
-        varied = frame.with_columns(_spellings("Thôn"))
-        if order == "shuffled":
-            varied = varied.sample(fraction=1.0, shuffle=True, seed=20241001)
-        else:
-            varied = varied.sort("Họ và tên", "Mã xã", "Mã hộ", maintain_order=True)
-        path = run.population_file.with_name(f"{run.population_file.stem}-{order}.csv")
-        varied.write_csv(path)
-        run.population_files[order] = path
-        pairs = varied.select("Mã xã", "Thôn").unique()
-        spellings[order] = {
-            "spellings": pairs.height,
-            "villages": pairs.select(
-                "Mã xã", pl.col("Thôn").map_elements(fold, return_dtype=pl.String)
-            )
-            .unique()
-            .height,
-        }
-        del varied
+    paths = {
+        order: run.population_file.with_name(f"{run.population_file.stem}-{order}.csv")
+        for order in ("shuffled", "by_name")
+    }
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(BENCH_DIR / "orders.py"),
+            str(run.population_file),
+            *(f"{order}={path}" for order, path in paths.items()),
+        ],
+        capture_output=True,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "cdtt.settings"},
+    )
+    spellings = json.loads(proc.stdout.decode().strip().splitlines()[-1])
+    run.population_files = {"generated": run.population_file, **paths}
     run.info["population"]["orders"] = spellings
     for order, counts in spellings.items():
         run.out(
