@@ -14,6 +14,15 @@ from bench.common import BENCH_DIR, GIB, RESULTS_DIR, Measure, NotMeasured
 
 IMPORT_ROUNDS = 2
 
+# The orders the import is measured in (DESIGN.md §7, issue 19): the file as generated (grouped
+# by commune, village and household), and two a user's file may come in, each with the village
+# cells written in several spellings that fold to the same village.
+ORDERS = {
+    "generated": "as generated (by commune, village, household)",
+    "shuffled": "shuffled by row, village spellings varied",
+    "by_name": "sorted by resident name, village spellings varied",
+}
+
 
 def population_generate(run) -> None:
     from django.conf import settings
@@ -46,6 +55,38 @@ def population_generate(run) -> None:
     )
 
 
+def population_orders(run) -> None:
+    """The population file in the other orders of ``ORDERS``, written beside it by a process of
+    its own (``bench/orders.py``): the whole file in memory there must not count in the peak
+    memory of the import processes this one starts later (Linux hands a child started by
+    vfork and exec the parent's peak resident set)."""
+    started = time.perf_counter()
+    paths = {
+        order: run.population_file.with_name(f"{run.population_file.stem}-{order}.csv")
+        for order in ("shuffled", "by_name")
+    }
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(BENCH_DIR / "orders.py"),
+            str(run.population_file),
+            *(f"{order}={path}" for order, path in paths.items()),
+        ],
+        capture_output=True,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "cdtt.settings"},
+    )
+    spellings = json.loads(proc.stdout.decode().strip().splitlines()[-1])
+    run.population_files = {"generated": run.population_file, **paths}
+    run.info["population"]["orders"] = spellings
+    for order, counts in spellings.items():
+        run.out(
+            f"   {order}: {counts['spellings']:,} village spellings folding to "
+            f"{counts['villages']:,} villages"
+        )
+    run.out(f"   orders written in {time.perf_counter() - started:.1f} s")
+
+
 def reference_copy(run) -> tuple[int, float]:
     """(rows, seconds) of a bare COPY of the population file into an unindexed table of
     text columns, after a checkpoint; the table is dropped afterwards."""
@@ -73,9 +114,10 @@ def reference_copy(run) -> tuple[int, float]:
     return copied, copy_s
 
 
-def import_once(run) -> tuple[float, int, dict]:
-    """(seconds, peak memory in bytes, the child's report) of one import, in a process of
-    its own so that its peak memory is its own, after a checkpoint."""
+def import_once(run, order: str = "generated") -> tuple[float, int, dict]:
+    """(seconds, peak memory in bytes, the child's report) of one import of the file in
+    ``order``, in a process of its own so that its peak memory is its own, after a
+    checkpoint."""
     run.db.settle(run.out)
     env = {
         **os.environ,
@@ -83,7 +125,7 @@ def import_once(run) -> tuple[float, int, dict]:
         "DJANGO_SETTINGS_MODULE": "cdtt.settings",
     }
     proc = subprocess.Popen(
-        [sys.executable, str(BENCH_DIR / "import_run.py"), str(run.population_file)],
+        [sys.executable, str(BENCH_DIR / "import_run.py"), str(run.population_files[order])],
         stdout=subprocess.PIPE,
         env=env,
     )
@@ -93,52 +135,64 @@ def import_once(run) -> tuple[float, int, dict]:
     if proc.returncode != 0:
         raise RuntimeError(f"the import process failed (exit {proc.returncode})")
     child = json.loads(output.decode().strip().splitlines()[-1])
-    run.out(f"   import: {child['seconds']:.2f} s")
+    run.out(f"   import ({order}): {child['seconds']:.2f} s")
     return child["seconds"], usage.ru_maxrss * 1024, child  # ru_maxrss: kilobytes
 
 
-def _import_rounds(run) -> tuple[int, list[float], list[tuple[float, int, dict]]]:
-    """(rows copied, every COPY's seconds, every import) of the rounds of the measure.
+def _import_rounds(run) -> tuple[int, list[float], dict[str, list[tuple[float, int, dict]]]]:
+    """(rows copied, every COPY's seconds, every import by order) of the rounds of the measure.
 
-    The machine's speed moves from one minute to the next (other work on it), and such noise
-    only ever adds time: the import runs twice (once with --quick), each time into the
-    database as it was before the first, with a COPY before, between and after."""
-    rounds = 1 if run.quick else IMPORT_ROUNDS
+    Each import runs into the database as it was before the first. The other orders once
+    each, first; the file as generated last, twice (once with --quick), so that the data the
+    later steps read is the generated file's. The machine's speed moves from one minute to the
+    next (other work on it), and such noise only ever adds time: a COPY runs before, between
+    and after, and the best of each is compared."""
+    plan = ["shuffled", "by_name"] + ["generated"] * (1 if run.quick else IMPORT_ROUNDS)
     copied, copy_s = reference_copy(run)
-    copies, imports = [copy_s], []
-    for round_no in range(rounds):
-        if round_no == 0 and rounds > 1:
+    copies = [copy_s]
+    imports: dict[str, list[tuple[float, int, dict]]] = {order: [] for order in ORDERS}
+    for round_no, order in enumerate(plan):
+        if round_no == 0:
             run.db.keep()
-        elif round_no:
+        else:
             run.db.restore()
-        imports.append(import_once(run))
-        copies.append(reference_copy(run)[1])
+        imports[order].append(import_once(run, order))
+        if order != "by_name":  # by_name follows shuffled without a COPY between
+            copies.append(reference_copy(run)[1])
     run.db.forget()
     return copied, copies, imports
 
 
-def import_measure(run) -> None:
-    """The import against a bare COPY of the same file into an unindexed table, same server,
-    same run: the best of each is compared, and all of them are recorded."""
-    copied, copies, imports = _import_rounds(run)
+def _order_measure(run, order, copied, copies, imports) -> None:
+    """The rows of one order: its best import against the best COPY, and its peak memory."""
     import_s, _peak, child = min(imports, key=lambda i: i[0])
-    run.info["import"] = child
     copy_s = min(copies)
     ratio = import_s / copy_s
     listed = ", ".join(f"{c:.1f}" for c in copies)
+    suffix = "" if order == "generated" else f"_{order}"
+    counts = run.info["population"].get("orders", {}).get(order)
+    spelled = (
+        f"; {counts['spellings']:,} village spellings → {counts['villages']:,} villages"
+        if counts
+        else ""
+    )
     run.add(
         Measure(
-            "import_vs_copy",
-            "Import of the population file vs a bare COPY of the same rows",
+            f"import_vs_copy{suffix}",
+            f"Import of the population file ({ORDERS[order]}) vs a bare COPY of the same rows",
             round(ratio, 2),
             "× COPY",
             reference=(
                 f"COPY {copied:,} rows: {copy_s:.1f} s (best of {listed} s); import: "
-                f"{import_s:.1f} s (best of " + ", ".join(f"{i[0]:.1f}" for i in imports) + " s)"
+                f"{import_s:.1f} s (best of "
+                + ", ".join(f"{i[0]:.1f}" for i in imports)
+                + " s)"
+                + spelled
             ),
             budget="≤ 3×",
             passed=ratio <= 3,
             details={
+                "order": order,
                 "import_s": round(import_s, 2),
                 "copy_s": round(copy_s, 2),
                 "imports_s": [round(i[0], 2) for i in imports],
@@ -151,8 +205,8 @@ def import_measure(run) -> None:
     peak = max(i[1] for i in imports)
     run.add(
         Measure(
-            "import_peak_memory",
-            "Import peak memory (resident set of the importing process)",
+            f"import_peak_memory{suffix}",
+            f"Import peak memory ({ORDERS[order]}; resident set of the importing process)",
             round(peak / 2**20),
             "MB",
             reference="whole process, Python and Django included; the larger of the runs",
@@ -160,6 +214,19 @@ def import_measure(run) -> None:
             passed=peak <= GIB,
         )
     )
+
+
+def import_measure(run) -> None:
+    """The import, in each order of ``ORDERS``, against a bare COPY of the same rows into an
+    unindexed table, same server, same run: the best of each is compared, and all of them are
+    recorded."""
+    copied, copies, imports = _import_rounds(run)
+    run.info["import"] = min(imports["generated"], key=lambda i: i[0])[2]
+    results = {order: done[0][2].get("result") for order, done in imports.items() if done}
+    run.info["import_orders"] = results
+    for order in ("generated", "shuffled", "by_name"):
+        if imports[order]:
+            _order_measure(run, order, copied, copies, imports[order])
 
 
 def import_carry_over(run) -> None:
@@ -183,7 +250,7 @@ def import_carry_over(run) -> None:
     run.info["import"] = data.get("import", {})
     run.info["import_from"] = path.name
     for m in data["measures"]:
-        if m["key"] in ("import_vs_copy", "import_peak_memory", "rollups_after_import"):
+        if m["key"].startswith(("import_vs_copy", "import_peak_memory", "rollups_after_import")):
             m["note"] = (m.get("note") + "; " if m.get("note") else "") + (
                 f"measured in the run of {data.get('started_at', '?')} ({path.name})"
             )

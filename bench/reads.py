@@ -10,6 +10,7 @@ from urllib.parse import quote
 from bench.common import Http, Measure, NotMeasured, ms, percentile
 
 BUDGET_S = 0.05
+WORKLIST_BUDGET_S = 0.025  # issue 19: half of DESIGN.md §7's 50 ms, a margin for a slow day
 
 
 def _coverage_level(run, level: str, sample: list, bare: dict) -> None:
@@ -90,8 +91,8 @@ def worklist_measure(run) -> None:
             reference=f"p50 {ms(percentile(times, 50))} ms, {mean_size:.0f} households a village "
             f"on average, max {max(sizes.values(), default=0)}; bare /healthz p95 "
             f"{bare['p95_ms']} ms",
-            budget="≤ 50 ms",
-            passed=p95 <= BUDGET_S,
+            budget="≤ 25 ms",
+            passed=p95 <= WORKLIST_BUDGET_S,
         )
     )
 

@@ -26,17 +26,27 @@ from dataclasses import asdict
 from pathlib import Path
 
 from bench.checkins import checkins_measure
+from bench.campaign import PLANNED as CAMPAIGN_PLANNED
+from bench.campaign import campaign_measure
 from bench.common import BENCH_DIR, RESULTS_DIR, Http, Measure, NotMeasured, Out, ms, percentile
 from bench.database import BenchDatabase, database_prepare
 from bench.figures import PLANNED as FIGURES_PLANNED
 from bench.figures import figures_measure
-from bench.population import import_carry_over, import_measure, population_generate, rollups_verify
+from bench.population import (
+    import_carry_over,
+    import_measure,
+    population_generate,
+    population_orders,
+    rollups_verify,
+)
 from bench.reads import coverage_measure, export_measure, field_app_measure, worklist_measure
 from bench.remap import PLANNED as REMAP_PLANNED
 from bench.remap import remap_measure
 from bench.reports import PLANNED as REPORTS_PLANNED
 from bench.reports import reports_measure
 from bench.schools import students_measure
+from bench.search import PLANNED as SEARCH_PLANNED
+from bench.search import search_measure
 from bench.server import server_start, server_stop
 from bench.visit_measure import visits_measure
 
@@ -44,9 +54,11 @@ from bench.visit_measure import visits_measure
 SERVER_STEPS: list[tuple[str, Callable]] = [
     ("coverage", coverage_measure),
     ("worklist", worklist_measure),
+    ("search", search_measure),
     ("export", export_measure),
     ("visits", visits_measure),
     ("checkins", checkins_measure),
+    ("campaign", campaign_measure),
     ("figures", figures_measure),
     ("report", reports_measure),
     ("field app", field_app_measure),
@@ -78,6 +90,7 @@ class BenchRun:
         threads: int = 2,
         db_socket: bool = True,
         only: list[str] | None = None,
+        campaign_visits: int = 20_000,
     ):
         self.scale, self.quick, self.reuse = scale, quick, reuse
         self.db = BenchDatabase(database)
@@ -85,6 +98,7 @@ class BenchRun:
         self.threads = threads if worker_class == "gthread" else 1  # sync: one at a time
         self.db_socket = db_socket
         self.visit_seconds = seconds
+        self.campaign_visits = campaign_visits
         self.only = set(only) if only else None  # None: every step
         self.out = out
         self.samples = 50 if quick else 200
@@ -92,6 +106,7 @@ class BenchRun:
         self.info: dict = {}
         self.province = None
         self.population_file: Path | None = None
+        self.population_files: dict[str, Path] = {}
         self.server: subprocess.Popen | None = None
         self.base_url = ""
         self.password = ""
@@ -199,6 +214,7 @@ class BenchRun:
             self.step("earlier import", import_carry_over)
         else:
             self.step("population file", population_generate)
+            self.step("population file orders", population_orders)
             self.step("import", import_measure)
             self.step("roll-ups after import", rollups_verify)
         server_steps = self.wanted(SERVER_STEPS)
@@ -219,8 +235,14 @@ class BenchRun:
 # Measures each step promises, so that a step that cannot run still leaves its rows.
 PLANNED = {
     "import": [
-        ("import_vs_copy", "Import of the population file vs a bare COPY of the same rows", "≤ 3×"),
-        ("import_peak_memory", "Import peak memory", "≤ 1024 MB"),
+        *[
+            (f"import_vs_copy{s}", f"Import of the population file{w} vs a bare COPY", "≤ 3×")
+            for s, w in (("", ""), ("_shuffled", " (shuffled)"), ("_by_name", " (by name)"))
+        ],
+        *[
+            (f"import_peak_memory{s}", f"Import peak memory{w}", "≤ 1024 MB")
+            for s, w in (("", ""), ("_shuffled", " (shuffled)"), ("_by_name", " (by name)"))
+        ],
     ],
     "roll-ups after import": [
         ("rollups_after_import", "Roll-ups after the import equal a recomputation", "0"),
@@ -230,7 +252,8 @@ PLANNED = {
         for level in ("province", "district", "commune", "village")
         for kind in ("selector", "api")
     ],
-    "worklist": [("worklist_api", "GET /api/v1/worklist?village=CODE", "≤ 50 ms")],
+    "worklist": [("worklist_api", "GET /api/v1/worklist?village=CODE", "≤ 25 ms")],
+    "search": SEARCH_PLANNED,
     "export": [("export_xlsx", "XLSX coverage export of the province, every village", "≤ 3 s")],
     "visits": [
         ("visits_rate", "Visit submission during a campaign, sustained (2 workers)", "≥ 300/s"),
@@ -244,6 +267,7 @@ PLANNED = {
         ),
     ],
     "field app": [("field_app_first_load", "Field app first load, gzip-compressed", "≤ 150 KB")],
+    "campaign": CAMPAIGN_PLANNED,
     "figures": FIGURES_PLANNED,
     "report": REPORTS_PLANNED,
     "remap": REMAP_PLANNED,

@@ -119,6 +119,7 @@ class HouseholdFilter(Schema):
     unit: str | None = None
     covered: bool | None = None
     missing_skill: str = ""
+    q: str = ""  # a household code, part of an address or of a resident's name (any accents)
     page: int = 1
     page_size: int = PAGE_SIZE
 
@@ -138,7 +139,11 @@ def households(request, filters: Query[HouseholdFilter]):
     if filters.missing_skill and filters.missing_skill not in codes:
         raise BadRequest(_("Không có kỹ năng mã “%(code)s”.") % {"code": filters.missing_skill})
     qs = households_for(
-        request.user, unit=unit, covered=filters.covered, missing_skill=filters.missing_skill
+        request.user,
+        unit=unit,
+        covered=filters.covered,
+        missing_skill=filters.missing_skill,
+        q=filters.q,
     )
     count = qs.count()
     start = (filters.page - 1) * filters.page_size

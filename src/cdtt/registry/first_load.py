@@ -239,37 +239,50 @@ class _Households:
 
     def __init__(self, ids: _Ids):
         self.new_ids = ids
-        # Per commune: hh_code, household_id, h_village_id of its households so far (compact
-        # columns; a commune's households are looked up only where it reappears).
-        self.known: dict[int, pl.DataFrame] = {}
+        # commune_id, hh_code, household_id, h_village_id of the households met so far, as
+        # parts (one a batch), joined into one frame only when a batch meets a household again.
+        self.parts: list[pl.DataFrame] = []
+        self._known: pl.DataFrame | None = None
         self.covered: list[pl.Series] = []  # ids of households with a proficient resident
         self.written_covered: list[pl.Series] = []  # ids written as covered
+        # Whether each household's rows have come together so far (a file exported household
+        # by household). Once they have not, a household written as not covered may find its
+        # proficient resident in a later batch: those are held back and written at the end,
+        # their flag then known, instead of being written and updated (a file in any order
+        # would update a third of its households, each with its indexes).
+        self.grouped = True
+        self.held: list[pl.DataFrame] = []
+
+    def known(self) -> pl.DataFrame:
+        if self._known is None or self._known.height != sum(p.height for p in self.parts):
+            self._known = pl.concat(self.parts) if self.parts else None
+            self.parts = [self._known] if self._known is not None else []
+        return self._known
 
     def ids(self, rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         """``rows`` with household_id and h_village_id (the village of the household's first
         row in the file), and the households met for the first time (commune_id, hh_code,
-        household_id, h_village_id, address), with their new ids."""
+        household_id, h_village_id, address), with their new ids. A household met in a batch
+        before (in a file not grouped by household) is found with one join, whatever the
+        order of the rows."""
         first, runs = self._firsts(rows)
-        met = [c for c in first.get_column("commune_id").unique().to_list() if c in self.known]
-        new = first.filter(~pl.col("commune_id").is_in(met))
         found = []
-        for commune_id in met:  # a commune the batch before ended with, in a sorted file
-            part = first.filter(pl.col("commune_id") == commune_id)
-            known = self.known[commune_id]
-            new = pl.concat([new, part.join(known, on="hh_code", how="anti")])
-            found.append(
-                part.select("commune_id", "hh_code").join(known, on="hh_code", how="inner")
-            )
+        new = first
+        if self.parts:
+            communes = first.get_column("commune_id").unique().implode()
+            known = self.known().filter(pl.col("commune_id").is_in(communes))
+            new = first.join(known, on=self.KEYS, how="anti")
+            if new.height < first.height:
+                self.grouped = False
+                found.append(first.select(self.KEYS).join(known, on=self.KEYS, how="inner"))
         new = new.with_columns(
             self.new_ids.draw("registry_household", new.height).alias("household_id")
         )
-        for (commune_id,), part in new.partition_by("commune_id", as_dict=True).items():
-            part = part.select("hh_code", "household_id", "h_village_id")
-            known = self.known.get(commune_id)
-            self.known[commune_id] = part if known is None else pl.concat([known, part])
+        self.parts.append(new.select(*self.KEYS, "household_id", "h_village_id"))
         found.append(new.select(*self.KEYS, "household_id", "h_village_id"))
         found = pl.concat(found)
         if runs is None:
+            self.grouped = False
             rows = rows.join(found, on=self.KEYS, how="left", maintain_order="left")
         else:  # each row takes the ids of its run
             ids = first.select(self.KEYS).join(
@@ -297,6 +310,26 @@ class _Households:
         )
         return first, None
 
+    def to_write(self, new: pl.DataFrame) -> pl.DataFrame:
+        """Of a batch's new households (with their ``covered`` flag so far), those to write
+        now; the others are held back (``held_final``)."""
+        if self.grouped:
+            return new
+        self.held.append(new.filter(~pl.col("covered")))
+        return new.filter(pl.col("covered"))
+
+    def held_final(self) -> pl.DataFrame | None:
+        """The households held back, with their final covered flag (counted as written)."""
+        if not self.held:
+            return None
+        covered = pl.concat([pl.Series([], dtype=pl.Int64), *self.covered]).unique()
+        held = pl.concat(self.held).with_columns(
+            pl.col("household_id").is_in(covered.implode()).alias("covered")
+        )
+        self.held = []
+        self.written_covered.append(held.filter(pl.col("covered")).get_column("household_id"))
+        return held
+
     def cover(self, household_ids: pl.Series, written: pl.Series) -> None:
         """Households found covered in a batch, and those of them written so."""
         self.covered.append(household_ids)
@@ -310,13 +343,13 @@ class _Households:
 
     def per_village(self) -> pl.DataFrame:
         """village_id, households, covered: what the new households bring to their villages."""
-        if not self.known:
+        if not self.parts:
             return pl.DataFrame(
                 schema={"village_id": pl.Int64, "households": pl.UInt32, "covered": pl.UInt32}
             )
         covered = pl.concat([pl.Series([], dtype=pl.Int64), *self.covered])
         return (
-            pl.concat(self.known.values())
+            self.known()
             .with_columns(pl.col("household_id").is_in(covered.implode()).alias("covered"))
             .group_by(pl.col("h_village_id").alias("village_id"))
             .agg(pl.len().alias("households"), pl.col("covered").sum())
@@ -453,6 +486,7 @@ def load(
         new = new.join(units, on="commune_id", how="left", maintain_order="left").with_columns(
             pl.col("household_id").is_in(covered.implode()).alias("covered")
         )
+        new = households.to_write(new)
         households.cover(covered, new.filter(pl.col("covered")).get_column("household_id"))
         counters.append(
             rows.group_by("village_id").agg(
@@ -500,6 +534,16 @@ def load(
                         prepared = prepare(batch)
                 if prepared is not None:
                     writer.put(prepared)
+                held = households.held_final()
+                if held is not None and held.height:
+                    writer.put(
+                        [
+                            _copy(
+                                "registry_household",
+                                held.select(_without(_HOUSEHOLD_ROW, shared["registry_household"])),
+                            )
+                        ]
+                    )
             finally:
                 writer.close()
     except IntegrityError as exc:  # a resident listed twice: the unique key refused it

@@ -12,10 +12,9 @@ from django.utils.translation import gettext as _
 
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.geo.services import village_build, village_type_guess
-from cdtt.lib.frames import key_runs
 from cdtt.lib.prefetch import prefetched
 from cdtt.lib.tabular import FileProblem, RowError, Table
-from cdtt.lib.text import fold, header_key
+from cdtt.lib.text import clean, fold, header_key
 from cdtt.registry.population_checks import SKILL_HEADERS, RowChecks
 from cdtt.skills.models import SKILL_CODES
 
@@ -50,6 +49,16 @@ STAGING_COLUMNS = [
 STAGING_NAMES = [c for c, _t in STAGING_COLUMNS]
 
 
+def village_name_canonical(name: str) -> str:
+    """A village name as a new village takes it, whichever spelling of it a file has: a name
+    written all in lower or all in upper case is capitalised word by word ('ĐÔNG SƠN',
+    'đông sơn' -> 'Đông Sơn'); a mixed one is kept as written (cleaned: NFC, single spaces)."""
+    name = clean(name)
+    if name == name.lower() or name == name.upper():
+        return " ".join(word[:1].upper() + word[1:].lower() for word in name.split(" "))
+    return name
+
+
 class Villages:
     """Resolve 'Thôn' cells to village ids. A new name creates the village at once, inside the
     import's transaction: a failed or dry-run import rolls it back with everything else.
@@ -79,11 +88,14 @@ class Villages:
             if (commune_id, fold(raw)) in self.ids:
                 continue
             unit_type, name = village_type_guess(raw)
+            name = village_name_canonical(name)
             pk = self.ids.get((commune_id, fold(name)))
             if pk is not None:
                 self.ids[(commune_id, fold(raw))] = pk
-            else:
-                wanted.setdefault((commune_id, fold(name)), (unit_type, name))
+            elif (commune_id, fold(name)) not in wanted or (unit_type, name) < wanted[
+                (commune_id, fold(name))
+            ]:  # of two spellings of a new village, the same one whatever the rows' order
+                wanted[(commune_id, fold(name))] = (unit_type, name)
         if wanted:
             self._create(wanted)
         for commune_id, raw in pairs:
@@ -109,7 +121,7 @@ class Villages:
     def _create(self, wanted: dict[tuple[int, str], tuple[str, str]]) -> None:
         last = self._numbering()
         made = []
-        for (commune_id, key), (unit_type, name) in wanted.items():
+        for (commune_id, key), (unit_type, name) in sorted(wanted.items()):
             commune = self._communes[commune_id]
             last[commune_id] += 1
             code = f"{commune.code}-{last[commune_id]:03d}"
@@ -196,21 +208,32 @@ def good_frames(
     """The good rows of the file in the staging columns (``STAGING_NAMES``), their villages resolved,
     batch by batch; every problem goes to ``result``. The next batch is read and checked while
     the caller writes this one."""
-    village_ids: dict[tuple[int, str], int] = {}
+    known = pl.DataFrame(
+        schema={"commune_id": pl.Int64, "village_raw": pl.String, "village_id": pl.Int64}
+    )
     for height, good, problems in prefetched(_checked(table, result, communes)):
         result.rows += height
         result.rows_imported += good.height
         result.errors_total += len(problems)
         result.errors += problems[: MAX_ERRORS - len(result.errors)]
-        # The village of each run of rows naming the same one (few runs in a file exported
-        # village by village), resolved once a run.
-        starts, runs = key_runs(good, ["commune_id", "village_raw"])
-        pairs = list(good.filter(starts).select("commune_id", "village_raw").iter_rows())
-        unseen = [pair for pair in dict.fromkeys(pairs) if pair not in village_ids]
-        if unseen:
-            village_ids.update(villages.resolve(unseen))
-        of_runs = pl.Series([village_ids[pair] for pair in pairs], dtype=pl.Int64)
-        good = good.with_columns(of_runs.gather(runs).alias("village_id"))
+        # The village of each (commune, cell) pair the batch names: the pairs not met before
+        # are resolved (a few thousand in a province, whatever the rows' order), then every
+        # row takes its village by a join, without a Python step per row.
+        pairs = good.select("commune_id", "village_raw").unique()
+        unseen = pairs.join(known, on=["commune_id", "village_raw"], how="anti")
+        if unseen.height:
+            resolved = villages.resolve(list(unseen.iter_rows()))
+            known = pl.concat(
+                [
+                    known,
+                    pl.DataFrame(
+                        [(c, raw, pk) for (c, raw), pk in resolved.items()],
+                        schema=known.schema,
+                        orient="row",
+                    ),
+                ]
+            )
+        good = good.join(known, on=["commune_id", "village_raw"], how="left", maintain_order="left")
         yield good.select(STAGING_NAMES)
         if progress:
             progress(result.rows, max(total, result.rows))

@@ -7,12 +7,12 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from cdtt.geo.models import AdminUnit
 from cdtt.lib.pgcopy import frame_copy
-from cdtt.registry import rollups
+from cdtt.registry import rollups, search_index
 from cdtt.registry.models import PopulationImport, VillageCoverage
 from cdtt.registry.population_read import STAGING_COLUMNS, STAGING_NAMES, Villages
 from cdtt.skills.models import SKILL_CODES
@@ -246,8 +246,19 @@ def bulk_load(cur, table: str, incoming: int):
     cur.execute("SET LOCAL max_parallel_maintenance_workers = 1")
     for name, definition in constraints:
         cur.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+    later = [d for _n, d in indexes if search_index.deferred(d)]
     for _name, definition in indexes:
-        cur.execute(definition)
+        if definition not in later:
+            cur.execute(definition)
+    if later:  # built after the commit, concurrently, by a job of its own
+        transaction.on_commit(search_index_later)
+
+
+def search_index_later() -> None:
+    """Start the job that builds the search index a load dropped."""
+    from cdtt.registry.tasks import search_index_job
+
+    search_index_job()
 
 
 def rows_apply(

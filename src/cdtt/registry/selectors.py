@@ -3,13 +3,16 @@ counting) and households and residents within a user's scope."""
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from cdtt.core.access import in_scope, scope_path
 from cdtt.figures.catalogue import children_figures, figures_of
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.lib.text import clean, fold
+from cdtt.registry import search_index
 from cdtt.registry.figures import COLUMNS
 from cdtt.registry.models import (
     LEVEL_FIELDS,
@@ -136,13 +139,27 @@ def households_for(
         )
     q = clean(q)
     if q:
-        key = fold(q)
+        # The ids of the households that match, one index each on PostgreSQL (search_index):
+        # an OR with a resident's name would read every household of the scope.
+        coded = Household.objects.filter(Q(code__iexact=q) | Q(address__icontains=q))
+        named = _residents_named(fold(q))
         households = households.filter(
-            Q(code__iexact=q)
-            | Q(address__icontains=q)
-            | Exists(Resident.objects.filter(household=OuterRef("pk"), name_key__contains=key))
+            pk__in=coded.values("pk").union(named.values("household_id"))
         )
     return households.select_related("village").order_by("village__name_key", "code")
+
+
+def _residents_named(folded: str) -> QuerySet[Resident]:
+    """Residents whose folded name holds ``folded``: on PostgreSQL word by word (the last word
+    as a prefix), through the words index of search_index; elsewhere as a part of the name."""
+    if connection.vendor != "postgresql":
+        return Resident.objects.filter(name_key__contains=folded)
+    words = search_index.name_query(folded)
+    if not words:
+        return Resident.objects.filter(name_key__contains=folded)
+    return Resident.objects.filter(
+        RawSQL(search_index.NAME_MATCH, [words], output_field=BooleanField())
+    )
 
 
 def access_household(user, pk: int) -> Household:

@@ -28,3 +28,11 @@ def rollups_rebuild_job(job_id: int | None = None) -> None:
             message=_("Đã tính lại số liệu: %(n)d dòng thay đổi.") % {"n": sum(changed.values())},
             result=changed,
         )
+
+
+@db_task()
+def search_index_job() -> None:
+    """The search index a large population load dropped, built again concurrently."""
+    from cdtt.registry.search_index import search_index_ensure
+
+    search_index_ensure(concurrently=True)

@@ -93,6 +93,25 @@ def test_households_of_a_unit_with_levels(client, population, make_user):
     assert client.get("/api/v1/households?page=0", **headers).status_code == 400
 
 
+def test_households_searched_by_a_resident_s_name_with_or_without_diacritics(
+    client, population, make_user
+):
+    officer = make_user("commune_officer", population.commune)
+    headers = bearer(client, officer)
+
+    def found(q: str) -> list[str]:
+        body = client.get("/api/v1/households", {"q": q}, **headers).json()
+        return sorted(h["code"] for h in body["items"])
+
+    assert found("Lê Thị Bình") == found("le thi binh") == found("LE THI") == ["HK01"]
+    assert found("hk02") == ["HK02"]  # a household code, any case
+    assert found("Nguyễn Văn Không Có") == []
+    # Scope still applies: a sibling commune's officer finds nothing of this commune.
+    sibling = make_user("commune_officer", population.sibling_commune)
+    body = client.get("/api/v1/households", {"q": "le thi binh"}, **bearer(client, sibling))
+    assert body.json()["count"] == 0
+
+
 def test_openapi_lists_the_endpoints(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/coverage/{unit_code}" in paths and "/api/v1/households" in paths

@@ -96,6 +96,12 @@ class Command(BaseCommand):
             "e.g. remap; the others are skipped",
         )
         parser.add_argument(
+            "--campaign-visits",
+            type=int,
+            default=20_000,
+            help="visits of the simulated ten-day campaign (the directive's: 1,000,000)",
+        )
+        parser.add_argument(
             "--threads",
             type=int,
             default=2,
@@ -114,6 +120,7 @@ class Command(BaseCommand):
         db_tcp,
         reuse_db,
         only,
+        campaign_visits,
         **options,
     ):
         _database_check(database)
@@ -135,6 +142,7 @@ class Command(BaseCommand):
             out=out,
             reuse=reuse_db,
             only=steps,
+            campaign_visits=campaign_visits,
         )
         results = bench.run()
         path = run.results_write(results)
