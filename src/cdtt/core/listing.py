@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from cdtt.audit.services import audit_record
 from cdtt.lib import xlsx
+from cdtt.lib.numbers import vn_int, vn_number, vn_share
 
 TEXT, INTEGER, DECIMAL, PERCENT = xlsx.TEXT, xlsx.INTEGER, xlsx.DECIMAL, xlsx.PERCENT
 DATE, DATETIME, PHONE = xlsx.DATE, xlsx.DATETIME, xlsx.PHONE
@@ -89,8 +90,14 @@ def shown(value: Any, kind: str = TEXT) -> str:
         return formats.date_format(timezone.localtime(value), "d/m/Y H:i")
     if isinstance(value, dt.date):
         return formats.date_format(value, "d/m/Y")
+    if isinstance(value, bool):
+        return str(value)
     if kind == PERCENT and isinstance(value, int | float | Decimal):
-        return formats.number_format(float(value) * 100, 1) + "%"
+        return vn_share(value)
+    if kind == INTEGER and isinstance(value, int | float | Decimal):
+        return vn_int(value)
+    if kind == DECIMAL and isinstance(value, int | float | Decimal):
+        return vn_number(value, 2).rstrip("0").rstrip(",")
     return str(value)
 
 
