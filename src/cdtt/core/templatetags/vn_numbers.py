@@ -23,8 +23,13 @@ def _number(value):
 
 @register.filter
 def vn(value, decimals=0):
-    """A figure with ``decimals`` places (1.234,5); unknown: a dash."""
-    return numbers.vn_number(_number(value), int(decimals))
+    """A figure with ``decimals`` places (1.234,5); negative, as Django's floatformat: at most
+    that many, trailing zeros dropped (85,5 rather than 85,50); unknown: a dash."""
+    places = int(decimals)
+    text = numbers.vn_number(_number(value), abs(places))
+    if places < 0 and "," in text:
+        text = text.rstrip("0").rstrip(",")
+    return text
 
 
 @register.filter
