@@ -158,6 +158,9 @@ STATICFILES_DIRS = [
 ]
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploads and generated files of background jobs (imports, exports) are deleted this many hours
+# after they were written, whatever became of their job (a sweep of the job worker).
+CDTT_FILE_RETENTION_HOURS = envint("CDTT_FILE_RETENTION_HOURS", 24)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("CDTT_MAX_REQUEST_BYTES", 2 * 1024 * 1024)
 

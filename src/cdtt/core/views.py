@@ -1,8 +1,11 @@
 """The user's background jobs and their progress, the user's notifications, health check."""
 
+from urllib.parse import urlsplit
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -64,7 +67,9 @@ def jobs(request):
 @login_required
 def job_status(request, pk: int):
     job = access_job(request.user, pk)
-    return render(request, "core/_job.html", {"job": job})
+    # The page that started the job, where it can be started again (polled by htmx from it).
+    page = urlsplit(request.headers.get("HX-Current-URL", "")).path or reverse("core:jobs")
+    return render(request, "core/_job.html", {"job": job, "restart_url": page})
 
 
 @login_required

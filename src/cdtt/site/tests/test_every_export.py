@@ -375,7 +375,9 @@ def test_hostile_text_stays_text_in_every_export(data, login):
     urls += [url(data) for url in OTHERS.values()]
     for url in urls:
         response = client.get(url)
-        if response.status_code != 200 or not response["Content-Type"].startswith("application/vnd"):
+        if response.status_code != 200 or not response["Content-Type"].startswith(
+            "application/vnd"
+        ):
             continue
         book = _book(response)  # no <f> in any sheet
         for ws in book.worksheets:

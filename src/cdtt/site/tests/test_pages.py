@@ -80,7 +80,9 @@ def test_audit_log_speaks_vietnamese_links_what_was_touched_and_filters(tree, ma
     officer = make_user("commune_officer", tree.commune, full_name="Lê Thị Bích")
     other = make_user("commune_officer", tree.commune, username="khac", full_name="Trần Văn Khác")
     home = household_create(actor=officer, village=tree.village, code="HO-777")
-    audit_record(actor=other, action="visit.create", unit=tree.village, summary="HO-777 · nobody_home")
+    audit_record(
+        actor=other, action="visit.create", unit=tree.village, summary="HO-777 · nobody_home"
+    )
     old = audit_record(actor=other, action="unit.rename", unit=tree.village2, summary="Thôn cũ")
     AuditEntry.objects.filter(pk=old.pk).update(at=timezone.now() - dt.timedelta(days=40))
     client = login(officer)

@@ -62,4 +62,3 @@ def test_english_pages_keep_vietnamese_numbers(tree, make_user, login):
     client.cookies["django_language"] = "en"
     text = _text(client.get(reverse("registry:dashboard")))
     assert "0,0%" in text and not ENGLISH.search(text)
-
