@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cdtt.core.access import login_required, public
+from cdtt.core.exports import export_file
 from cdtt.core.jobs import access_job, jobs_of
 from cdtt.core.listing import DATETIME, PERCENT, Column, Filter, Listing, render_listing
 from cdtt.core.models import Job
@@ -21,7 +22,7 @@ from cdtt.core.notifications import (
     notifications_mark_all_read,
     notifications_of,
 )
-from cdtt.lib.xlsx import INTEGER, TEXT, xlsx_response
+from cdtt.lib.xlsx import INTEGER, TEXT, file_response, xlsx_response
 
 JOBS = Listing(
     name="core.jobs",
@@ -62,6 +63,16 @@ def jobs(request):
     if filters["status"]:
         jobs = jobs.filter(status=filters["status"])
     return render_listing(request, JOBS, jobs, filters=filters)
+
+
+@login_required
+def job_file(request, pk: int):
+    """A finished export's file, to its owner, while it is kept."""
+    job = access_job(request.user, pk)
+    path = export_file(job)
+    if path is None:
+        raise Http404(_("Tệp không còn: đã hết thời gian lưu giữ. Hãy xuất lại."))
+    return file_response(path.open("rb"), job.result.get("download") or path.name)
 
 
 @login_required

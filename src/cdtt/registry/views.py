@@ -244,8 +244,6 @@ def _covered_cell(row):
     return format_html('<span class="badge no">{}</span>', _("Chưa"))
 
 
-EXPORT_MAX_HOUSEHOLDS = 200_000
-
 HOUSEHOLDS = Listing(
     name="registry.households",
     title=_lazy("Hộ gia đình"),
@@ -275,12 +273,7 @@ HOUSEHOLDS = Listing(
     results_template="registry/_households_results.html",
     filename="ho-gia-dinh-{unit}.xlsx",
     prepare=_household_rows,
-    export_limit=lambda: EXPORT_MAX_HOUSEHOLDS,
-    # One workbook of a whole province would take minutes and gigabytes: ask for a unit.
-    too_many=_lazy(
-        "Danh sách có %(n)s hộ, quá %(max)s hộ cho một tệp Excel. "
-        "Hãy chọn một huyện, xã hoặc thôn rồi xuất lại."
-    ),
+    # A province's list is exported by a background job (cdtt.core.exports), never refused.
     audit_action="registry.households_export",
 )
 

@@ -111,7 +111,6 @@ AUDIT_LOG = Listing(
     prepare=_audit_prepare,
     empty=_lazy("Chưa có thay đổi nào được ghi lại."),
     empty_filtered=_lazy("Không có thay đổi nào khớp bộ lọc."),
-    export_limit=100_000,
     audit_action="audit.export",
 )
 
