@@ -26,6 +26,8 @@ from pathlib import Path
 
 from bench.common import BENCH_DIR, RESULTS_DIR, Http, Measure, NotMeasured, Out, ms, percentile
 from bench.database import BenchDatabase, database_prepare
+from bench.exports import PLANNED as EXPORTS_PLANNED
+from bench.exports import households_export_measure
 from bench.figures import PLANNED as FIGURES_PLANNED
 from bench.figures import figures_measure
 from bench.population import import_carry_over, import_measure, population_generate, rollups_verify
@@ -42,6 +44,7 @@ SERVER_STEPS: list[tuple[str, Callable]] = [
     ("coverage", coverage_measure),
     ("worklist", worklist_measure),
     ("export", export_measure),
+    ("households export", households_export_measure),
     ("visits", visits_measure),
     ("figures", figures_measure),
     ("report", reports_measure),
@@ -240,6 +243,7 @@ PLANNED = {
     "figures": FIGURES_PLANNED,
     "report": REPORTS_PLANNED,
     "remap": REMAP_PLANNED,
+    **EXPORTS_PLANNED,
 }
 
 
