@@ -23,6 +23,7 @@ PLANNED = {
 }
 # Memory that does not grow with the rows: the writer's and the chunk's buffers, at most.
 MEMORY_BUDGET_MB = 200
+ROUNDS = 2
 
 
 def _rss_reset() -> int:
@@ -95,11 +96,20 @@ def households_export_measure(run) -> None:
         queryset = queryset.order_by(*HOUSEHOLDS.ordering)
     with tempfile.TemporaryDirectory(prefix="cdtt-bench-export-") as tmp:
         bare_path, export_path = f"{tmp}/bare.xlsx", f"{tmp}/export.xlsx"
-        bare_s, bare_mb, bare_rows = _measured(lambda: _bare_write(province, bare_path))
         unit = {"code": province.code, "name": province.full_name, "path": province.path}
-        export_s, export_mb, rows = _measured(
-            lambda: write_export(HOUSEHOLDS, queryset, export_path, unit=unit, total=0)
-        )
+        bare, export = [], []
+        # Twice each, alternating: other work on the machine only ever adds time, to either
+        # side; the best of each is compared (as the import's measure does).
+        for _round in range(ROUNDS):
+            bare.append(_measured(lambda: _bare_write(province, bare_path)))
+            export.append(
+                _measured(
+                    lambda: write_export(HOUSEHOLDS, queryset, export_path, unit=unit, total=0)
+                )
+            )
+        bare_s, bare_rows = min(b[0] for b in bare), bare[0][2]
+        export_s, rows = min(e[0] for e in export), export[0][2]
+        bare_mb, export_mb = max(b[1] for b in bare), max(e[1] for e in export)
         sizes = (Path(bare_path).stat().st_size, Path(export_path).stat().st_size)
     ratio = export_s / bare_s if bare_s else float("inf")
     run.add(
@@ -115,7 +125,11 @@ def households_export_measure(run) -> None:
             ),
             budget="≤ 2×",
             passed=ratio <= 2 and rows == bare_rows,
-            details={"export_s": export_s, "bare_s": bare_s, "rows": rows},
+            details={
+                "export_s": [round(e[0], 2) for e in export],
+                "bare_s": [round(b[0], 2) for b in bare],
+                "rows": rows,
+            },
         )
     )
     run.add(

@@ -167,6 +167,8 @@ class Listing:
     audit_action: str = "export"
     # Rows above which the export runs as a background job (None: CDTT_EXPORT_BACKGROUND_ROWS).
     background_above: int | None = None
+    # The fields an export reads (``QuerySet.only``): a province's rows load faster narrow.
+    export_only: tuple[str, ...] = ()
 
     def __post_init__(self):
         _LISTINGS[self.name] = self
@@ -277,6 +279,8 @@ def _chunks(iterable: Iterable, size: int) -> Iterator[list]:
 def export_rows(listing: Listing, queryset: QuerySet) -> Iterator[list]:
     """Every row of the queryset as the export's values, read and prepared chunk by chunk."""
     columns = listing.export_columns()
+    if listing.export_only:
+        queryset = queryset.only(*listing.export_only)
     for chunk in _chunks(queryset.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
         for row in listing.prepare(chunk) if listing.prepare else chunk:
             yield [c.get(row) for c in columns]

@@ -259,14 +259,16 @@ def write_xlsx(
     sample = list(islice(rows, _SAMPLE_ROWS))
     widths = _widths(columns, sample)
     ws = _sheet(wb, name, columns, widths)
+    cells = _Cells(ws)
     count = in_sheet = 0
     for row in chain(sample, rows):
         if in_sheet == sheet_rows:
             _filter(ws, columns, in_sheet)
             number = f" ({count // sheet_rows + 1})"
             ws = _sheet(wb, name[: 31 - len(number)] + number, columns, widths)
+            cells = _Cells(ws)
             in_sheet = 0
-        ws.append([_cell(ws, col, value) for col, value in zip(columns, row, strict=False)])
+        ws.append(cells.row(columns, row))
         count += 1
         in_sheet += 1
     _filter(ws, columns, in_sheet)
@@ -274,18 +276,45 @@ def write_xlsx(
     return count
 
 
-def _cell(ws, col: XlsxColumn, value: Any) -> Any:
-    written = cell_value(value, col.kind)
-    number_format = _format(col.kind, written)
-    if isinstance(written, str):
-        cell = WriteOnlyCell(ws, value=written)
-        cell.data_type = "s"  # never a formula, whatever openpyxl would guess
+class _Cells:
+    """The cells of one sheet's rows. A write-only sheet writes each row as it is appended, so
+    one styled cell per column and format is reused row after row: creating and styling a cell
+    object for every number of a province's list costs more than the rest of the row."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self.cells: dict[tuple[int, str], Any] = {}
+
+    def _reused(self, i: int, key: str):
+        cell = self.cells.get((i, key))
+        if cell is None:
+            cell = self.cells[(i, key)] = WriteOnlyCell(self.ws)
+            if key != "s":
+                cell.number_format = key
         return cell
-    if number_format is None:
-        return written
-    cell = WriteOnlyCell(ws, value=written)
-    cell.number_format = number_format
-    return cell
+
+    def row(self, columns: Sequence[XlsxColumn], values: Sequence) -> list:
+        return [
+            self.cell(i, col, v) for i, (col, v) in enumerate(zip(columns, values, strict=False))
+        ]
+
+    def cell(self, i: int, col: XlsxColumn, value: Any) -> Any:
+        written = cell_value(value, col.kind)
+        if isinstance(written, str):
+            if not written.startswith(("=", "#")):
+                # Plain text (neutralised: it cannot start with "="): openpyxl writes a str
+                # as a string cell.
+                return written
+            cell = self._reused(i, "s")
+            cell.value = written
+            cell.data_type = "s"  # never a formula or an error value, whatever openpyxl guesses
+            return cell
+        number_format = _format(col.kind, written)
+        if number_format is None:
+            return written
+        cell = self._reused(i, number_format)
+        cell.value = written
+        return cell
 
 
 def xlsx_bytes(

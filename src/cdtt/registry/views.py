@@ -204,7 +204,7 @@ def households(request):
 
 def _household_rows(households) -> list[dict]:
     """Each household of the page with its current residents (names, the head's masked phone)."""
-    residents = selectors.current_residents(households, "full_name", "relation", "phone")
+    residents = selectors.current_resident_lines(households)
     rows = []
     for h in households:
         people = residents.get(h.pk, [])
@@ -274,6 +274,14 @@ HOUSEHOLDS = Listing(
     filename="ho-gia-dinh-{unit}.xlsx",
     prepare=_household_rows,
     # A province's list is exported by a background job (cdtt.core.exports), never refused.
+    export_only=(
+        "code",
+        "address",
+        "covered",
+        "village__name",
+        "village__unit_type",
+        "commune__code",
+    ),
     audit_action="registry.households_export",
 )
 

@@ -70,6 +70,8 @@ OTHERS = {
 # The modules that call the writer themselves, and the exports above that cover them.
 WRITERS = {
     "cdtt.core.listing": list(LISTS),
+    # The background export of a long list: the same lists, written by a job.
+    "cdtt.core.exports": list(LISTS),
     "cdtt.core.imports": ["import templates"],
     "cdtt.core.views": ["job errors"],
     "cdtt.registry.exports": ["coverage"],
