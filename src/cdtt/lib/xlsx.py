@@ -276,6 +276,11 @@ def write_xlsx(
     return count
 
 
+_AS_TEXT = ("", TEXT, PHONE)
+# First characters a text cell may not start with as is: formulas, error values.
+_UNSAFE = frozenset("=+-@\t\r#")
+
+
 class _Cells:
     """The cells of one sheet's rows. A write-only sheet writes each row as it is appended, so
     one styled cell per column and format is reused row after row: creating and styling a cell
@@ -299,6 +304,8 @@ class _Cells:
         ]
 
     def cell(self, i: int, col: XlsxColumn, value: Any) -> Any:
+        if type(value) is str and col.kind in _AS_TEXT and value and value[0] not in _UNSAFE:
+            return value  # the common case, as cell_value would write it, without its detour
         written = cell_value(value, col.kind)
         if isinstance(written, str):
             if not written.startswith(("=", "#")):

@@ -334,3 +334,23 @@ def test_household_page_names_the_file_the_levels_came_from(tree, make_user, log
     html = client.get(f"/registry/households/{household.pk}/").content.decode()
     day = timezone.localdate().strftime("%d/%m/%Y")
     assert f"Mức theo tệp “nhan-khau-xa.csv” nhập ngày {day}" in html
+
+
+def test_the_fast_export_rows_equal_the_columns(data, make_user):
+    """The household list's export reads plain values for speed: the same rows as its columns."""
+    from cdtt.core.listing import export_rows, export_rows_by_columns
+    from cdtt.registry.views import HOUSEHOLDS
+
+    resident_create(
+        actor=None,
+        household=Household.objects.filter(commune=data.commune).first(),
+        full_name="Đỗ Thị Lan",
+        birth_date=dt.date(1990, 1, 2),
+        birth_year=None,
+        relation="Vợ",
+        phone="0912345678",
+    )
+    queryset = Household.objects.select_related("village", "commune").order_by("code")
+    fast = list(export_rows(HOUSEHOLDS, queryset))
+    assert fast == list(export_rows_by_columns(HOUSEHOLDS, queryset))
+    assert len(fast) == queryset.count() and any(r[7] for r in fast)
