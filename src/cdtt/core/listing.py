@@ -310,7 +310,7 @@ def export(
             messages.error(
                 request,
                 listing.too_many
-                % {"n": f"{total:,}".replace(",", "."), "max": f"{limit:,}".replace(",", ".")},
+                % {"n": vn_int(total), "max": vn_int(limit)},
             )
             query = _query(request)
             return redirect(f"{request.path}?{query}" if query else request.path)

@@ -53,6 +53,8 @@ class Coverage:
 
     @property
     def rate_percent(self) -> str:
+        """The rate in percent for machines (a CSS width, JSON): "58.3". Pages show people
+        ``rate|vn_share`` ("58,3%")."""
         return f"{100 * self.rate:.1f}"
 
 
