@@ -30,6 +30,8 @@ from bench.campaign import PLANNED as CAMPAIGN_PLANNED
 from bench.campaign import campaign_measure
 from bench.common import BENCH_DIR, RESULTS_DIR, Http, Measure, NotMeasured, Out, ms, percentile
 from bench.database import BenchDatabase, database_prepare
+from bench.exports import PLANNED as EXPORTS_PLANNED
+from bench.exports import households_export_measure
 from bench.figures import PLANNED as FIGURES_PLANNED
 from bench.figures import figures_measure
 from bench.population import (
@@ -56,6 +58,7 @@ SERVER_STEPS: list[tuple[str, Callable]] = [
     ("worklist", worklist_measure),
     ("search", search_measure),
     ("export", export_measure),
+    ("households export", households_export_measure),
     ("visits", visits_measure),
     ("checkins", checkins_measure),
     ("campaign", campaign_measure),
@@ -271,6 +274,7 @@ PLANNED = {
     "figures": FIGURES_PLANNED,
     "report": REPORTS_PLANNED,
     "remap": REMAP_PLANNED,
+    **EXPORTS_PLANNED,
 }
 
 

@@ -158,6 +158,12 @@ STATICFILES_DIRS = [
 ]
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploads and generated files of background jobs (imports, exports) are deleted this many hours
+# after they were written, whatever became of their job (a sweep of the job worker).
+CDTT_FILE_RETENTION_HOURS = envint("CDTT_FILE_RETENTION_HOURS", 24)
+# A list longer than this is exported by a background job (progress on the page, a file kept
+# for download) rather than inside the request.
+CDTT_EXPORT_BACKGROUND_ROWS = envint("CDTT_EXPORT_BACKGROUND_ROWS", 20_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("CDTT_MAX_REQUEST_BYTES", 2 * 1024 * 1024)
 

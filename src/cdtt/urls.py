@@ -26,3 +26,9 @@ urlpatterns = [
     path("public/", include("cdtt.portal.urls")),
     path("api/v1/", api.urls),
 ]
+
+# The error pages in Vietnamese, in the site's layout (JSON under /api/).
+handler400 = "cdtt.site.errors.bad_request"
+handler403 = "cdtt.site.errors.permission_denied"
+handler404 = "cdtt.site.errors.page_not_found"
+handler500 = "cdtt.site.errors.server_error"

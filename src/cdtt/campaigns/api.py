@@ -91,6 +91,8 @@ class CampaignOut(Schema):
     starts_on: date
     ends_on: date
     status: str
+    state: str  # draft, upcoming, running, ended: the status read with the dates
+    state_label: str
     services: list[str]
     scope: list[str]
 
@@ -263,6 +265,8 @@ def _campaign_out(c: Campaign) -> dict:
         "starts_on": c.starts_on.isoformat(),
         "ends_on": c.ends_on.isoformat(),
         "status": c.status,
+        "state": c.state().value,
+        "state_label": c.state_label,
         "services": [s.code for s in c.services.all()],
         "scope": [u.code for u in c.scope_units.all()],
     }

@@ -6,8 +6,11 @@ GROUP BY. ``CampaignDay`` holds exact per-village-per-day counters for the campa
 changed in the visit's own transaction.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cdtt.registry.models import Located
@@ -33,9 +36,33 @@ class Service(models.Model):
 
 
 class CampaignStatus(models.TextChoices):
+    """What the officer decided; the state people see (``CampaignState``) also reads the dates."""
+
     DRAFT = "draft", _("Đang chuẩn bị")
     ACTIVE = "active", _("Đang triển khai")
     CLOSED = "closed", _("Đã kết thúc")
+
+
+class CampaignState(models.TextChoices):
+    """A campaign's state as every page, the API and the field app show it: the officer's
+    decision (draft, closed early) and, for a launched campaign, its dates."""
+
+    DRAFT = "draft", _("Đang chuẩn bị")
+    UPCOMING = "upcoming", _("Sắp diễn ra")
+    RUNNING = "running", _("Đang triển khai")
+    ENDED = "ended", _("Đã kết thúc")
+
+
+def campaign_state(status: str, starts_on: date, ends_on: date, today: date) -> CampaignState:
+    """The one rule: a draft stays a draft, a closed campaign has ended, a launched one is
+    upcoming before its first day, running through its last day, then ended."""
+    if status == CampaignStatus.DRAFT:
+        return CampaignState.DRAFT
+    if status == CampaignStatus.CLOSED or today > ends_on:
+        return CampaignState.ENDED
+    if today < starts_on:
+        return CampaignState.UPCOMING
+    return CampaignState.RUNNING
 
 
 class Campaign(models.Model):
@@ -81,6 +108,40 @@ class Campaign(models.Model):
     @property
     def days(self) -> int:
         return (self.ends_on - self.starts_on).days + 1
+
+    def state(self, today: date | None = None) -> CampaignState:
+        return campaign_state(
+            self.status, self.starts_on, self.ends_on, today or timezone.localdate()
+        )
+
+    @property
+    def state_label(self) -> str:
+        return str(self.state().label)
+
+    @property
+    def state_note(self) -> str:
+        """Why the state differs from what the dates alone would say, in plain words (empty when
+        they agree)."""
+        today = timezone.localdate()
+        by_dates = campaign_state(CampaignStatus.ACTIVE, self.starts_on, self.ends_on, today)
+        if self.status == CampaignStatus.DRAFT and by_dates != CampaignState.UPCOMING:
+            return str(
+                _(
+                    "Chiến dịch vẫn ở trạng thái “Đang chuẩn bị” nên các tổ chưa thể ghi lượt "
+                    "đến hộ vào chiến dịch, dù thời gian (%(start)s – %(end)s) đã bắt đầu. "
+                    "Hãy chuyển sang “Đang triển khai” nếu chiến dịch đã bắt đầu."
+                )
+                % {"start": f"{self.starts_on:%d/%m/%Y}", "end": f"{self.ends_on:%d/%m/%Y}"}
+            )
+        if self.status == CampaignStatus.CLOSED and by_dates != CampaignState.ENDED:
+            return str(
+                _(
+                    "Chiến dịch đã được đóng trước ngày kết thúc %(end)s: các tổ không ghi "
+                    "thêm lượt đến hộ vào chiến dịch này."
+                )
+                % {"end": f"{self.ends_on:%d/%m/%Y}"}
+            )
+        return ""
 
 
 class CampaignTarget(models.Model):

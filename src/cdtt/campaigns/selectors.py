@@ -14,7 +14,14 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from cdtt.campaigns.models import Campaign, CampaignDay, CampaignStatus, CampaignTarget, Visit
+from cdtt.campaigns.models import (
+    Campaign,
+    CampaignDay,
+    CampaignState,
+    CampaignStatus,
+    CampaignTarget,
+    Visit,
+)
 from cdtt.core.access import scope_path
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.registry.models import (
@@ -36,6 +43,21 @@ STALE_DAYS = 2
 
 
 # --- which campaigns -------------------------------------------------------------------------
+
+
+def campaigns_in_state(
+    campaigns: QuerySet[Campaign], state: str, today: date | None = None
+) -> QuerySet[Campaign]:
+    """The campaigns in ``state`` (models.campaign_state, as one filter of the query)."""
+    today = today or timezone.localdate()
+    launched = Q(status=CampaignStatus.ACTIVE)
+    rule = {
+        CampaignState.DRAFT: Q(status=CampaignStatus.DRAFT),
+        CampaignState.UPCOMING: launched & Q(starts_on__gt=today),
+        CampaignState.RUNNING: launched & Q(starts_on__lte=today, ends_on__gte=today),
+        CampaignState.ENDED: Q(status=CampaignStatus.CLOSED) | (launched & Q(ends_on__lt=today)),
+    }[CampaignState(state)]
+    return campaigns.filter(rule)
 
 
 def campaigns_for(user) -> QuerySet[Campaign]:

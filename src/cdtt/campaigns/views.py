@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 
 from cdtt.campaigns import reports, selectors
 from cdtt.campaigns.forms import CampaignForm, DayForm, ReportForm
-from cdtt.campaigns.models import CampaignStatus, CampaignTarget
+from cdtt.campaigns.models import CampaignState, CampaignTarget
 from cdtt.campaigns.services import (
     TargetValue,
     campaign_create,
@@ -71,10 +71,12 @@ def _area(c) -> str:
 
 
 def _status_cell(c):
-    today = timezone.localdate()
-    running = c.status == CampaignStatus.ACTIVE and c.starts_on <= today <= c.ends_on
+    state = c.state()
     return format_html(
-        '<span class="badge{}">{}</span>', " ok" if running else "", c.get_status_display()
+        '<span class="badge{}"{}>{}</span>',
+        " ok" if state == CampaignState.RUNNING else "",
+        format_html(' title="{}"', c.state_note) if c.state_note else "",
+        state.label,
     )
 
 
@@ -87,7 +89,7 @@ CAMPAIGNS = Listing(
         Column(_lazy("Bắt đầu"), "starts_on", DATE, page=False),
         Column(_lazy("Kết thúc"), "ends_on", DATE, page=False),
         Column(_lazy("Địa bàn"), _area),
-        Column(_lazy("Trạng thái"), "get_status_display", cell=_status_cell),
+        Column(_lazy("Trạng thái"), "state_label", cell=_status_cell),
     ),
     template="campaigns/list.html",
     results_template="campaigns/_list_results.html",
@@ -97,7 +99,7 @@ CAMPAIGNS = Listing(
         Filter(
             "status",
             _lazy("Trạng thái"),
-            choices=CampaignStatus.choices,
+            choices=CampaignState.choices,
             all_label=_lazy("Mọi trạng thái"),
         ),
     ),
@@ -114,7 +116,7 @@ def campaign_list(request):
     if filters["q"]:
         campaigns = campaigns.filter(name__icontains=filters["q"])
     if filters["status"]:
-        campaigns = campaigns.filter(status=filters["status"])
+        campaigns = selectors.campaigns_in_state(campaigns, filters["status"])
     context = {"can_create": roles.has_role(request.user, MANAGE)}
     return render_listing(request, CAMPAIGNS, campaigns, filters=filters, context=context)
 

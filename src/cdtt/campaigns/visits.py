@@ -71,7 +71,7 @@ def _campaign_for(data: dict, household: Household, local_day: date) -> Campaign
     campaign = Campaign.from_db(
         connection.alias, _CAMPAIGN_FIELDS, [values[f] for f in _CAMPAIGN_FIELDS]
     )
-    if campaign.status == CampaignStatus.DRAFT:
+    if campaign.status != CampaignStatus.ACTIVE:  # a draft, or closed before its end date
         raise ValidationError(_not_running(data["campaign"]))
     if not (campaign.starts_on <= local_day <= campaign.ends_on):
         raise ValidationError(

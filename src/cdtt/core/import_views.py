@@ -64,7 +64,7 @@ def import_page(request, code: str):
         title = (_("Kiểm tra tệp %(f)s") if dry_run else str(kind.job_title)) % {
             "f": upload.name[-120:]
         }
-        job = job_create(kind=kind.job_kind, title=title, actor=user)
+        job = job_create(kind=kind.job_kind, title=title, actor=user, file=str(path))
         import_job(job.pk, user.pk, kind.code, str(path), dry_run, skip_invalid)
         return redirect(f"{request.path}?job={job.pk}")
     job = None

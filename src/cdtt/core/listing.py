@@ -26,7 +26,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from cdtt.audit.services import audit_record
+from cdtt.core import exports
 from cdtt.lib import xlsx
+from cdtt.lib.numbers import vn_int, vn_number, vn_share
 
 TEXT, INTEGER, DECIMAL, PERCENT = xlsx.TEXT, xlsx.INTEGER, xlsx.DECIMAL, xlsx.PERCENT
 DATE, DATETIME, PHONE = xlsx.DATE, xlsx.DATETIME, xlsx.PHONE
@@ -89,8 +91,14 @@ def shown(value: Any, kind: str = TEXT) -> str:
         return formats.date_format(timezone.localtime(value), "d/m/Y H:i")
     if isinstance(value, dt.date):
         return formats.date_format(value, "d/m/Y")
+    if isinstance(value, bool):
+        return str(value)
     if kind == PERCENT and isinstance(value, int | float | Decimal):
-        return formats.number_format(float(value) * 100, 1) + "%"
+        return vn_share(value)
+    if kind == INTEGER and isinstance(value, int | float | Decimal):
+        return vn_int(value)
+    if kind == DECIMAL and isinstance(value, int | float | Decimal):
+        return vn_number(value, 2).rstrip("0").rstrip(",")
     return str(value)
 
 
@@ -127,6 +135,14 @@ class Filter:
         return self.choices is None and not self.check
 
 
+# Every list declared, by name: a background export finds its list again in the worker.
+_LISTINGS: dict[str, "Listing"] = {}
+
+
+def listing_by_name(name: str) -> "Listing":
+    return _LISTINGS[name]
+
+
 @dataclass(frozen=True)
 class Listing:
     """A list page declared once. ``prepare`` turns a chunk of queryset objects into the rows the
@@ -149,6 +165,17 @@ class Listing:
         "Danh sách có %(n)s dòng, quá %(max)s dòng cho một tệp Excel. Hãy lọc bớt rồi xuất lại."
     )
     audit_action: str = "export"
+    # Rows above which the export runs as a background job (None: CDTT_EXPORT_BACKGROUND_ROWS).
+    background_above: int | None = None
+    # The fields an export reads (``QuerySet.only``): a province's rows load faster narrow.
+    export_only: tuple[str, ...] = ()
+    # The export's rows straight from the queryset (plain values, chunk by chunk), for a list
+    # whose export must keep pace with a bare write; the same values as the export columns
+    # (a test of the list compares both).
+    export_values: Callable[[QuerySet], Iterable[Sequence]] | None = None
+
+    def __post_init__(self):
+        _LISTINGS[self.name] = self
 
     def values(self, request) -> dict[str, str]:
         """The filters of the request, each checked against its choices (a bad value: default)."""
@@ -170,7 +197,7 @@ class Listing:
 
 def _query(request, *drop: str) -> str:
     query = request.GET.copy()
-    for key in ("page", "format", *drop):
+    for key in ("page", "format", "export_job", *drop):
         query.pop(key, None)
     return query.urlencode()
 
@@ -186,6 +213,19 @@ def _plain(value: Any) -> Any:
 
 def _is_set(value: Any, default: Any = "") -> bool:
     return value not in (None, "", [], ()) and value != default
+
+
+def plain_filters(filters: dict) -> dict:
+    """The filters applied, as the audit log stores them."""
+    return {k: _plain(v) for k, v in filters.items() if _is_set(v)}
+
+
+def _export_job(request):
+    """The export job the page follows (``?export_job=N``, one of the user's own)."""
+    from cdtt.core.jobs import jobs_of
+
+    raw = request.GET.get("export_job", "")
+    return jobs_of(request.user).filter(pk=int(raw)).first() if raw.isdigit() else None
 
 
 def render_listing(
@@ -226,6 +266,7 @@ def render_listing(
         "query": query,
         "export_url": "?" + (query + "&" if query else "") + "format=xlsx",
         "results_id": RESULTS_ID,
+        "export_job": _export_job(request),
         **(context or {}),
     }
     if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
@@ -241,7 +282,17 @@ def _chunks(iterable: Iterable, size: int) -> Iterator[list]:
 
 def export_rows(listing: Listing, queryset: QuerySet) -> Iterator[list]:
     """Every row of the queryset as the export's values, read and prepared chunk by chunk."""
+    if listing.export_values is not None:
+        yield from listing.export_values(queryset)
+        return
+    yield from export_rows_by_columns(listing, queryset)
+
+
+def export_rows_by_columns(listing: Listing, queryset: QuerySet) -> Iterator[list]:
+    """The export's rows read through the columns (what ``export_values`` must equal)."""
     columns = listing.export_columns()
+    if listing.export_only:
+        queryset = queryset.only(*listing.export_only)
     for chunk in _chunks(queryset.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
         for row in listing.prepare(chunk) if listing.prepare else chunk:
             yield [c.get(row) for c in columns]
@@ -252,17 +303,27 @@ def export(
 ) -> HttpResponse:
     """The workbook of every row of the filtered queryset; audited when it holds personal data."""
     limit = listing.limit()
+    total = queryset.count()
     if limit is not None:
-        total = queryset.count()
         if total > limit:
             # One huge workbook would take minutes and gigabytes: ask for a narrower list.
             messages.error(
                 request,
                 listing.too_many
-                % {"n": f"{total:,}".replace(",", "."), "max": f"{limit:,}".replace(",", ".")},
+                % {"n": vn_int(total), "max": vn_int(limit)},
             )
             query = _query(request)
             return redirect(f"{request.path}?{query}" if query else request.path)
+    threshold = listing.background_above
+    if threshold is None:
+        threshold = exports.background_rows()
+    if total > threshold:
+        # Too long for a request: a job writes the file; the page follows it and offers it.
+        job = exports.export_start(
+            request, listing, queryset, filters=filters, unit=unit, total=total
+        )
+        query = _query(request)
+        return redirect(f"{request.path}?{query + '&' if query else ''}export_job={job.pk}")
     headers = [xlsx.XlsxColumn(str(c.header), c.kind) for c in listing.export_columns()]
     about = unit or getattr(request.user, "scope_unit", None)
     fileobj, count = xlsx.xlsx_file(
@@ -273,7 +334,7 @@ def export(
         as_of=timezone.localdate(),
     )
     if listing.personal:
-        applied = {k: _plain(v) for k, v in filters.items() if _is_set(v)}
+        applied = plain_filters(filters)
         # Personal data leaves the system: who took which list, filtered how, how many rows.
         audit_record(
             actor=request.user,

@@ -26,6 +26,11 @@ class Job(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The process running it ("host:pid"), written when it starts: a job whose process is gone
+    # is marked failed (cdtt.core.jobs.jobs_reap).
+    worker = models.CharField(max_length=120, blank=True)
+    # The file it reads or writes (an upload, an export), deleted when the job ends or fails.
+    file = models.CharField(max_length=500, blank=True)
 
     @staticmethod
     def progress_key(pk: int) -> str:
@@ -69,7 +74,7 @@ class Job(models.Model):
     @property
     def state_label(self) -> str:
         """The status as shown: a queued job that reports progress is running, or stalled."""
-        if self.status == self.Status.QUEUED:
+        if self.status in (self.Status.QUEUED, self.Status.RUNNING):
             if self.stalled:
                 return str(_("Không còn phản hồi (có thể đã dừng giữa chừng)"))
             if self._live():

@@ -10,8 +10,9 @@ import logging
 
 from django.core.management import call_command
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import HUEY, db_periodic_task
 
+from cdtt.core.jobs import files_sweep, jobs_reap
 from cdtt.core.notifications import notifications_purge
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,8 @@ log = logging.getLogger(__name__)
 # (the snapshot is dated by the local day it runs on).
 SNAPSHOT_AT = crontab(minute="30", hour="23")
 PURGE_AT = crontab(minute="15", hour="3")
+REAP_AT = crontab(minute="*/10")
+SWEEP_AT = crontab(minute="45")
 
 
 @db_periodic_task(SNAPSHOT_AT)
@@ -34,3 +37,24 @@ def rollups_snapshot_daily() -> None:
 def notifications_purge_daily() -> None:
     """Delete read notifications older than 90 days."""
     log.info("notifications purged: %d", notifications_purge())
+
+
+@HUEY.on_startup()
+def jobs_reap_at_start() -> None:
+    """A worker starting after a crash or a kill: the jobs its predecessor ran are dead."""
+    try:
+        log.info("jobs marked failed at start: %d", jobs_reap())
+    except Exception:  # the database may not be ready yet: the periodic reap will do it
+        log.exception("reaping jobs at start failed")
+
+
+@db_periodic_task(REAP_AT)
+def jobs_reap_periodic() -> None:
+    """Every ten minutes: jobs whose process is gone are marked failed, their files deleted."""
+    log.info("jobs marked failed: %d", jobs_reap())
+
+
+@db_periodic_task(SWEEP_AT)
+def files_sweep_hourly() -> None:
+    """Every hour: uploads and exports past the retention period are deleted."""
+    log.info("job files deleted: %d", files_sweep())

@@ -7,6 +7,7 @@ urlpatterns = [
     path("jobs/", views.jobs, name="jobs"),
     path("jobs/<int:pk>/", views.job_status, name="job"),
     path("jobs/<int:pk>/errors.xlsx", views.job_errors_xlsx, name="job_errors"),
+    path("jobs/<int:pk>/file", views.job_file, name="job_file"),
     path("imports/", import_views.imports, name="imports"),
     path("imports/<str:code>/", import_views.import_page, name="import"),
     path("imports/<str:code>/template.xlsx", import_views.import_template, name="import_template"),

@@ -1,8 +1,11 @@
 """The user's background jobs and their progress, the user's notifications, health check."""
 
+from urllib.parse import urlsplit
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -10,6 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cdtt.core.access import login_required, public
+from cdtt.core.exports import export_file
 from cdtt.core.jobs import access_job, jobs_of
 from cdtt.core.listing import DATETIME, PERCENT, Column, Filter, Listing, render_listing
 from cdtt.core.models import Job
@@ -18,7 +22,7 @@ from cdtt.core.notifications import (
     notifications_mark_all_read,
     notifications_of,
 )
-from cdtt.lib.xlsx import INTEGER, TEXT, xlsx_response
+from cdtt.lib.xlsx import INTEGER, TEXT, file_response, xlsx_response
 
 JOBS = Listing(
     name="core.jobs",
@@ -62,9 +66,21 @@ def jobs(request):
 
 
 @login_required
+def job_file(request, pk: int):
+    """A finished export's file, to its owner, while it is kept."""
+    job = access_job(request.user, pk)
+    path = export_file(job)
+    if path is None:
+        raise Http404(_("Tệp không còn: đã hết thời gian lưu giữ. Hãy xuất lại."))
+    return file_response(path.open("rb"), job.result.get("download") or path.name)
+
+
+@login_required
 def job_status(request, pk: int):
     job = access_job(request.user, pk)
-    return render(request, "core/_job.html", {"job": job})
+    # The page that started the job, where it can be started again (polled by htmx from it).
+    page = urlsplit(request.headers.get("HX-Current-URL", "")).path or reverse("core:jobs")
+    return render(request, "core/_job.html", {"job": job, "restart_url": page})
 
 
 @login_required

@@ -202,27 +202,20 @@ def _properties(wb: Workbook, title: str, unit: str, as_of: dt.date | None) -> N
     props.created = props.modified = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
-def write_xlsx(
-    target: str | IO[bytes],
-    title: str,
-    headers: Sequence[str | XlsxColumn],
-    rows: Iterable[Sequence],
-    *,
-    kinds: Sequence[str] | None = None,
-    unit: str = "",
-    as_of: dt.date | None = None,
-) -> int:
-    """Write one sheet (typed cells, bold frozen filtered header) to a path or binary file; the
-    number of data rows written. ``unit`` (its name) and ``as_of`` (the date of the figures,
-    default today) go into the sheet's name and the file's properties. ``rows`` is read once,
-    as it comes: a generator keeps memory flat."""
-    columns = _columns(headers, kinds)
-    wb = Workbook(write_only=True)
-    _properties(wb, str(title), str(unit or ""), as_of)
-    ws = wb.create_sheet(title=sheet_name(str(title), str(unit or "")))
-    rows = iter(rows)
-    sample = list(islice(rows, _SAMPLE_ROWS))
-    for i, width in enumerate(_widths(columns, sample), start=1):
+# Excel holds 1,048,576 rows a sheet: the header and this many rows; a longer list goes on
+# several sheets, each with the header.
+SHEET_ROWS = 1_048_575
+
+
+def sheets_for(count: int, sheet_rows: int = SHEET_ROWS) -> int:
+    """How many sheets ``count`` data rows take."""
+    return max(1, -(-count // sheet_rows))
+
+
+def _sheet(wb: Workbook, name: str, columns: Sequence[XlsxColumn], widths: list[float]):
+    """A new sheet with its widths, frozen header and bold header row."""
+    ws = wb.create_sheet(title=name)
+    for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
     bold = Font(bold=True)
@@ -233,29 +226,102 @@ def write_xlsx(
         cell.alignment = Alignment(vertical="top", wrap_text=True)
         header_cells.append(cell)
     ws.append(header_cells)
-    count = 0
-    for row in chain(sample, rows):
-        ws.append([_cell(ws, col, value) for col, value in zip(columns, row, strict=False)])
-        count += 1
+    return ws
+
+
+def _filter(ws, columns: Sequence[XlsxColumn], count: int) -> None:
     if columns:
         # The filter buttons on the header, over every row written.
         ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+
+
+def write_xlsx(
+    target: str | IO[bytes],
+    title: str,
+    headers: Sequence[str | XlsxColumn],
+    rows: Iterable[Sequence],
+    *,
+    kinds: Sequence[str] | None = None,
+    unit: str = "",
+    as_of: dt.date | None = None,
+    sheet_rows: int = SHEET_ROWS,
+) -> int:
+    """Write the rows (typed cells, bold frozen filtered header) to a path or binary file; the
+    number of data rows written. ``unit`` (its name) and ``as_of`` (the date of the figures,
+    default today) go into the sheet's name and the file's properties. ``rows`` is read once,
+    as it comes: a generator keeps memory flat. Past ``sheet_rows`` rows the list continues on
+    a second sheet ("… (2)"), and so on."""
+    columns = _columns(headers, kinds)
+    wb = Workbook(write_only=True)
+    _properties(wb, str(title), str(unit or ""), as_of)
+    name = sheet_name(str(title), str(unit or ""))
+    rows = iter(rows)
+    sample = list(islice(rows, _SAMPLE_ROWS))
+    widths = _widths(columns, sample)
+    ws = _sheet(wb, name, columns, widths)
+    cells = _Cells(ws)
+    count = in_sheet = 0
+    for row in chain(sample, rows):
+        if in_sheet == sheet_rows:
+            _filter(ws, columns, in_sheet)
+            number = f" ({count // sheet_rows + 1})"
+            ws = _sheet(wb, name[: 31 - len(number)] + number, columns, widths)
+            cells = _Cells(ws)
+            in_sheet = 0
+        ws.append(cells.row(columns, row))
+        count += 1
+        in_sheet += 1
+    _filter(ws, columns, in_sheet)
     wb.save(target)
     return count
 
 
-def _cell(ws, col: XlsxColumn, value: Any) -> Any:
-    written = cell_value(value, col.kind)
-    number_format = _format(col.kind, written)
-    if isinstance(written, str):
-        cell = WriteOnlyCell(ws, value=written)
-        cell.data_type = "s"  # never a formula, whatever openpyxl would guess
+_AS_TEXT = ("", TEXT, PHONE)
+# First characters a text cell may not start with as is: formulas, error values.
+_UNSAFE = frozenset("=+-@\t\r#")
+
+
+class _Cells:
+    """The cells of one sheet's rows. A write-only sheet writes each row as it is appended, so
+    one styled cell per column and format is reused row after row: creating and styling a cell
+    object for every number of a province's list costs more than the rest of the row."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self.cells: dict[tuple[int, str], Any] = {}
+
+    def _reused(self, i: int, key: str):
+        cell = self.cells.get((i, key))
+        if cell is None:
+            cell = self.cells[(i, key)] = WriteOnlyCell(self.ws)
+            if key != "s":
+                cell.number_format = key
         return cell
-    if number_format is None:
-        return written
-    cell = WriteOnlyCell(ws, value=written)
-    cell.number_format = number_format
-    return cell
+
+    def row(self, columns: Sequence[XlsxColumn], values: Sequence) -> list:
+        return [
+            self.cell(i, col, v) for i, (col, v) in enumerate(zip(columns, values, strict=False))
+        ]
+
+    def cell(self, i: int, col: XlsxColumn, value: Any) -> Any:
+        if type(value) is str and col.kind in _AS_TEXT and value and value[0] not in _UNSAFE:
+            return value  # the common case, as cell_value would write it, without its detour
+        written = cell_value(value, col.kind)
+        if isinstance(written, str):
+            if not written.startswith(("=", "#")):
+                # Plain text (neutralised: it cannot start with "="): openpyxl writes a str
+                # as a string cell.
+                return written
+            cell = self._reused(i, "s")
+            cell.value = written
+            cell.data_type = "s"  # never a formula or an error value, whatever openpyxl guesses
+            return cell
+        number_format = _format(col.kind, written)
+        if number_format is None:
+            return written
+        cell = self._reused(i, number_format)
+        cell.value = written
+        return cell
 
 
 def xlsx_bytes(

@@ -2,6 +2,7 @@
 counting) and households and residents within a user's scope."""
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
@@ -55,6 +56,8 @@ class Coverage:
 
     @property
     def rate_percent(self) -> str:
+        """The rate in percent for machines (a CSS width, JSON): "58.3". Pages show people
+        ``rate|vn_share`` ("58,3%")."""
         return f"{100 * self.rate:.1f}"
 
 
@@ -200,6 +203,30 @@ def current_residents(households, *fields: str) -> dict[int, list[Resident]]:
         rows = rows.only("household_id", *fields)
     for resident in rows:
         by_household[resident.household_id].append(resident)
+    return by_household
+
+
+class ResidentLine(NamedTuple):
+    """What a list shows of a current resident (read as plain values: a province's list)."""
+
+    household_id: int
+    full_name: str
+    relation: str
+    phone: str
+
+
+def current_resident_lines(households) -> dict[int, list[ResidentLine]]:
+    """The current residents of these households as plain lines, by household id, in the order
+    they were recorded: the household list's page and its export of a province."""
+    by_household: dict[int, list[ResidentLine]] = {getattr(h, "pk", h): [] for h in households}
+    rows = (
+        Resident.objects.filter(household_id__in=list(by_household), status=ResidentStatus.CURRENT)
+        .order_by("household_id", "id")
+        .values_list("household_id", "full_name", "relation", "phone")
+    )
+    for row in rows:
+        line = ResidentLine(*row)
+        by_household[line.household_id].append(line)
     return by_household
 
 

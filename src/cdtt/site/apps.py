@@ -6,6 +6,8 @@ class SiteConfig(AppConfig):
     label = "site"
 
     def ready(self):
+        from cdtt.site import audit_labels
         from cdtt.site.remap_counts import register
 
         register()
+        audit_labels.register()

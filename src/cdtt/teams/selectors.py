@@ -16,6 +16,7 @@ from cdtt.core.access import scope_path
 from cdtt.figures.catalogue import children_figures as children_of_figures
 from cdtt.figures.catalogue import figures_of
 from cdtt.geo.models import AdminUnit, Level
+from cdtt.lib.numbers import vn_number, vn_share
 from cdtt.lib.text import fold
 from cdtt.organizations.models import Organization
 from cdtt.organizations.selectors import officer_organizations, organization_tree
@@ -288,7 +289,7 @@ class TeamFigures:
 
     @property
     def villages_percent(self) -> str:
-        return f"{100 * self.villages_rate:.1f}"
+        return vn_share(self.villages_rate)
 
     @property
     def per_100_residents(self) -> float | None:
@@ -297,15 +298,15 @@ class TeamFigures:
     @property
     def per_100_text(self) -> str:
         v = self.per_100_residents
-        return "—" if v is None else f"{v:.2f}"
+        return vn_number(v, 2)
 
     @property
     def core_share(self) -> str:
-        return f"{100 * self.core_force / self.members:.1f}" if self.members else "0.0"
+        return vn_share(self.core_force / self.members if self.members else 0)
 
     @property
     def trained_share(self) -> str:
-        return f"{100 * self.trained / self.members:.1f}" if self.members else "0.0"
+        return vn_share(self.trained / self.members if self.members else 0)
 
 
 def _teams_in(unit: AdminUnit) -> QuerySet[Team]:

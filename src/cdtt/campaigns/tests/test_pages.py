@@ -141,7 +141,7 @@ def test_the_dashboard_shows_progress_and_drills_down(visited, make_user, login,
     assert 'id="n-visits">1<' in page and "Quảng Định" in page
     r = login(officer).get(f"{url}?unit={field.tree.commune.code}")
     page = r.content.decode()
-    assert r.status_code == 200 and field.tree.village.full_name in page and "50.0%" in page
+    assert r.status_code == 200 and field.tree.village.full_name in page and "50,0%" in page
     assert "Tổ CNSCĐ Thôn 1" in page  # team ranking
     live = login(officer).get(f"{url}?unit=16000", HTTP_HX_REQUEST="true")
     assert live.status_code == 200 and 'id="live"' in live.content.decode()

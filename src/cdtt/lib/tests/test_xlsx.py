@@ -117,3 +117,25 @@ def test_rates_are_numbers_in_percent_with_one_decimal():
     # Rounded half up, as the documents write them (41,3 in the report, 41.3 here).
     assert [ws["A2"].value, ws["A3"].value, ws["A4"].value] == [58.3, 41.3, None]
     assert ws["A2"].number_format == "#,##0.0" and ws["A2"].data_type == "n"
+
+
+def test_a_list_longer_than_a_sheet_continues_on_further_sheets():
+    import io as _io
+
+    from openpyxl import load_workbook as _load
+
+    from cdtt.lib.xlsx import sheets_for, write_xlsx
+
+    buf = _io.BytesIO()
+    rows = ([i, f"Hộ {i}"] for i in range(7))
+    assert write_xlsx(buf, "Hộ gia đình", ["Số", "Tên"], rows, sheet_rows=3) == 7
+    book = _load(_io.BytesIO(buf.getvalue()))
+    assert [ws.title for ws in book.worksheets] == [
+        "Hộ gia đình",
+        "Hộ gia đình (2)",
+        "Hộ gia đình (3)",
+    ]
+    assert [[c.value for c in ws[1]] for ws in book.worksheets] == [["Số", "Tên"]] * 3
+    assert [ws.max_row - 1 for ws in book.worksheets] == [3, 3, 1]
+    assert book.worksheets[1]["A2"].value == 3
+    assert sheets_for(7, 3) == 3 and sheets_for(0) == 1 and sheets_for(1_048_576) == 2

@@ -116,18 +116,37 @@ def test_export_filtered_list(data, make_user, login):
     assert AuditEntry.objects.filter(action="registry.households_export").count() == 1
 
 
-def test_export_too_large_asks_for_a_smaller_unit(data, make_user, login, monkeypatch):
-    from cdtt.registry import views
+def test_a_large_export_runs_as_a_job_followed_on_the_page(data, make_user, login, settings):
+    """Above the threshold the list is written by a background job (run inline in tests): the
+    page that asked shows its progress and offers the file; the export is audited as before."""
+    from pathlib import Path
 
-    monkeypatch.setattr(views, "EXPORT_MAX_HOUSEHOLDS", 1)
-    client = login(make_user("commune_officer", data.commune))
-    response = client.get(
-        f"/registry/households/?unit={data.commune.code}&format=xlsx", follow=True
-    )
-    body = response.content.decode()
-    assert response.redirect_chain and "format=xlsx" not in response.redirect_chain[-1][0]
-    assert "quá 1 hộ cho một tệp Excel" in body
-    assert not AuditEntry.objects.filter(action="registry.households_export").exists()
+    from cdtt.core.models import Job
+
+    settings.CDTT_EXPORT_BACKGROUND_ROWS = 1
+    officer = make_user("commune_officer", data.commune)
+    client = login(officer)
+    response = client.get(f"/registry/households/?unit={data.commune.code}&format=xlsx")
+    assert response.status_code == 302
+    job = Job.objects.get(kind="export", created_by=officer)
+    assert response["Location"].endswith(f"export_job={job.pk}")
+    page = client.get(response["Location"]).content.decode()
+    total = Household.objects.filter(commune=data.commune).count()
+    assert job.title in page and "Tải tệp Excel" in page and f"Đã xuất {total} dòng" in page
+    download = client.get(f"/jobs/{job.pk}/file")
+    assert download.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    codes = [r[1] for r in list(book.active.iter_rows(values_only=True))[1:]]
+    assert len(codes) == total and {"A2", "B1"} <= set(codes)
+    entry = AuditEntry.objects.get(action="registry.households_export")
+    assert entry.actor == officer and entry.changes["rows"] == total
+    # Only its owner may take it; once swept, the page says it is gone.
+    other = make_user("commune_officer", data.commune, username="khac")
+    client.force_login(other)
+    assert client.get(f"/jobs/{job.pk}/file").status_code == 404
+    client.force_login(officer)
+    Path(job.file).unlink()
+    assert client.get(f"/jobs/{job.pk}/file").status_code == 404
 
 
 def test_empty_list_says_what_to_do(tree, make_user, login):
@@ -315,3 +334,23 @@ def test_household_page_names_the_file_the_levels_came_from(tree, make_user, log
     html = client.get(f"/registry/households/{household.pk}/").content.decode()
     day = timezone.localdate().strftime("%d/%m/%Y")
     assert f"Mức theo tệp “nhan-khau-xa.csv” nhập ngày {day}" in html
+
+
+def test_the_fast_export_rows_equal_the_columns(data, make_user):
+    """The household list's export reads plain values for speed: the same rows as its columns."""
+    from cdtt.core.listing import export_rows, export_rows_by_columns
+    from cdtt.registry.views import HOUSEHOLDS
+
+    resident_create(
+        actor=None,
+        household=Household.objects.filter(commune=data.commune).first(),
+        full_name="Đỗ Thị Lan",
+        birth_date=dt.date(1990, 1, 2),
+        birth_year=None,
+        relation="Vợ",
+        phone="0912345678",
+    )
+    queryset = Household.objects.select_related("village", "commune").order_by("code")
+    fast = list(export_rows(HOUSEHOLDS, queryset))
+    assert fast == list(export_rows_by_columns(HOUSEHOLDS, queryset))
+    assert len(fast) == queryset.count() and any(r[7] for r in fast)

@@ -13,6 +13,7 @@ import io
 import pkgutil
 import re
 import uuid
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,8 @@ OTHERS = {
 # The modules that call the writer themselves, and the exports above that cover them.
 WRITERS = {
     "cdtt.core.listing": list(LISTS),
+    # The background export of a long list: the same lists, written by a job.
+    "cdtt.core.exports": list(LISTS),
     "cdtt.core.imports": ["import templates"],
     "cdtt.core.views": ["job errors"],
     "cdtt.registry.exports": ["coverage"],
@@ -161,15 +164,49 @@ def data(tree, make_user):
         status=Job.Status.FAILED,
         created_by=f.admin,
         finished_at=timezone.now(),
-        result={"errors": [{"row": 12, "column": "Ngày sinh", "reason": "Ngày không hợp lệ"}]},
+        result={
+            "errors": [
+                {"row": 12, "column": "Ngày sinh", "reason": "Ngày không hợp lệ"},
+                {"row": 13, "column": "=cmd|' /C calc'!A0", "reason": HOSTILE[1]},
+            ]
+        },
     )
+    _hostile(f)
     return f
+
+
+# Text typed or imported by someone that a spreadsheet would run: it must stay text.
+HOSTILE = ('=HYPERLINK("http://example.invalid","bấm vào đây")', "+SUM(1,2)", "-2+3", "@A1")
+
+
+def _hostile(f) -> None:
+    """Hostile text in the places that exports read: an address, a name, a team, a log entry."""
+    from cdtt.audit.services import audit_record
+    from cdtt.registry.models import Household, Resident
+    from cdtt.teams.models import Team
+
+    Household.objects.filter(code="HO-001").update(address=HOSTILE[0])
+    Resident.objects.filter(pk=Resident.objects.order_by("pk").first().pk).update(
+        full_name="\t" + HOSTILE[2]
+    )
+    Team.objects.filter(pk=f.team.pk).update(name=HOSTILE[3])
+    audit_record(actor=f.admin, action="unit.rename", unit=f.tree.village, summary=HOSTILE[0])
+
+
+def _no_formula(data: bytes, what: str) -> None:
+    """No cell of any sheet holds a formula (openpyxl writes one as <f>…</f>)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/"):
+                xml = z.read(name).decode()
+                assert "<f>" not in xml and "<f " not in xml, (what, name)
 
 
 def _book(response):
     assert response.status_code == 200, response.content[:300]
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     data = b"".join(response.streaming_content) if response.streaming else response.content
+    _no_formula(data, response.get("Content-Disposition", ""))
     return load_workbook(io.BytesIO(data))
 
 
@@ -317,6 +354,7 @@ def test_import_templates_keep_their_header_on_row_one_and_import_again(data, tm
     for kind in import_kinds():
         user = officer if kind.allows(officer) else data.admin
         assert kind.allows(user), kind.code
+        _no_formula(import_template_xlsx(kind, user), kind.code)
         book = load_workbook(io.BytesIO(import_template_xlsx(kind, user)))
         check_workbook(book, what=kind.code)
         assert [c.value for c in book.active[1]] == kind.headers, kind.code
@@ -329,3 +367,26 @@ def test_import_templates_keep_their_header_on_row_one_and_import_again(data, tm
             actor=user, path=str(path), dry_run=True, skip_invalid=False, progress=None
         )
         assert result.ok, (kind.code, result.problem, [e.as_dict() for e in result.errors])
+
+
+def test_hostile_text_stays_text_in_every_export(data, login):
+    """What the officer sees is the text as typed, never a live formula or link."""
+    client = login(data.admin)
+    seen = set()
+    urls = [f"{url(data)}?format=xlsx" for url in LISTS.values()]
+    urls += [url(data) for url in OTHERS.values()]
+    for url in urls:
+        response = client.get(url)
+        if response.status_code != 200 or not response["Content-Type"].startswith(
+            "application/vnd"
+        ):
+            continue
+        book = _book(response)  # no <f> in any sheet
+        for ws in book.worksheets:
+            for row in ws.iter_rows(values_only=True):
+                for value in row:
+                    if isinstance(value, str):
+                        assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), (url, value)
+                        seen.update(h for h in HOSTILE if h in value)
+    # The hostile texts reached the exports (as text), so the check above checked something.
+    assert HOSTILE[0] in seen and HOSTILE[3] in seen and HOSTILE[1] in seen

@@ -3,6 +3,8 @@
 (function () {
   const canvas = document.getElementById("coverage-chart");
   if (!canvas || !window.Chart) return;
+  // Numbers in Vietnamese style, as the page writes them (cdtt.lib.numbers): 12.669, 58,3%.
+  const count = (v) => Number(v).toLocaleString("vi-VN");
   const percent = (v) => `${Number(v).toLocaleString("vi-VN", { maximumFractionDigits: 1 })}%`;
   const draw = (data) => {
     if (data.labels.length < 2) {
@@ -27,18 +29,19 @@
         }],
       },
       options: {
+        locale: "vi-VN",
         responsive: true,
         animation: false,
         interaction: { mode: "index", intersect: false },
         scales: {
-          y: { min: 0, max: 100, ticks: { callback: (v) => `${v}%` } },
+          y: { min: 0, max: 100, ticks: { callback: (v) => percent(v) } },
           x: { ticks: { maxTicksLimit: 8, autoSkip: true } },
         },
         plugins: {
           legend: { display: false },
           tooltip: {
             callbacks: {
-              label: (ctx) => `${percent(ctx.parsed.y)} (${data.covered[ctx.dataIndex]}/${data.households[ctx.dataIndex]})`,
+              label: (ctx) => `${percent(ctx.parsed.y)} (${count(data.covered[ctx.dataIndex])}/${count(data.households[ctx.dataIndex])})`,
             },
           },
         },

@@ -15,7 +15,9 @@
       }),
       onEachFeature: (f, l) => {
         const p = f.properties;
-        const rate = p.rate == null ? "" : `<br>${(p.rate * 100).toFixed(1)}%`;
+        // Vietnamese style, as the pages write it (cdtt.lib.numbers): 58,3%.
+        const percent = (p.rate * 100).toLocaleString("vi-VN", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+        const rate = p.rate == null ? "" : `<br>${percent}%`;
         l.bindPopup(`<a href="${p.url || ""}">${p.name}</a> (${p.code})${rate}`);
       },
     }).addTo(map);

@@ -19,7 +19,8 @@
                  borderColor: "#b3261e", borderDash: [6, 4], pointRadius: 0, yAxisID: "y"});
     }
     chart = new Chart(canvas, {data: {labels: d.labels, datasets: sets},
-      options: {animation: false, responsive: true, scales: {y: {beginAtZero: true}}}});
+      // Ticks and tooltips in Vietnamese style (12.669; 58,3), like the rest of the page.
+      options: {locale: "vi-VN", animation: false, responsive: true, scales: {y: {beginAtZero: true}}}});
   }
   document.addEventListener("DOMContentLoaded", draw);
   document.addEventListener("htmx:afterSwap", draw);
