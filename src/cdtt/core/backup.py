@@ -192,9 +192,7 @@ def restore(path: Path, *, verify: bool = False) -> Verification | None:
     manifest = read_manifest(path)
     engine = _engine()
     if manifest["engine"] != engine:
-        raise BackupError(
-            f"the backup is of a {manifest['engine']} database, this one is {engine}"
-        )
+        raise BackupError(f"the backup is of a {manifest['engine']} database, this one is {engine}")
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         with tarfile.open(path, "r") as tar:

@@ -32,4 +32,6 @@ class Command(BaseCommand):
             self.stdout.write(f"roll-up: {diff}")
         if not result.ok:
             raise CommandError("The restored database differs from the backup.")
-        self.stdout.write(f"Verified: {result.tables} tables, {result.rows} rows, roll-ups as backed up.")
+        self.stdout.write(
+            f"Verified: {result.tables} tables, {result.rows} rows, roll-ups as backed up."
+        )
