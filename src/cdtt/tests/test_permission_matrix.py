@@ -32,6 +32,7 @@ from cdtt.core.roles import (
     REGISTRY_WRITE,
     Role,
 )
+from cdtt.tests.csp_check import csp_problems
 from cdtt.tests.matrix_world import World
 
 pytestmark = pytest.mark.django_db
@@ -420,7 +421,11 @@ def test_every_route_answers_every_persona_as_its_rule_says(world, client, capsy
             f"\npermission matrix: {matrix.cells} answers checked "
             f"({len(people)} personas), {len(matrix.leaks)} leaks"
         )
+    unsafe = [f"{path}: {p}" for path, r in matrix.pages.items() for p in csp_problems(r)]
+    with capsys.disabled():
+        print(f"content security policy: {len(matrix.pages)} pages read, {len(unsafe)} problems")
     report = {
+        "pages the content security policy would break": unsafe,
         "routes without a rule": matrix.unlisted,
         "leaks (let in against the rules)": matrix.leaks,
         "server errors": matrix.errors,
