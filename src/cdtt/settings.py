@@ -4,6 +4,7 @@ SQLite is the embedded default, DATABASE_URL selects PostgreSQL."""
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from cdtt.lib.env import envbool, envint, envlist, envstr
@@ -26,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "csp",
     "huey.contrib.djhuey",
     "cdtt.core",
     "cdtt.geo",
@@ -62,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "csp.middleware.CSPMiddleware",
     "cdtt.core.access.DenyByDefaultMiddleware",
 ]
 
@@ -123,8 +126,13 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": envint("CDTT_PASSWORD_MIN_LENGTH", 10)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "site:home"
@@ -226,10 +234,42 @@ PII_HASH_KEY = envstr("CDTT_PII_HASH_KEY", SECRET_KEY)
 API_TOKEN_DAYS = envint("CDTT_API_TOKEN_DAYS", 30)
 
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after this many hours without a request (each request renews it) and when
+# the browser closes: officers share office computers.
+SESSION_COOKIE_AGE = envint("CDTT_SESSION_HOURS", 8) * 3600
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("CDTT_SESSION_BROWSER_CLOSE", True)
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content security policy (django-csp): scripts and style sheets only from the site itself, no
+# inline script, no eval (htmx runs with allowEval off). Inline style *attributes* stay allowed
+# (style-src-attr): the progress bars set their width from server-side figures, and a style
+# attribute cannot run code; <style> elements and style sheets from elsewhere stay refused.
+# Images may come from the map's tile server when one is set.
+_tile_origin = "/".join(MAP_TILE_URL.split("/")[:3]) if MAP_TILE_URL.startswith("http") else None
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-elem": [SELF],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:", *([_tile_origin] if _tile_origin else [])],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

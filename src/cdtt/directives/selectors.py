@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
+from cdtt.core.access import scope_path
 from cdtt.core.roles import Role
 from cdtt.directives import schedule
 from cdtt.directives.models import Digest, Directive, Progress, Task, TaskStatus, Urging
@@ -36,8 +37,8 @@ def tasks_for(user) -> QuerySet[Task]:
     tasks = Task.objects.select_related("directive", "lead").prefetch_related(
         Prefetch("co_agencies", queryset=Organization.objects.order_by("name"))
     )
-    if sees_all(user):
-        return tasks
+    if sees_all(user):  # the directives of the user's province, not another's
+        return tasks.filter(directive__unit__path__startswith=scope_path(user) or "-")
     if not _active(user) or user.organization_id is None:
         return tasks.none()
     org = user.organization_id
@@ -47,7 +48,7 @@ def tasks_for(user) -> QuerySet[Task]:
 
 def directives_for(user) -> QuerySet[Directive]:
     if sees_all(user):
-        return Directive.objects.all()
+        return Directive.objects.filter(unit__path__startswith=scope_path(user) or "-")
     return Directive.objects.filter(pk__in=tasks_for(user).values("directive_id"))
 
 

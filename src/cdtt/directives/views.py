@@ -4,6 +4,7 @@ urgings, the calendar address and feed, the provincial leader's view."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -278,6 +279,8 @@ def task_detail(request, pk: int):
 @login_required
 def task_progress(request, pk: int):
     task = selectors.access_task(request.user, pk)
+    if not selectors.is_agency_of(task, request.user.organization_id):
+        raise PermissionDenied  # only the lead and co-ordinating agencies report, whatever is sent
     form = ProgressForm(request.POST, request.FILES)
     if form.is_valid():
         try:

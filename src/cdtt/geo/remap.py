@@ -131,7 +131,8 @@ def remap_plan(*, province: AdminUnit) -> Plan:
     destinations = {} if done else village_destinations(province, conversion)
     by_new: dict[str, list[int]] = defaultdict(list)
     for village, new in destinations.items():
-        by_new[new].append(village)
+        if new in communes:  # a commune unknown to the official list has no destination
+            by_new[new].append(village)
     totals: dict[str, int] = defaultdict(int)
     for name, counter in _counters.items():
         counted = counter(list(destinations)) if destinations else {}

@@ -2,7 +2,7 @@
 (matching, completions) and lessons. Views validate, call a service, render."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -105,10 +105,18 @@ def school_detail(request, pk: int):
     )
 
 
+def _refuse_unless(allowed: bool) -> None:
+    """A reader of the school (the provincial leader) is refused a write before its form is
+    read, not after: the answer does not depend on what was sent."""
+    if not allowed:
+        raise PermissionDenied
+
+
 @require_POST
 @role_required(VIEW)
 def teacher_add(request, pk: int):
     school = selectors.access_school(request.user, pk)
+    _refuse_unless(can_manage_schools(request.user, school))
     form = TeacherForm(request.POST)
     if form.is_valid():
         try:
@@ -125,6 +133,7 @@ def teacher_add(request, pk: int):
 @role_required(VIEW)
 def class_add(request, pk: int):
     school = selectors.access_school(request.user, pk)
+    _refuse_unless(can_teach(request.user, school))
     form = ClassForm(request.POST)
     if form.is_valid():
         try:
@@ -204,6 +213,7 @@ def class_detail(request, pk: int):
 @role_required(VIEW)
 def lesson_add(request, pk: int):
     school_class = selectors.access_class(request.user, pk)
+    _refuse_unless(can_teach(request.user, school_class.school))
     form = LessonForm(request.POST, skills=Skill.objects.filter(active=True))
     if form.is_valid():
         try:
@@ -271,6 +281,7 @@ def match_confirm(request, pk: int):
 @role_required(VIEW)
 def household_code(request, pk: int):
     student = selectors.access_student(request.user, pk)
+    _refuse_unless(can_teach(request.user, student.school_class.school))
     form = HouseholdCodeForm(request.POST)
     if form.is_valid():
         try:
