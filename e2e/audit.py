@@ -31,7 +31,7 @@ def axe_source() -> str:
 AXE_ON_LOAD = """
 (() => {
   if (window.top !== window) return;
-  const tags = %s;
+  const tags = window.__cdttAxeTags || [];
   window.addEventListener("load", () => {
     setTimeout(() => {
       if (!window.axe || !window.__cdttAxeReport) return;
@@ -43,12 +43,13 @@ AXE_ON_LOAD = """
     }, 50);
   });
 })();
-""" % json.dumps(AXE_TAGS)
+"""
 
 
 def audit_every_page(context, found: list[str]) -> None:
     """Audit with axe every page this browser context loads; violations go into ``found``."""
     context.add_init_script(script=axe_source())
+    context.add_init_script(script=f"window.__cdttAxeTags = {json.dumps(AXE_TAGS)};")
     context.add_init_script(script=AXE_ON_LOAD)
 
     def report(source, path, violations):
@@ -137,13 +138,48 @@ UNLABELLED_CELLS = """
 
 OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
 
+# Every colour a map paints is explained by its legend.
+MAP_COLOURS = """
+() => {
+  const map = document.getElementById("map");
+  if (!map) return [];
+  const legend = new Set(Array.from(document.querySelectorAll("#map-legend [data-colour]"))
+    .map((li) => li.dataset.colour.toLowerCase()));
+  const fills = new Set(Array.from(map.querySelectorAll("path.leaflet-interactive"))
+    .map((p) => (p.getAttribute("fill") || "").toLowerCase()));
+  return [...fills].filter((f) => !legend.has(f));
+}
+"""
 
-def page_problems(page, *, phone: bool) -> list[str]:
+# A chart must keep a plot one can read: not a strip a few pixels tall.
+SHORT_CHARTS = """
+() => Array.from(document.querySelectorAll("canvas"))
+  .filter((c) => c.checkVisibility() && c.getBoundingClientRect().height < 200)
+  .map((c) => `#${c.id} ${Math.round(c.getBoundingClientRect().height)} px`)
+"""
+
+
+# On the public pages, the links of a list are tapped by a thumb: 44 px at least.
+SMALL_TARGETS = """
+() => Array.from(document.querySelectorAll("main li > a"))
+  .filter((a) => a.checkVisibility() && a.getBoundingClientRect().height < 44)
+  .map((a) => `"${a.innerText.trim().slice(0, 30)}" ${Math.round(a.getBoundingClientRect().height)} px`)
+  .slice(0, 5)
+"""
+
+
+def page_problems(page, *, phone: bool, public: bool = False) -> list[str]:
     """What is wrong with the page as it stands, besides axe's findings."""
     problems = [f"invisible text {t}" for t in page.evaluate(INVISIBLE_TEXT)]
+    if page.locator("#map").count():
+        page.wait_for_selector("#map[data-loaded]", timeout=10000)
+        problems += [f"map colour {c} not in its legend" for c in page.evaluate(MAP_COLOURS)]
     if phone:
         over = page.evaluate(OVERFLOW)
         if over > 1:
             problems.append(f"{over} px wider than the screen")
         problems += [f"cell without a label {c}" for c in page.evaluate(UNLABELLED_CELLS)]
+        problems += [f"chart too short: {c}" for c in page.evaluate(SHORT_CHARTS)]
+    if phone and public:
+        problems += [f"touch target too small: {t}" for t in page.evaluate(SMALL_TARGETS)]
     return problems

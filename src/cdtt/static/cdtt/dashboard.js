@@ -28,6 +28,7 @@
       },
       options: {
         responsive: true,
+        maintainAspectRatio: false,
         animation: false,
         interaction: { mode: "index", intersect: false },
         scales: {
