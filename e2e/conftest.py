@@ -52,21 +52,54 @@ def browser(django_db_setup):
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+def _audited_page(browser, **options):
+    """A page whose every load is audited by axe-core; the test fails at its end on any WCAG 2.1
+    A/AA violation found on a page it opened."""
+    from e2e.audit import audit_every_page
+
+    context = browser.new_context(locale="vi-VN", **options)
+    violations: list[str] = []
+    audit_every_page(context, violations)
     page = context.new_page()
     page.set_default_timeout(15000)
-    yield page
+    return context, page, violations
+
+
+def _finish(context, page, violations):
+    try:
+        # Let the audit of the last page opened finish and report.
+        page.evaluate("() => new Promise((done) => setTimeout(done, 300))")
+    except Exception:
+        pass
     context.close()
+    if violations:
+        pytest.fail(
+            "Accessibility (axe-core, WCAG 2.1 A/AA):\n" + "\n".join(sorted(set(violations)))
+        )
+
+
+@pytest.fixture
+def page(browser):
+    context, page, violations = _audited_page(browser, viewport={"width": 1280, "height": 900})
+    yield page
+    _finish(context, page, violations)
 
 
 @pytest.fixture
 def phone_page(browser):
-    context = browser.new_context(
-        viewport={"width": 360, "height": 780}, locale="vi-VN", is_mobile=True, has_touch=True
+    context, page, violations = _audited_page(
+        browser, viewport={"width": 360, "height": 780}, is_mobile=True, has_touch=True
     )
-    page = context.new_page()
-    page.set_default_timeout(15000)
     yield page
-    context.close()
+    _finish(context, page, violations)
+
+
+@pytest.fixture
+def phone_context(browser):
+    """A phone-sized context and its page, audited like the others, for tests that need the
+    context itself (offline mode, a second page)."""
+    context, page, violations = _audited_page(
+        browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    yield context, page
+    _finish(context, page, violations)

@@ -12,14 +12,8 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 
 @pytest.fixture
-def phone(browser):
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, locale="vi-VN", is_mobile=True, has_touch=True
-    )
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield context, page
-    context.close()
+def phone(phone_context):  # audited by axe-core, from e2e/conftest.py
+    return phone_context
 
 
 @pytest.fixture

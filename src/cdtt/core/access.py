@@ -11,6 +11,8 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import NoReverseMatch, resolve, reverse
 
 from cdtt.core.roles import has_role
 
@@ -55,8 +57,9 @@ def login_required(view):
     return _mark(wrapper, "login")
 
 
-def role_required(roles: set[str]):
-    """Users whose role is in ``roles``; others get 403, anonymous users the login page."""
+def role_required(roles: set[str], *, hide: bool = False):
+    """Users whose role is in ``roles``; others get 403 (404 with ``hide``), anonymous users the
+    login page."""
 
     def decorator(view):
         @wraps(view)
@@ -64,12 +67,40 @@ def role_required(roles: set[str]):
             if not (request.user.is_authenticated and request.user.is_active):
                 return redirect_to_login(request.get_full_path())
             if not has_role(request.user, roles):
-                raise PermissionDenied
+                raise Http404 if hide else PermissionDenied
             return view(request, *args, **kwargs)
 
+        wrapper.allowed_roles = frozenset(roles)
         return _mark(wrapper, "roles")
 
     return decorator
+
+
+def unit_page(roles: set[str]):
+    """A page about one administrative unit, for users whose role is in ``roles``: to any other
+    role it answers 404, as a unit outside one's scope does, so that a unit page never says 403
+    to one person and 404 to another."""
+    return role_required(roles, hide=True)
+
+
+def may_open(user, url_name: str, unit=None, args: tuple = ()) -> bool:
+    """Whether ``user`` would be let into the page ``url_name`` (of ``unit``, if given): the
+    page's own declared rule and the unit in the user's scope. Links are shown by this answer,
+    so a link never leads to a page that refuses its viewer."""
+    try:
+        view = resolve(reverse(url_name, args=args or ((unit.code,) if unit else ()))).func
+    except NoReverseMatch:
+        return False
+    rule = getattr(view, "access_rule", None)
+    if rule == "public":
+        allowed = True
+    elif rule == "login":
+        allowed = bool(user and user.is_authenticated and user.is_active)
+    elif rule == "roles":
+        allowed = has_role(user, getattr(view, "allowed_roles", frozenset()))
+    else:
+        allowed = False
+    return allowed and (unit is None or in_scope(user, unit))
 
 
 class DenyByDefaultMiddleware:

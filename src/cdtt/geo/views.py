@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cdtt.core import roles
-from cdtt.core.access import login_required, role_required
+from cdtt.core.access import login_required, role_required, unit_page
 from cdtt.core.listing import DATE, INTEGER, Column, Filter, Listing, cells, render_listing
 from cdtt.geo.access import access_unit, units_for
 from cdtt.geo.forms import VillageForm
@@ -67,7 +67,7 @@ CHILDREN = Listing(
 )
 
 
-@role_required(VIEW)
+@unit_page(VIEW)
 def unit_detail(request, code: str):
     unit = access_unit(request.user, code)
     filters = CHILDREN.values(request)
@@ -89,7 +89,7 @@ def unit_detail(request, code: str):
     return render_listing(request, CHILDREN, children, filters=filters, unit=unit, context=context)
 
 
-@role_required(VIEW)
+@unit_page(VIEW)
 def unit_map(request, code: str):
     unit = access_unit(request.user, code)
     features = [

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cdtt.core import roles
-from cdtt.core.access import in_scope, role_required
+from cdtt.core.access import in_scope, role_required, unit_page
 from cdtt.core.listing import EXPORT_CHUNK, INTEGER, PHONE, Column, Listing, cells, render_listing
 from cdtt.geo.access import access_unit, units_for
 from cdtt.geo.models import AdminUnit, Level
@@ -79,7 +79,7 @@ def dashboard(request):
     return _dashboard(request, _scope_unit(request.user))
 
 
-@role_required(VIEW)
+@unit_page(VIEW)
 def dashboard_unit(request, code: str):
     return _dashboard(request, access_unit(request.user, code))
 
@@ -128,14 +128,14 @@ def _coverage_export(request, unit: AdminUnit) -> HttpResponse:
     return response
 
 
-@role_required(VIEW)
+@unit_page(VIEW)
 def dashboard_history(request, code: str):
     """The chart's data, fetched after the page has opened."""
     unit = access_unit(request.user, code)
     return JsonResponse(board.chart_data(board.history(unit, selectors.coverage_of(unit))))
 
 
-@role_required(VIEW)
+@unit_page(VIEW)
 def dashboard_map(request, code: str):
     unit = access_unit(request.user, code)
     return JsonResponse(board.map_features(unit))

@@ -30,10 +30,49 @@ SECTIONS = [
 ]
 
 
+# The menu's groups, each under a heading, so that some twenty entries read as five short lists
+# on a phone and as columns on a desktop. An entry of SECTIONS named in no group is shown under
+# "Khác", so a section added later is never lost from the menu.
+GROUPS = [
+    (_("Tổng quan"), ["site:home", "directives:leaders", "reports:list"]),
+    (
+        _("Phổ cập kỹ năng số"),
+        [
+            "registry:dashboard",
+            "registry:households",
+            "campaigns:list",
+            "campaigns:field",
+            "skills:catalog",
+        ],
+    ),
+    (_("Tổ CNSCĐ và tập huấn"), ["teams:list", "training:list", "training:my", "schools:list"]),
+    (_("Chỉ đạo, điều hành"), ["directives:tasks", "documents:letterheads"]),
+    (
+        _("Quản trị"),
+        ["geo:browse", "accounts:users", "site:audit_log", "core:imports", "core:jobs"],
+    ),
+]
+OTHER = _("Khác")
+
+
+def _grouped(items: list[dict]) -> list[dict]:
+    by_name = {item["name"]: item for item in items}
+    groups, placed = [], set()
+    for heading, names in GROUPS:
+        entries = [by_name[n] for n in names if n in by_name]
+        placed.update(names)
+        if entries:
+            groups.append({"heading": heading, "items": entries})
+    rest = [item for item in items if item["name"] not in placed]
+    if rest:
+        groups.append({"heading": OTHER, "items": rest})
+    return groups
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if not (user and user.is_authenticated):
-        return {"nav": []}
+        return {"nav": [], "nav_groups": []}
     items = []
     for name, label, allowed in SECTIONS:
         if allowed is not None and user.role not in allowed:
@@ -42,4 +81,4 @@ def navigation(request):
             items.append({"url": reverse(name), "label": label, "name": name})
         except NoReverseMatch:
             continue  # a section whose app is not wired yet
-    return {"nav": items}
+    return {"nav": items, "nav_groups": _grouped(items)}

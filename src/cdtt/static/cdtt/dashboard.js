@@ -31,6 +31,7 @@
       options: {
         locale: "vi-VN",
         responsive: true,
+        maintainAspectRatio: false,
         animation: false,
         interaction: { mode: "index", intersect: false },
         scales: {

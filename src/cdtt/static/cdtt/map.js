@@ -3,11 +3,28 @@
 (function () {
   const el = document.getElementById("map");
   if (!el || !window.L) return;
-  const map = L.map(el, { zoomSnap: 0.5 });
+  const map = L.map(el, { zoomSnap: 0.5, zoomControl: false });
+  L.control.zoom({
+    zoomInTitle: el.dataset.zoomIn || "+",
+    zoomOutTitle: el.dataset.zoomOut || "-",
+  }).addTo(map);
   if (el.dataset.tiles) {
     L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution || "", maxZoom: 18 }).addTo(map);
   }
-  const colour = (rate) => rate == null ? "#0b5cad" : rate >= 0.8 ? "#1b7f3b" : rate >= 0.5 ? "#e0a100" : "#b3261e";
+  // The colours come from the legend beside the map (core/_map.html): each entry's colour and
+  // the lowest rate it stands for, or none for "no data".
+  const legend = document.getElementById("map-legend");
+  const scale = legend ? Array.from(legend.querySelectorAll("[data-colour]")).map((li) => ({
+    colour: li.dataset.colour,
+    from: li.dataset.from === "" ? null : Number(li.dataset.from),
+  })) : [];
+  const noData = (scale.find((s) => s.from === null) || { colour: "#0b5cad" }).colour;
+  const colour = (rate) => {
+    if (rate == null) return noData;
+    let best = null;
+    for (const s of scale) if (s.from !== null && rate >= s.from && (!best || s.from >= best.from)) best = s;
+    return best ? best.colour : noData;
+  };
   fetch(el.dataset.src, { credentials: "same-origin" }).then((r) => r.json()).then((data) => {
     const layer = L.geoJSON(data, {
       pointToLayer: (f, latlng) => L.circleMarker(latlng, {

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from cdtt.core import roles
-from cdtt.core.access import role_required
+from cdtt.core.access import role_required, unit_page
 from cdtt.geo.access import access_unit
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.geo.selectors import breadcrumbs
@@ -86,12 +86,12 @@ def figures(request):
     )
 
 
-@role_required(roles.OFFICERS)
+@unit_page(roles.OFFICERS)
 def figures_unit(request, code: str):
     return redirect(f"{reverse('teams:figures')}?unit={code}")
 
 
-@role_required(roles.OFFICERS)
+@unit_page(roles.OFFICERS)
 def figures_map(request, code: str):
     unit = access_unit(request.user, code)
     rates = selectors.village_team_rates(unit)

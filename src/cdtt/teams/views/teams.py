@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cdtt.core import roles
-from cdtt.core.access import role_required
+from cdtt.core.access import role_required, unit_page
 from cdtt.core.errors import error_text, form_error
 from cdtt.core.listing import DATE, INTEGER, Column, Filter, Listing, cells, render_listing
 from cdtt.geo.access import access_unit, units_for
@@ -314,7 +314,7 @@ def team_delete(request, pk: int):
         return redirect("teams:detail", team.pk)
 
 
-@role_required(VIEW)
+@unit_page(VIEW)
 def commune(request, code: str):
     unit = access_unit(request.user, code)
     if unit.level != Level.COMMUNE:

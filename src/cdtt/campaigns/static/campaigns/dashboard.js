@@ -19,8 +19,12 @@
                  borderColor: "#b3261e", borderDash: [6, 4], pointRadius: 0, yAxisID: "y"});
     }
     chart = new Chart(canvas, {data: {labels: d.labels, datasets: sets},
-      // Ticks and tooltips in Vietnamese style (12.669; 58,3), like the rest of the page.
-      options: {locale: "vi-VN", animation: false, responsive: true, scales: {y: {beginAtZero: true}}}});
+      // Ticks and tooltips in Vietnamese style (12.669; 58,3), like the rest of the page. The
+      // height is the container's (app.css), not the width's ratio: on a phone the plot keeps
+      // room for its bars and the legend goes below it in small boxes.
+      options: {locale: "vi-VN", animation: false, responsive: true, maintainAspectRatio: false,
+        scales: {y: {beginAtZero: true, ticks: {precision: 0}}, x: {ticks: {maxTicksLimit: 8, autoSkip: true}}},
+        plugins: {legend: {position: "bottom", labels: {boxWidth: 12, boxHeight: 12, padding: 8}}}}});
   }
   document.addEventListener("DOMContentLoaded", draw);
   document.addEventListener("htmx:afterSwap", draw);
