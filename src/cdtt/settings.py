@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "cdtt.core.compression.ApiGZipMiddleware",  # first: it compresses what the others wrote
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -64,6 +65,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "cdtt.core.access.DenyByDefaultMiddleware",
 ]
+
+# Answers compressed for the phones on a slow line (cdtt.core.compression).
+GZIP_PATHS = ["/api/", "/campaigns/field/"]
 
 ROOT_URLCONF = "cdtt.urls"
 WSGI_APPLICATION = "cdtt.wsgi.application"

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from json.encoder import encode_basestring
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Case, Count, Max, Q, QuerySet, Sum, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -32,6 +32,7 @@ COLUMN = {
     Level.VILLAGE: "village_id",
 }
 STALE_DAYS = 2
+HEAD_RELATION = "Chủ hộ"  # as the population file names the head of a household
 
 
 # --- which campaigns -------------------------------------------------------------------------
@@ -167,12 +168,14 @@ def _worklist_codes() -> list[str]:
 
 
 def _worklist_residents(households: list[tuple], codes: list[str]) -> list[tuple]:
-    """The current residents of the households with their levels, eldest first (one query)."""
+    """The current residents of the households with their levels (one query): the head of the
+    household first (the one the list names), then the eldest first."""
+    head_first = Case(When(relation=HEAD_RELATION, then=Value(0)), default=Value(1))
     return list(
         Resident.objects.filter(
             household_id__in=[h[0] for h in households], status=ResidentStatus.CURRENT
         )
-        .order_by("household_id", "-birth_year", "pk")
+        .order_by("household_id", head_first, "birth_year", "pk")
         .values_list(
             "pk",
             "household_id",

@@ -234,6 +234,9 @@ def bodies(data) -> dict:
 
 
 STATUS = {
+    # A bearer token is no session: the token from a session is refused as documented (its
+    # answer to a session: cdtt/campaigns/tests/test_field_slow_line.py).
+    ("post", "/api/v1/auth/session-token"): 401,
     ("post", "/api/v1/visits"): 201,
     ("post", "/api/v1/checkins"): 201,
     ("post", "/api/v1/reports"): 201,
