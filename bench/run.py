@@ -26,6 +26,8 @@ from pathlib import Path
 
 from bench.common import BENCH_DIR, RESULTS_DIR, Http, Measure, NotMeasured, Out, ms, percentile
 from bench.database import BenchDatabase, database_prepare
+from bench.field_line import PLANNED as FIELD_LINE_PLANNED
+from bench.field_line import field_line_measure
 from bench.figures import PLANNED as FIGURES_PLANNED
 from bench.figures import figures_measure
 from bench.population import import_carry_over, import_measure, population_generate, rollups_verify
@@ -46,6 +48,7 @@ SERVER_STEPS: list[tuple[str, Callable]] = [
     ("figures", figures_measure),
     ("report", reports_measure),
     ("field app", field_app_measure),
+    ("field line", field_line_measure),
 ]
 
 # The steps after the server's, in process: the move changes the data, so it comes last.
@@ -239,6 +242,7 @@ PLANNED = {
     "field app": [("field_app_first_load", "Field app first load, gzip-compressed", "≤ 150 KB")],
     "figures": FIGURES_PLANNED,
     "report": REPORTS_PLANNED,
+    "field line": FIELD_LINE_PLANNED,
     "remap": REMAP_PLANNED,
 }
 

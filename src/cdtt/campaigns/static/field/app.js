@@ -135,7 +135,9 @@
   }
 
   function renderNet() {
-    $("net").textContent = navigator.onLine ? "● Có mạng" : "○ Mất mạng";
+    var net = $("net");
+    net.textContent = navigator.onLine ? "●" : "○";
+    net.appendChild(h("span", {"class": "net-text"}, navigator.onLine ? " Có mạng" : " Mất mạng"));
     $("offline-note").hidden = navigator.onLine;
     var n = queue().filter(function (q) { return q.status === "pending"; }).length;
     $("queue-count").textContent = n;
