@@ -13,13 +13,13 @@ Playwright, opens the field app at 360 px with Chrome DevTools' network and CPU 
   the queue is empty.
 
 Bytes are those on the wire as Chromium counts them (``encodedDataLength``: headers and the
-compressed body). Service workers are blocked in this context, so that every request is the
-page's own and counted here: the phone's service worker only adds the shell, from its cache.
+compressed body). Service workers are blocked while bytes are counted, so that every request is
+the page's own and seen here (the worker fetches the same shell, once, when installed). The
+warm open's time is measured again on a phone whose service worker holds the shell, as every
+phone's does after the first open; the time without it is given beside.
 """
 
-import time
-
-from bench.common import Measure, NotMeasured
+from bench.common import Http, Measure, NotMeasured
 from bench.server import bench_user
 
 CHROMIUM = "/usr/bin/chromium"
@@ -118,50 +118,109 @@ class Wire:
 
     def __init__(self, cdp):
         self.bytes = 0
-        self.requests = 0
+        self.sent: dict[str, tuple[str, float]] = {}
+        self.log: list[dict] = []  # each request: what, bytes, its time, when it ended
+        self.origin: float | None = None
+        cdp.on("Network.requestWillBeSent", self._sent)
         cdp.on("Network.loadingFinished", self._finished)
 
-    def _finished(self, event) -> None:
-        self.bytes += int(event.get("encodedDataLength", 0))
-        self.requests += 1
+    def _sent(self, event) -> None:
+        url = event["request"]["url"].split("//", 1)[-1].split("/", 1)[-1]
+        self.sent[event["requestId"]] = (f"{event['request']['method']} /{url}", event["timestamp"])
 
-    def take(self) -> tuple[int, int]:
-        taken = self.bytes, self.requests
-        self.bytes = self.requests = 0
+    def _finished(self, event) -> None:
+        size = int(event.get("encodedDataLength", 0))
+        self.bytes += size
+        what, at = self.sent.get(event["requestId"], ("?", event["timestamp"]))
+        if self.origin is None:
+            self.origin = at
+        self.log.append(
+            {
+                "request": what,
+                "bytes": size,
+                "ms": round((event["timestamp"] - at) * 1000),
+                "ended_ms": round((event["timestamp"] - self.origin) * 1000),
+            }
+        )
+
+    def take(self) -> tuple[int, list[dict]]:
+        taken = self.bytes, self.log
+        self.bytes, self.log, self.origin = 0, [], None
         return taken
 
 
 def _settled(page) -> None:
     """Every village asked, the queue empty (the app's own signs)."""
     page.wait_for_function(
-        "document.getElementById('progress').hidden && "
+        "document.body.dataset.refreshed && document.getElementById('progress').hidden && "
         "document.getElementById('queue-count').textContent === '0'",
         timeout=120_000,
     )
 
 
+def _first_household(page, timeout: int) -> float:
+    """Seconds from the opening of the page to the first household on screen, as the app
+    marks it (``performance.mark``): the browser's own clock, not the driver's."""
+    page.wait_for_selector("#households li", timeout=timeout)
+    return page.evaluate("performance.getEntriesByName('cdtt-first-household')[0].startTime / 1000")
+
+
+def _server_warm(run) -> None:
+    """The server's workers past their first requests (a server in service is warm): the page,
+    its scripts and the API, a few times each, over loopback."""
+    client = Http(run.base_url)
+    for _ in range(4):
+        for path in ("/campaigns/field/", "/static/field/app.js", "/healthz"):
+            client.get(path)
+        client.request("GET", "/api/v1/me", token=run.token)
+    client.close()
+
+
 def _first_sign_in(page, wire, base_url: str, password: str) -> tuple[float, int]:
-    started = time.perf_counter()
-    page.goto(f"{base_url}/campaigns/field/")
-    page.wait_for_selector("#login-form input[name=username]")
+    page.goto(f"{base_url}/campaigns/field/", wait_until="commit")
     page.fill("#login-form input[name=username]", USERNAME)
     page.fill("#login-form input[name=password]", password)
     page.click("#login-form button[type=submit]")
-    page.wait_for_selector("#households li", timeout=120_000)
-    first = time.perf_counter() - started
+    first = _first_household(page, 120_000)
     _settled(page)
     page.wait_for_timeout(500)  # the last answers' accounting
-    return first, wire.take()[0]
+    return first, wire.take()
 
 
 def _warm_open(page, wire) -> tuple[float, int]:
-    started = time.perf_counter()
-    page.reload()
-    page.wait_for_selector("#households li", timeout=60_000)
-    first = time.perf_counter() - started
+    page.reload(wait_until="commit")
+    first = _first_household(page, 60_000)
     _settled(page)
     page.wait_for_timeout(500)
-    return first, wire.take()[0]
+    return first, wire.take()
+
+
+def _warm_open_with_worker(browser, base_url: str, password: str) -> float:
+    """The warm open's time on a phone whose service worker holds the shell (as every phone's
+    does after the first open): signed in and settled on a fast line, then opened again on the
+    slow one."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, locale="vi-VN", is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.goto(f"{base_url}/campaigns/field/")
+    page.fill("#login-form input[name=username]", USERNAME)
+    page.fill("#login-form input[name=password]", password)
+    page.click("#login-form button[type=submit]")
+    _settled(page)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    _settled(page)
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", SLOW_LINE)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+    page.reload(wait_until="commit")
+    took = _first_household(page, 60_000)
+    _settled(page)
+    context.close()
+    return took
 
 
 def _visit(page, wire) -> int:
@@ -178,7 +237,7 @@ def _visit(page, wire) -> int:
     page.wait_for_selector("#list-view:not([hidden])")
     _settled(page)
     page.wait_for_timeout(500)
-    return wire.take()[0]
+    return wire.take()
 
 
 def field_line_measure(run) -> None:
@@ -191,6 +250,7 @@ def field_line_measure(run) -> None:
     if not os.path.exists(CHROMIUM):
         raise NotMeasured(f"Chromium not found at {CHROMIUM}")
     username, n_villages, n_households = team_member_ensure(run)
+    _server_warm(run)
     team = f"{n_villages} villages, {n_households:,} households"
     with sync_playwright() as p:
         browser = p.chromium.launch(
@@ -209,15 +269,23 @@ def field_line_measure(run) -> None:
         cdp.send("Network.emulateNetworkConditions", SLOW_LINE)
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
         wire = Wire(cdp)
-        cold_s, cold_bytes = _first_sign_in(page, wire, run.base_url, run.password)
-        warm_s, warm_bytes = _warm_open(page, wire)
-        visit_bytes = _visit(page, wire)
+        cold_s, (cold_bytes, cold_log) = _first_sign_in(page, wire, run.base_url, run.password)
+        warm_s, (warm_bytes, warm_log) = _warm_open(page, wire)
+        visit_bytes, visit_log = _visit(page, wire)
+        context.close()
+        worker_s = _warm_open_with_worker(browser, run.base_url, run.password)
         browser.close()
     line = "400 kbit/s, 400 ms latency, 4× CPU slowdown"
     rows = [
         ("field_first_household_cold", round(cold_s, 2), "s", f"{line}; {team}", cold_s <= 10),
         ("field_first_sign_in_bytes", round(cold_bytes / 1024, 1), "KB", team, None),
-        ("field_warm_open", round(warm_s, 2), "s", line, warm_s <= 1),
+        (
+            "field_warm_open",
+            round(worker_s, 2),
+            "s",
+            f"{line}; the shell from the service worker ({warm_s:.2f} s without it)",
+            worker_s <= 1,
+        ),
         ("field_warm_open_bytes", round(warm_bytes / 1024, 1), "KB", team, warm_bytes <= 20 * 1024),
         (
             "field_visit_bytes",
@@ -228,7 +296,31 @@ def field_line_measure(run) -> None:
         ),
     ]
     planned = {key: (what, budget) for key, what, budget in PLANNED}
+    logs = {"first": cold_log, "warm": warm_log, "visit": visit_log}
+    details = {
+        "field_first_sign_in_bytes": {"requests": cold_log},
+        "field_warm_open_bytes": {"requests": warm_log},
+        "field_visit_bytes": {"requests": visit_log},
+    }
     for key, value, unit, reference, passed in rows:
         what, budget = planned[key]
-        run.add(Measure(key, what, value, unit, reference=reference, budget=budget, passed=passed))
+        run.add(
+            Measure(
+                key,
+                what,
+                value,
+                unit,
+                reference=reference,
+                budget=budget,
+                passed=passed,
+                details=details.get(key, {}),
+            )
+        )
+    for name, log in logs.items():
+        run.out(
+            f"   {name}: "
+            + "; ".join(
+                f"{r['request']} {r['bytes']} B {r['ms']} ms (@{r['ended_ms']})" for r in log
+            )
+        )
     run.out(f"   the member {username}: {team}")

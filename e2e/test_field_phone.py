@@ -16,6 +16,7 @@ from django.utils import timezone
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 EXTRA_HOUSEHOLDS = 95  # with the factory's two: three pages of 40
+CHECKED = "document.body.dataset.refreshed && document.getElementById('progress').hidden"
 
 # Every visible thing a thumb taps: its box (a choice's box is its whole label).
 TARGETS = """() => {
@@ -193,11 +194,11 @@ def test_a_member_signed_in_to_the_site_works_in_the_field_app_at_360_px(
     # A warm open asks only whether the village changed; offline, the copy is still there.
     page.goto(f"{live_server.url}/campaigns/field/")
     page.wait_for_selector("#households li")
-    page.wait_for_function("document.getElementById('progress').hidden")
+    page.wait_for_function(CHECKED)
     assert worklists[-1] in (200, 304)
     page.reload()
     page.wait_for_selector("#households li")
-    page.wait_for_function("document.getElementById('progress').hidden")
+    page.wait_for_function(CHECKED)
     assert worklists[-1] == 304
     context.set_offline(True)
     page.reload()

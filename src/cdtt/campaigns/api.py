@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from cdtt.campaigns import selectors
 from cdtt.campaigns.models import Campaign, CampaignStatus, Service, Visit
@@ -259,10 +259,11 @@ def conditional_json(request, body: bytes) -> HttpResponse:
 
 
 @router.get("/worklist", response={200: Worklist, 304: None, **error_responses(404, 422)})
-def worklist(request, village: str = ""):
+def worklist(request, village: str = "", limit: int | None = Query(None, ge=1)):
     """Households of one of the caller's villages, uncovered first, with what each still lacks.
     The answer carries an ``ETag`` (the village's version): sent back in ``If-None-Match``, it
-    is answered 304 with no body while the worklist has not changed."""
+    is answered 304 with no body while the worklist has not changed. ``limit``: only the first
+    households, for the first screen of a phone that holds no copy yet."""
     villages = selectors.field_villages(request.user)
     if not village:
         codes = list(villages.values_list("code", flat=True)[:2])
@@ -273,7 +274,7 @@ def worklist(request, village: str = ""):
     if unit is None:
         raise NotFound(_("Không tìm thấy thôn trong địa bàn của bạn."))
     # {"village": {"code", "name"}, "households": selectors.worklist(unit)}, written directly.
-    return conditional_json(request, selectors.worklist_json(unit))
+    return conditional_json(request, selectors.worklist_json(unit, limit))
 
 
 def _campaign_out(c: Campaign) -> dict:

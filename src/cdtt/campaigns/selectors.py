@@ -295,11 +295,14 @@ def worklist(village: AdminUnit) -> list[dict]:
     return items
 
 
-def worklist_json(village: AdminUnit) -> bytes:
+def worklist_json(village: AdminUnit, limit: int | None = None) -> bytes:
     """The worklist document of the API, ``{"village": {...}, "households": worklist(village)}``,
     written straight to JSON text (UTF-8): the residents' levels and lacks are encoded once per
-    combination of levels, every string once."""
+    combination of levels, every string once. ``limit``: only the first households (the first
+    screen of a phone that has no copy yet)."""
     commune_code, order, by_household, visits = _worklist_rows(village)
+    if limit is not None:
+        order = order[:limit]
     text = encode_basestring
     commune = text(commune_code)
     out = [

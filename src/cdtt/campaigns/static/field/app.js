@@ -123,7 +123,12 @@
       method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body),
       cache: "no-store", credentials: "same-origin"
     }).then(function (r) {
-      if (r.status === 304) return {status: 304, data: null, etag: r.headers.get("ETag")};
+      if (r.status === 304) {
+        // Read the empty body all the same: the answer is then done and its connection free.
+        return r.text().catch(function () { return ""; }).then(function () {
+          return {status: 304, data: null, etag: r.headers.get("ETag")};
+        });
+      }
       return r.json().catch(function () { return {}; }).then(function (data) {
         return {status: r.status, data: data, etag: r.headers.get("ETag")};
       });
@@ -152,15 +157,20 @@
     if (!navigator.onLine) { $("login-error").textContent = "Cần có mạng để đăng nhập lần đầu."; return; }
     var button = f.querySelector("button[type=submit]");
     button.disabled = true;
+    state.signingIn = true;
     $("login-status").textContent = "Đang đăng nhập…";
     api("POST", "/auth/token", {username: f.username.value.trim(), password: f.password.value})
       .then(function (r) {
         if (r.status !== 200) throw new Error(r.data.detail || "Đăng nhập không thành công.");
         save("token", r.data.token);
+        drop("signed_out");
         f.password.value = "";
         return signedIn();
       })
-      .catch(function (e) { $("login-error").textContent = e.message || "Không kết nối được máy chủ."; })
+      .catch(function (e) {
+        state.signingIn = false;
+        $("login-error").textContent = e.message || "Không kết nối được máy chủ.";
+      })
       .then(function () { button.disabled = false; $("login-status").textContent = ""; });
   }
 
@@ -168,7 +178,7 @@
     // A member signed in to the site: a token from the session, without the password again.
     return api("POST", "/auth/session-token", {}, {"X-CSRFToken": cookie("csrftoken")})
       .then(function (r) {
-        if (r.status !== 200) return false;
+        if (r.status !== 200 || state.signingIn) return false;  // the member typed faster
         save("token", r.data.token);
         return true;
       }).catch(function () { return false; });
@@ -193,11 +203,21 @@
     });
   }
 
-  function fetchVillage(code) {
-    // Asks whether the village changed since the phone's copy: 304 costs a few bytes.
+  function fetchVillage(code, first) {
+    // Asks whether the village changed since the phone's copy: 304 costs a few bytes. With no
+    // copy yet, the shown village's first screen comes first, in a few KB; then the whole.
     var held = load("worklist." + code, null);
+    var path = "/worklist?village=" + encodeURIComponent(code);
     var extra = held && held.etag ? {"If-None-Match": held.etag} : null;
-    return api("GET", "/worklist?village=" + encodeURIComponent(code), undefined, extra).then(function (w) {
+    var head = first && !held ? api("GET", path + "&limit=" + PAGE).then(function (w) {
+      if (w.status !== 200 || load("worklist." + code, null)) return;
+      w.data.partial = true;
+      save("worklist." + code, w.data);
+      if (state.village === ALL || state.village === code) { loadVillage(); renderList(); }
+    }) : Promise.resolve();
+    return head.then(function () {
+      return api("GET", path, undefined, extra);
+    }).then(function (w) {
       if (w.status !== 200) return false;
       w.data.etag = w.etag;
       save("worklist." + code, w.data);
@@ -222,7 +242,7 @@
         else renderProgress();
       }
       if (!order.length) return;
-      return fetchVillage(order[0]).then(function (changed) {
+      return fetchVillage(order[0], true).then(function (changed) {
         arrived(order[0], changed);
         return Promise.all(order.slice(1).map(function (c) {
           return fetchVillage(c).then(function (changed) { arrived(c, changed); });
@@ -232,6 +252,7 @@
       state.loading = null;
       loadVillage();
       renderProgress();
+      document.body.setAttribute("data-refreshed", String(Date.now()));  // checked with the server
     });
   }
 
@@ -256,8 +277,10 @@
 
   function loadVillage() {
     var list = [];
+    state.partial = false;
     villageCodes().forEach(function (code) {
       var w = load("worklist." + code, null);
+      if (w && w.partial) state.partial = true;  // its first screen only, the rest on its way
       (w ? w.households : []).forEach(function (hh) { hh._v = code; list.push(hh); });
     });
     if (state.village === ALL) {
@@ -305,12 +328,14 @@
     var covered = state.households.filter(function (x) { return x.covered; }).length;
     var total = state.households.length;
     var shown = Math.min(items.length, state.shown);
+    var partial = state.partial;
     $("count").textContent = total
       ? (q ? items.length + " hộ khớp · " : "") + "Hiển thị " + shown + "/" + items.length + " hộ · " +
-        (total - covered) + " hộ chưa đạt"
+        (total - covered) + " hộ chưa đạt" + (partial ? " · đang tải thêm…" : "")
       : "";
     $("summary").textContent = total
-      ? covered + "/" + total + " hộ đã có người thành thạo 5 kỹ năng"
+      ? (partial ? "Đang tải toàn bộ danh sách hộ của thôn…"
+        : covered + "/" + total + " hộ đã có người thành thạo 5 kỹ năng")
       : (state.loading ? "Đang tải danh sách hộ…" : me && me.villages.length
         ? "Chưa có dữ liệu hộ của thôn. Khi có mạng, ứng dụng sẽ tự tải về."
         : "Bạn chưa được phân công thôn nào. Hãy nhờ tổ trưởng thêm bạn vào tổ của thôn.");
@@ -331,6 +356,11 @@
           hh.last_visit ? h("div", {"class": "muted"}, "Lần đến gần nhất: " + ddmmyyyy(hh.last_visit) + " (" + hh.visits + " lượt)") : null
         )));
     });
+    if (shown && !renderList.marked && window.performance && performance.mark) {
+      // When the first household reached the screen, since the page was opened.
+      renderList.marked = true;
+      performance.mark("cdtt-first-household");
+    }
     var more = $("more");
     var left = items.length - shown;
     more.hidden = left <= 0;
@@ -611,7 +641,8 @@
     $("logout").addEventListener("click", function () {
       var n = queue().filter(function (q) { return q.status === "pending"; }).length;
       if (n && !confirm("Còn " + n + " lượt chưa gửi. Vẫn đăng xuất? (Các lượt vẫn được giữ trên máy.)")) return;
-      drop("token"); drop("me"); drop("me.etag"); show("login-view");
+      // Signed out here stays signed out: the site's session no longer signs the app in.
+      drop("token"); drop("me"); drop("me.etag"); save("signed_out", true); show("login-view");
     });
     window.addEventListener("online", function () { renderNet(); sync(); });
     window.addEventListener("offline", renderNet);
@@ -624,10 +655,12 @@
     state.me = load("me", null);
     renderNet();
     if (!load("token", null) || !state.me) {
-      if (!navigator.onLine) { show("login-view"); return; }
+      // The form at once; a member signed in to the site is taken past it when the session
+      // answers (no wait for the others on a slow line).
+      show("login-view");
+      if (!navigator.onLine || load("signed_out", false)) return;
       sessionToken().then(function (ok) {
         if (ok) return signedIn();
-        show("login-view");
       });
       return;
     }
