@@ -165,7 +165,7 @@ def auth_session_token(request):
     """A bearer token for the user signed in to the site, from their session (with the CSRF
     token of the site's cookie): the field app opens signed in without asking the password
     again, and keeps working offline with the token. Issued and audited as any token."""
-    key, token = api_token_issue(user=request.user)
+    key, token = api_token_issue(user=request.user, via="session")
     return {"token": key, "expires_at": token.expires_at.isoformat()}
 
 

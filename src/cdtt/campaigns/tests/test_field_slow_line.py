@@ -47,6 +47,7 @@ def test_a_member_signed_in_to_the_site_gets_a_token_from_the_session(field):
     assert worklist.status_code == 200
     entry = AuditEntry.objects.filter(action="api_token.issue").latest("pk")
     assert entry.actor_id == field.member.pk
+    assert entry.changes["via"] == "session"
 
 
 def test_the_session_token_needs_the_csrf_token(field):
@@ -178,3 +179,13 @@ def test_the_worklist_names_the_head_of_the_household_first(field, api_as):
     items = api_as(field.member).get("/worklist", village=field.tree.village.code).json()
     home = next(h for h in items["households"] if h["code"] == "HO-001")
     assert [p["full_name"] for p in home["residents"]] == ["Lê Văn Chủ", "Lê Thị Con"]
+
+
+def test_a_phone_with_no_copy_gets_the_first_screen_first(field, api_as):
+    """``limit``: the first households in worklist order (uncovered first), then the whole."""
+    api = api_as(field.member)
+    village = field.tree.village.code
+    whole = api.get("/worklist", village=village).json()["households"]
+    first = api.get("/worklist", village=village, limit=1).json()["households"]
+    assert len(whole) == 2 and first == whole[:1]
+    assert api.get("/worklist", village=village, limit=0).status_code == 422
