@@ -18,6 +18,21 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 EXTRA_HOUSEHOLDS = 95  # with the factory's two: three pages of 40
 CHECKED = "document.body.dataset.refreshed && document.getElementById('progress').hidden"
 
+# The texts of the village selector and the search box that their boxes cut.
+FITS = """() => {
+  const ctx = document.createElement("canvas").getContext("2d");
+  const cut = [];
+  const check = (el, text, room) => {
+    ctx.font = getComputedStyle(el).font;
+    if (ctx.measureText(text).width + room > el.clientWidth) cut.push(text);
+  };
+  const village = document.getElementById("village");
+  for (const option of village.options) check(village, option.text, 44);
+  const search = document.getElementById("search");
+  check(search, search.placeholder, 24);
+  return cut;
+}"""
+
 # Every visible thing a thumb taps: its box (a choice's box is its whole label).
 TARGETS = """() => {
   const seen = [];
@@ -60,6 +75,12 @@ def member_data(make_user):
             birth_year=1960 + n % 40,
             relation="Chủ hộ",
         )
+    # A second village of the team, with three households.
+    from cdtt.teams.models import Team
+
+    Team.objects.get(unit=data.tree.village).villages.add(data.tree.village2)
+    for n in range(3):
+        household_create(actor=None, village=data.tree.village2, code=f"PL-{n}")
     # The head of HO-001 is proficient in the first skill of the catalog only.
     visit_submit(
         actor=data.member,
@@ -138,10 +159,11 @@ def test_a_member_signed_in_to_the_site_works_in_the_field_app_at_360_px(
     assert header["countShown"]
     assert page.inner_text("#queue-count") == "0"
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    for box in ("#search", "#village:not([hidden])"):
-        if page.locator(box).count():
-            r = page.locator(box).bounding_box()
-            assert r["x"] >= 0 and r["x"] + r["width"] <= 360 and r["width"] >= 300, (box, r)
+    for box in ("#search", "#village"):
+        r = page.locator(box).bounding_box()
+        assert r["x"] >= 0 and r["x"] + r["width"] <= 360 and r["width"] >= 300, (box, r)
+    # Neither the village's name nor the search's hint is cut.
+    assert page.evaluate(FITS) == []
 
     # Every household a page at a time, uncovered first, the count in view while scrolling.
     total = 2 + EXTRA_HOUSEHOLDS
@@ -152,6 +174,10 @@ def test_a_member_signed_in_to_the_site_works_in_the_field_app_at_360_px(
     page.click("#more")
     assert page.locator("#households li").count() == total
     assert page.locator("#more").is_hidden()
+    # Every household of the member's villages, together.
+    page.select_option("#village", "*")
+    assert f"40/{total + 3}" in page.inner_text("#count")
+    page.select_option("#village", member_data.tree.village.code)
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
     count = page.locator("#count").bounding_box()
     assert 0 <= count["y"] and count["y"] + count["height"] <= 740, count

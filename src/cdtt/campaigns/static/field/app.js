@@ -554,6 +554,9 @@
     var w = load("worklist." + hh._v, null);
     if (!w) return;
     w.households = w.households.map(function (x) { return x.code === hh.code ? hh : x; });
+    // The copy now holds what the server may never store (a visit it could refuse): its
+    // version no longer names it, and the next refresh takes the server's word again.
+    delete w.etag;
     save("worklist." + hh._v, w);
   }
 
