@@ -32,6 +32,8 @@ from bench.common import BENCH_DIR, RESULTS_DIR, Http, Measure, NotMeasured, Out
 from bench.database import BenchDatabase, database_prepare
 from bench.exports import PLANNED as EXPORTS_PLANNED
 from bench.exports import households_export_measure
+from bench.field_line import PLANNED as FIELD_LINE_PLANNED
+from bench.field_line import field_line_measure
 from bench.figures import PLANNED as FIGURES_PLANNED
 from bench.figures import figures_measure
 from bench.population import (
@@ -65,6 +67,7 @@ SERVER_STEPS: list[tuple[str, Callable]] = [
     ("figures", figures_measure),
     ("report", reports_measure),
     ("field app", field_app_measure),
+    ("field line", field_line_measure),
 ]
 
 # The steps after the server's, in process: the move changes the data, so it comes last.
@@ -273,6 +276,7 @@ PLANNED = {
     "campaign": CAMPAIGN_PLANNED,
     "figures": FIGURES_PLANNED,
     "report": REPORTS_PLANNED,
+    "field line": FIELD_LINE_PLANNED,
     "remap": REMAP_PLANNED,
     **EXPORTS_PLANNED,
 }

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
-from ninja.security import HttpBearer
+from ninja.security import HttpBearer, django_auth
 
 from cdtt.accounts.models import ApiToken, User
 from cdtt.accounts.services import api_token_issue, token_hash
@@ -152,6 +152,20 @@ def auth_token(request, body: TokenIn):
     if user is None or not user.is_active:
         raise Unauthenticated(_("Sai tên đăng nhập hoặc mật khẩu."))
     key, token = api_token_issue(user=user)
+    return {"token": key, "expires_at": token.expires_at.isoformat()}
+
+
+@api.post(
+    "/auth/session-token",
+    auth=django_auth,
+    response={200: TokenOut, **error_responses(401, 403)},
+    tags=["auth"],
+)
+def auth_session_token(request):
+    """A bearer token for the user signed in to the site, from their session (with the CSRF
+    token of the site's cookie): the field app opens signed in without asking the password
+    again, and keeps working offline with the token. Issued and audited as any token."""
+    key, token = api_token_issue(user=request.user, via="session")
     return {"token": key, "expires_at": token.expires_at.isoformat()}
 
 

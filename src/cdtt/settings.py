@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "cdtt.core.compression.ApiGZipMiddleware",  # first: it compresses what the others wrote
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -155,6 +156,9 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["cdtt.formats"]
 
 STATIC_URL = "/static/"
+# Answers compressed for the phones on a slow line (cdtt.core.compression): the API, the field
+# app's shell and its scripts (the attendance module's too).
+GZIP_PATHS = ["/api/", "/campaigns/field/", f"{STATIC_URL}field/", f"{STATIC_URL}training/"]
 STATIC_ROOT = Path(envstr("CDTT_STATIC_ROOT", str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 NODE_MODULES = PROJECT_DIR / "node_modules"

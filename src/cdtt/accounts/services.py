@@ -204,10 +204,13 @@ def token_hash(key: str) -> str:
 
 
 @transaction.atomic
-def api_token_issue(*, user: User, days: int | None = None) -> tuple[str, ApiToken]:
+def api_token_issue(
+    *, user: User, days: int | None = None, via: str = "password"
+) -> tuple[str, ApiToken]:
     """Issue a bearer token to ``user`` (already authenticated by the caller); returns the key,
     which is stored only as its hash, and the token. Valid ``days`` days (default: the
-    ``API_TOKEN_DAYS`` setting)."""
+    ``API_TOKEN_DAYS`` setting). ``via``: how the caller authenticated the user (``password``,
+    or ``session`` for the site's signed-in user), kept in the audit entry."""
     if not user.is_active:
         raise Refused(_("Tài khoản đã bị khóa."))
     key = secrets.token_urlsafe(32)
@@ -219,6 +222,6 @@ def api_token_issue(*, user: User, days: int | None = None) -> tuple[str, ApiTok
         obj=token,
         unit=user.scope_unit,
         summary=_("Cấp mã truy cập API cho %(u)s") % {"u": user.username},
-        changes={"expires_at": expires.isoformat()},
+        changes={"expires_at": expires.isoformat(), "via": via},
     )
     return key, token

@@ -4,13 +4,15 @@
 the same clear ``{detail}`` answer as every other refusal, and nothing is written on a 4xx.
 """
 
+import hashlib
 import json
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from cdtt.campaigns import selectors
 from cdtt.campaigns.models import Campaign, CampaignStatus, Service, Visit
@@ -242,9 +244,28 @@ def visit_get(request, visit_id: str):
     return JsonResponse(visit_out(visit))
 
 
-@router.get("/worklist", response={200: Worklist, **error_responses(404, 422)})
-def worklist(request, village: str = ""):
-    """Households of one of the caller's villages, uncovered first, with what each still lacks."""
+def conditional_json(request, body: bytes) -> HttpResponse:
+    """A JSON answer tagged with the hash of its text: a client that sends the tag of its copy
+    back (``If-None-Match``) gets 304 and no body when nothing changed. The tag may come back
+    weak (``W/``), as the compression of the answer marks it."""
+    tag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+    sent = request.headers.get("If-None-Match", "")
+    held = {t.strip().removeprefix("W/") for t in sent.split(",") if t.strip()}
+    if tag in held or "*" in held:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = tag
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@router.get("/worklist", response={200: Worklist, 304: None, **error_responses(404, 422)})
+def worklist(request, village: str = "", limit: int | None = Query(None, ge=1)):
+    """Households of one of the caller's villages, uncovered first, with what each still lacks.
+    The answer carries an ``ETag`` (the village's version): sent back in ``If-None-Match``, it
+    is answered 304 with no body while the worklist has not changed. ``limit``: only the first
+    households, for the first screen of a phone that holds no copy yet."""
     villages = selectors.field_villages(request.user)
     if not village:
         codes = list(villages.values_list("code", flat=True)[:2])
@@ -255,7 +276,7 @@ def worklist(request, village: str = ""):
     if unit is None:
         raise NotFound(_("Không tìm thấy thôn trong địa bàn của bạn."))
     # {"village": {"code", "name"}, "households": selectors.worklist(unit)}, written directly.
-    return HttpResponse(selectors.worklist_json(unit), content_type="application/json")
+    return conditional_json(request, selectors.worklist_json(unit, limit))
 
 
 def _campaign_out(c: Campaign) -> dict:
@@ -284,10 +305,11 @@ def campaign_list(request):
     return JsonResponse({"items": [_campaign_out(c) for c in campaigns]})
 
 
-@router.get("/me", response={200: FieldProfile})
+@router.get("/me", response={200: FieldProfile, 304: None})
 def me(request):
     """What the field app needs once: who I am, my villages (with the campaigns covering each),
-    the skills with their checklists, and the services catalog."""
+    the skills with their checklists, and the services catalog. Tagged like the worklist: 304
+    when the copy the client holds is current."""
     from cdtt.skills.models import Skill
 
     user = request.user
@@ -301,25 +323,25 @@ def me(request):
         }
         for s in Skill.objects.filter(active=True).prefetch_related("checklist")
     ]
-    return JsonResponse(
-        {
-            "username": user.username,
-            "full_name": str(user),
-            "role": user.role,
-            "villages": [
-                {
-                    "code": v.code,
-                    "name": v.full_name,
-                    "commune": v.commune.full_name if v.commune else "",
-                    "campaigns": active["by_village"].get(v.pk, []),
-                }
-                for v in villages
-            ],
-            "campaigns": [_campaign_out(c) for c in active["campaigns"]],
-            "skills": skills,
-            "services": [
-                {"code": s.code, "name": s.name, "skills": s.skill_codes}
-                for s in Service.objects.filter(active=True)
-            ],
-        }
-    )
+    profile = {
+        "username": user.username,
+        "full_name": str(user),
+        "role": user.role,
+        "villages": [
+            {
+                "code": v.code,
+                "name": v.full_name,
+                "commune": v.commune.full_name if v.commune else "",
+                "campaigns": active["by_village"].get(v.pk, []),
+            }
+            for v in villages
+        ],
+        "campaigns": [_campaign_out(c) for c in active["campaigns"]],
+        "skills": skills,
+        "services": [
+            {"code": s.code, "name": s.name, "skills": s.skill_codes}
+            for s in Service.objects.filter(active=True)
+        ],
+    }
+    body = json.dumps(profile, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+    return conditional_json(request, body.encode())

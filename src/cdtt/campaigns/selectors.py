@@ -10,7 +10,7 @@ from json.encoder import encode_basestring
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Case, Count, Max, Q, QuerySet, Sum, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -40,6 +40,7 @@ COLUMN = {
     Level.VILLAGE: "village_id",
 }
 STALE_DAYS = 2
+HEAD_RELATION = "Chủ hộ"  # as the population file names the head of a household
 
 
 # --- which campaigns -------------------------------------------------------------------------
@@ -190,10 +191,11 @@ def _worklist_codes() -> list[str]:
 
 
 def _worklist_residents(households: list[tuple], codes: list[str]) -> list[tuple]:
-    """The current residents of the households with their levels, eldest first (one query).
-    On PostgreSQL the households' ids go as one array parameter: the statement is then the same
-    whatever the village's size, parsed and planned once a connection (a list of hundreds of
-    placeholders cost more to send, parse and plan than the query takes to run)."""
+    """The current residents of the households with their levels (one query): the head of the
+    household first (the one the list names), then the eldest first. On PostgreSQL the
+    households' ids go as one array parameter: the statement is then the same whatever the
+    village's size, parsed and planned once a connection (a list of hundreds of placeholders
+    cost more to send, parse and plan than the query takes to run)."""
     ids = [h[0] for h in households]
     columns = ["id", "household_id", "full_name", "birth_year", "relation"]
     columns += [Resident._meta.get_field(LEVEL_FIELDS[c]).column for c in codes]
@@ -202,13 +204,15 @@ def _worklist_residents(households: list[tuple], codes: list[str]) -> list[tuple
             cur.execute(
                 f"SELECT {', '.join(columns)} FROM {Resident._meta.db_table} "
                 "WHERE household_id = ANY(%s::bigint[]) AND status = %s "
-                "ORDER BY household_id, birth_year DESC, id",
-                [ids, ResidentStatus.CURRENT.value],
+                "ORDER BY household_id, CASE WHEN relation = %s THEN 0 ELSE 1 END, "
+                "birth_year, id",
+                [ids, ResidentStatus.CURRENT.value, HEAD_RELATION],
             )
             return cur.fetchall()
+    head_first = Case(When(relation=HEAD_RELATION, then=Value(0)), default=Value(1))
     return list(
         Resident.objects.filter(household_id__in=ids, status=ResidentStatus.CURRENT)
-        .order_by("household_id", "-birth_year", "pk")
+        .order_by("household_id", head_first, "birth_year", "pk")
         .values_list(
             "pk",
             "household_id",
@@ -328,11 +332,14 @@ def worklist(village: AdminUnit) -> list[dict]:
     return items
 
 
-def worklist_json(village: AdminUnit) -> bytes:
+def worklist_json(village: AdminUnit, limit: int | None = None) -> bytes:
     """The worklist document of the API, ``{"village": {...}, "households": worklist(village)}``,
     written straight to JSON text (UTF-8): the residents' levels and lacks are encoded once per
-    combination of levels, every string once."""
+    combination of levels, every string once. ``limit``: only the first households (the first
+    screen of a phone that has no copy yet)."""
     commune_code, order, by_household, visits = _worklist_rows(village)
+    if limit is not None:
+        order = order[:limit]
     text = encode_basestring
     commune = text(commune_code)
     out = [

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import ensure_csrf_cookie
 
 from cdtt.campaigns import reports, selectors
 from cdtt.campaigns.forms import CampaignForm, DayForm, ReportForm
@@ -424,9 +425,11 @@ def _download(docx: bytes, filename: str, *, pdf: bool) -> HttpResponse:
 
 
 @public
+@ensure_csrf_cookie
 def field(request):
     """The field app's shell. Public on purpose: it holds no data (the app logs in to the API
-    with a token) and must open from the phone's cache without a session."""
+    with a token) and must open from the phone's cache without a session. It sets the CSRF
+    cookie, with which a member signed in to the site gets a token from the session."""
     return render(request, "campaigns/field.html")
 
 

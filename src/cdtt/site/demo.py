@@ -30,6 +30,7 @@ DEMO_DISTRICT = "381"
 SCALES: dict[str, list[str] | None] = {"small": [DEMO_DISTRICT], "province": None}
 SNAPSHOT_DAYS = 30
 CAMPAIGN_NAME = "Chiến dịch “đi từng ngõ, gõ từng nhà, hướng dẫn từng người dân”"
+RUNNING_NAME = "Bình dân học vụ số: hướng dẫn kỹ năng số tại hộ"
 
 Out = Callable[[str], None]
 
@@ -400,13 +401,37 @@ def campaign_ensure(
             description="Chiến dịch 10 ngày theo Công văn 3240/BTTTT-CĐSQG.",
             letterhead=letterhead_ensure(actor=actor, province=province),
         )
+    running = running_campaign_ensure(actor=actor, province=province, today=today)
     if field_user is None or Visit.objects.filter(campaign=campaign).exists():
-        return f"{campaign.name} {starts:%d/%m}–{ends:%d/%m/%Y}"
+        return f"{campaign.name} {starts:%d/%m}–{ends:%d/%m/%Y}; {running}"
     stored = demo_visits_log(
         campaign=campaign, field_user=field_user, commune=commune, starts=starts, out=out
     )
     out(f"Campaign: {stored} demo visits logged by {field_user.username}.")
-    return f"{campaign.name} {starts:%d/%m}–{ends:%d/%m/%Y}, {stored} visits"
+    return f"{campaign.name} {starts:%d/%m}–{ends:%d/%m/%Y}, {stored} visits; {running}"
+
+
+def running_campaign_ensure(*, actor: User, province: AdminUnit, today: dt.date) -> str:
+    """A campaign under way today (from a week ago to a month ahead), so that the field app
+    offers it and the demo's visits count in a campaign, whatever the day the demo is built."""
+    from cdtt.campaigns.models import Campaign, Service
+    from cdtt.campaigns.services import campaign_create
+
+    campaign = Campaign.objects.filter(
+        name=RUNNING_NAME, starts_on__lte=today, ends_on__gte=today
+    ).first()
+    if campaign is None:
+        campaign = campaign_create(
+            actor=actor,
+            name=RUNNING_NAME,
+            starts_on=today - dt.timedelta(days=7),
+            ends_on=today + dt.timedelta(days=30),
+            scope_units=[province],
+            services=list(Service.objects.filter(active=True).order_by("pk")[:4]),
+            description="Phong trào “Bình dân học vụ số”: hướng dẫn người dân tại hộ.",
+            letterhead=letterhead_ensure(actor=actor, province=province),
+        )
+    return f"{campaign.name} {campaign.starts_on:%d/%m}–{campaign.ends_on:%d/%m/%Y}"
 
 
 def _demo_visit_payload(

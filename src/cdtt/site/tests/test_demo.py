@@ -173,3 +173,31 @@ def test_the_demo_campaign_reports_under_the_departments_letterhead(built):
     admin = User.objects.filter(role="province_admin").first()
     assert demo.letterhead_ensure(actor=admin, province=head.unit) == head
     assert Letterhead.objects.count() == 1
+
+
+def test_the_demo_has_a_campaign_running_today_that_the_field_app_offers(built):
+    from cdtt.campaigns.models import Campaign
+    from cdtt.campaigns.selectors import active_campaigns_for_villages, field_villages
+
+    running = Campaign.objects.get(name=demo.RUNNING_NAME)
+    assert running.starts_on <= TODAY <= running.ends_on
+    member = User.objects.filter(role="team_member").first()
+    villages = list(field_villages(member))
+    offered = active_campaigns_for_villages(villages, today=TODAY)["by_village"]
+    assert villages and all(running.pk in offered[v.pk] for v in villages)
+    # Built again the same day: the same campaign, not a second one.
+    admin = User.objects.filter(role="province_admin").first()
+    demo.running_campaign_ensure(actor=admin, province=running.scope_units.get(), today=TODAY)
+    assert Campaign.objects.filter(name=demo.RUNNING_NAME).count() == 1
+
+
+def test_the_field_worklist_of_the_demo_names_grown_up_heads_of_households(built):
+    from cdtt.campaigns.selectors import field_villages, worklist
+
+    member = User.objects.filter(role="team_member").first()
+    households = [h for v in field_villages(member) for h in worklist(v)]
+    assert households
+    for household in households:
+        head = household["residents"][0]
+        assert head["relation"] == "Chủ hộ", household
+        assert head["birth_year"] <= TODAY.year - 18, household

@@ -23,12 +23,18 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(req.url);
   if (url.origin !== self.location.origin || url.pathname.indexOf("/api/") === 0) return;
   if (req.mode === "navigate") {
-    // The page: the network when there is one (updates), the cached shell otherwise.
-    event.respondWith(fetch(req).then(function (res) {
+    // The page: the cached shell at once (a slow line costs nothing to open the app), renewed
+    // from the network behind it; the network only when nothing is cached yet. A new version
+    // of the app comes with a new service worker, which caches the new shell when installed.
+    var fresh = fetch(req).then(function (res) {
       var copy = res.clone();
       if (res.ok) caches.open(CACHE).then(function (c) { c.put(SHELL[0], copy); });
       return res;
-    }).catch(function () { return caches.match(SHELL[0]); }));
+    });
+    event.respondWith(caches.match(SHELL[0]).then(function (hit) {
+      if (hit) { event.waitUntil(fresh.catch(function () {})); return hit; }
+      return fresh;
+    }));
     return;
   }
   if (SHELL.indexOf(url.pathname) >= 0) {
