@@ -5,6 +5,10 @@ A view reads the filters (``listing.values(request)``), asks its selector for th
 user may see, and hands both to ``render_listing``. ``?format=xlsx`` returns every row of the
 same filtered queryset as a workbook, streamed in chunks; an export holding a column of personal
 data is written to the audit log with the list, its filters and the row count.
+
+Personal data follows one rule for every list (``cdtt.core.roles``): a role that needs figures
+only gets neither the page's nor the workbook's personal columns, and a ``PHONE`` column (see
+``phone_column``) shows the number in clear only to the roles that call people.
 """
 
 import datetime as dt
@@ -26,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from cdtt.audit.services import audit_record
+from cdtt.core.roles import phone_shown, sees_personal
 from cdtt.lib import xlsx
 
 TEXT, INTEGER, DECIMAL, PERCENT = xlsx.TEXT, xlsx.INTEGER, xlsx.DECIMAL, xlsx.PERCENT
@@ -66,15 +71,18 @@ class Column:
     page: bool = True
     export: bool = True
 
-    def get(self, row: Any) -> Any:
-        return self.value(row) if callable(self.value) else _attr(row, self.value)
+    def get(self, row: Any, user: Any = None) -> Any:
+        value = self.value(row) if callable(self.value) else _attr(row, self.value)
+        if self.kind == PHONE:
+            return phone_shown(user, value)  # masked unless the viewer's role calls people
+        return value
 
-    def html(self, row: Any) -> SafeString:
+    def html(self, row: Any, user: Any = None) -> SafeString:
         if self.template:
             return mark_safe("")  # rendered by the results template, which has the request
         if self.cell is not None:
             return conditional_escape(self.cell(row))
-        return conditional_escape(shown(self.get(row), self.kind))
+        return conditional_escape(shown(self.get(row, user), self.kind))
 
     @property
     def numeric(self) -> bool:
@@ -92,6 +100,11 @@ def shown(value: Any, kind: str = TEXT) -> str:
     if kind == PERCENT and isinstance(value, int | float | Decimal):
         return formats.number_format(float(value) * 100, 1) + "%"
     return str(value)
+
+
+def phone_column(header: Any, value: Value, **options: Any) -> Column:
+    """A column of phone numbers: personal, kept as text, masked for the roles that need none."""
+    return Column(header, value, PHONE, personal=True, **options)
 
 
 @dataclass(frozen=True)
@@ -158,14 +171,19 @@ class Listing:
     def personal(self) -> bool:
         return any(c.personal and c.export for c in self.columns)
 
-    def page_columns(self) -> list[Column]:
-        return [c for c in self.columns if c.page]
+    def page_columns(self, user: Any = None) -> list[Column]:
+        return [c for c in self.columns if c.page and _may_see(c, user)]
 
-    def export_columns(self) -> list[Column]:
-        return [c for c in self.columns if c.export]
+    def export_columns(self, user: Any = None) -> list[Column]:
+        return [c for c in self.columns if c.export and _may_see(c, user)]
 
     def limit(self) -> int | None:
         return self.export_limit() if callable(self.export_limit) else self.export_limit
+
+
+def _may_see(column: Column, user: Any) -> bool:
+    """A personal column is left out for a role that needs figures only."""
+    return not column.personal or user is None or sees_personal(user)
 
 
 def _query(request, *drop: str) -> str:
@@ -209,7 +227,8 @@ def render_listing(
     page = Paginator(queryset, listing.page_size).get_page(request.GET.get("page"))
     objects = list(page.object_list)
     rows = listing.prepare(objects) if listing.prepare else objects
-    columns = listing.page_columns()
+    user = request.user
+    columns = listing.page_columns(user)
     defaults = {f.name: f.default for f in listing.filters}
     query = _query(request)
     data = {
@@ -217,7 +236,7 @@ def render_listing(
         "page": page,
         "rows": rows,
         "columns": columns,
-        "table": [(row, [(c, c.html(row)) for c in columns]) for row in rows],
+        "table": [(row, [(c, c.html(row, user)) for c in columns]) for row in rows],
         "filters": filters,
         "filter_fields": [
             (f, filters.get(f.name, ""), f.options(request)) for f in listing.filters
@@ -239,12 +258,13 @@ def _chunks(iterable: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def export_rows(listing: Listing, queryset: QuerySet) -> Iterator[list]:
-    """Every row of the queryset as the export's values, read and prepared chunk by chunk."""
-    columns = listing.export_columns()
+def export_rows(listing: Listing, queryset: QuerySet, user: Any = None) -> Iterator[list]:
+    """Every row of the queryset as the export's values (those ``user`` may see), read and
+    prepared chunk by chunk."""
+    columns = listing.export_columns(user)
     for chunk in _chunks(queryset.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
         for row in listing.prepare(chunk) if listing.prepare else chunk:
-            yield [c.get(row) for c in columns]
+            yield [c.get(row, user) for c in columns]
 
 
 def export(
@@ -263,16 +283,18 @@ def export(
             )
             query = _query(request)
             return redirect(f"{request.path}?{query}" if query else request.path)
-    headers = [xlsx.XlsxColumn(str(c.header), c.kind) for c in listing.export_columns()]
+    user = request.user
+    columns = listing.export_columns(user)
+    headers = [xlsx.XlsxColumn(str(c.header), c.kind) for c in columns]
     about = unit or getattr(request.user, "scope_unit", None)
     fileobj, count = xlsx.xlsx_file(
         str(listing.title),
         headers,
-        export_rows(listing, queryset),
+        export_rows(listing, queryset, user),
         unit=getattr(about, "full_name", "") or "",
         as_of=timezone.localdate(),
     )
-    if listing.personal:
+    if any(c.personal for c in columns):
         applied = {k: _plain(v) for k, v in filters.items() if _is_set(v)}
         # Personal data leaves the system: who took which list, filtered how, how many rows.
         audit_record(
