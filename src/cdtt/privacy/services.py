@@ -13,6 +13,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -189,6 +191,7 @@ def subject_export(*, actor: Any, resident: Resident, purpose: str, fmt: str) ->
 
 
 def _anonymise(resident: Resident) -> None:
+    name, village_path = resident.full_name, resident.village.path
     resident.full_name = _("(đã ẩn danh)")
     resident.name_key = f"{ANONYMOUS_KEY}{resident.pk}"
     resident.birth_date = None
@@ -212,10 +215,15 @@ def _anonymise(resident: Resident) -> None:
         student.birth_date = None
         student.birth_key = str(student.birth_year)
         student.save(update_fields=["full_name", "name_key", "birth_date", "birth_key"])
-    # Earlier entries of the audit log named the resident in their text and changes.
+    # Earlier entries of the audit log named the resident: in their changes (the resident's own
+    # entries) and in their text (those of the household, the assessments) within the village.
     AuditEntry.objects.filter(object_type=Resident._meta.label, object_id=str(resident.pk)).exclude(
         action__startswith="personal."
-    ).update(summary=_("(nhân khẩu đã ẩn danh)"), changes={})
+    ).update(changes={})
+    if name:
+        AuditEntry.objects.filter(
+            unit_path__startswith=village_path, summary__contains=name
+        ).update(summary=Replace("summary", Value(name), Value(resident.full_name)))
 
 
 @transaction.atomic
@@ -223,7 +231,7 @@ def resident_erase(*, actor: Any, resident: Resident, reason: str) -> Resident:
     """Anonymise the resident: name, birth date, gender, relation and phone go; the household,
     the status and the levels stay, so every figure that counted them stays right."""
     reason = _purpose(reason)
-    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    resident = Resident.objects.select_related("village").select_for_update().get(pk=resident.pk)
     if is_anonymised(resident):
         raise ValidationError(_("Nhân khẩu này đã được ẩn danh."))
     _anonymise(resident)
@@ -262,7 +270,7 @@ def retention_apply(*, today: dt.date | None = None, dry_run: bool = False) -> R
     if dry_run:
         return RetentionOutcome(former.count(), old_log.count())
     residents = 0
-    for resident in former.select_for_update().iterator(chunk_size=500):
+    for resident in former.select_related("village").select_for_update().iterator(chunk_size=500):
         _anonymise(resident)
         residents += 1
     log_entries, _by_model = old_log.delete()
