@@ -21,6 +21,7 @@ from cdtt.core.roles import Role
 GUIDE = Path(settings.PROJECT_DIR) / "docs" / "huong-dan-su-dung.md"
 IMAGES = GUIDE.parent / "images"
 _ROLE_HEADING = re.compile(r"^## (?P<title>.+?) \{#(?P<slug>[a-z-]+)\}\s*$", re.MULTILINE)
+_PART_LINK = re.compile(r'href="#([a-z-]+)"')
 _IMAGE_NAME = re.compile(r"^[a-z0-9-]+\.png$")
 # The guide's part for each role of the platform.
 ROLE_PART = {
@@ -45,8 +46,10 @@ class Part:
 
 def _html(text: str) -> str:
     body = markdown.markdown(text, extensions=["attr_list", "tables", "sane_lists"])
-    # The guide's images live beside it (images/x.png); the app serves them under /help/.
-    return body.replace('src="images/', 'src="/help/images/')
+    # The guide's images live beside it (images/x.png); the app serves them under /help/, and a
+    # link to a role's part (#leader) opens that part's page.
+    body = body.replace('src="images/', 'src="/help/images/')
+    return _PART_LINK.sub(r'href="/help/\1/"', body)
 
 
 @lru_cache(maxsize=4)

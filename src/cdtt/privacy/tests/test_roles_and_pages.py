@@ -4,16 +4,19 @@ no national ID number is kept anywhere."""
 
 import io
 import re
+from pathlib import Path
 
 import openpyxl
 import pytest
 from django.apps import apps
+from django.conf import settings
 
 from cdtt.audit.models import AuditEntry
 from cdtt.audit.personal import VIEW
 from cdtt.campaigns.tests.factories import token_for
 from cdtt.teams.models import Person
 
+IMAGES = Path(settings.PROJECT_DIR) / "docs" / "images"
 # Field names that would hold a national ID number (CCCD/CMND, personal identification number).
 NATIONAL_ID = re.compile(r"cccd|cmnd|national|citizen|identity|id_number|dinh_danh|passport", re.I)
 
@@ -138,11 +141,24 @@ def test_notice_is_public_and_linked_from_every_page(db, client):
     assert 'href="/privacy/"' in client.get("/public/").content.decode()
 
 
-@pytest.mark.parametrize("part", ["officer", "leader", "team", "teacher", "organization"])
-def test_user_guide_has_a_part_per_role(db, client, part):
+@pytest.mark.parametrize(
+    "part, title",
+    [
+        ("officer", "Cán bộ Sở, huyện, xã"),
+        ("leader", "Lãnh đạo tỉnh"),
+        ("team", "Tổ trưởng, thành viên Tổ CNSCĐ"),
+        ("teacher", "Giáo viên"),
+        ("organization", "Cán bộ cơ quan, tổ chức"),
+    ],
+)
+def test_user_guide_has_a_part_per_role(db, client, part, title):
     page = client.get(f"/help/{part}/")
     assert page.status_code == 200
-    assert "<h2" in page.content.decode() or "<h3" in page.content.decode()
+    html = page.content.decode()
+    assert f"<h1>{title}</h1>" in html
+    # Each part shows its role's pages, as the browser test took them.
+    for src in re.findall(r'<img alt="[^"]*" src="/help/images/([^"]+)"', html) or ["none"]:
+        assert (IMAGES / src).is_file(), src
 
 
 def test_user_guide_index_images_and_link(client, make_user, tree, login):
