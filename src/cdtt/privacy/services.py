@@ -17,6 +17,7 @@ from django.db.models import Value
 from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cdtt.audit import personal as personal_log
 from cdtt.audit.models import AuditEntry
@@ -26,22 +27,27 @@ from cdtt.registry.models import Resident, ResidentStatus
 from cdtt.schools.models import Student
 
 FORMATS = ("xlsx", "json")
+# The name an anonymised resident (and their student records) keeps: stored data, the same in
+# every language, like the names it replaces.
+ANONYMOUS_NAME = "(đã ẩn danh)"
+# The workbook's columns: one row per fact (the resident, each assessment, each student record,
+# each visit to the household), each value in the column of its kind.
 COLUMNS = (
-    xlsx.XlsxColumn("Loại thông tin", xlsx.TEXT),
-    xlsx.XlsxColumn("Mã xã", xlsx.TEXT),
-    xlsx.XlsxColumn("Mã hộ", xlsx.TEXT),
-    xlsx.XlsxColumn("Họ và tên", xlsx.TEXT),
-    xlsx.XlsxColumn("Ngày sinh", xlsx.DATE),
-    xlsx.XlsxColumn("Năm sinh", xlsx.INTEGER),
-    xlsx.XlsxColumn("Giới tính", xlsx.TEXT),
-    xlsx.XlsxColumn("Quan hệ với chủ hộ", xlsx.TEXT),
-    xlsx.XlsxColumn("Số điện thoại", xlsx.PHONE),
-    xlsx.XlsxColumn("Tình trạng", xlsx.TEXT),
-    xlsx.XlsxColumn("Kỹ năng", xlsx.TEXT),
-    xlsx.XlsxColumn("Mức", xlsx.INTEGER),
-    xlsx.XlsxColumn("Hình thức", xlsx.TEXT),
-    xlsx.XlsxColumn("Thời điểm", xlsx.DATETIME),
-    xlsx.XlsxColumn("Ghi chú", xlsx.TEXT),
+    (_lazy("Loại thông tin"), xlsx.TEXT),
+    (_lazy("Mã xã"), xlsx.TEXT),
+    (_lazy("Mã hộ"), xlsx.TEXT),
+    (_lazy("Họ và tên"), xlsx.TEXT),
+    (_lazy("Ngày sinh"), xlsx.DATE),
+    (_lazy("Năm sinh"), xlsx.INTEGER),
+    (_lazy("Giới tính"), xlsx.TEXT),
+    (_lazy("Quan hệ với chủ hộ"), xlsx.TEXT),
+    (_lazy("Số điện thoại"), xlsx.PHONE),
+    (_lazy("Tình trạng"), xlsx.TEXT),
+    (_lazy("Kỹ năng"), xlsx.TEXT),
+    (_lazy("Mức"), xlsx.INTEGER),
+    (_lazy("Hình thức"), xlsx.TEXT),
+    (_lazy("Thời điểm"), xlsx.DATETIME),
+    (_lazy("Ghi chú"), xlsx.TEXT),
 )
 
 
@@ -171,7 +177,7 @@ def subject_export(*, actor: Any, resident: Resident, purpose: str, fmt: str) ->
     else:
         data = xlsx.xlsx_bytes(
             _("Dữ liệu cá nhân"),
-            COLUMNS,
+            [xlsx.XlsxColumn(str(header), kind) for header, kind in COLUMNS],
             _rows(record),
             unit=record.household.village.full_name,
             as_of=timezone.localdate(),
@@ -192,7 +198,7 @@ def subject_export(*, actor: Any, resident: Resident, purpose: str, fmt: str) ->
 
 def _anonymise(resident: Resident) -> None:
     name, village_path = resident.full_name, resident.village.path
-    resident.full_name = _("(đã ẩn danh)")
+    resident.full_name = ANONYMOUS_NAME
     resident.name_key = f"{ANONYMOUS_KEY}{resident.pk}"
     resident.birth_date = None
     resident.birth_key = str(resident.birth_year)
@@ -210,7 +216,7 @@ def _anonymise(resident: Resident) -> None:
         ]
     )
     for student in Student.objects.filter(resident=resident):
-        student.full_name = _("(đã ẩn danh)")
+        student.full_name = ANONYMOUS_NAME
         student.name_key = f"{ANONYMOUS_KEY}{student.pk}"
         student.birth_date = None
         student.birth_key = str(student.birth_year)
