@@ -304,7 +304,13 @@ def export(
             object_type=listing.name,
             object_id=getattr(unit, "code", "") or "",
             summary=_("Xuất Excel “%(list)s”: %(n)s dòng") % {"list": listing.title, "n": count},
-            changes={"list": listing.name, "filters": applied, "rows": count},
+            changes={
+                "list": listing.name,
+                "filters": applied,
+                "rows": count,
+                # Why, when the page that links the export asks (``?purpose=``).
+                "purpose": request.GET.get("purpose", "").strip()[:300],
+            },
         )
     filename = listing.filename.format(unit=getattr(unit, "code", "") or "")
     return xlsx.file_response(fileobj, filename)
