@@ -304,16 +304,18 @@ def export(
             object_type=listing.name,
             object_id=getattr(unit, "code", "") or "",
             summary=_("Xuất Excel “%(list)s”: %(n)s dòng") % {"list": listing.title, "n": count},
-            changes={
-                "list": listing.name,
-                "filters": applied,
-                "rows": count,
-                # Why, when the page that links the export asks (``?purpose=``).
-                "purpose": request.GET.get("purpose", "").strip()[:300],
-            },
+            changes=_export_changes(request, listing, applied, count),
         )
     filename = listing.filename.format(unit=getattr(unit, "code", "") or "")
     return xlsx.file_response(fileobj, filename)
+
+
+def _export_changes(request, listing: Listing, applied: dict, count: int) -> dict:
+    changes = {"list": listing.name, "filters": applied, "rows": count}
+    purpose = request.GET.get("purpose", "").strip()[:300]
+    if purpose:  # why, when the page that links the export asks (``?purpose=``)
+        changes["purpose"] = purpose
+    return changes
 
 
 def cells(*parts: Any) -> SafeString:

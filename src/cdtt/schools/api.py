@@ -1,8 +1,11 @@
 """JSON API of the school program (mounted under /api/v1/): schools and their students, read
 through the same scoped selectors as the pages (a teacher: their school)."""
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
+from cdtt.core.errors import Refused, error_responses
+from cdtt.core.roles import sees_personal
 from cdtt.schools import selectors
 from cdtt.schools.models import Completion
 
@@ -63,10 +66,13 @@ def schools(request):
     return {"count": rows.count(), "items": items}
 
 
-@router.get("/school-students", response=StudentList)
+@router.get("/school-students", response={200: StudentList, **error_responses(403)})
 def students(request, school_class: int | None = None):
     """Students the caller may see (of one class when ``school_class`` is given), with their
-    match to the registry and the skills they completed."""
+    match to the registry and the skills they completed; refused to a role that needs figures
+    only."""
+    if not sees_personal(request.auth):
+        raise Refused(_("Vai trò của bạn chỉ xem số liệu tổng hợp, không xem dữ liệu cá nhân."))
     rows = selectors.students_for(request.auth).order_by("school_class_id", "name_key")
     if school_class is not None:
         rows = rows.filter(school_class_id=school_class)

@@ -44,6 +44,7 @@ def test_leader_token_gets_figures_not_people(field, make_user, client):
     assert response.status_code == 403
     assert "Lê Văn Chủ" not in response.content.decode()
     assert client.get("/api/v1/members", **_bearer(leader)).status_code == 403
+    assert client.get("/api/v1/school-students", **_bearer(leader)).status_code == 403
     teams = client.get("/api/v1/teams", **_bearer(leader)).json()
     assert teams["count"] >= 1 and all(t["leader"] is None for t in teams["items"])
     detail = client.get(f"/api/v1/teams/{field.team.pk}", **_bearer(leader)).json()
@@ -174,3 +175,13 @@ def test_user_guide_index_images_and_link(client, make_user, tree, login):
     assert image.status_code == 200 and image["Content-Type"] == "image/png"
     assert client.get("/help/images/..%2Fhuong-dan-su-dung.md").status_code == 404
     assert client.get("/help/nobody/").status_code == 404
+
+
+def test_list_export_keeps_its_purpose_in_the_access_log(field, make_user, login):
+    admin = login(make_user("province_admin", field.tree.province))
+    response = admin.get("/registry/households/?format=xlsx&purpose=Rà soát hộ chưa đạt")
+    assert response.status_code == 200
+    entry = AuditEntry.objects.get(action="registry.households_export")
+    assert entry.changes["purpose"] == "Rà soát hộ chưa đạt" and entry.changes["rows"] == 3
+    page = admin.get("/privacy/access-log/?kind=export").content.decode()
+    assert "Rà soát hộ chưa đạt" in page and "Xuất danh sách" in page
