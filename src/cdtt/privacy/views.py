@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
@@ -115,7 +116,15 @@ def _resident_page(request, resident, *, export_form=None, erase_form=None, stat
 
 @role_required(REQUESTS)
 def resident(request, pk: int):
-    return _resident_page(request, access_resident(request.user, pk))
+    resident = access_resident(request.user, pk)
+    personal_log.personal_record(
+        actor=request.user,
+        action=personal_log.VIEW,
+        obj=resident,
+        summary=_("Xem dữ liệu cá nhân của nhân khẩu #%(id)s") % {"id": resident.pk},
+        unit=resident.village,
+    )
+    return _resident_page(request, resident)
 
 
 @require_POST

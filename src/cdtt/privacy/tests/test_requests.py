@@ -36,6 +36,7 @@ def test_export_personas(field, make_user, login, client):
     assert not AuditEntry.objects.filter(action=SUBJECT_EXPORT).exists()
     officer = login(field.officer)
     assert officer.get(f"/privacy/residents/{field.head.pk}/").status_code == 200
+    assert AuditEntry.objects.filter(action=VIEW, object_id=str(field.head.pk)).exists()
     response = officer.post(url, body)
     assert response.status_code == 200 and response["Content-Type"] == "application/json"
     data = json.loads(response.content)
