@@ -95,10 +95,9 @@ def _iso(d) -> str | None:
     return d.isoformat() if d else None
 
 
-def _team_out(t, user) -> dict:
+def _team_out(t) -> dict:
+    # Team leaders are public (the portal shows them): given to every role.
     leader = t.active_leaders[0].person.full_name if getattr(t, "active_leaders", None) else None
-    if not sees_personal(user):
-        leader = None  # a role that needs figures only gets no one's name
     return {
         "id": t.pk,
         "name": t.name,
@@ -132,7 +131,7 @@ def _member_out(m, user) -> dict:
 def teams(request, unit: str = "", status: str = "active"):
     """Active teams in the caller's scope, optionally under a unit (its code)."""
     qs = team_list(request.user, unit=_unit(request, unit), status=status)
-    items = [_team_out(t, request.user) for t in qs[:MAX_ITEMS]]
+    items = [_team_out(t) for t in qs[:MAX_ITEMS]]
     return {"count": qs.count(), "items": items}
 
 
@@ -145,7 +144,7 @@ def team_get(request, team_id: int):
     t = team_list(request.user, status="all").get(pk=team.pk)
     roster = select_members(request.user, status="active").filter(team=team)
     return {
-        **_team_out(t, request.user),
+        **_team_out(t),
         "commune_code": team.commune.code,
         "decision_number": team.decision_number,
         "decision_date": _iso(team.decision_date),
