@@ -25,9 +25,9 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from bench.checkins import checkins_measure
 from bench.campaign import PLANNED as CAMPAIGN_PLANNED
 from bench.campaign import campaign_measure
+from bench.checkins import checkins_measure
 from bench.common import BENCH_DIR, RESULTS_DIR, Http, Measure, NotMeasured, Out, ms, percentile
 from bench.database import BenchDatabase, database_prepare
 from bench.exports import PLANNED as EXPORTS_PLANNED

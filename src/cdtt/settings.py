@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "cdtt.offers",
     "cdtt.honours",
     "cdtt.media",
+    "cdtt.privacy",
     "cdtt.directives",
     "cdtt.reports",
     "cdtt.portal",
@@ -288,3 +289,9 @@ CDTT_DUE_SOON_DAYS = envint("CDTT_DUE_SOON_DAYS", 7)
 CDTT_DIGEST_TIME = envstr("CDTT_DIGEST_TIME", "07:00")
 # A directive's file or a progress report's document: at most this many bytes.
 CDTT_ATTACHMENT_MAX_BYTES = envint("CDTT_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+
+# Personal data (Law 91/2025/QH15): the access log (views and exports of personal data) is kept
+# this many days; a resident who moved out or died is anonymised this many days after the change.
+# Applied every night by a periodic job and by `cdtt privacy retention`.
+CDTT_ACCESS_LOG_RETENTION_DAYS = envint("CDTT_ACCESS_LOG_RETENTION_DAYS", 730)
+CDTT_FORMER_RESIDENT_RETENTION_DAYS = envint("CDTT_FORMER_RESIDENT_RETENTION_DAYS", 1825)

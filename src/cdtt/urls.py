@@ -24,6 +24,7 @@ urlpatterns = [
     path("directives/", include("cdtt.directives.urls")),
     path("reports/", include("cdtt.reports.urls")),
     path("public/", include("cdtt.portal.urls")),
+    path("privacy/", include("cdtt.privacy.urls")),
     path("api/v1/", api.urls),
 ]
 

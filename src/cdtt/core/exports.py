@@ -85,12 +85,16 @@ def _rows_reporting(rows, progress, total: int):
         yield row
 
 
-def write_export(listing, queryset, path: str, *, unit: dict, total: int, progress=None) -> int:
-    """Write every row of the list's queryset to ``path``; the number of rows."""
+def write_export(
+    listing, queryset, path: str, *, unit: dict, total: int, progress=None, user=None
+) -> int:
+    """Write every row of the list's queryset that ``user`` may see to ``path``; the number of
+    rows."""
     from cdtt.core.listing import export_rows
 
-    headers = [xlsx.XlsxColumn(str(c.header), c.kind) for c in listing.export_columns()]
-    rows = export_rows(listing, queryset)
+    columns = listing.export_columns(user)
+    headers = [xlsx.XlsxColumn(str(c.header), c.kind) for c in columns]
+    rows = export_rows(listing, queryset, user)
     if progress is not None:
         rows = _rows_reporting(rows, progress, total)
     return xlsx.write_xlsx(
@@ -141,9 +145,15 @@ def listing_export_job(
         actor = get_user_model().objects.filter(pk=actor_id).first()
         queryset = _queryset(model_label, query)
         count = write_export(
-            listing, queryset, path, unit=unit, total=total, progress=job_progress(job_id)
+            listing,
+            queryset,
+            path,
+            unit=unit,
+            total=total,
+            progress=job_progress(job_id),
+            user=actor,
         )
-        if listing.personal:
+        if any(c.personal for c in listing.export_columns(actor)):
             # Personal data leaves the system: who took which list, filtered how, how many rows.
             audit_record(
                 actor=actor,

@@ -5,6 +5,10 @@ A view reads the filters (``listing.values(request)``), asks its selector for th
 user may see, and hands both to ``render_listing``. ``?format=xlsx`` returns every row of the
 same filtered queryset as a workbook, streamed in chunks; an export holding a column of personal
 data is written to the audit log with the list, its filters and the row count.
+
+Personal data follows one rule for every list (``cdtt.core.roles``): a role that needs figures
+only gets neither the page's nor the workbook's personal columns, and a ``PHONE`` column (see
+``phone_column``) shows the number in clear only to the roles that call people.
 """
 
 import datetime as dt
@@ -27,6 +31,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from cdtt.audit.services import audit_record
 from cdtt.core import exports
+from cdtt.core.roles import phone_shown, sees_personal
 from cdtt.lib import xlsx
 from cdtt.lib.numbers import vn_int, vn_number, vn_share
 
@@ -68,15 +73,18 @@ class Column:
     page: bool = True
     export: bool = True
 
-    def get(self, row: Any) -> Any:
-        return self.value(row) if callable(self.value) else _attr(row, self.value)
+    def get(self, row: Any, user: Any = None) -> Any:
+        value = self.value(row) if callable(self.value) else _attr(row, self.value)
+        if self.kind == PHONE:
+            return phone_shown(user, value)  # masked unless the viewer's role calls people
+        return value
 
-    def html(self, row: Any) -> SafeString:
+    def html(self, row: Any, user: Any = None) -> SafeString:
         if self.template:
             return mark_safe("")  # rendered by the results template, which has the request
         if self.cell is not None:
             return conditional_escape(self.cell(row))
-        return conditional_escape(shown(self.get(row), self.kind))
+        return conditional_escape(shown(self.get(row, user), self.kind))
 
     @property
     def numeric(self) -> bool:
@@ -100,6 +108,11 @@ def shown(value: Any, kind: str = TEXT) -> str:
     if kind == DECIMAL and isinstance(value, int | float | Decimal):
         return vn_number(value, 2).rstrip("0").rstrip(",")
     return str(value)
+
+
+def phone_column(header: Any, value: Value, **options: Any) -> Column:
+    """A column of phone numbers: personal, kept as text, masked for the roles that need none."""
+    return Column(header, value, PHONE, personal=True, **options)
 
 
 @dataclass(frozen=True)
@@ -185,14 +198,19 @@ class Listing:
     def personal(self) -> bool:
         return any(c.personal and c.export for c in self.columns)
 
-    def page_columns(self) -> list[Column]:
-        return [c for c in self.columns if c.page]
+    def page_columns(self, user: Any = None) -> list[Column]:
+        return [c for c in self.columns if c.page and _may_see(c, user)]
 
-    def export_columns(self) -> list[Column]:
-        return [c for c in self.columns if c.export]
+    def export_columns(self, user: Any = None) -> list[Column]:
+        return [c for c in self.columns if c.export and _may_see(c, user)]
 
     def limit(self) -> int | None:
         return self.export_limit() if callable(self.export_limit) else self.export_limit
+
+
+def _may_see(column: Column, user: Any) -> bool:
+    """A personal column is left out for a role that needs figures only."""
+    return not column.personal or user is None or sees_personal(user)
 
 
 def _query(request, *drop: str) -> str:
@@ -249,7 +267,8 @@ def render_listing(
     page = Paginator(queryset, listing.page_size).get_page(request.GET.get("page"))
     objects = list(page.object_list)
     rows = listing.prepare(objects) if listing.prepare else objects
-    columns = listing.page_columns()
+    user = request.user
+    columns = listing.page_columns(user)
     defaults = {f.name: f.default for f in listing.filters}
     query = _query(request)
     data = {
@@ -257,7 +276,7 @@ def render_listing(
         "page": page,
         "rows": rows,
         "columns": columns,
-        "table": [(row, [(c, c.html(row)) for c in columns]) for row in rows],
+        "table": [(row, [(c, c.html(row, user)) for c in columns]) for row in rows],
         "filters": filters,
         "filter_fields": [
             (f, filters.get(f.name, ""), f.options(request)) for f in listing.filters
@@ -280,22 +299,28 @@ def _chunks(iterable: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def export_rows(listing: Listing, queryset: QuerySet) -> Iterator[list]:
-    """Every row of the queryset as the export's values, read and prepared chunk by chunk."""
-    if listing.export_values is not None:
-        yield from listing.export_values(queryset)
+def export_rows(listing: Listing, queryset: QuerySet, user: Any = None) -> Iterator[list]:
+    """Every row of the queryset as the export's values (those ``user`` may see), read and
+    prepared chunk by chunk: by the list's own fast reader when it has one and the user sees
+    every column, else through the columns."""
+    if listing.export_values is not None and len(listing.export_columns(user)) == len(
+        listing.export_columns()
+    ):
+        yield from listing.export_values(queryset, user)
         return
-    yield from export_rows_by_columns(listing, queryset)
+    yield from export_rows_by_columns(listing, queryset, user)
 
 
-def export_rows_by_columns(listing: Listing, queryset: QuerySet) -> Iterator[list]:
+def export_rows_by_columns(
+    listing: Listing, queryset: QuerySet, user: Any = None
+) -> Iterator[list]:
     """The export's rows read through the columns (what ``export_values`` must equal)."""
-    columns = listing.export_columns()
+    columns = listing.export_columns(user)
     if listing.export_only:
         queryset = queryset.only(*listing.export_only)
     for chunk in _chunks(queryset.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
         for row in listing.prepare(chunk) if listing.prepare else chunk:
-            yield [c.get(row) for c in columns]
+            yield [c.get(row, user) for c in columns]
 
 
 def export(
@@ -309,8 +334,7 @@ def export(
             # One huge workbook would take minutes and gigabytes: ask for a narrower list.
             messages.error(
                 request,
-                listing.too_many
-                % {"n": vn_int(total), "max": vn_int(limit)},
+                listing.too_many % {"n": vn_int(total), "max": vn_int(limit)},
             )
             query = _query(request)
             return redirect(f"{request.path}?{query}" if query else request.path)
@@ -324,16 +348,18 @@ def export(
         )
         query = _query(request)
         return redirect(f"{request.path}?{query + '&' if query else ''}export_job={job.pk}")
-    headers = [xlsx.XlsxColumn(str(c.header), c.kind) for c in listing.export_columns()]
+    user = request.user
+    columns = listing.export_columns(user)
+    headers = [xlsx.XlsxColumn(str(c.header), c.kind) for c in columns]
     about = unit or getattr(request.user, "scope_unit", None)
     fileobj, count = xlsx.xlsx_file(
         str(listing.title),
         headers,
-        export_rows(listing, queryset),
+        export_rows(listing, queryset, user),
         unit=getattr(about, "full_name", "") or "",
         as_of=timezone.localdate(),
     )
-    if listing.personal:
+    if any(c.personal for c in columns):
         applied = plain_filters(filters)
         # Personal data leaves the system: who took which list, filtered how, how many rows.
         audit_record(
@@ -343,10 +369,18 @@ def export(
             object_type=listing.name,
             object_id=getattr(unit, "code", "") or "",
             summary=_("Xuất Excel “%(list)s”: %(n)s dòng") % {"list": listing.title, "n": count},
-            changes={"list": listing.name, "filters": applied, "rows": count},
+            changes=_export_changes(request, listing, applied, count),
         )
     filename = listing.filename.format(unit=getattr(unit, "code", "") or "")
     return xlsx.file_response(fileobj, filename)
+
+
+def _export_changes(request, listing: Listing, applied: dict, count: int) -> dict:
+    changes = {"list": listing.name, "filters": applied, "rows": count}
+    purpose = request.GET.get("purpose", "").strip()[:300]
+    if purpose:  # why, when the page that links the export asks (``?purpose=``)
+        changes["purpose"] = purpose
+    return changes
 
 
 def cells(*parts: Any) -> SafeString:

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cdtt.lib.phone import phone_mask
+
 
 class Role(models.TextChoices):
     PROVINCE_ADMIN = "province_admin", _("Cán bộ Sở (quản trị cấp tỉnh)")
@@ -33,3 +35,28 @@ FIELD = {Role.TEAM_LEADER, Role.TEAM_MEMBER}
 
 def has_role(user, roles: set[str]) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.role in roles)
+
+
+# Personal data (Law 91/2025/QH15: only what each role's work needs). One place for both rules:
+# lists, pages, exports and the API ask these two functions.
+# Roles whose work needs figures only: no names, birth dates, addresses or phone numbers.
+FIGURES_ONLY = {Role.PROVINCE_LEADER}
+# Roles that call people (the commune's officers, the team leaders): every other role sees a
+# phone number masked ("0912***678").
+SEES_PHONES = {Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER, Role.TEAM_LEADER}
+
+
+def sees_personal(user) -> bool:
+    """Whether the user may see anyone's personal data at all."""
+    return bool(user and user.is_authenticated and user.role not in FIGURES_ONLY)
+
+
+def sees_phones(user) -> bool:
+    """Whether the user sees phone numbers in clear."""
+    return has_role(user, SEES_PHONES)
+
+
+def phone_shown(user, number: str) -> str:
+    """The phone number as this user may see it: in clear or masked."""
+    number = number or ""
+    return number if sees_phones(user) else phone_mask(number)

@@ -9,7 +9,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
-from cdtt.core.errors import BadRequest, NotFound, error_responses
+from cdtt.core.errors import BadRequest, NotFound, Refused, error_responses
+from cdtt.core.roles import sees_personal
 from cdtt.geo.access import access_unit
 from cdtt.registry.models import LEVEL_FIELDS
 from cdtt.registry.selectors import (
@@ -126,12 +127,15 @@ class HouseholdFilter(Schema):
 
 @router.get(
     "/households",
-    response={200: HouseholdPage, **error_responses(400, 404, 422)},
+    response={200: HouseholdPage, **error_responses(400, 403, 404, 422)},
     summary="Households of a unit",
 )
 def households(request, filters: Query[HouseholdFilter]):
     """Households below ``unit`` (default: the caller's whole scope), with their current residents and
-    each resident's level (0 none, 1 basic, 2 proficient) in every active skill; paged."""
+    each resident's level (0 none, 1 basic, 2 proficient) in every active skill; paged. Refused
+    (403) to a role that needs figures only: it reads ``/coverage`` and ``/figures`` instead."""
+    if not sees_personal(request.user):
+        raise Refused(_("Vai trò của bạn chỉ xem số liệu tổng hợp, không xem dữ liệu cá nhân."))
     if filters.page < 1 or not 1 <= filters.page_size <= 500:
         raise BadRequest(_("Trang hoặc cỡ trang không hợp lệ (cỡ trang từ 1 đến 500)."))
     unit = _unit(request, filters.unit) if filters.unit else None

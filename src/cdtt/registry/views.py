@@ -17,13 +17,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from cdtt.audit import personal as personal_log
 from cdtt.core import roles
 from cdtt.core.access import in_scope, role_required, unit_page
-from cdtt.core.listing import EXPORT_CHUNK, INTEGER, PHONE, Column, Listing, cells, render_listing
+from cdtt.core.listing import (
+    EXPORT_CHUNK,
+    INTEGER,
+    Column,
+    Listing,
+    cells,
+    phone_column,
+    render_listing,
+)
+from cdtt.core.roles import phone_shown
 from cdtt.geo.access import access_unit, units_for
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.geo.selectors import breadcrumbs
-from cdtt.lib.phone import phone_mask
 from cdtt.lib.xlsx import XLSX_TYPE
 from cdtt.registry import dashboard as board
 from cdtt.registry import selectors
@@ -39,8 +48,9 @@ from cdtt.registry.models import ResidentStatus, Target
 from cdtt.skills.models import ChecklistItem, Skill
 
 VIEW = roles.OFFICERS
-# Field staff and teachers record assessments, so they may open the households of their scope.
-READ = roles.OFFICERS | roles.ASSESS
+# Field staff and teachers record assessments, so they may open the households of their scope;
+# a role that needs figures only sees the dashboard, never a household or a resident.
+READ = (roles.OFFICERS | roles.ASSESS) - roles.FIGURES_ONLY
 WRITE = roles.REGISTRY_WRITE
 ASSESS = roles.ASSESS
 SET_TARGET = {
@@ -204,7 +214,8 @@ def households(request):
 
 
 def _household_rows(households) -> list[dict]:
-    """Each household of the page with its current residents (names, the head's masked phone)."""
+    """Each household of the page with its current residents (names, the head's phone: the list
+    masks it for the roles that need none)."""
     residents = selectors.current_resident_lines(households)
     rows = []
     for h in households:
@@ -215,7 +226,7 @@ def _household_rows(households) -> list[dict]:
                 "household": h,
                 "residents": people,
                 "head": head,
-                "phone": phone_mask(phone),
+                "phone": phone,
                 "others": [r.full_name for r in people if r is not head],
             }
         )
@@ -255,7 +266,7 @@ def _head_and_phone(people: list) -> tuple:
 _EXPORT_FIELDS = ("pk", "commune__code", "code", "village__unit_type", "village__name")
 
 
-def _household_export_values(queryset):
+def _household_export_values(queryset, user=None):
     """The export's rows as plain values, chunk by chunk: a province's list keeps pace with a
     bare write of the same rows (the columns of HOUSEHOLDS, in their order)."""
     yes, no = _("Có"), _("Chưa")
@@ -274,7 +285,7 @@ def _household_export_values(queryset):
                 head.full_name if head else None,
                 len(people),
                 ", ".join(p.full_name for p in people),
-                phone_mask(phone),
+                phone_shown(user, phone),
                 yes if covered else no,
             ]
 
@@ -296,8 +307,8 @@ HOUSEHOLDS = Listing(
             page=False,
         ),
         Column(_lazy("Chủ hộ · nhân khẩu"), "head", personal=True, cell=_people_cell, export=False),
-        # Masked on the page and in the workbook alike.
-        Column(_lazy("Số điện thoại"), "phone", PHONE, personal=True, cell=lambda r: r["phone"]),
+        # Masked on the page and in the workbook alike, unless the viewer's role calls people.
+        phone_column(_lazy("Số điện thoại"), "phone"),
         Column(
             _lazy("Có người thành thạo 5 kỹ năng"),
             lambda r: _("Có") if r["household"].covered else _("Chưa"),
@@ -340,6 +351,16 @@ def household_detail(request, pk: int):
         key=lambda r: (r.status != ResidentStatus.CURRENT, r.pk),
     )
     skills = _skills()
+    # Opening a household shows its residents' records: the access log keeps who and when.
+    personal_log.personal_record(
+        actor=user,
+        action=personal_log.VIEW,
+        obj=household,
+        summary=_("Xem hộ %(code)s (%(n)s nhân khẩu)")
+        % {"code": household.code, "n": len(residents)},
+        unit=household.village,
+        details={"residents": [r.pk for r in residents]},
+    )
     people = []
     for r in residents:
         mine = r.levels

@@ -6,9 +6,11 @@ services as the pages."""
 import datetime as dt
 
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from cdtt.core.errors import error_responses
+from cdtt.core.errors import Refused, error_responses
+from cdtt.core.roles import sees_personal
 from cdtt.schools import selectors, services
 from cdtt.schools.models import Completion
 
@@ -69,10 +71,13 @@ def schools(request):
     return {"count": rows.count(), "items": items}
 
 
-@router.get("/school-students", response=StudentList)
+@router.get("/school-students", response={200: StudentList, **error_responses(403)})
 def students(request, school_class: int | None = None):
     """Students the caller may see (of one class when ``school_class`` is given), with their
-    match to the registry and the skills they completed."""
+    match to the registry and the skills they completed; refused to a role that needs figures
+    only."""
+    if not sees_personal(request.auth):
+        raise Refused(_("Vai trò của bạn chỉ xem số liệu tổng hợp, không xem dữ liệu cá nhân."))
     rows = selectors.students_for(request.auth).order_by("school_class_id", "name_key")
     if school_class is not None:
         rows = rows.filter(school_class_id=school_class)

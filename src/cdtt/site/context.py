@@ -10,7 +10,7 @@ from cdtt.core import roles
 SECTIONS = [
     ("site:home", _("Trang chủ"), None),
     ("registry:dashboard", _("Phổ cập kỹ năng số"), roles.OFFICERS),
-    ("registry:households", _("Hộ gia đình"), roles.OFFICERS),
+    ("registry:households", _("Hộ gia đình"), roles.OFFICERS - roles.FIGURES_ONLY),
     ("teams:list", _("Tổ CNSCĐ"), roles.OFFICERS | roles.FIELD),
     ("schools:list", _("Trường học"), roles.OFFICERS | {"teacher"}),
     ("campaigns:list", _("Chiến dịch"), roles.OFFICERS),
@@ -23,6 +23,7 @@ SECTIONS = [
     ("skills:catalog", _("Kỹ năng số"), roles.OFFICERS),
     ("accounts:users", _("Người dùng"), roles.MANAGE_USERS),
     ("site:audit_log", _("Nhật ký"), roles.MANAGE_USERS | {"district_officer", "commune_officer"}),
+    ("privacy:access_log", _("Nhật ký truy cập dữ liệu"), roles.MANAGE_USERS),
     ("core:imports", _("Nhập tệp"), roles.REGISTRY_WRITE | roles.MANAGE_UNITS | {"teacher"}),
     ("reports:list", _("Báo cáo"), roles.OFFICERS),
     ("documents:letterheads", _("Mẫu phần đầu văn bản"), roles.OFFICERS),

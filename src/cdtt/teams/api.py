@@ -7,9 +7,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from cdtt.core.errors import NotFound, error_responses
+from cdtt.core.errors import NotFound, Refused, error_responses
+from cdtt.core.roles import phone_shown, sees_personal
 from cdtt.geo.access import access_unit
-from cdtt.lib.phone import phone_mask
 from cdtt.teams.selectors import access_team, person_of, team_list
 from cdtt.teams.selectors import member_list as select_members
 
@@ -95,6 +95,7 @@ def _iso(d) -> str | None:
 
 
 def _team_out(t) -> dict:
+    # Team leaders are public (the portal shows them): given to every role.
     leader = t.active_leaders[0].person.full_name if getattr(t, "active_leaders", None) else None
     return {
         "id": t.pk,
@@ -106,7 +107,7 @@ def _team_out(t) -> dict:
     }
 
 
-def _member_out(m, *, mask: bool = True) -> dict:
+def _member_out(m, user) -> dict:
     org = m.person.organization
     return {
         "id": m.pk,
@@ -118,7 +119,7 @@ def _member_out(m, *, mask: bool = True) -> dict:
         "core_force": m.core_force,
         "organization": org.name if org else None,
         "organization_kind": org.kind if org else None,
-        "phone": phone_mask(m.person.phone) if mask else m.person.phone,
+        "phone": phone_shown(user, m.person.phone),
         "skills": m.skills,
         "joined_on": m.joined_on.isoformat(),
         "left_on": _iso(m.left_on),
@@ -148,15 +149,20 @@ def team_get(request, team_id: int):
         "decision_date": _iso(team.decision_date),
         "dissolved_on": _iso(team.dissolved_on),
         "villages": [v.code for v in team.villages.order_by("path")],
-        "roster": [_member_out(m) for m in roster],
+        "roster": [_member_out(m, request.user) for m in roster]
+        if sees_personal(request.user)
+        else [],
     }
 
 
-@router.get("/members", response={200: MemberList, **error_responses(404)})
+@router.get("/members", response={200: MemberList, **error_responses(403, 404)})
 def members(request, unit: str = "", status: str = "active"):
-    """Members (memberships) in the caller's scope; phone numbers masked."""
+    """Members (memberships) in the caller's scope; phone numbers masked unless the caller's role
+    calls people; refused to a role that needs figures only."""
+    if not sees_personal(request.user):
+        raise Refused(_("Vai trò của bạn chỉ xem số liệu tổng hợp, không xem dữ liệu cá nhân."))
     qs = select_members(request.user, unit=_unit(request, unit), status=status)
-    return {"count": qs.count(), "items": [_member_out(m) for m in qs[:MAX_ITEMS]]}
+    return {"count": qs.count(), "items": [_member_out(m, request.user) for m in qs[:MAX_ITEMS]]}
 
 
 @router.get("/me/member", response={200: ProfileOut, **error_responses(404)})

@@ -70,11 +70,14 @@ def test_list_personas(data, make_user, login, client):
     assert client.get(f"/registry/households/?unit={data.village.code}").status_code == 404
 
 
-def test_phone_masked_in_list(data, make_user, login):
-    client = login(make_user("commune_officer", data.commune))
+def test_phone_masked_in_list_unless_the_role_calls_people(data, make_user, login):
+    client = login(make_user("province_admin", data.province))
     html = client.get("/registry/households/").content.decode()
     assert "0912345567" not in html
     assert "0912***567" in html
+    # The commune's officer calls the households: the number in clear.
+    client = login(make_user("commune_officer", data.commune))
+    assert "0912345567" in client.get("/registry/households/").content.decode()
 
 
 def test_search_ignores_diacritics_and_finds_codes(data, make_user, login):
@@ -193,10 +196,13 @@ def test_household_create_and_edit(tree, make_user, login):
     assert response.status_code == 200 and not Household.objects.filter(code="N02").exists()
 
 
-def test_province_leader_cannot_write(data, make_user, login):
+def test_province_leader_cannot_write_nor_see_households(data, make_user, login):
     client = login(make_user("province_leader", data.province))
     household = Household.objects.get(code="A1")
-    assert client.get(f"/registry/households/{household.pk}/").status_code == 200
+    # Figures only: the dashboard, never a household with its residents' names.
+    assert client.get(f"/registry/households/{household.pk}/").status_code == 403
+    assert client.get("/registry/households/").status_code == 403
+    assert client.get("/registry/").status_code == 200
     assert client.get("/registry/households/new/").status_code == 403
     assert client.post(f"/registry/households/{household.pk}/residents/new/", {}).status_code == 403
 

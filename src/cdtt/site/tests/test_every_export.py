@@ -53,6 +53,7 @@ LISTS = {
     "reports.reports": lambda f: reverse("reports:list"),
     "schools.students": lambda f: reverse("schools:class", args=[_school_class(f).pk]),
     "training.completions": lambda f: reverse("training:completions", args=[_course(f).pk]),
+    "privacy.access_log": lambda f: reverse("privacy:access_log"),
 }
 # The other exports: a download address each (the coverage also through the command line).
 OTHERS = {
@@ -83,6 +84,8 @@ WRITERS = {
 # workbooks are read back, and imported again, by geo/tests/test_remap_page.py.
 WRITERS["cdtt.geo.remap_views"] = []
 WRITERS["cdtt.reports.content"] = ["report annex"]
+# A data subject's request: everything about one resident (a POST: read back below).
+WRITERS["cdtt.privacy.services"] = ["subject export"]
 WRITER_CALLS = ("xlsx_response", "xlsx_bytes", "xlsx_file", "write_xlsx")
 
 NUMBER_FORMATS = {"#,##0", "#,##0.0", "#,##0.##", "0.0%"}
@@ -271,6 +274,16 @@ def test_every_other_export_keeps_the_rules(data, login):
         check_workbook(_book(client.get(url(data))), what=name)
     # The command line's coverage file is the same workbook.
     check_workbook(load_workbook(io.BytesIO(coverage_xlsx(data.tree.commune))), what="command")
+
+
+def test_subject_export_keeps_the_rules(data, login):
+    """A data subject's request is a form (it asks for a purpose): read back like the others."""
+    resident = data.head
+    response = login(data.officer).post(
+        reverse("privacy:resident_export", args=[resident.pk]),
+        {"fmt": "xlsx", "purpose": "Yêu cầu của người dân"},
+    )
+    check_workbook(_book(response), what="subject export")
 
 
 def test_numbers_and_dates_are_typed_where_the_issue_saw_text(data, login):

@@ -11,10 +11,20 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from cdtt.audit import personal as personal_log
+from cdtt.core import roles
 from cdtt.core.access import login_required, role_required
 from cdtt.core.errors import error_text, form_error
-from cdtt.core.listing import DATE, INTEGER, PHONE, Column, Filter, Listing, cells, render_listing
-from cdtt.lib.phone import phone_mask
+from cdtt.core.listing import (
+    DATE,
+    INTEGER,
+    Column,
+    Filter,
+    Listing,
+    cells,
+    phone_column,
+    render_listing,
+)
 from cdtt.organizations import selectors as org_selectors
 from cdtt.organizations.models import OrganizationKind
 from cdtt.teams import forms, selectors, services
@@ -184,21 +194,14 @@ MEMBERS = Listing(
         Column(_lazy("Tổ"), "team.name", page=False),
         Column(_lazy("Họ và tên"), "person.full_name", personal=True, cell=_member_cell),
         Column(_lazy("Tổ"), "team.name", cell=_team_link, export=False),
-        Column(_lazy("Giới tính"), "person.get_gender_display", page=False),
+        Column(_lazy("Giới tính"), "person.get_gender_display", personal=True, page=False),
         Column(_lazy("Năm sinh"), "person.birth_year", INTEGER, personal=True, page=False),
-        # Officers call their members: the workbook keeps the number, the page masks it.
-        Column(_lazy("Số điện thoại"), "person.phone", PHONE, personal=True, page=False),
+        # In clear on the page and in the workbook for the roles that call people, else masked.
+        phone_column(_lazy("Số điện thoại"), "person.phone"),
         Column(_lazy("Email"), "person.email", personal=True, page=False),
         Column(_lazy("Vai trò trong tổ"), "get_role_display"),
         Column(_lazy("Lực lượng nòng cốt"), lambda m: _("Có") if m.core_force else "", page=False),
         Column(ORGANIZATION, lambda m: str(m.person.organization or "")),
-        Column(
-            _lazy("Điện thoại"),
-            "person.phone",
-            personal=True,
-            cell=lambda m: phone_mask(m.person.phone) or "—",
-            export=False,
-        ),
         Column(_lazy("Chức vụ"), "person.position", page=False),
         Column(_lazy("Kỹ năng hướng dẫn"), lambda m: ", ".join(m.skills), page=False),
         Column(_lazy("Ngày tham gia"), "joined_on", DATE, cell=_joined_cell),
@@ -256,7 +259,7 @@ def member_list(request):
     )
 
 
-@role_required(VIEW)
+@role_required(VIEW - roles.FIGURES_ONLY)
 def person_detail(request, pk: int):
     person = selectors.access_person(request.user, pk)
     can_edit = selectors.can_manage_person(request.user, person)
@@ -286,6 +289,14 @@ def person_detail(request, pk: int):
     elif request.method == "POST":
         raise PermissionDenied
     memberships = selectors.members_for(request.user).filter(person=person).order_by("-joined_on")
+    latest = memberships.select_related("team__commune").first()
+    personal_log.personal_record(
+        actor=request.user,
+        action=personal_log.VIEW,
+        obj=person,
+        summary=_("Xem hồ sơ thành viên #%(id)s") % {"id": person.pk},
+        unit=latest.team.commune if latest else None,
+    )
     return render(
         request, "teams/person.html", {"person": person, "memberships": memberships, "form": form}
     )
