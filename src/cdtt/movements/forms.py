@@ -73,7 +73,9 @@ class ClaimForm(forms.Form):
     criterion = forms.ModelChoiceField(label=_("Tiêu chí"), queryset=None)
     fact = forms.CharField(label=_("Việc đã làm"), max_length=300)
     happened_on = _date(_("Ngày thực hiện"))
-    evidence_url = forms.URLField(label=_("Đường dẫn minh chứng"), required=False)
+    evidence_url = forms.URLField(
+        label=_("Đường dẫn minh chứng"), required=False, assume_scheme="https"
+    )
     evidence_file = forms.FileField(label=_("Hoặc tệp minh chứng (ảnh, PDF)"), required=False)
 
     def __init__(self, criteria, *args, **kwargs):
