@@ -25,7 +25,7 @@ class MovementRef(Schema):
     ends_on: str
 
 
-class Ranking(Schema):
+class MovementRanking(Schema):
     movement: MovementRef
     items: list[RankItem]
 
@@ -53,7 +53,9 @@ def ranking_body(movement) -> dict:
     }
 
 
-@router.get("/movements/{movement_id}/ranking", response={200: Ranking, **error_responses(404)})
+@router.get(
+    "/movements/{movement_id}/ranking", response={200: MovementRanking, **error_responses(404)}
+)
 def movement_ranking(request, movement_id: int):
     """Branches, then members, each ranked by points (ties share a rank)."""
     movement = selectors.access_movement(request.user, movement_id)

@@ -30,7 +30,7 @@ class Offers(Schema):
     items: list[OfferItem]
 
 
-class ClaimOut(Schema):
+class OfferClaimOut(Schema):
     offer: int
     code: str
     claimed_at: str
@@ -60,7 +60,7 @@ def offer_list(request):
 
 
 @router.post(
-    "/offers/{offer_id}/claims", response={201: ClaimOut, **error_responses(403, 404, 409)}
+    "/offers/{offer_id}/claims", response={201: OfferClaimOut, **error_responses(403, 404, 409)}
 )
 def offer_claim(request, offer_id: int):
     """Claim an offer: 201 with the code; 409 claimed already, expired or none left."""

@@ -56,7 +56,12 @@ OFFERS = Listing(
             "title",
             cell=lambda o: _link(reverse("offers:detail", args=[o.pk]), o.title),
         ),
-        Column(_lazy("Giá, mức giảm"), _deal),
+        Column(
+            _lazy("Giá ưu đãi (đồng)"),
+            lambda o: int(o.price) if o.price is not None else None,
+            INTEGER,
+        ),
+        Column(_lazy("Giảm giá (%)"), "discount_percent", INTEGER),
         Column(_lazy("Hiệu lực từ"), "valid_from", DATE),
         Column(_lazy("Hiệu lực đến"), "valid_to", DATE),
         Column(_lazy("Số lượng"), "quantity", INTEGER),

@@ -10,7 +10,7 @@ from cdtt.practices import selectors
 router = Router(tags=["practices"])
 
 
-class UnitRef(Schema):
+class InitiativePlace(Schema):
     code: str
     name: str
 
@@ -20,7 +20,7 @@ class InitiativeItem(Schema):
     title: str
     summary: str
     url: str
-    units: list[UnitRef]
+    units: list[InitiativePlace]
     skills: list[str]
     status: str
     approved_on: str | None

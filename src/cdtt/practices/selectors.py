@@ -97,7 +97,7 @@ def library() -> QuerySet[Initiative]:
     return with_counts(Initiative.objects.filter(status=Status.APPROVED))
 
 
-def access_public(pk: int) -> Initiative:
+def public_initiative(pk: int) -> Initiative:
     """An approved model of the library; 404 for any other."""
     found = library().filter(pk=pk).first()
     if found is None:

@@ -127,7 +127,7 @@ def initiative_list(request):
 
 def _source(request):
     pk = request.GET.get("from", "")
-    return selectors.access_public(int(pk)) if pk.isdigit() else None
+    return selectors.public_initiative(int(pk)) if pk.isdigit() else None
 
 
 @role_required(selectors.PROPOSE)
@@ -337,7 +337,7 @@ def library_map(request):
 
 @public
 def public_detail(request, pk: int):
-    initiative = selectors.access_public(pk)
+    initiative = selectors.public_initiative(pk)
     return render(
         request,
         "practices/public_detail.html",

@@ -52,7 +52,11 @@ class Market:
         users = []
         for i in range(n):
             user = self.make_user("team_member", self.tree.commune, username=f"tv{i}")
-            person = Person.objects.create(full_name=f"Thành viên {i}", name_key=fold(f"tv {i}"), user=user)
-            Membership.objects.create(team=self.field.team, person=person, joined_on=dt.date(2024, 1, 1))
+            person = Person.objects.create(
+                full_name=f"Thành viên {i}", name_key=fold(f"tv {i}"), user=user
+            )
+            Membership.objects.create(
+                team=self.field.team, person=person, joined_on=dt.date(2024, 1, 1)
+            )
             users.append(user)
         return users

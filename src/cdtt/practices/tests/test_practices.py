@@ -70,7 +70,9 @@ def test_the_department_approves_returns_with_a_comment_or_rejects(w):
     )
     assert two.status == Status.PROPOSED
     with pytest.raises(Conflict):
-        services.initiative_review(actor=w.department, initiative=one, decision="reject", comment="x")
+        services.initiative_review(
+            actor=w.department, initiative=one, decision="reject", comment="x"
+        )
 
 
 def test_a_commune_officer_cannot_review(w):
@@ -120,7 +122,12 @@ def test_evaluation_keeps_what_the_platform_measured_beside_the_report(w):
         reported="120 tiểu thương dùng mã QR",
         rating="good",
     )
-    assert set(evaluation.measured) >= {"coverage_start", "coverage_end", "visits", "members_trained"}
+    assert set(evaluation.measured) >= {
+        "coverage_start",
+        "coverage_end",
+        "visits",
+        "members_trained",
+    }
     with pytest.raises(ValidationError):
         services.initiative_evaluate(
             actor=w.department,
@@ -134,9 +141,11 @@ def test_evaluation_keeps_what_the_platform_measured_beside_the_report(w):
 
 def test_replication_links_to_the_original_and_is_counted(w, make_user):
     original = w.approved()
-    copy = w.propose(title="Chợ 4.0 thôn Phú Lộc", units=[w.tree.village2], replicated_from=original)
+    copy = w.propose(
+        title="Chợ 4.0 thôn Phú Lộc", units=[w.tree.village2], replicated_from=original
+    )
     assert copy.replicated_from == original
-    assert selectors.access_public(original.pk).n_replications == 1
+    assert selectors.public_initiative(original.pk).n_replications == 1
     pending = w.propose(title="Khác")
     with pytest.raises(ValidationError):
         w.propose(title="Bản sao", replicated_from=pending)
