@@ -105,6 +105,27 @@ def _reviewers(unit: AdminUnit):
     ]
 
 
+def _announce(actor, initiative: Initiative, units: Sequence[AdminUnit]) -> None:
+    """The audit entry of a proposal and the notice to the Department's reviewers."""
+    audit_record(
+        actor=actor,
+        action="initiative.propose",
+        obj=initiative,
+        unit=initiative.unit,
+        summary=initiative.title,
+        changes={
+            "units": [u.code for u in units],
+            "replicated_from": initiative.replicated_from_id,
+        },
+    )
+    notify(
+        recipients=_reviewers(initiative.unit),
+        title=_("Mô hình mới chờ duyệt: %(t)s") % {"t": initiative.title},
+        link=f"/practices/{initiative.pk}/",
+        kind="practices",
+    )
+
+
 @transaction.atomic
 def initiative_propose(
     *,
@@ -157,23 +178,7 @@ def initiative_propose(
     Place.objects.bulk_create([Place(initiative=initiative, **_located(u)) for u in units])
     for upload in files:
         attachment_add(actor=actor, initiative=initiative, upload=upload)
-    audit_record(
-        actor=actor,
-        action="initiative.propose",
-        obj=initiative,
-        unit=unit,
-        summary=initiative.title,
-        changes={
-            "units": [u.code for u in units],
-            "replicated_from": replicated_from and replicated_from.pk,
-        },
-    )
-    notify(
-        recipients=_reviewers(unit),
-        title=_("Mô hình mới chờ duyệt: %(t)s") % {"t": initiative.title},
-        link=f"/practices/{initiative.pk}/",
-        kind="practices",
-    )
+    _announce(actor, initiative, units)
     return initiative
 
 
