@@ -8,13 +8,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cdtt.core.access import role_required
 from cdtt.core.errors import DomainError, error_text, form_error
-from cdtt.core.listing import DATE, INTEGER, Column, Filter, Listing, cells, render_listing
+from cdtt.core.listing import DATE, INTEGER, Column, Filter, Listing, render_listing
 from cdtt.geo.access import units_for
 from cdtt.geo.models import Level
 from cdtt.lib import xlsx
@@ -26,8 +27,8 @@ from cdtt.teams.selectors import person_of
 READ = selectors.READ
 
 
-def _link(url, text):
-    return cells('<a href="', url, '">', text, "</a>")
+def _link(url: str, text: str):
+    return format_html('<a href="{}">{}</a>', url, text)
 
 
 MOVEMENTS = Listing(

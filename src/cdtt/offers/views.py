@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -22,7 +23,6 @@ from cdtt.core.listing import (
     Column,
     Filter,
     Listing,
-    cells,
     render_listing,
 )
 from cdtt.offers import forms, selectors, services
@@ -30,8 +30,8 @@ from cdtt.organizations.selectors import organization_tree
 from cdtt.teams.selectors import person_of
 
 
-def _link(url, text):
-    return cells('<a href="', url, '">', text, "</a>")
+def _link(url: str, text: str):
+    return format_html('<a href="{}">{}</a>', url, text)
 
 
 def _deal(o) -> str:

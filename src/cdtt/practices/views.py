@@ -9,21 +9,22 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cdtt.core.access import public, role_required
 from cdtt.core.errors import DomainError, error_text, form_error
-from cdtt.core.listing import DATE, INTEGER, Column, Filter, Listing, cells, render_listing
+from cdtt.core.listing import DATE, INTEGER, Column, Filter, Listing, render_listing
 from cdtt.geo.models import AdminUnit
 from cdtt.practices import forms, selectors, services
 from cdtt.practices.models import Attachment, Status
 from cdtt.skills.models import Skill
 
 
-def _link(url: str, text: str) -> str:
-    return cells('<a href="', url, '">', text, "</a>")
+def _link(url: str, text: str):
+    return format_html('<a href="{}">{}</a>', url, text)
 
 
 def _skills(i) -> str:
