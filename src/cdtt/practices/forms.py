@@ -7,6 +7,7 @@ from cdtt.geo.access import units_for
 from cdtt.geo.models import Level
 from cdtt.practices.models import Rating
 from cdtt.skills.models import Skill
+from cdtt.teams.selectors import teams_for
 
 DATE_FORMATS = ["%d/%m/%Y"]
 
@@ -66,6 +67,9 @@ class InitiativeForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     leader_name = forms.CharField(label=_("Người, đơn vị chủ trì"), max_length=200)
+    lead_team = forms.ModelChoiceField(
+        label=_("Tổ CNSCĐ chủ trì (nếu có)"), queryset=None, required=False
+    )
     started_on = date_field(_("Ngày bắt đầu"))
     files = MultiFileField(
         label=_("Ảnh và tài liệu (PDF, Word, Excel, JPG, PNG)"),
@@ -76,6 +80,7 @@ class InitiativeForm(forms.Form):
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["units"].queryset = place_choices(user)
+        self.fields["lead_team"].queryset = teams_for(user).filter(dissolved_on__isnull=True)
 
 
 class ReviewForm(forms.Form):

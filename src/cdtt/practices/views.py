@@ -21,6 +21,7 @@ from cdtt.geo.models import AdminUnit
 from cdtt.practices import forms, selectors, services
 from cdtt.practices.models import Attachment, Status
 from cdtt.skills.models import Skill
+from cdtt.teams.selectors import person_of
 
 
 def _link(url: str, text: str):
@@ -158,6 +159,11 @@ def initiative_new(request):
                 skills=list(data["skills"]),
                 started_on=data["started_on"],
                 leader_name=data["leader_name"],
+                lead_team=data["lead_team"],
+                # A team leader proposing leads the model; an officer names who leads it.
+                leader_person=person_of(request.user)
+                if request.user.role == "team_leader"
+                else None,
                 replicated_from=source,
                 files=data["files"],
             )
@@ -189,7 +195,7 @@ def initiative_edit(request, pk: int):
             services.initiative_update(
                 actor=request.user,
                 initiative=initiative,
-                **{k: v for k, v in data.items() if k != "units" and k != "skills"},
+                **{k: v for k, v in data.items() if k not in ("units", "skills", "lead_team")},
                 units=list(data["units"]),
                 skills=list(data["skills"]),
             )

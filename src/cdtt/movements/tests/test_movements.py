@@ -263,3 +263,17 @@ def test_figures_and_evidence(y):
     branch = {e.code: e.value for e in evidence_of(Subject("organization", y.branch.pk))}
     assert branch["movement_points"] == 2
     assert movement
+
+
+def test_the_api_ranking_refuses_the_anonymous_and_other_communes(y, client):
+    from cdtt.campaigns.tests.factories import token_for
+    from cdtt.movements.models import Movement
+
+    movement = y.movement()
+    Movement.objects.filter(pk=movement.pk).update(path=y.tree.commune.path, unit=y.tree.commune)
+    url = f"/api/v1/movements/{movement.pk}/ranking"
+    assert client.get(url).status_code == 401
+    sibling = {"HTTP_AUTHORIZATION": f"Bearer {token_for(y.sibling_member)}"}
+    assert client.get(url, **sibling).status_code == 404
+    member = {"HTTP_AUTHORIZATION": f"Bearer {token_for(y.member)}"}
+    assert client.get(url, **member).status_code == 200

@@ -132,3 +132,15 @@ def test_the_api_lists_and_claims(m, client):
     again = client.post(f"/api/v1/offers/{offer.pk}/claims", **auth)
     assert again.status_code == 409 and again.json()["detail"]
     assert Offer.objects.get().claimed == 1
+
+
+def test_the_api_refuses_the_anonymous_and_hides_offers_from_non_members(m, client):
+    from cdtt.campaigns.tests.factories import token_for
+
+    offer = m.offer()
+    assert client.get("/api/v1/offers").status_code == 401
+    assert client.post(f"/api/v1/offers/{offer.pk}/claims").status_code == 401
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_for(m.admin)}"}
+    assert client.get("/api/v1/offers", **auth).json() == {"count": 0, "items": []}
+    assert client.post(f"/api/v1/offers/{offer.pk}/claims", **auth).status_code == 404
+    assert not Claim.objects.exists()

@@ -252,3 +252,42 @@ def test_evidence_of_the_unit_and_the_organization(w):
     w.approved()
     lines = evidence_of(Subject("unit", w.tree.commune.pk))
     assert any(e.code == "practices_models" and e.value == 1 for e in lines)
+
+
+def test_a_team_leader_proposing_leads_the_model_and_it_is_their_evidence(
+    w, tree, make_user, login
+):
+    from cdtt.core.evidence import Subject, evidence_of
+    from cdtt.teams.models import Person
+    from cdtt.teams.tests.factories import found_team
+
+    team = found_team(tree.village)
+    leader_user = make_user("team_leader", tree.commune, username="totruong")
+    person = team.memberships.first().person
+    Person.objects.filter(pk=person.pk).update(user=leader_user)
+    client = login(leader_user)
+    client.post(
+        reverse("practices:new"),
+        {
+            "title": "Tổ số",
+            "summary": "Tóm tắt",
+            "description": "Cách làm",
+            "units": [tree.village.pk],
+            "skills": ["safety"],
+            "leader_name": "Tổ trưởng",
+            "lead_team": team.pk,
+            "started_on": "01/02/2025",
+        },
+    )
+    initiative = Initiative.objects.get()
+    assert (initiative.leader_person_id, initiative.lead_team_id) == (person.pk, team.pk)
+    services.initiative_review(actor=w.department, initiative=initiative, decision="approve")
+    assert evidence_of(Subject("person", person.pk))[0].value == 1
+    assert evidence_of(Subject("team", team.pk))[0].value == 1
+
+
+def test_the_api_and_pages_of_officers_refuse_the_anonymous(w, client):
+    initiative = w.propose()
+    assert client.get(reverse("practices:list")).status_code == 302
+    assert client.get(reverse("practices:new")).status_code == 302
+    assert client.post(reverse("practices:review", args=[initiative.pk])).status_code == 302
