@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cdtt.audit.services import audit_record
@@ -157,7 +158,7 @@ def points_claim(
     notify(
         recipients=[movement.created_by],
         title=_("Đăng ký điểm thi đua mới: %(f)s") % {"f": claim.fact},
-        link=f"/movements/{movement.pk}/claims/",
+        link=reverse("movements:claims", args=[movement.pk]),
         kind="movements",
     )
     return claim

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -121,7 +122,7 @@ def _announce(actor, initiative: Initiative, units: Sequence[AdminUnit]) -> None
     notify(
         recipients=_reviewers(initiative.unit),
         title=_("Mô hình mới chờ duyệt: %(t)s") % {"t": initiative.title},
-        link=f"/practices/{initiative.pk}/",
+        link=reverse("practices:detail", args=[initiative.pk]),
         kind="practices",
     )
 
@@ -290,7 +291,7 @@ def initiative_review(*, actor, initiative: Initiative, decision: str, comment: 
         recipients=[locked.created_by],
         title=_("Mô hình “%(t)s”: %(s)s") % {"t": locked.title, "s": locked.get_status_display()},
         body=locked.review_comment,
-        link=f"/practices/{locked.pk}/",
+        link=reverse("practices:detail", args=[locked.pk]),
         kind="practices",
     )
     return locked
