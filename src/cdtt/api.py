@@ -174,6 +174,9 @@ def _add_routers() -> None:
     from cdtt.directives.api import router as directives_router
     from cdtt.figures.api import router as figures_router
     from cdtt.geo.api import router as geo_router
+    from cdtt.movements.api import router as movements_router
+    from cdtt.offers.api import router as offers_router
+    from cdtt.practices.api import router as practices_router
     from cdtt.registry.api import router as registry_router
     from cdtt.reports.api import router as reports_router
     from cdtt.schools.api import router as schools_router
@@ -191,6 +194,9 @@ def _add_routers() -> None:
     api.add_router("", directives_router)
     api.add_router("", schools_router)
     api.add_router("", reports_router)
+    api.add_router("", practices_router)
+    api.add_router("", movements_router)
+    api.add_router("", offers_router)
 
 
 _add_routers()

@@ -439,6 +439,7 @@ SHELL_ASSETS = [
     "field/manifest.webmanifest",
     "field/icon.svg",
     "training/checkin.js",  # attendance at training sessions (cdtt.training's API)
+    "offers/field.js",  # enterprise offers for members (cdtt.offers' API)
 ]
 
 

@@ -527,6 +527,25 @@ def _coverage_report(*, communes: list[AdminUnit], report: DemoReport, out: Out)
     )
 
 
+def _second_wave_demo(
+    *, admin: User, province: AdminUnit, commune: AdminUnit, today: dt.date, out: Out
+) -> None:
+    """Models and good practices, a youth movement and enterprise offers."""
+    from cdtt.movements.demo import movements_demo_ensure
+    from cdtt.offers.demo import offers_demo_ensure
+    from cdtt.practices.demo import practices_demo_ensure
+
+    member = _user("thanhvien")
+    models = practices_demo_ensure(officer=_user("xa"), reviewer=admin, commune=commune)
+    out(f"Models and good practices: {models}.")
+    movement = movements_demo_ensure(
+        actor=admin, province=province, commune=commune, member_user=member, today=today
+    )
+    out(f"Youth movements: {movement}.")
+    offers = offers_demo_ensure(actor=admin, province=province, member_user=member)
+    out(f"Enterprise offers: {offers}.")
+
+
 def demo_build(
     *,
     scale: str = "small",
@@ -587,6 +606,7 @@ def demo_build(
 
     seed_directive_ensure(actor=admin, province=province)
     out("Seed directive: every clause (1a–1c, 2a–2e) as a task with its agencies.")
+    _second_wave_demo(admin=admin, province=province, commune=commune, today=today, out=out)
     report.logins = logins
     return report
 

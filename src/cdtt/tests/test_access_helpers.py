@@ -48,6 +48,9 @@ PROTECTED = {
     "schools.Student": "cdtt.schools.selectors.access_student",
     "schools.Lesson": "cdtt.schools.selectors.access_lesson",
     "reports.Report": "cdtt.reports.selectors.access_report",
+    "practices.Initiative": "cdtt.practices.selectors.access_initiative",
+    "movements.Movement": "cdtt.movements.selectors.access_movement",
+    "offers.Offer": "cdtt.offers.selectors.access_offer",
 }
 
 
@@ -309,6 +312,33 @@ def _report(tree, make_user) -> Case:
     return Case(report, report.pk, officer, sibling)
 
 
+def _initiative(tree, make_user) -> Case:
+    from cdtt.practices.tests.factories import World
+
+    w = World(tree, make_user)
+    initiative = w.propose()
+    return Case(initiative, initiative.pk, w.officer, w.sibling)
+
+
+def _movement(tree, make_user) -> Case:
+    from cdtt.movements.models import Movement
+    from cdtt.movements.tests.factories import Youth
+
+    y = Youth(tree, make_user)
+    movement = y.movement()
+    # A movement of the commune: its members see it, the sibling commune's do not.
+    Movement.objects.filter(pk=movement.pk).update(path=tree.commune.path, unit=tree.commune)
+    return Case(movement, movement.pk, y.member, y.sibling_member)
+
+
+def _offer(tree, make_user) -> Case:
+    from cdtt.offers.tests.factories import Market
+
+    m = Market(tree, make_user)
+    offer = m.offer()
+    return Case(offer, offer.pk, m.seller, m.rival)
+
+
 CASES: dict[str, Callable[..., Case]] = {
     "cdtt.geo.access.access_unit": _unit_by_code,
     "cdtt.geo.access.access_unit_by_id": _unit_by_id,
@@ -333,6 +363,9 @@ CASES: dict[str, Callable[..., Case]] = {
     "cdtt.schools.selectors.access_lesson": _lesson,
     "cdtt.reports.selectors.access_report": _report,
     "cdtt.documents.selectors.access_letterhead": _letterhead,
+    "cdtt.practices.selectors.access_initiative": _initiative,
+    "cdtt.movements.selectors.access_movement": _movement,
+    "cdtt.offers.selectors.access_offer": _offer,
 }
 
 

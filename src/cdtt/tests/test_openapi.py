@@ -176,7 +176,56 @@ def seeded(tree, make_user):
         period_from=timezone.localdate() - dt.timedelta(days=30),
         period_to=timezone.localdate(),
     )
+    _second_wave_seed(data)
     return data
+
+
+def _second_wave_seed(data) -> None:
+    """An approved model, a movement, an offer to claim and one the officer already claimed."""
+    from cdtt.movements.services import CriterionIn, movement_create
+    from cdtt.offers.services import offer_claim, offer_publish
+    from cdtt.organizations.services import organization_create
+    from cdtt.practices.services import initiative_propose, initiative_review
+
+    tree, today = data.tree, timezone.localdate()
+    initiative = initiative_propose(
+        actor=data.officer,
+        title="Chợ 4.0",
+        summary="Mã QR ở chợ",
+        description="Hướng dẫn tiểu thương",
+        units=[tree.village],
+        skills=["payment"],
+        started_on=dt.date(2025, 3, 1),
+    )
+    initiative_review(actor=data.officer, initiative=initiative, decision="approve")
+    branch = organization_create(
+        actor=None, name="Đoàn xã Quảng Định", kind="youth_union", unit=tree.commune
+    )
+    data.movement = movement_create(
+        actor=data.officer,
+        title="Thanh niên chung tay",
+        organization=branch,
+        starts_on=today - dt.timedelta(days=5),
+        ends_on=today + dt.timedelta(days=5),
+        branches=[branch],
+        criteria=[CriterionIn("Hộ được đến", 2, "households_visited")],
+    )
+    enterprise = organization_create(
+        actor=None, name="Viettel Thanh Hóa", kind="enterprise", unit=tree.province
+    )
+    data.offer, data.claimed_offer = (
+        offer_publish(
+            actor=data.officer,
+            organization=enterprise,
+            title=title,
+            valid_from=today,
+            valid_to=today + dt.timedelta(days=30),
+            quantity=10,
+            discount_percent=30,
+        )
+        for title in ("Gói cước 4G", "Điện thoại thông minh")
+    )
+    offer_claim(actor=data.officer, offer=data.claimed_offer)
 
 
 def path_values(data) -> dict:
@@ -193,6 +242,8 @@ def path_values(data) -> dict:
         "certificate_code": data.training.completion.code,
         "report_id": data.report.pk,
         "fmt": "docx",
+        "movement_id": data.movement.pk,
+        "offer_id": data.offer.pk,
     }
 
 
@@ -203,6 +254,7 @@ QUERIES = {
     ("get", "/api/v1/worklist"): {"village": "16000-001"},
     ("get", "/api/v1/reports"): {"unit": "16000", "kind": "ministry", "status": "draft"},
     ("get", "/api/v1/courses"): {"status": "open"},
+    ("get", "/api/v1/initiatives"): {"q": "cho", "skill": "payment", "unit": "16000"},
 }
 
 
@@ -296,6 +348,7 @@ STATUS = {
     ("post", "/api/v1/courses/{course_id}/sessions"): 201,
     ("post", "/api/v1/school-classes"): 201,
     ("post", "/api/v1/school-lessons"): 201,
+    ("post", "/api/v1/offers/{offer_id}/claims"): 201,
 }
 
 
@@ -359,6 +412,14 @@ def refusals(data) -> list[Call]:
             status=409,
         ),
         Call("get", "/api/v1/reports/{report_id}", {"report_id": 999999}, status=404),
+        Call("get", "/api/v1/movements/{movement_id}/ranking", {"movement_id": 999999}, status=404),
+        Call(
+            "post",
+            "/api/v1/offers/{offer_id}/claims",
+            {"offer_id": data.claimed_offer.pk},
+            status=409,
+        ),
+        Call("get", "/api/v1/initiatives", query={"unit": "99999"}, status=404, auth=False),
         Call(
             "post",
             "/api/v1/reports",

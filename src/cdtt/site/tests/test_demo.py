@@ -201,3 +201,16 @@ def test_the_field_worklist_of_the_demo_names_grown_up_heads_of_households(built
         head = household["residents"][0]
         assert head["relation"] == "Chủ hộ", household
         assert head["birth_year"] <= TODAY.year - 18, household
+def test_the_models_movement_and_offers_have_demo_data(built):
+    from cdtt.movements.models import Movement
+    from cdtt.movements.selectors import ranking
+    from cdtt.offers.models import Claim, Offer
+    from cdtt.practices.models import Initiative, Status
+
+    _report, lines = built
+    assert Initiative.objects.filter(status=Status.APPROVED).count() == 2, lines
+    assert Initiative.objects.filter(replicated_from__isnull=False).count() == 1
+    members, branches = ranking(Movement.objects.get())
+    assert [m.name for m in members] == [User.objects.get(username="thanhvien").person.full_name]
+    assert Movement.objects.get().criteria.count() == 4
+    assert Offer.objects.count() == 2 and Claim.objects.count() == 1

@@ -14,6 +14,7 @@ import pkgutil
 import re
 import uuid
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,12 @@ LISTS = {
     "schools.students": lambda f: reverse("schools:class", args=[_school_class(f).pk]),
     "training.completions": lambda f: reverse("training:completions", args=[_course(f).pk]),
     "privacy.access_log": lambda f: reverse("privacy:access_log"),
+    "practices.initiatives": lambda f: _initiative(f) and reverse("practices:list"),
+    "practices.library": lambda f: _initiative(f) and reverse("practices:library"),
+    "movements.movements": lambda f: _movement(f) and reverse("movements:list"),
+    "movements.claims": lambda f: reverse("movements:claims", args=[_movement(f).pk]),
+    "offers.offers": lambda f: _offer(f) and reverse("offers:list"),
+    "offers.claims": lambda f: reverse("offers:detail", args=[_offer(f).pk]),
 }
 # The other exports: a download address each (the coverage also through the command line).
 OTHERS = {
@@ -67,6 +74,9 @@ OTHERS = {
     ),
     "job errors": lambda f: reverse("core:job_errors", args=[f.job.pk]),
     "report annex": lambda f: reverse("reports:file", args=[_report(f).pk, "xlsx"]),
+    "movement ranking": lambda f: (
+        reverse("movements:detail", args=[_movement(f).pk]) + "?format=xlsx"
+    ),
 }
 # The modules that call the writer themselves, and the exports above that cover them.
 WRITERS = {
@@ -86,6 +96,7 @@ WRITERS["cdtt.geo.remap_views"] = []
 WRITERS["cdtt.reports.content"] = ["report annex"]
 # A data subject's request: everything about one resident (a POST: read back below).
 WRITERS["cdtt.privacy.services"] = ["subject export"]
+WRITERS["cdtt.movements.views"] = ["movement ranking"]
 WRITER_CALLS = ("xlsx_response", "xlsx_bytes", "xlsx_file", "write_xlsx")
 
 NUMBER_FORMATS = {"#,##0", "#,##0.0", "#,##0.##", "0.0%"}
@@ -357,6 +368,86 @@ def _course(data):
     if not Course.objects.exists():
         _training_seed(data)
     return Course.objects.first()
+
+
+def _initiative(data):
+    """An approved model of the officer's village, replicated once."""
+    from cdtt.practices import services
+    from cdtt.practices.models import Initiative
+
+    if Initiative.objects.exists():
+        return Initiative.objects.first()
+    initiative = services.initiative_propose(
+        actor=data.officer,
+        title="Chợ 4.0",
+        summary="Thanh toán bằng mã QR ở chợ thôn",
+        description="Hướng dẫn tiểu thương",
+        units=[data.tree.village],
+        skills=["payment"],
+        started_on=dt.date(2025, 3, 1),
+    )
+    return services.initiative_review(actor=data.admin, initiative=initiative, decision="approve")
+
+
+def _movement(data):
+    """A movement of the province whose branch holds the field member, with a pending claim."""
+    from cdtt.movements import services
+    from cdtt.movements.models import Movement
+    from cdtt.organizations.services import organization_create
+    from cdtt.teams.models import Person
+
+    if Movement.objects.exists():
+        return Movement.objects.first()
+    branch = organization_create(
+        actor=None, name="Đoàn xã Quảng Định", kind="youth_union", unit=data.tree.commune
+    )
+    Person.objects.filter(user=data.member).update(organization=branch)
+    today = timezone.localdate()
+    movement = services.movement_create(
+        actor=data.admin,
+        title="Thanh niên chung tay chuyển đổi số",
+        organization=branch,
+        starts_on=today - dt.timedelta(days=10),
+        ends_on=today + dt.timedelta(days=10),
+        branches=[branch],
+        criteria=[
+            services.CriterionIn("Hộ được đến hướng dẫn", 2, "households_visited"),
+            services.CriterionIn("Ra quân", 5),
+        ],
+    )
+    services.points_claim(
+        actor=data.member,
+        criterion=movement.criteria.get(counter=""),
+        fact="Ra quân Chủ nhật xanh",
+        happened_on=today,
+        evidence_url="https://example.vn/anh",
+    )
+    return movement
+
+
+def _offer(data):
+    """An enterprise's offer claimed by the field member."""
+    from cdtt.offers import services
+    from cdtt.offers.models import Offer
+    from cdtt.organizations.services import organization_create
+
+    if Offer.objects.exists():
+        return Offer.objects.first()
+    enterprise = organization_create(
+        actor=None, name="Viettel Thanh Hóa", kind="enterprise", unit=data.tree.province
+    )
+    today = timezone.localdate()
+    offer = services.offer_publish(
+        actor=data.admin,
+        organization=enterprise,
+        title="Gói cước 4G",
+        valid_from=today,
+        valid_to=today + dt.timedelta(days=30),
+        quantity=100,
+        price=Decimal("50000"),
+    )
+    services.offer_claim(actor=data.member, offer=offer)
+    return offer
 
 
 def test_import_templates_keep_their_header_on_row_one_and_import_again(data, tmp_path):
