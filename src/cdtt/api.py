@@ -160,6 +160,8 @@ def _add_routers() -> None:
     from cdtt.directives.api import router as directives_router
     from cdtt.figures.api import router as figures_router
     from cdtt.geo.api import router as geo_router
+    from cdtt.honours.api import router as honours_router
+    from cdtt.media.api import router as media_router
     from cdtt.registry.api import router as registry_router
     from cdtt.reports.api import router as reports_router
     from cdtt.schools.api import router as schools_router
@@ -175,6 +177,8 @@ def _add_routers() -> None:
     api.add_router("", directives_router)
     api.add_router("", schools_router)
     api.add_router("", reports_router)
+    api.add_router("", honours_router)
+    api.add_router("", media_router)
 
 
 _add_routers()

@@ -1,4 +1,5 @@
 """Honours on Digital Transformation Day and the Prime Minister's dialogue: rounds, nominations, the review chain, decisions, awards."""
+
 from django.apps import AppConfig
 
 

@@ -59,7 +59,9 @@ def _evidence_text(person: Person, year: int) -> str:
 
 
 @transaction.atomic
-def dialogue_pick(*, actor, year: int, person: Person, today: dt.date | None = None) -> DialogueForm:
+def dialogue_pick(
+    *, actor, year: int, person: Person, today: dt.date | None = None
+) -> DialogueForm:
     """Pick a member for the year's dialogue: at most two, each once; the form starts filled
     with what the platform knows of them."""
     if actor is not None and not selectors.can_manage(actor):
@@ -70,7 +72,10 @@ def dialogue_pick(*, actor, year: int, person: Person, today: dt.date | None = N
     if taken.count() >= PER_YEAR:
         raise Conflict(_("Đã chọn đủ %(n)s thành viên cho năm %(y)s.") % {"n": PER_YEAR, "y": year})
     membership = (
-        person.memberships.filter(left_on__isnull=True).select_related("team").order_by("pk").first()
+        person.memberships.filter(left_on__isnull=True)
+        .select_related("team")
+        .order_by("pk")
+        .first()
     )
     if membership is None:
         raise ValidationError({"person": _("Người này hiện không là thành viên của tổ nào.")})
@@ -138,7 +143,8 @@ def dialogue_problems(forms: list[DialogueForm]) -> list[str]:
         missing = dialogue_missing(form)
         if missing:
             problems.append(
-                _("%(n)s còn thiếu: %(f)s.") % {"n": form.full_name or form.person, "f": ", ".join(missing)}
+                _("%(n)s còn thiếu: %(f)s.")
+                % {"n": form.full_name or form.person, "f": ", ".join(missing)}
             )
     return problems
 

@@ -26,7 +26,9 @@ SEE = {Role.PROVINCE_ADMIN, Role.PROVINCE_LEADER}
 
 
 def _people(user):
-    return persons_for(user).filter(memberships__left_on__isnull=True).distinct().order_by("name_key")
+    return (
+        persons_for(user).filter(memberships__left_on__isnull=True).distinct().order_by("name_key")
+    )
 
 
 @role_required(SEE)

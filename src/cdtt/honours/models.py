@@ -143,7 +143,9 @@ class Nomination(models.Model):
                 name="nomination_person_once",
             ),
             models.UniqueConstraint(
-                fields=["round", "team"], condition=Q(team__isnull=False), name="nomination_team_once"
+                fields=["round", "team"],
+                condition=Q(team__isnull=False),
+                name="nomination_team_once",
             ),
             models.UniqueConstraint(
                 fields=["round", "subject_unit"],

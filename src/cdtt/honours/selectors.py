@@ -172,9 +172,7 @@ def step_officers(nomination: Nomination) -> QuerySet:
     if step == Step.COMMUNE:
         return users.filter(role=Role.COMMUNE_OFFICER, scope_unit__pk=nomination.unit.commune_id)
     if step == Step.DISTRICT:
-        return users.filter(
-            role=Role.DISTRICT_OFFICER, scope_unit__pk=nomination.unit.district_id
-        )
+        return users.filter(role=Role.DISTRICT_OFFICER, scope_unit__pk=nomination.unit.district_id)
     if step == Step.DEPARTMENT:
         return users.filter(role=Role.PROVINCE_ADMIN)
     if step == Step.HOME_AFFAIRS:

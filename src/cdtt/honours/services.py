@@ -208,9 +208,7 @@ def nomination_file(
     if not (citation or "").strip():
         raise ValidationError({"citation": _("Chưa nhập thành tích tóm tắt.")})
     if _duplicate(round, fields):
-        raise Conflict(
-            _("%(n)s đã được đề nghị trong đợt này.") % {"n": fields["subject_name"]}
-        )
+        raise Conflict(_("%(n)s đã được đề nghị trong đợt này.") % {"n": fields["subject_name"]})
     steps = selectors.chain(start, unit)
     nomination = Nomination(
         round=round,
@@ -316,8 +314,8 @@ def nomination_review(
     """The current step approves (the nomination moves up, or passes after the Chairman),
     returns it with a comment for the nominator to complete, or rejects it (with a reason)."""
     today = today or timezone.localdate()
-    nomination = Nomination.objects.select_for_update().select_related("round", "unit").get(
-        pk=nomination.pk
+    nomination = (
+        Nomination.objects.select_for_update().select_related("round", "unit").get(pk=nomination.pk)
     )
     if nomination.status != NominationStatus.IN_REVIEW:
         raise Conflict(_("Hồ sơ không ở trạng thái chờ xét."))

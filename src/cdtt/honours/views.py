@@ -35,7 +35,9 @@ ROUNDS = Listing(
     title=_lazy("Đợt khen thưởng"),
     columns=(
         Column(_lazy("Năm"), "year", INTEGER),
-        Column(_lazy("Đợt khen thưởng"), "title", template="honours/_round_cell.html", export=False),
+        Column(
+            _lazy("Đợt khen thưởng"), "title", template="honours/_round_cell.html", export=False
+        ),
         Column(_lazy("Đợt khen thưởng"), "title", page=False),
         Column(_lazy("Loại"), "get_kind_display"),
         Column(_lazy("Hạn cấp xã"), "commune_deadline", DATE),
@@ -202,7 +204,9 @@ def nominate(request, pk: int):
     round_ = selectors.access_round(request.user, pk)
     if not selectors.can_nominate(request.user):
         raise Http404("nominate")
-    form = NominationForm(request.POST or None, request.FILES or None, subjects=_subjects(request.user))
+    form = NominationForm(
+        request.POST or None, request.FILES or None, subjects=_subjects(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         kind, _sep, subject_id = form.cleaned_data["subject"].partition(":")
         try:
@@ -227,7 +231,8 @@ def nomination_detail(request, pk: int):
     nomination = selectors.access_nomination(request.user, pk)
     today = timezone.localdate()
     chain = [
-        (Step(s).label, nomination.round.deadline(s), s == nomination.step) for s in nomination.steps
+        (Step(s).label, nomination.round.deadline(s), s == nomination.step)
+        for s in nomination.steps
     ]
     context = {
         "nomination": nomination,
@@ -312,7 +317,9 @@ def submission(request, pk: int):
     round_ = selectors.access_round(request.user, pk)
     data = documents.submission_docx(round_)
     response = HttpResponse(data, content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="to-trinh-khen-thuong-{round_.year}.docx"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="to-trinh-khen-thuong-{round_.year}.docx"'
+    )
     return response
 
 
@@ -327,4 +334,3 @@ def certificate(request, pk: int):
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="bang-khen-{award.pk}.pdf"'
     return response
-

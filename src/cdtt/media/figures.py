@@ -42,7 +42,9 @@ declare(
     module=MODULE,
     figures=[
         Figure("media_posts", _("Tin bài về hoạt động của Tổ CNSCĐ trên địa bàn"), _("tin bài")),
-        Figure("media_outlet_posts", _("Tin bài của các cơ quan báo chí trên địa bàn"), _("tin bài")),
+        Figure(
+            "media_outlet_posts", _("Tin bài của các cơ quan báo chí trên địa bàn"), _("tin bài")
+        ),
     ],
     compute=_counts,
 )

@@ -20,7 +20,9 @@ class PostForm(forms.Form):
     units = forms.ModelMultipleChoiceField(
         label=_("Địa bàn được nói đến"), queryset=None, required=False
     )
-    teams = forms.ModelMultipleChoiceField(label=_("Tổ được nói đến"), queryset=None, required=False)
+    teams = forms.ModelMultipleChoiceField(
+        label=_("Tổ được nói đến"), queryset=None, required=False
+    )
     skills = forms.MultipleChoiceField(
         label=_("Kỹ năng được giới thiệu"), required=False, widget=forms.CheckboxSelectMultiple
     )

@@ -86,4 +86,3 @@ def kinds_count(posts: QuerySet[MediaPost], year: int) -> dict[str, int]:
     for kind in posts.filter(published_on__year=year).values_list("kind", flat=True):
         counts[kind] += 1
     return dict(counts)
-

@@ -35,9 +35,7 @@ def _link_error(link: str) -> str | None:
     return None
 
 
-def _post_errors(
-    *, outlet, title, published_on, kind, link, skills, services
-) -> dict[str, str]:
+def _post_errors(*, outlet, title, published_on, kind, link, skills, services) -> dict[str, str]:
     errors: dict[str, str] = {}
     if outlet is None:
         errors["outlet"] = _("Chưa chọn cơ quan báo chí.")
@@ -55,7 +53,9 @@ def _post_errors(
         errors["link"] = problem
     unknown = set(skills) - set(Skill.objects.values_list("code", flat=True))
     if unknown:
-        errors["skills"] = _("Kỹ năng không có trong danh mục: %(c)s.") % {"c": ", ".join(sorted(unknown))}
+        errors["skills"] = _("Kỹ năng không có trong danh mục: %(c)s.") % {
+            "c": ", ".join(sorted(unknown))
+        }
     unknown = set(services) - set(Service.objects.values_list("code", flat=True))
     if unknown:
         errors["services"] = _("Dịch vụ không có trong danh mục: %(c)s.") % {

@@ -50,7 +50,10 @@ POSTS = Listing(
     filters=(
         Filter("q", _lazy("Tìm tin bài"), placeholder=_lazy("Tiêu đề")),
         Filter(
-            "outlet", _lazy("Cơ quan báo chí"), choices=_outlet_choices, all_label=_lazy("Mọi cơ quan")
+            "outlet",
+            _lazy("Cơ quan báo chí"),
+            choices=_outlet_choices,
+            all_label=_lazy("Mọi cơ quan"),
         ),
         Filter("kind", _lazy("Loại"), choices=PostKind.choices, all_label=_lazy("Mọi loại")),
     ),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from cdtt.core.access import login_required, role_required
 from cdtt.core.errors import error_text, form_error
+from cdtt.core.evidence import Subject, evidence_of
 from cdtt.core.listing import DATE, INTEGER, PHONE, Column, Filter, Listing, cells, render_listing
 from cdtt.lib.phone import phone_mask
 from cdtt.organizations import selectors as org_selectors
@@ -293,8 +294,11 @@ def person_detail(request, pk: int):
     elif request.method == "POST":
         raise PermissionDenied
     memberships = selectors.members_for(request.user).filter(person=person).order_by("-joined_on")
+    record = evidence_of(Subject("person", person.pk))
     return render(
-        request, "teams/person.html", {"person": person, "memberships": memberships, "form": form}
+        request,
+        "teams/person.html",
+        {"person": person, "memberships": memberships, "form": form, "record": record},
     )
 
 
