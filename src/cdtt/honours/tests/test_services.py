@@ -175,5 +175,12 @@ def test_a_round_needs_deadlines_in_order(w, tree):
         )
     assert set(exc.value.message_dict) == {"district_deadline", "chairman_deadline"}
     with pytest.raises(Refused):
-        round_open(actor=w.commune, year=2026, kind="national", title="x", criteria="y",
-                   home_affairs=w.home_affairs, unit=tree.province)
+        round_open(
+            actor=w.commune,
+            year=2026,
+            kind="national",
+            title="x",
+            criteria="y",
+            home_affairs=w.home_affairs,
+            unit=tree.province,
+        )
