@@ -15,7 +15,7 @@ from cdtt.honours.models import STEP_ORDER, Nomination
 router = Router(tags=["honours"])
 
 
-class RoundOut(Schema):
+class HonoursRoundOut(Schema):
     id: int
     year: int
     kind: str
@@ -26,12 +26,12 @@ class RoundOut(Schema):
     deadlines: dict[str, dt.date]
 
 
-class RoundList(Schema):
+class HonoursRoundList(Schema):
     count: int
-    items: list[RoundOut]
+    items: list[HonoursRoundOut]
 
 
-class NominationOut(Schema):
+class HonoursNominationOut(Schema):
     id: int
     round: int
     subject_kind: str
@@ -45,30 +45,30 @@ class NominationOut(Schema):
     steps: list[str]
 
 
-class NominationList(Schema):
+class HonoursNominationList(Schema):
     count: int
-    items: list[NominationOut]
+    items: list[HonoursNominationOut]
 
 
-class NominationIn(Schema):
+class HonoursNominationIn(Schema):
     subject_kind: Literal["person", "team", "unit", "organization"]
     subject_id: int
     citation: str
 
 
-class ReviewIn(Schema):
+class HonoursReviewIn(Schema):
     action: Literal["approve", "return", "reject"]
     comment: str = ""
 
 
-class DecisionIn(Schema):
+class HonoursDecisionIn(Schema):
     number: str
     signed_on: dt.date
     signer: str
     nominations: list[int] | None = None
 
 
-class DecisionOut(Schema):
+class HonoursDecisionOut(Schema):
     id: int
     number: str
     signed_on: dt.date
@@ -76,7 +76,7 @@ class DecisionOut(Schema):
     awards: int
 
 
-class DialogueItem(Schema):
+class HonoursDialogueItem(Schema):
     id: int
     person_id: int
     full_name: str
@@ -85,12 +85,12 @@ class DialogueItem(Schema):
     sent_on: dt.date | None
 
 
-class DialogueOut(Schema):
+class HonoursDialogueOut(Schema):
     year: int
     deadline: dt.date
     complete: bool
     problems: list[str]
-    items: list[DialogueItem]
+    items: list[HonoursDialogueItem]
 
 
 def _round(r) -> dict:
@@ -123,7 +123,7 @@ def _nomination(n: Nomination, today: dt.date) -> dict:
     }
 
 
-@router.get("/honours/rounds", response={200: RoundList, **error_responses(401)})
+@router.get("/honours/rounds", response={200: HonoursRoundList, **error_responses(401)})
 def rounds(request):
     """The honours rounds an officer sees (every round of the province)."""
     items = [_round(r) for r in selectors.rounds_for(request.user)]
@@ -132,7 +132,7 @@ def rounds(request):
 
 @router.get(
     "/honours/rounds/{round_id}/nominations",
-    response={200: NominationList, **error_responses(401, 404)},
+    response={200: HonoursNominationList, **error_responses(401, 404)},
 )
 def nominations(request, round_id: int):
     """The round's nominations the caller sees, with their step, status and overdue flag."""
@@ -145,9 +145,9 @@ def nominations(request, round_id: int):
 
 @router.post(
     "/honours/rounds/{round_id}/nominations",
-    response={201: NominationOut, **error_responses(401, 403, 404, 409, 422)},
+    response={201: HonoursNominationOut, **error_responses(401, 403, 404, 409, 422)},
 )
-def nominate(request, round_id: int, body: NominationIn):
+def nominate(request, round_id: int, body: HonoursNominationIn):
     """File a nomination of a member or a collective of the caller's scope (404 outside it;
     409 for a nominee already nominated in the round; 422 after the step's deadline)."""
     round_ = selectors.access_round(request.user, round_id)
@@ -163,9 +163,9 @@ def nominate(request, round_id: int, body: NominationIn):
 
 @router.post(
     "/honours/nominations/{nomination_id}/reviews",
-    response={200: NominationOut, **error_responses(401, 403, 404, 409, 422)},
+    response={200: HonoursNominationOut, **error_responses(401, 403, 404, 409, 422)},
 )
-def review(request, nomination_id: int, body: ReviewIn):
+def review(request, nomination_id: int, body: HonoursReviewIn):
     """The current step's answer: approve, return with a comment, or reject with a reason."""
     nomination = selectors.access_nomination(request.user, nomination_id)
     services.nomination_review(
@@ -177,9 +177,9 @@ def review(request, nomination_id: int, body: ReviewIn):
 
 @router.post(
     "/honours/rounds/{round_id}/decision",
-    response={201: DecisionOut, **error_responses(401, 403, 404, 409, 422)},
+    response={201: HonoursDecisionOut, **error_responses(401, 403, 404, 409, 422)},
 )
-def decide(request, round_id: int, body: DecisionIn):
+def decide(request, round_id: int, body: HonoursDecisionIn):
     """The decision on the round's final list: only nominations that passed every step."""
     round_ = selectors.access_round(request.user, round_id)
     chosen = None
@@ -206,7 +206,9 @@ def decide(request, round_id: int, body: DecisionIn):
     }
 
 
-@router.get("/honours/dialogue/{year}", response={200: DialogueOut, **error_responses(401, 403)})
+@router.get(
+    "/honours/dialogue/{year}", response={200: HonoursDialogueOut, **error_responses(401, 403)}
+)
 def dialogue_forms(request, year: int):
     """The year's dialogue forms (the Department and the provincial leader), with what each
     still misses and whether the whole is ready to send to the Ministry."""

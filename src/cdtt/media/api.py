@@ -17,7 +17,7 @@ router = Router(tags=["media"])
 MAX_ITEMS = 500
 
 
-class PostOut(Schema):
+class MediaPostOut(Schema):
     id: int
     outlet: str
     outlet_id: int
@@ -31,12 +31,12 @@ class PostOut(Schema):
     services: list[str]
 
 
-class PostList(Schema):
+class MediaPostList(Schema):
     count: int
-    items: list[PostOut]
+    items: list[MediaPostOut]
 
 
-class PostIn(Schema):
+class MediaPostIn(Schema):
     outlet: int
     title: str
     published_on: dt.date
@@ -48,18 +48,18 @@ class PostIn(Schema):
     services: list[str] = []
 
 
-class OutletMonths(Schema):
+class MediaOutletMonths(Schema):
     outlet: str
     months: list[int]
     total: int
 
 
-class FiguresOut(Schema):
+class MediaFiguresOut(Schema):
     year: int
-    items: list[OutletMonths]
+    items: list[MediaOutletMonths]
 
 
-class FiguresQuery(Schema):
+class MediaFiguresQuery(Schema):
     year: int | None = None
 
 
@@ -79,7 +79,7 @@ def _post(p) -> dict:
     }
 
 
-@router.get("/media/posts", response={200: PostList, **error_responses(401)})
+@router.get("/media/posts", response={200: MediaPostList, **error_responses(401)})
 def posts(request):
     """The posts the caller sees, newest first (at most 500)."""
     rows = selectors.posts_for(request.user).prefetch_related("units", "teams")[:MAX_ITEMS]
@@ -87,8 +87,8 @@ def posts(request):
     return {"count": len(items), "items": items}
 
 
-@router.post("/media/posts", response={201: PostOut, **error_responses(401, 403, 409, 422)})
-def log(request, body: PostIn):
+@router.post("/media/posts", response={201: MediaPostOut, **error_responses(401, 403, 409, 422)})
+def log(request, body: MediaPostIn):
     """Log a post of an outlet the caller works for (a link that is not http(s): 422; the same
     link twice: 409)."""
     post = services.post_log(
@@ -106,8 +106,8 @@ def log(request, body: PostIn):
     return 201, _post(post)
 
 
-@router.get("/media/figures", response={200: FiguresOut, **error_responses(401, 422)})
-def figures(request, query: Query[FiguresQuery]):
+@router.get("/media/figures", response={200: MediaFiguresOut, **error_responses(401, 422)})
+def figures(request, query: Query[MediaFiguresQuery]):
     """Posts per outlet and month of a year (this year by default)."""
     year = query.year or timezone.localdate().year
     items = selectors.outlet_months(selectors.posts_for(request.user), year)

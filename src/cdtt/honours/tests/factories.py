@@ -76,15 +76,10 @@ def carry(w: World, nomination):
     """Approve the nomination at every step of its chain, each by its officer."""
     from cdtt.honours.services import nomination_review
 
-    actors = {
-        "commune": w.commune,
-        "district": w.district,
-        "department": w.admin,
-        "home_affairs": w.appraiser,
-        "chairman": w.chairman,
-    }
+    names = {"department": "admin", "home_affairs": "appraiser"}
     for step in nomination.steps:
         nomination.refresh_from_db()
-        nomination_review(actor=actors[step], nomination=nomination, action="approve")
+        actor = getattr(w, names.get(step, step))
+        nomination_review(actor=actor, nomination=nomination, action="approve")
     nomination.refresh_from_db()
     return nomination
