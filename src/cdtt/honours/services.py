@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
@@ -167,6 +168,20 @@ def _subject(actor, kind: str, pk: int) -> dict:
     raise ValidationError({"subject_kind": _("Loại đối tượng không hợp lệ.")})
 
 
+def _check_dossier(document) -> None:
+    """A dossier is a PDF, known by its first bytes (not its name), within the size limit."""
+    limit = settings.CDTT_ATTACHMENT_MAX_BYTES
+    if document.size > limit:
+        raise ValidationError(
+            {"document": _("Tệp quá lớn: tối đa %(n)s MB.") % {"n": limit // (1024 * 1024)}}
+        )
+    document.seek(0)
+    head = document.read(5)
+    document.seek(0)
+    if head != b"%PDF-":
+        raise ValidationError({"document": _("Hồ sơ kèm theo phải là tệp PDF.")})
+
+
 def _nominator_name(actor) -> str:
     if getattr(actor, "organization", None) is not None:
         return actor.organization.name
@@ -207,6 +222,8 @@ def nomination_file(
         )
     if not (citation or "").strip():
         raise ValidationError({"citation": _("Chưa nhập thành tích tóm tắt.")})
+    if document:
+        _check_dossier(document)
     if _duplicate(round, fields):
         raise Conflict(_("%(n)s đã được đề nghị trong đợt này.") % {"n": fields["subject_name"]})
     steps = selectors.chain(start, unit)
@@ -381,6 +398,8 @@ def nomination_resubmit(
         raise Refused(_("Chỉ đơn vị đề nghị được bổ sung hồ sơ đã bị trả lại."))
     if not (citation or "").strip():
         raise ValidationError({"citation": _("Chưa nhập thành tích tóm tắt.")})
+    if document:
+        _check_dossier(document)
     nomination.citation = citation.strip()
     nomination.status = NominationStatus.IN_REVIEW
     if document:

@@ -184,3 +184,15 @@ def test_a_round_needs_deadlines_in_order(w, tree):
             home_affairs=w.home_affairs,
             unit=tree.province,
         )
+
+
+def test_a_dossier_that_is_not_a_pdf_is_refused_and_nothing_is_saved(w):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("ho-so.pdf", b"MZ\x90\x00 not a pdf")
+    with pytest.raises(ValidationError) as exc:
+        _nominate(w, document=fake)
+    assert "document" in exc.value.message_dict
+    assert not w.round.nominations.exists()
+    good = SimpleUploadedFile("ho-so.pdf", b"%PDF-1.4\n%%EOF\n")
+    assert _nominate(w, document=good).document
