@@ -168,6 +168,17 @@ def _subject(actor, kind: str, pk: int) -> dict:
     raise ValidationError({"subject_kind": _("Loại đối tượng không hợp lệ.")})
 
 
+def _check_deadline(round_: Round, start: str, today: dt.date) -> None:
+    """A nomination is filed by the deadline of the step it starts at."""
+    if today > round_.deadline(start):
+        raise ValidationError(
+            {
+                "round": _("Đã quá hạn nộp hồ sơ của %(s)s (%(d)s).")
+                % {"s": Step(start).label, "d": _date(round_.deadline(start))}
+            }
+        )
+
+
 def _check_dossier(document) -> None:
     """A dossier is a PDF, known by its first bytes (not its name), within the size limit."""
     limit = settings.CDTT_ATTACHMENT_MAX_BYTES
@@ -213,13 +224,7 @@ def nomination_file(
     fields = _subject(actor, subject_kind, subject_id)
     unit = fields["unit"]
     start = selectors.first_step(actor, unit)
-    if today > round.deadline(start):
-        raise ValidationError(
-            {
-                "round": _("Đã quá hạn nộp hồ sơ của %(s)s (%(d)s).")
-                % {"s": Step(start).label, "d": _date(round.deadline(start))}
-            }
-        )
+    _check_deadline(round, start, today)
     if not (citation or "").strip():
         raise ValidationError({"citation": _("Chưa nhập thành tích tóm tắt.")})
     if document:
