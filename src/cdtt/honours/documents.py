@@ -33,6 +33,13 @@ def province_of(unit: AdminUnit | None) -> AdminUnit | None:
     return unit if unit.level == Level.PROVINCE else unit.province
 
 
+def _in_sentence(province: AdminUnit | None) -> str:
+    """ "tỉnh Thanh Hóa": the province's name inside a sentence."""
+    if province is None:
+        return "tỉnh"
+    return f"{province.unit_type.lower()} {province.name}".strip()
+
+
 # --- the submission ------------------------------------------------------------------------
 
 
@@ -78,7 +85,7 @@ def _nominee(n: Nomination) -> Nominee:
 
 def submission_of(facts: SubmissionFacts) -> OfficialDocument:
     head = department_letterhead(facts.province)
-    province = facts.province.full_name if facts.province is not None else "tỉnh"
+    province = _in_sentence(facts.province)
     people = sum(1 for n in facts.nominees if n.kind == "Cá nhân")
     groups = len(facts.nominees) - people
     body: list[str | Table] = [
@@ -147,7 +154,7 @@ def certificate_facts(award: Award) -> CertificateFacts:
 
 
 def certificate_of(facts: CertificateFacts) -> OfficialDocument:
-    province = facts.province.full_name if facts.province is not None else "tỉnh"
+    province = _in_sentence(facts.province)
     holder = facts.holder if facts.collective else f"Ông/Bà {facts.holder}"
     return OfficialDocument(
         heading=Heading(
@@ -236,7 +243,7 @@ def dialogue_entry(form: DialogueForm) -> DialogueEntry:
 
 def dialogue_of(facts: DialogueFacts) -> OfficialDocument:
     head = department_letterhead(facts.province)
-    province = facts.province.full_name if facts.province is not None else "tỉnh"
+    province = _in_sentence(facts.province)
     body: list[str | Table] = [
         f"Kính gửi: {MINISTRY}.",
         f"Thực hiện chương trình đối thoại của Thủ tướng Chính phủ với các Tổ công nghệ số cộng "
