@@ -200,8 +200,10 @@ def subject_of(nomination: Nomination) -> Subject:
 
 def round_period(round_: Round) -> Period:
     """The evidence of a round: the year up to Digital Transformation Day, counted from the
-    previous one (10/10 of the year before to 9/10)."""
-    return Period(start=dt.date(round_.year - 1, 10, 10), end=dt.date(round_.year, 10, 9))
+    previous one (10/10 of the year before to 9/10), or up to the day nominations close when a
+    round closes later."""
+    end = max(dt.date(round_.year, 10, 9), round_.commune_deadline)
+    return Period(start=dt.date(round_.year - 1, 10, 10), end=end)
 
 
 def nomination_evidence(nomination: Nomination) -> list:
