@@ -174,6 +174,8 @@ def _add_routers() -> None:
     from cdtt.directives.api import router as directives_router
     from cdtt.figures.api import router as figures_router
     from cdtt.geo.api import router as geo_router
+    from cdtt.honours.api import router as honours_router
+    from cdtt.media.api import router as media_router
     from cdtt.movements.api import router as movements_router
     from cdtt.offers.api import router as offers_router
     from cdtt.practices.api import router as practices_router
@@ -197,6 +199,8 @@ def _add_routers() -> None:
     api.add_router("", practices_router)
     api.add_router("", movements_router)
     api.add_router("", offers_router)
+    api.add_router("", honours_router)
+    api.add_router("", media_router)
 
 
 _add_routers()

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from cdtt.api import api
+from cdtt.media.views import press
 from cdtt.training.views import verify
 
 urlpatterns = [
@@ -26,6 +27,9 @@ urlpatterns = [
     path("offers/", include("cdtt.offers.urls")),
     path("directives/", include("cdtt.directives.urls")),
     path("reports/", include("cdtt.reports.urls")),
+    path("honours/", include("cdtt.honours.urls")),
+    path("media-log/", include("cdtt.media.urls")),
+    path("press/", press, name="press"),
     path("public/", include("cdtt.portal.urls")),
     path("privacy/", include("cdtt.privacy.urls")),
     path("api/v1/", api.urls),

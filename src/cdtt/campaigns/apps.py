@@ -16,3 +16,7 @@ class CampaignsConfig(AppConfig):
 
         checker_register("campaign_days", check=rollups.campaign_days_check, rebuild=rebuild)
         visit_check_register(lambda team: Visit.objects.filter(team=team).exists())
+
+        from cdtt.campaigns import evidence
+
+        evidence.register()

@@ -20,3 +20,7 @@ class RegistryConfig(AppConfig):
             "coverage", check=rollups.rollups_check, rebuild=rebuild, snapshot=snapshot
         )
         rebuild_task_register(rollups_rebuild_job)
+
+        from cdtt.registry import evidence
+
+        evidence.register()

@@ -30,6 +30,8 @@ SECTIONS = [
     ("privacy:access_log", _("Nhật ký truy cập dữ liệu"), roles.MANAGE_USERS),
     ("core:imports", _("Nhập tệp"), roles.REGISTRY_WRITE | roles.MANAGE_UNITS | {"teacher"}),
     ("reports:list", _("Báo cáo"), roles.OFFICERS),
+    ("honours:rounds", _("Khen thưởng"), roles.OFFICERS),
+    ("media:posts", _("Tin bài truyền thông"), roles.OFFICERS),
     ("documents:letterheads", _("Mẫu phần đầu văn bản"), roles.OFFICERS),
     ("core:jobs", _("Việc đang chạy"), roles.OFFICERS),
 ]

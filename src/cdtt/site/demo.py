@@ -593,22 +593,46 @@ def demo_build(
         today=today,
         out=out,
     )
+    logins += modules_ensure(actor=admin, province=province, commune=commune, today=today, out=out)
+    report.logins = logins
+    return report
+
+
+def modules_ensure(
+    *, actor: User, province: AdminUnit, commune: AdminUnit, today: dt.date, out: Out
+) -> list[DemoLogin]:
+    """The second wave's demo data: training, schools, the seed directive, models, movements
+    and offers, honours, the media log; returns the logins it adds (the teacher's)."""
     from cdtt.training.demo import training_demo_ensure
 
     out(
-        f"Training: {training_demo_ensure(actor=admin, province=province, member_user=_user('thanhvien'))}."
+        f"Training: {training_demo_ensure(actor=actor, province=province, member_user=_user('thanhvien'))}."
     )
     from cdtt.schools.demo import TEACHER, schools_demo_ensure
 
     out(f"Schools: {schools_demo_ensure(commune=commune, password=DEMO_PASSWORD, today=today)}.")
-    logins.append(DemoLogin(TEACHER, Role.TEACHER, commune.full_name))
     from cdtt.directives.demo import seed_directive_ensure
 
-    seed_directive_ensure(actor=admin, province=province)
+    seed_directive_ensure(actor=actor, province=province)
     out("Seed directive: every clause (1a–1c, 2a–2e) as a task with its agencies.")
-    _second_wave_demo(admin=admin, province=province, commune=commune, today=today, out=out)
-    report.logins = logins
-    return report
+    _second_wave_demo(admin=actor, province=province, commune=commune, today=today, out=out)
+    from cdtt.honours.demo import honours_demo_ensure
+    from cdtt.media.demo import media_demo_ensure
+
+    officers = {
+        "commune": _user("xa"),
+        "district": _user("huyen"),
+        "department": actor,
+        "chairman": _user("lanhdao"),
+    }
+    honours = honours_demo_ensure(
+        actor=actor, province=province, commune=commune, officers=officers, today=today
+    )
+    out(f"Honours: {honours}.")
+    out(
+        f"Media log: {media_demo_ensure(actor=actor, province=province, commune=commune, today=today)}."
+    )
+    return [DemoLogin(TEACHER, Role.TEACHER, commune.full_name)]
 
 
 def print_logins(report: DemoReport, port: int, out: Out = print) -> None:

@@ -51,6 +51,11 @@ PROTECTED = {
     "practices.Initiative": "cdtt.practices.selectors.access_initiative",
     "movements.Movement": "cdtt.movements.selectors.access_movement",
     "offers.Offer": "cdtt.offers.selectors.access_offer",
+    "honours.Round": "cdtt.honours.selectors.access_round",
+    "honours.Nomination": "cdtt.honours.selectors.access_nomination",
+    "honours.Award": "cdtt.honours.selectors.access_award",
+    "honours.DialogueForm": "cdtt.honours.selectors.access_dialogue_form",
+    "media.MediaPost": "cdtt.media.selectors.access_post",
 }
 
 
@@ -339,6 +344,62 @@ def _offer(tree, make_user) -> Case:
     return Case(offer, offer.pk, m.seller, m.rival)
 
 
+def _honours(tree, make_user):
+    from cdtt.honours.tests.factories import make_world
+
+    return make_world(tree, make_user)
+
+
+def _round(tree, make_user) -> Case:
+    w = _honours(tree, make_user)  # rounds are for officers: a team member is the outsider
+    return Case(w.round, w.round.pk, w.commune, make_user("team_member", tree.sibling_village))
+
+
+def _nomination(tree, make_user) -> Case:
+    from cdtt.honours.services import nomination_file
+
+    w = _honours(tree, make_user)
+    nomination = nomination_file(
+        actor=w.commune, round=w.round, subject_kind="team", subject_id=w.team.pk, citation="Tốt"
+    )
+    return Case(nomination, nomination.pk, w.commune, w.sibling)
+
+
+def _award(tree, make_user) -> Case:
+    from cdtt.honours.services import decision_issue, nomination_file
+    from cdtt.honours.tests.factories import carry
+
+    w = _honours(tree, make_user)
+    nomination = nomination_file(
+        actor=w.commune, round=w.round, subject_kind="team", subject_id=w.team.pk, citation="Tốt"
+    )
+    carry(w, nomination)
+    decision = decision_issue(
+        actor=w.admin,
+        round=w.round,
+        number="12/QĐ-UBND",
+        signed_on=timezone.localdate(),
+        signer="Đỗ Minh Tuấn",
+    )
+    award = decision.awards.get()
+    return Case(award, award.pk, w.commune, w.sibling)
+
+
+def _dialogue_form(tree, make_user) -> Case:
+    from cdtt.honours.dialogue import dialogue_pick
+
+    w = _honours(tree, make_user)
+    form = dialogue_pick(actor=w.admin, year=timezone.localdate().year, person=w.person)
+    return Case(form, form.pk, w.admin, w.commune)
+
+
+def _media_post(tree, make_user) -> Case:
+    from cdtt.media.tests.factories import media_world
+
+    m = media_world(tree, make_user)
+    return Case(m.post, m.post.pk, m.reporter, m.other_reporter)
+
+
 CASES: dict[str, Callable[..., Case]] = {
     "cdtt.geo.access.access_unit": _unit_by_code,
     "cdtt.geo.access.access_unit_by_id": _unit_by_id,
@@ -366,6 +427,11 @@ CASES: dict[str, Callable[..., Case]] = {
     "cdtt.practices.selectors.access_initiative": _initiative,
     "cdtt.movements.selectors.access_movement": _movement,
     "cdtt.offers.selectors.access_offer": _offer,
+    "cdtt.honours.selectors.access_round": _round,
+    "cdtt.honours.selectors.access_nomination": _nomination,
+    "cdtt.honours.selectors.access_award": _award,
+    "cdtt.honours.selectors.access_dialogue_form": _dialogue_form,
+    "cdtt.media.selectors.access_post": _media_post,
 }
 
 

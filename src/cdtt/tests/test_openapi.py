@@ -142,6 +142,7 @@ def seeded(tree, make_user):
     from cdtt.teams.models import Membership, Person
 
     data = Field(tree, make_user)
+    data.make_user = make_user
     data.officer = make_user("province_admin", tree.province, email="so@example.vn")
     person = Person.objects.create(
         full_name="Cán Bộ Sở", name_key="can bo so", user=data.officer, email="so@example.vn"
@@ -226,6 +227,37 @@ def _second_wave_seed(data) -> None:
         for title in ("Gói cước 4G", "Điện thoại thông minh")
     )
     offer_claim(actor=data.officer, offer=data.claimed_offer)
+    _honours_seed(data)
+    return data
+
+
+def _honours_seed(data):
+    """A round with a nomination that passed every step (the decision's) and one waiting at the
+    Department (the review's); a media outlet the Department logs posts for."""
+    from cdtt.honours.services import nomination_file
+    from cdtt.honours.tests.factories import carry, open_round
+    from cdtt.organizations.services import organization_create
+
+    tree, admin = data.tree, data.officer
+    home_affairs = organization_create(
+        actor=None, name="Sở Nội vụ", kind="agency", unit=tree.province
+    )
+    data.round = open_round(admin, tree, home_affairs)
+
+    def nominate(kind, pk):
+        return nomination_file(
+            actor=admin, round=data.round, subject_kind=kind, subject_id=pk, citation="Tốt"
+        )
+
+    world = type("W", (), {})()
+    world.admin = admin
+    world.appraiser = data.make_user("agency_officer", tree.province, organization=home_affairs)
+    world.chairman = data.make_user("province_leader", tree.province)
+    carry(world, nominate("team", data.team.pk))
+    data.nomination = nominate("unit", tree.commune.pk)
+    data.outlet = organization_create(
+        actor=None, name="Báo Thanh Hóa", kind="media", unit=tree.province
+    )
 
 
 def path_values(data) -> dict:
@@ -244,6 +276,9 @@ def path_values(data) -> dict:
         "fmt": "docx",
         "movement_id": data.movement.pk,
         "offer_id": data.offer.pk,
+        "round_id": data.round.pk,
+        "nomination_id": data.nomination.pk,
+        "year": timezone.localdate().year,
     }
 
 
@@ -334,6 +369,26 @@ def _course_body(data, title: str) -> dict:
         "attendance_min": 100,
         "test_required": False,
         "pass_mark": 70,
+        ("post", "/api/v1/honours/rounds/{round_id}/nominations"): {
+            "subject_kind": "person",
+            "subject_id": data.officer.person.pk,
+            "citation": "Hướng dẫn 120 hộ dân.",
+        },
+        ("post", "/api/v1/honours/nominations/{nomination_id}/reviews"): {"action": "approve"},
+        ("post", "/api/v1/honours/rounds/{round_id}/decision"): {
+            "number": "12/QĐ-UBND",
+            "signed_on": timezone.localdate().isoformat(),
+            "signer": "Đỗ Minh Tuấn",
+        },
+        ("post", "/api/v1/media/posts"): {
+            "outlet": data.outlet.pk,
+            "title": "Tổ công nghệ số đến từng nhà",
+            "published_on": timezone.localdate().isoformat(),
+            "kind": "article",
+            "link": "https://baothanhhoa.vn/to-cong-nghe-so",
+            "units": ["16000"],
+            "teams": [data.team.pk],
+        },
     }
 
 
@@ -349,6 +404,9 @@ STATUS = {
     ("post", "/api/v1/school-classes"): 201,
     ("post", "/api/v1/school-lessons"): 201,
     ("post", "/api/v1/offers/{offer_id}/claims"): 201,
+    ("post", "/api/v1/honours/rounds/{round_id}/nominations"): 201,
+    ("post", "/api/v1/honours/rounds/{round_id}/decision"): 201,
+    ("post", "/api/v1/media/posts"): 201,
 }
 
 
@@ -434,6 +492,28 @@ def refusals(data) -> list[Call]:
             "/api/v1/reports/{report_id}/issue",
             {"report_id": data.report.pk},
             body={},
+            status=422,
+        ),
+        Call(
+            "post",
+            "/api/v1/honours/rounds/{round_id}/nominations",
+            {"round_id": data.round.pk},
+            body={"subject_kind": "team", "subject_id": data.team.pk, "citation": "Lần hai"},
+            status=409,
+        ),
+        Call(
+            "get",
+            "/api/v1/honours/rounds/{round_id}/nominations",
+            {"round_id": 999999},
+            status=404,
+        ),
+        Call(
+            "post",
+            "/api/v1/media/posts",
+            body={
+                **bodies(data)[("post", "/api/v1/media/posts")],
+                "link": "javascript:alert(1)",
+            },
             status=422,
         ),
     ]

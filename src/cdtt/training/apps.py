@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class TrainingConfig(AppConfig):
     name = "cdtt.training"
     label = "training"
+
+    def ready(self):
+        from cdtt.training import evidence
+
+        evidence.register()

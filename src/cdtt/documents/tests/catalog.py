@@ -29,6 +29,7 @@ BUILDERS = {
     # The pages and the command line build what cdtt.reports.content describes.
     "cdtt.reports.views": ["reports.ministry"],
     "cdtt.reports.management.commands.report": ["reports.ministry"],
+    "cdtt.honours.documents": ["honours.submission", "honours.certificate", "honours.dialogue"],
 }
 
 
@@ -164,6 +165,68 @@ def report_sample(kind: str) -> Callable[[], OfficialDocument]:
     return make
 
 
+def honours_submission_sample() -> OfficialDocument:
+    from cdtt.honours.documents import Nominee, SubmissionFacts, submission_of
+
+    return submission_of(
+        SubmissionFacts(
+            title="Khen thưởng chuyên đề Ngày Chuyển đổi số",
+            year=2025,
+            award_form="Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh",
+            criteria="Tổ hướng dẫn từ 1.000 hộ trở lên; thành viên hoàn thành khóa tập huấn.",
+            nominees=[
+                Nominee(
+                    "Tổ CNSCĐ thôn Yên Trung",
+                    "Tập thể",
+                    "UBND xã Quảng Định",
+                    "Hướng dẫn 1.234 hộ cài đặt ứng dụng định danh điện tử.",
+                ),
+                Nominee("Nguyễn Thị Hường", "Cá nhân", "Sở Nội vụ", "Tổ trưởng tiêu biểu."),
+            ],
+            issued_on=date(2025, 9, 25),
+            province=PROVINCE,
+        )
+    )
+
+
+def honours_certificate_sample(collective: bool = False) -> OfficialDocument:
+    from cdtt.honours.documents import CertificateFacts, certificate_of
+
+    return certificate_of(
+        CertificateFacts(
+            holder="Tổ CNSCĐ thôn Yên Trung" if collective else "Nguyễn Thị Hường",
+            collective=collective,
+            form="Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh",
+            citation="Hướng dẫn 1.234 hộ dân sử dụng dịch vụ công trực tuyến.",
+            decision_number="1234/QĐ-UBND",
+            decision_date=date(2025, 10, 8),
+            signer="Đỗ Minh Tuấn",
+            year=2025,
+            province=PROVINCE,
+        )
+    )
+
+
+def honours_dialogue_sample() -> OfficialDocument:
+    from cdtt.honours.documents import DialogueEntry, DialogueFacts, dialogue_of
+
+    entry = DialogueEntry(
+        [
+            ("Họ và tên", "Lê Văn Tổ"),
+            ("Năm sinh", "1990"),
+            ("Giới tính", "Nam"),
+            ("Tổ công nghệ số cộng đồng", "Tổ CNSCĐ thôn Yên Trung"),
+            ("Vai trò trong tổ", "Tổ trưởng"),
+            ("Thành tích nổi bật", "Hướng dẫn 1.234 hộ; 56 người thành thạo kỹ năng số."),
+        ]
+    )
+    return dialogue_of(
+        DialogueFacts(
+            year=2025, entries=[entry, entry], issued_on=date(2025, 9, 5), province=PROVINCE
+        )
+    )
+
+
 SAMPLES = [
     Sample("documents.builder", "sample", sample_document),
     Sample("campaigns.daily", "with a target", daily_report_sample),
@@ -176,4 +239,8 @@ SAMPLES = [
     Sample("reports.ministry", "September, province", report_sample("ministry")),
     Sample("reports.chairman", "September, province", report_sample("chairman")),
     Sample("reports.campaign", "September, province", report_sample("campaign")),
+    Sample("honours.submission", "two nominees", honours_submission_sample),
+    Sample("honours.certificate", "a member", honours_certificate_sample),
+    Sample("honours.certificate", "a team", lambda: honours_certificate_sample(collective=True)),
+    Sample("honours.dialogue", "two members", honours_dialogue_sample),
 ]

@@ -20,7 +20,8 @@ from cdtt.documents.text import SYLLABLE
 from .catalog import BUILDERS, SAMPLES
 from .sources import calls_of
 
-NUMBER_LINE = re.compile(r"^Số: (\d{2,}| +)/[A-Z]+-[A-ZĐ0-9]+$")
+# The type's code is upper case but for the few the decree writes otherwise ("TTr" proposal).
+NUMBER_LINE = re.compile(r"^Số: (\d{2,}| +)/[A-Z][A-Za-z]*-[A-ZĐ0-9]+$")
 DATE_LINE = re.compile(r"^[^,]+, ngày (0[1-9]|[12]\d|3[01]) tháng (0[12]|[3-9]|1[012]) năm \d{4}$")
 
 
@@ -120,7 +121,11 @@ def test_the_layout_follows_decree_30(sample):
 
 # --- the text ------------------------------------------------------------------------------
 
-ALLOWED = {"b/c", "VT"}  # the usual abbreviations of recipients' lines
+ALLOWED = {
+    "b/c",
+    "VT",
+    "TTr",
+}  # the usual abbreviations of recipients' lines and the proposal's code
 RAW = re.compile(r"None|True|False|nan|null|\{|\}|%\(|\b\w+_\w+\b|<|>|\\")
 # Numbers written the English way: 1,234 or 58.3 (a decimal point); 1.234 is a thousand.
 ENGLISH_NUMBER = re.compile(r"\d,\d{3}\b|\d\.\d{1,2}\b(?!\.\d)|\d\.\d{4,}")

@@ -201,6 +201,8 @@ def test_the_field_worklist_of_the_demo_names_grown_up_heads_of_households(built
         head = household["residents"][0]
         assert head["relation"] == "Chủ hộ", household
         assert head["birth_year"] <= TODAY.year - 18, household
+
+
 def test_the_models_movement_and_offers_have_demo_data(built):
     from cdtt.movements.models import Movement
     from cdtt.movements.selectors import ranking

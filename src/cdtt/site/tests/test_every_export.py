@@ -61,6 +61,9 @@ LISTS = {
     "movements.claims": lambda f: reverse("movements:claims", args=[_movement(f).pk]),
     "offers.offers": lambda f: _offer(f) and reverse("offers:list"),
     "offers.claims": lambda f: reverse("offers:detail", args=[_offer(f).pk]),
+    "honours.rounds": lambda f: reverse("honours:rounds") if _honours_round(f) else "",
+    "honours.nominations": lambda f: reverse("honours:round", args=[_honours_round(f).pk]),
+    "media.posts": lambda f: reverse("media:posts") if _honours_round(f) else "",
 }
 # The other exports: a download address each (the coverage also through the command line).
 OTHERS = {
@@ -360,6 +363,43 @@ def _report(data):
         period_to=dt.date(2024, 9, 30),
         cutoff=dt.date(2024, 9, 30),
     )
+
+
+def _honours_round(data):
+    """A round with a nomination of the campaign's team and a media post about the commune."""
+    from cdtt.honours.models import Round
+    from cdtt.honours.services import nomination_file
+    from cdtt.honours.tests.factories import open_round
+    from cdtt.media.services import post_log
+    from cdtt.organizations.services import organization_create
+
+    found = Round.objects.first()
+    if found is not None:
+        return found
+    home_affairs = organization_create(
+        actor=None, name="Sở Nội vụ", kind="agency", unit=data.tree.province
+    )
+    round_ = open_round(data.admin, data.tree, home_affairs)
+    nomination_file(
+        actor=data.admin,
+        round=round_,
+        subject_kind="team",
+        subject_id=data.team.pk,
+        citation="Hướng dẫn 1.234 hộ.",
+    )
+    paper = organization_create(
+        actor=None, name="Báo Thanh Hóa", kind="media", unit=data.tree.province
+    )
+    post_log(
+        actor=data.admin,
+        outlet=paper,
+        title="Tổ công nghệ số đến từng nhà",
+        published_on=dt.date(2025, 10, 2),
+        kind="article",
+        link="https://baothanhhoa.vn/to-cong-nghe-so",
+        units=[data.tree.commune],
+    )
+    return round_
 
 
 def _course(data):

@@ -15,6 +15,7 @@ from cdtt.audit import personal as personal_log
 from cdtt.core import roles
 from cdtt.core.access import login_required, role_required
 from cdtt.core.errors import error_text, form_error
+from cdtt.core.evidence import Subject, evidence_of
 from cdtt.core.listing import (
     DATE,
     INTEGER,
@@ -297,8 +298,11 @@ def person_detail(request, pk: int):
         summary=_("Xem hồ sơ thành viên #%(id)s") % {"id": person.pk},
         unit=latest.team.commune if latest else None,
     )
+    record = evidence_of(Subject("person", person.pk))
     return render(
-        request, "teams/person.html", {"person": person, "memberships": memberships, "form": form}
+        request,
+        "teams/person.html",
+        {"person": person, "memberships": memberships, "form": form, "record": record},
     )
 
 

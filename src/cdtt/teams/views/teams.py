@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from cdtt.core import roles
 from cdtt.core.access import role_required, unit_page
 from cdtt.core.errors import error_text, form_error
+from cdtt.core.evidence import Subject, evidence_of
 from cdtt.core.listing import DATE, INTEGER, Column, Filter, Listing, cells, render_listing
 from cdtt.geo.access import access_unit, units_for
 from cdtt.geo.models import AdminUnit, Level
@@ -237,6 +238,8 @@ def team_detail(request, pk: int):
             "crumbs": breadcrumbs(team.unit),
             "has_visits": services.has_visits(team),
             "Leader": MemberRole.LEADER,
+            # What every module knows of the team (visits, courses, awards…), by the registry.
+            "record": evidence_of(Subject("team", team.pk)),
         },
     )
 
