@@ -355,20 +355,6 @@ def bodies(data) -> dict:
         ("post", "/api/v1/school-students/{student_id}/match"): {
             "resident": data.schools.resident.pk
         },
-    }
-
-
-def _course_body(data, title: str) -> dict:
-    return {
-        "title": title,
-        "organizer": data.training.organizer.pk,
-        "unit": "16000",
-        "mode": "online",
-        "topics": ["safety"],
-        "open_to": "everyone",
-        "attendance_min": 100,
-        "test_required": False,
-        "pass_mark": 70,
         ("post", "/api/v1/honours/rounds/{round_id}/nominations"): {
             "subject_kind": "person",
             "subject_id": data.officer.person.pk,
@@ -389,6 +375,20 @@ def _course_body(data, title: str) -> dict:
             "units": ["16000"],
             "teams": [data.team.pk],
         },
+    }
+
+
+def _course_body(data, title: str) -> dict:
+    return {
+        "title": title,
+        "organizer": data.training.organizer.pk,
+        "unit": "16000",
+        "mode": "online",
+        "topics": ["safety"],
+        "open_to": "everyone",
+        "attendance_min": 100,
+        "test_required": False,
+        "pass_mark": 70,
     }
 
 
