@@ -55,8 +55,26 @@ GROUPS = [
     (_("Tổ CNSCĐ và tập huấn"), ["teams:list", "training:list", "training:my", "schools:list"]),
     (_("Chỉ đạo, điều hành"), ["directives:tasks", "documents:letterheads"]),
     (
+        _("Phong trào, mô hình, khen thưởng"),
+        [
+            "practices:list",
+            "movements:list",
+            "offers:list",
+            "offers:mine",
+            "honours:rounds",
+            "media:posts",
+        ],
+    ),
+    (
         _("Quản trị"),
-        ["geo:browse", "accounts:users", "site:audit_log", "core:imports", "core:jobs"],
+        [
+            "geo:browse",
+            "accounts:users",
+            "site:audit_log",
+            "privacy:access_log",
+            "core:imports",
+            "core:jobs",
+        ],
     ),
 ]
 OTHER = _("Khác")

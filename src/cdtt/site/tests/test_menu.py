@@ -42,6 +42,7 @@ def test_a_section_named_in_no_group_goes_under_other(monkeypatch, tree, make_us
         "geo:browse",
         "accounts:users",
         "site:audit_log",
+        "privacy:access_log",
         "core:imports",
         "core:jobs",
     ]
