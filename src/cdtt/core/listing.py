@@ -309,8 +309,7 @@ def export(
             # One huge workbook would take minutes and gigabytes: ask for a narrower list.
             messages.error(
                 request,
-                listing.too_many
-                % {"n": vn_int(total), "max": vn_int(limit)},
+                listing.too_many % {"n": vn_int(total), "max": vn_int(limit)},
             )
             query = _query(request)
             return redirect(f"{request.path}?{query}" if query else request.path)
