@@ -18,6 +18,8 @@ DEBUG = envbool("CDTT_DEBUG", False)
 SECRET_KEY = envstr("CDTT_SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789")
 ALLOWED_HOSTS = envlist("CDTT_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = envlist("CDTT_CSRF_TRUSTED_ORIGINS", [])
+# A form refused for its CSRF token (an expired page, cookies off) answers the site's 403 page.
+CSRF_FAILURE_VIEW = "cdtt.site.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -79,8 +79,9 @@ def job_file(request, pk: int):
 def job_status(request, pk: int):
     job = access_job(request.user, pk)
     # The page that started the job, where it can be started again (polled by htmx from it).
-    page = urlsplit(request.headers.get("HX-Current-URL", "")).path or reverse("core:jobs")
-    return render(request, "core/_job.html", {"job": job, "restart_url": page})
+    page = urlsplit(request.headers.get("HX-Current-URL", "")).path
+    restart = page if page and page != reverse("core:jobs") else ""
+    return render(request, "core/_job.html", {"job": job, "restart_url": restart})
 
 
 @login_required

@@ -40,6 +40,15 @@ def permission_denied(request, exception=None):
     return _page(request, 403)
 
 
+def csrf_failure(request, reason=""):
+    if _api(request):
+        return JsonResponse({"detail": _detail(403)}, status=403)
+    body = loader.render_to_string(
+        "errors/403.html", {"status": 403, "csrf": True}, request=request
+    )
+    return HttpResponse(body, status=403)
+
+
 def page_not_found(request, exception=None):
     return _page(request, 404)
 

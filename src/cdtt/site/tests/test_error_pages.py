@@ -100,3 +100,11 @@ def test_the_api_keeps_answering_json(client):
     boom = Client(raise_request_exception=False).get("/api/v1/boom/")
     assert boom.status_code == 500
     assert boom.json() == {"detail": "Lỗi hệ thống. Vui lòng thử lại sau."}
+
+
+def test_a_form_refused_for_its_csrf_token_gets_the_vietnamese_page(tree, make_user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user("province_admin", tree.province))
+    response = client.post("/accounts/logout/")
+    html = _page(response, 403, "Không có quyền truy cập")
+    assert "tải lại trang" in html
