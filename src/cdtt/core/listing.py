@@ -284,6 +284,14 @@ def render_listing(
         "filtered": any(_is_set(v, defaults.get(k, "")) for k, v in filters.items()),
         "query": query,
         "export_url": "?" + (query + "&" if query else "") + "format=xlsx",
+        # An export of personal data asks its purpose (optional) for the access log.
+        "export_personal": any(c.personal for c in listing.export_columns(user)),
+        "export_params": [
+            (k, v)
+            for k, values in request.GET.lists()
+            if k not in ("page", "format", "purpose")
+            for v in values
+        ],
         "results_id": RESULTS_ID,
         "export_job": _export_job(request),
         **(context or {}),

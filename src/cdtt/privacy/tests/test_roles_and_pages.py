@@ -178,6 +178,9 @@ def test_user_guide_index_images_and_link(client, make_user, tree, login):
 
 def test_list_export_keeps_its_purpose_in_the_access_log(field, make_user, login):
     admin = login(make_user("province_admin", field.tree.province))
+    # The list asks the purpose beside its export button, keeping the filters applied.
+    page = admin.get("/registry/households/?covered=no").content.decode()
+    assert 'name="purpose"' in page and '<input type="hidden" name="covered" value="no">' in page
     response = admin.get("/registry/households/?format=xlsx&purpose=Rà soát hộ chưa đạt")
     assert response.status_code == 200
     entry = AuditEntry.objects.get(action="registry.households_export")
