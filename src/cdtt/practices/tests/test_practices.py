@@ -291,3 +291,19 @@ def test_the_api_and_pages_of_officers_refuse_the_anonymous(w, client):
     assert client.get(reverse("practices:list")).status_code == 302
     assert client.get(reverse("practices:new")).status_code == 302
     assert client.post(reverse("practices:review", args=[initiative.pk])).status_code == 302
+
+
+def test_the_pages_show_the_measures_the_vietnamese_way(w, client, login):
+    initiative = w.approved()
+    services.initiative_evaluate(
+        actor=w.department,
+        initiative=initiative,
+        period_start=dt.date(2025, 3, 1),
+        period_end=dt.date(2025, 9, 1),
+        reported="Tốt",
+        rating="good",
+    )
+    body = login(w.department).get(reverse("practices:detail", args=[initiative.pk])).content
+    assert "01/03/2025" in body.decode() and "Hiệu quả, nên nhân rộng" in body.decode()
+    public = client.get(initiative.get_absolute_url()).content.decode()
+    assert "01/09/2025" in public and "Nhân rộng tại thôn của tôi" in public
