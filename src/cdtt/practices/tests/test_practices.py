@@ -307,3 +307,28 @@ def test_the_pages_show_the_measures_the_vietnamese_way(w, client, login):
     assert "01/03/2025" in body.decode() and "Hiệu quả, nên nhân rộng" in body.decode()
     public = client.get(initiative.get_absolute_url()).content.decode()
     assert "01/09/2025" in public and "Nhân rộng tại thôn của tôi" in public
+
+
+def test_a_returned_model_is_completed_on_its_page_and_goes_back(w, login, tree):
+    initiative = w.propose()
+    services.initiative_review(
+        actor=w.department, initiative=initiative, decision="return", comment="Thêm ảnh"
+    )
+    client = login(w.officer)
+    assert client.get(reverse("practices:edit", args=[initiative.pk])).status_code == 200
+    client.post(
+        reverse("practices:edit", args=[initiative.pk]),
+        {
+            "title": "Chợ 4.0 (bổ sung)",
+            "summary": "Tóm tắt",
+            "description": "Cách làm",
+            "units": [tree.village.pk, tree.village2.pk],
+            "skills": ["payment"],
+            "leader_name": "Tổ CNSCĐ",
+            "started_on": "01/03/2025",
+        },
+    )
+    initiative.refresh_from_db()
+    assert (initiative.status, initiative.title) == (Status.PROPOSED, "Chợ 4.0 (bổ sung)")
+    assert initiative.places.count() == 2
+    assert login(w.sibling).get(reverse("practices:edit", args=[initiative.pk])).status_code == 404
