@@ -90,7 +90,7 @@ WRITERS = {
 # workbooks are read back, and imported again, by geo/tests/test_remap_page.py.
 WRITERS["cdtt.geo.remap_views"] = []
 WRITERS["cdtt.reports.content"] = ["report annex"]
-WRITERS["cdtt.movements.views"] = ["movement ranking"]
+WRITERS["cdtt.movements.exports"] = ["movement ranking"]  # the page's and the command's
 WRITER_CALLS = ("xlsx_response", "xlsx_bytes", "xlsx_file", "write_xlsx")
 
 NUMBER_FORMATS = {"#,##0", "#,##0.0", "#,##0.##", "0.0%"}
