@@ -8,6 +8,7 @@ from django.http import Http404
 
 from cdtt.core import roles
 from cdtt.core.access import scope_path
+from cdtt.lib.numbers import vn_int
 from cdtt.movements.counters import counter
 from cdtt.movements.models import ClaimStatus, CriterionKind, Movement, PointClaim
 from cdtt.organizations.models import Organization, OrganizationKind
@@ -108,6 +109,10 @@ class Row:
     points: int = 0
     by_criterion: dict[int, int] = field(default_factory=dict)  # criterion pk -> points
     rank: int = 0
+
+    @property
+    def points_shown(self) -> str:
+        return vn_int(self.points)
 
 
 def _rank(rows: list[Row]) -> list[Row]:

@@ -18,8 +18,8 @@ from cdtt.core.errors import DomainError, error_text, form_error
 from cdtt.core.listing import DATE, INTEGER, Column, Filter, Listing, render_listing
 from cdtt.geo.access import units_for
 from cdtt.geo.models import Level
-from cdtt.lib import xlsx
 from cdtt.movements import forms, selectors, services
+from cdtt.movements.exports import ranking_response
 from cdtt.movements.models import ClaimStatus, CriterionKind
 from cdtt.organizations.models import Organization, OrganizationKind
 from cdtt.teams.selectors import person_of
@@ -133,36 +133,12 @@ def movement_new(request):
     return render(request, "movements/form.html", {"form": form})
 
 
-RANKING_COLUMNS = [
-    xlsx.XlsxColumn("Hạng", xlsx.INTEGER),
-    xlsx.XlsxColumn("Loại", xlsx.TEXT),
-    xlsx.XlsxColumn("Tên", xlsx.TEXT),
-    xlsx.XlsxColumn("Cơ sở Đoàn", xlsx.TEXT),
-    xlsx.XlsxColumn("Điểm", xlsx.INTEGER),
-]
-
-
-def ranking_xlsx(movement, members, branches):
-    kinds = {"branch": _("Cơ sở Đoàn"), "member": _("Đoàn viên")}
-    rows = [
-        [r.rank, kinds[r.kind], r.name, r.branch or r.name, r.points] for r in branches + members
-    ]
-    return xlsx.xlsx_response(
-        f"xep-hang-phong-trao-{movement.pk}.xlsx",
-        _("Xếp hạng: %(m)s") % {"m": movement.title},
-        RANKING_COLUMNS,
-        rows,
-        unit=movement.unit.full_name,
-        as_of=timezone.localdate(),
-    )
-
-
 @role_required(READ)
 def movement_detail(request, pk: int):
     movement = selectors.access_movement(request.user, pk)
     members, branches = selectors.ranking(movement)
     if request.GET.get("format") == "xlsx":
-        return ranking_xlsx(movement, members, branches)
+        return ranking_response(movement)
     person = person_of(request.user)
     claimed = movement.criteria.filter(kind=CriterionKind.CLAIMED)
     can_claim = selectors.is_participant(movement, person) and claimed.exists()

@@ -12,6 +12,7 @@ from cdtt.core import roles
 from cdtt.core.access import scope_path
 from cdtt.figures.catalogue import figures_for
 from cdtt.geo.models import AdminUnit
+from cdtt.lib.numbers import vn_int, vn_share
 from cdtt.lib.text import fold
 from cdtt.practices.models import Attachment, Initiative, Place, Status
 
@@ -185,4 +186,23 @@ def measured(initiative: Initiative, start: dt.date, end: dt.date | None = None)
         "covered_end": after["covered"],
         "visits": after["visits"] - before["visits"],
         "members_trained": after["members_trained"] - before["members_trained"],
+    }
+
+
+def measured_shown(m: dict) -> dict:
+    """The measures as the pages show them: counts "1.234", shares "58,3%", dates dd/mm/yyyy."""
+
+    def day(iso: str) -> str:
+        return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
+
+    return {
+        "start": day(m["start"]),
+        "end": day(m["end"]),
+        "households": vn_int(m["households"]),
+        "coverage_start": vn_share(m["coverage_start"]),
+        "coverage_end": vn_share(m["coverage_end"]),
+        "covered_start": vn_int(m["covered_start"]),
+        "covered_end": vn_int(m["covered_end"]),
+        "visits": vn_int(m["visits"]),
+        "members_trained": vn_int(m["members_trained"]),
     }

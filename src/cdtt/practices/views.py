@@ -218,8 +218,12 @@ def initiative_detail(request, pk: int):
             "initiative": initiative,
             "places": initiative.places.select_related("unit"),
             "files": initiative.files.all(),
-            "evaluations": initiative.evaluations.all(),
-            "measured": selectors.measured(initiative, initiative.started_on),
+            "evaluations": [
+                (e, selectors.measured_shown(e.measured)) for e in initiative.evaluations.all()
+            ],
+            "measured": selectors.measured_shown(
+                selectors.measured(initiative, initiative.started_on)
+            ),
             "can_review": can_review and initiative.status == Status.PROPOSED,
             "can_evaluate": can_review and initiative.status == Status.APPROVED,
             "can_edit": selectors.can_edit(request.user, initiative),
@@ -345,6 +349,7 @@ def library_map(request):
 @public
 def public_detail(request, pk: int):
     initiative = selectors.public_initiative(pk)
+    evaluation = initiative.evaluations.first()
     return render(
         request,
         "practices/public_detail.html",
@@ -356,6 +361,9 @@ def public_detail(request, pk: int):
             "source": initiative.replicated_from
             if initiative.replicated_from and initiative.replicated_from.status == Status.APPROVED
             else None,
-            "evaluation": initiative.evaluations.first(),
+            "evaluation": evaluation,
+            "evaluation_measured": selectors.measured_shown(evaluation.measured)
+            if evaluation
+            else None,
         },
     )

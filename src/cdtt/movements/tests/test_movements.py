@@ -277,3 +277,27 @@ def test_the_api_ranking_refuses_the_anonymous_and_other_communes(y, client):
     assert client.get(url, **sibling).status_code == 404
     member = {"HTTP_AUTHORIZATION": f"Bearer {token_for(y.member)}"}
     assert client.get(url, **member).status_code == 200
+
+
+def test_launch_a_movement_on_its_page(y, login, tree):
+    client = login(y.officer)
+    assert client.get(reverse("movements:new")).status_code == 200
+    response = client.post(
+        reverse("movements:new"),
+        {
+            "title": "Mùa hè xanh số",
+            "organization": y.union.pk,
+            "starts_on": "01/06/2026",
+            "ends_on": "31/08/2026",
+            "branches": [y.branch.pk],
+            "criteria": "Hộ được đến | 2 | households_visited\nRa quân | 5",
+        },
+    )
+    assert response.status_code == 302
+    from cdtt.movements.models import Movement
+
+    movement = Movement.objects.get(title="Mùa hè xanh số")
+    assert [(c.kind, c.points) for c in movement.criteria.all()] == [("counted", 2), ("claimed", 5)]
+    bad = client.post(reverse("movements:new"), {"criteria": "chỉ một cột"})
+    assert "Dòng 1" in bad.content.decode()
+    assert login(y.member).get(reverse("movements:new")).status_code == 404

@@ -144,3 +144,26 @@ def test_the_api_refuses_the_anonymous_and_hides_offers_from_non_members(m, clie
     assert client.get("/api/v1/offers", **auth).json() == {"count": 0, "items": []}
     assert client.post(f"/api/v1/offers/{offer.pk}/claims", **auth).status_code == 404
     assert not Claim.objects.exists()
+
+
+def test_publish_on_its_page_and_redeem_by_code(m, login):
+    client = login(m.seller)
+    assert client.get(reverse("offers:new")).status_code == 200
+    response = client.post(
+        reverse("offers:new"),
+        {
+            "organization": m.viettel.pk,
+            "title": "Sim 5G",
+            "price": "99000",
+            "valid_from": "01/01/2026",
+            "valid_to": "31/12/2027",
+            "quantity": "5",
+        },
+    )
+    assert response.status_code == 302
+    offer = Offer.objects.get(title="Sim 5G")
+    claim = services.offer_claim(actor=m.member, offer=offer)
+    client.post(reverse("offers:redeem"), {"code": claim.code})
+    claim.refresh_from_db()
+    assert claim.redeemed_at is not None
+    assert login(m.field.officer).get(reverse("offers:new")).status_code == 403

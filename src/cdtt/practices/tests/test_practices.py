@@ -291,3 +291,44 @@ def test_the_api_and_pages_of_officers_refuse_the_anonymous(w, client):
     assert client.get(reverse("practices:list")).status_code == 302
     assert client.get(reverse("practices:new")).status_code == 302
     assert client.post(reverse("practices:review", args=[initiative.pk])).status_code == 302
+
+
+def test_the_pages_show_the_measures_the_vietnamese_way(w, client, login):
+    initiative = w.approved()
+    services.initiative_evaluate(
+        actor=w.department,
+        initiative=initiative,
+        period_start=dt.date(2025, 3, 1),
+        period_end=dt.date(2025, 9, 1),
+        reported="Tốt",
+        rating="good",
+    )
+    body = login(w.department).get(reverse("practices:detail", args=[initiative.pk])).content
+    assert "01/03/2025" in body.decode() and "Hiệu quả, nên nhân rộng" in body.decode()
+    public = client.get(initiative.get_absolute_url()).content.decode()
+    assert "01/09/2025" in public and "Nhân rộng tại thôn của tôi" in public
+
+
+def test_a_returned_model_is_completed_on_its_page_and_goes_back(w, login, tree):
+    initiative = w.propose()
+    services.initiative_review(
+        actor=w.department, initiative=initiative, decision="return", comment="Thêm ảnh"
+    )
+    client = login(w.officer)
+    assert client.get(reverse("practices:edit", args=[initiative.pk])).status_code == 200
+    client.post(
+        reverse("practices:edit", args=[initiative.pk]),
+        {
+            "title": "Chợ 4.0 (bổ sung)",
+            "summary": "Tóm tắt",
+            "description": "Cách làm",
+            "units": [tree.village.pk, tree.village2.pk],
+            "skills": ["payment"],
+            "leader_name": "Tổ CNSCĐ",
+            "started_on": "01/03/2025",
+        },
+    )
+    initiative.refresh_from_db()
+    assert (initiative.status, initiative.title) == (Status.PROPOSED, "Chợ 4.0 (bổ sung)")
+    assert initiative.places.count() == 2
+    assert login(w.sibling).get(reverse("practices:edit", args=[initiative.pk])).status_code == 404

@@ -99,10 +99,9 @@ WRITERS["cdtt.geo.remap_views"] = []
 WRITERS["cdtt.reports.content"] = ["report annex"]
 # A data subject's request: everything about one resident (a POST: read back below).
 WRITERS["cdtt.privacy.services"] = ["subject export"]
-WRITERS["cdtt.movements.views"] = ["movement ranking"]
-# The command line's workbooks: the same columns as the pages' (the list, the ranking).
+WRITERS["cdtt.movements.exports"] = ["movement ranking"]  # the page's and the command's
+# The command line's workbook of completions: the same columns as the page's list.
 WRITERS["cdtt.training.management.commands.training"] = ["training.completions"]
-WRITERS["cdtt.movements.management.commands.movements"] = ["movement ranking"]
 WRITER_CALLS = ("xlsx_response", "xlsx_bytes", "xlsx_file", "write_xlsx")
 
 NUMBER_FORMATS = {"#,##0", "#,##0.0", "#,##0.##", "0.0%"}

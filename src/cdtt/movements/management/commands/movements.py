@@ -4,19 +4,10 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from cdtt.lib import xlsx
 from cdtt.movements import selectors
+from cdtt.movements.exports import ranking_bytes
 from cdtt.movements.models import Movement
-
-COLUMNS = [
-    xlsx.XlsxColumn("Hạng", xlsx.INTEGER),
-    xlsx.XlsxColumn("Loại", xlsx.TEXT),
-    xlsx.XlsxColumn("Tên", xlsx.TEXT),
-    xlsx.XlsxColumn("Cơ sở Đoàn", xlsx.TEXT),
-    xlsx.XlsxColumn("Điểm", xlsx.INTEGER),
-]
 
 
 class Command(BaseCommand):
@@ -41,20 +32,14 @@ class Command(BaseCommand):
         movement = Movement.objects.filter(pk=opts["id"]).first()
         if movement is None:
             raise CommandError(f"no movement {opts['id']}")
-        members, branches = selectors.ranking(movement)
-        rows = [r for r in branches + members if opts["kind"] in (None, r.kind)]
         if opts["output"]:
-            data = xlsx.xlsx_bytes(
-                f"Xếp hạng {movement.title}",
-                COLUMNS,
-                [[r.rank, r.kind, r.name, r.branch or r.name, r.points] for r in rows],
-                unit=movement.unit.full_name,
-                as_of=timezone.localdate(),
-            )
+            data, count = ranking_bytes(movement, opts["kind"])
             with open(opts["output"], "wb") as fh:
                 fh.write(data)
-            self.stdout.write(f"wrote {len(rows)} row(s) to {opts['output']}")
+            self.stdout.write(f"wrote {count} row(s) to {opts['output']}")
             return
+        members, branches = selectors.ranking(movement)
+        rows = [r for r in branches + members if opts["kind"] in (None, r.kind)]
         if opts["json"]:
             items = [
                 {"rank": r.rank, "kind": r.kind, "name": r.name, "points": r.points} for r in rows
