@@ -137,4 +137,5 @@ def test_children_cost_the_same_queries_for_few_or_many(tree, days_back):
     snapshot_take(timezone.localdate() - dt.timedelta(days=2))
     many = _queries(tree.commune, as_of), _queries(tree.province, as_of)
     assert few == many
-    assert max(many) <= 15
+    # A few queries per module's source (the media log's adds one), whatever the units.
+    assert max(many) <= 16
