@@ -21,6 +21,7 @@ def two_providers():
     evidence.provider_unregister("test_courses")
 
 
+@pytest.mark.django_db  # the modules' own providers are registered too, and read the database
 def test_each_subject_gets_the_lines_of_the_providers_of_its_kind(two_providers):
     person, team, unit = Subject("person", 2), Subject("team", 3), Subject("unit", 4)
     found = evidence.evidence_for([person, team, unit], Period())
