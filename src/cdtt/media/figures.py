@@ -16,26 +16,23 @@ MODULE = "media"
 
 
 def _counts(units: Sequence[AdminUnit], as_of: dt.date | None) -> dict[int, dict[str, Value]]:
-    links = MediaPost.units.through.objects.all()
-    if as_of is not None:
-        links = links.filter(mediapost__published_on__lte=as_of)
-    pairs = list(links.values_list("mediapost_id", "adminunit__path"))
-    seen: dict[int, set[int]] = defaultdict(set)
-    for unit in units:
-        for post, path in pairs:
-            if path.startswith(unit.path):
-                seen[unit.pk].add(post)
+    """One query: each post with its outlet's path and the paths of the units it features."""
     posts = MediaPost.objects.all()
     if as_of is not None:
         posts = posts.filter(published_on__lte=as_of)
-    outlets = list(posts.values_list("outlet__unit__path", flat=True))
-    out: dict[int, dict[str, Value]] = {}
+    rows = list(posts.values_list("pk", "outlet__unit__path", "units__path"))
+    featured: dict[int, set[int]] = defaultdict(set)
+    published: dict[int, set[int]] = defaultdict(set)
     for unit in units:
-        out[unit.pk] = {
-            "media_posts": len(seen[unit.pk]),
-            "media_outlet_posts": sum(1 for path in outlets if path.startswith(unit.path)),
-        }
-    return out
+        for post, outlet_path, unit_path in rows:
+            if unit_path and unit_path.startswith(unit.path):
+                featured[unit.pk].add(post)
+            if outlet_path.startswith(unit.path):
+                published[unit.pk].add(post)
+    return {
+        u.pk: {"media_posts": len(featured[u.pk]), "media_outlet_posts": len(published[u.pk])}
+        for u in units
+    }
 
 
 declare(
