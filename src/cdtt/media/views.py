@@ -23,6 +23,7 @@ from cdtt.media import selectors, services
 from cdtt.media.forms import PostForm
 from cdtt.media.models import PostKind
 from cdtt.organizations.models import Organization
+from cdtt.practices.selectors import public_latest
 from cdtt.skills.models import Skill
 from cdtt.teams.models import Team
 
@@ -175,4 +176,5 @@ def press(request):
             "visits": [v["visits"] or 0 for _u, v in children],
         }
         context["as_of"] = timezone.localdate()
+    context["newest_models"] = public_latest(5)
     return render(request, "media/press.html", context)
