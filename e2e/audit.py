@@ -136,7 +136,7 @@ UNLABELLED_CELLS = """
 }
 """
 
-OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
+OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 # Every colour a map paints is explained by its legend.
 MAP_COLOURS = """

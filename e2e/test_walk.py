@@ -75,6 +75,19 @@ def _login(page, origin: str, username: str, password: str) -> None:
     page.wait_for_load_state("load")
 
 
+def _menu_problems(page) -> list[str]:
+    """The menu opened from the keyboard: it fits the screen and passes the same checks."""
+    page.focus("details.menu > summary")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("details.menu[open] nav a")
+    found = page_problems(page, phone=True) + axe_violations(page)
+    box = page.locator("details.menu nav").bounding_box()
+    if box and box["x"] + box["width"] > PHONE["width"] + 1:
+        found.append(f"the menu reaches {box['x'] + box['width']:.0f} px")
+    page.keyboard.press("Enter")
+    return found
+
+
 def _walk(browser, origin: str, login: tuple[str, str] | None) -> list[str]:
     context = browser.new_context(
         viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True, service_workers="block"
@@ -98,6 +111,8 @@ def _walk(browser, origin: str, login: tuple[str, str] | None) -> list[str]:
                 problems.append(f"{path}: answers {response and response.status}")
                 continue
             found = page_problems(page, phone=True, public=login is None) + axe_violations(page)
+            if path == "/" and page.locator("details.menu > summary").count():
+                found += [f"menu open: {p}" for p in _menu_problems(page)]
             problems += [f"{path}: {p}" for p in found]
             per_pattern: dict[str | None, int] = {}
             for url in page.evaluate(LINKS):

@@ -57,8 +57,10 @@ def test_bad_rows_are_listed_and_nothing_is_written(tree, make_user, login):
     )
     html = page.content.decode()
     assert page.context["job"].result["errors"]
-    assert "<td>3</td>" in html and "Ngày sinh" in html  # row 3: the impossible date
-    assert "<td>4</td>" in html  # row 4: a commune outside the officer's scope
+    assert (
+        '<td data-label="Dòng">3</td>' in html and "Ngày sinh" in html
+    )  # row 3: the impossible date
+    assert '<td data-label="Dòng">4</td>' in html  # row 4: a commune outside the officer's scope
     assert not Household.objects.exists()
 
 

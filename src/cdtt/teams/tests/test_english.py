@@ -21,7 +21,7 @@ def test_team_page_says_members_for_the_list_and_member_for_the_role(tree, engli
     body = english.get(f"/teams/{team.pk}/").content.decode()
     assert 'lang="en"' in body
     assert "<h2>Members " in body
-    assert "<td>Member</td>" in body
+    assert '<td data-label="Role">Member</td>' in body
     assert "<th>Organization</th>" in body
 
 

@@ -88,7 +88,9 @@ def figures(request):
 
 @unit_page(roles.OFFICERS)
 def figures_unit(request, code: str):
-    return redirect(f"{reverse('teams:figures')}?unit={code}")
+    # Out of scope answers 404 here, not after a redirect, like every page of a unit.
+    unit = access_unit(request.user, code)
+    return redirect(f"{reverse('teams:figures')}?unit={unit.code}")
 
 
 @unit_page(roles.OFFICERS)
