@@ -20,6 +20,11 @@ def _seed(tree, make_user):
 def _empty_every_table():
     with connection.cursor() as cursor:
         names = connection.introspection.table_names(cursor)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            quoted = ", ".join(connection.ops.quote_name(n) for n in names)
+            cursor.execute(f"TRUNCATE {quoted} CASCADE")
+        return
     with connection.constraint_checks_disabled():
         with connection.cursor() as cursor:
             for name in names:
