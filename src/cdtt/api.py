@@ -93,7 +93,8 @@ _openapi_schema = api.get_openapi_schema
 
 def _schema_with_refusals(*args, **kwargs):
     """The document with the refusals every operation may give: 401 where a token is needed
-    (absent, expired, unknown), 400 where a body is read (one that cannot be parsed)."""
+    (absent, expired, unknown), 400 where a body is read (one that cannot be parsed), 422
+    where a parameter or a body can fail its schema."""
     schema = _openapi_schema(*args, **kwargs)
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
     for operations in schema["paths"].values():
@@ -103,6 +104,8 @@ def _schema_with_refusals(*args, **kwargs):
                 responses.setdefault(401, {**error, "description": "Unauthorized"})
             if op.get("requestBody"):
                 responses.setdefault(400, {**error, "description": "Bad Request"})
+            if op.get("requestBody") or op.get("parameters"):
+                responses.setdefault(422, {**error, "description": "Unprocessable Content"})
     return schema
 
 
