@@ -84,16 +84,16 @@ def test_a_killed_import_leaves_the_database_as_before(tmp_path):
         run = tmp_path / f"run{k}"
         shutil.copytree(base, run)
         process = _cdtt(run, "import", "population", str(data))
-        time.sleep(duration * k / 11)
+        time.sleep(duration * k / 16)  # spread over the first two thirds, where it writes
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=60)
         if process.returncode == -signal.SIGKILL:
             killed += 1
             found = _state(run)
-            assert found in (before, after), f"killed at {k}/11 of the run: {found}"
+            assert found in (before, after), f"killed at {k}/16 of the run: {found}"
             untouched += found == before
         shutil.rmtree(run)
-    assert killed >= 8 and untouched >= 5  # most kills fell before the commit
+    assert killed >= 8 and untouched >= 3  # kills did fall before the commit
     print(
         f"\nimport killed {killed} times (run {duration:.1f} s): {untouched} found the database "
         f"as before, {killed - untouched} after the commit as a whole import; never partial"
