@@ -8,7 +8,8 @@ from django.db import connection
 
 from cdtt.core.backup import read_manifest, rollup_state, table_counts
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the catalogs seeded by migrations survive the emptying and the flush.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _seed(tree, make_user):
