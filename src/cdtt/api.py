@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as RuleError
 from django.db import connection
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -19,6 +20,7 @@ from ninja.security import HttpBearer, django_auth
 from cdtt.accounts.models import ApiToken, User
 from cdtt.accounts.services import api_token_issue, token_hash
 from cdtt.core.errors import (
+    BadRequest,
     DomainError,
     NotFound,
     Refused,
@@ -86,6 +88,30 @@ api = NinjaAPI(
 )
 
 
+_openapi_schema = api.get_openapi_schema
+
+
+def _schema_with_refusals(*args, **kwargs):
+    """The document with the refusals every operation may give: 401 where a token is needed
+    (absent, expired, unknown), 400 where a body is read (one that cannot be parsed), 422
+    where a parameter or a body can fail its schema."""
+    schema = _openapi_schema(*args, **kwargs)
+    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+    for operations in schema["paths"].values():
+        for op in operations.values():
+            responses = op.setdefault("responses", {})
+            if op.get("security"):
+                responses.setdefault(401, {**error, "description": "Unauthorized"})
+            if op.get("requestBody"):
+                responses.setdefault(400, {**error, "description": "Bad Request"})
+            if op.get("requestBody") or op.get("parameters"):
+                responses.setdefault(422, {**error, "description": "Unprocessable Content"})
+    return schema
+
+
+api.get_openapi_schema = _schema_with_refusals
+
+
 def _refusal(request, status: int, detail: str, errors: list | None = None):
     body = {"detail": detail} if errors is None else {"detail": detail, "errors": errors}
     return api.create_response(request, body, status=status)
@@ -131,6 +157,11 @@ def _not_found(request, exc):
 @api.exception_handler(PermissionDenied)
 def _denied(request, exc):
     return _refusal(request, 403, Refused().message)
+
+
+@api.exception_handler(MultiPartParserError)
+def _unreadable(request, exc):
+    return _refusal(request, 400, BadRequest().message)
 
 
 class TokenIn(Schema):

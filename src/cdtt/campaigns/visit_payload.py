@@ -157,7 +157,7 @@ _OUTCOMES = frozenset(Outcome.values)
 
 
 def _outcome(value) -> str:
-    if value not in _OUTCOMES:
+    if not isinstance(value, str) or value not in _OUTCOMES:  # a list or an object is refused too
         raise _refuse(
             _("Kết quả không hợp lệ; dùng một trong: %(v)s.") % {"v": ", ".join(Outcome.values)}
         )
