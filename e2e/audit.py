@@ -183,3 +183,16 @@ def page_problems(page, *, phone: bool, public: bool = False) -> list[str]:
     if phone and public:
         problems += [f"touch target too small: {t}" for t in page.evaluate(SMALL_TARGETS)]
     return problems
+
+
+def wait_until(page, expression: str, timeout: float = 30.0) -> None:
+    """Wait until ``expression`` is true in the page. Playwright's ``wait_for_function`` compiles
+    its predicate inside the page, which the content security policy (no eval) forbids; this
+    asks the page from outside, as the tests' other evaluations do."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(f"() => Boolean({expression})"):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout:.0f} s: {expression}")
+        page.wait_for_timeout(100)

@@ -6,6 +6,7 @@ import os
 import pytest
 
 from cdtt.testing import PASSWORD
+from e2e.audit import wait_until
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls around it are sync.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -77,7 +78,7 @@ def test_two_visits_recorded_offline_are_synced_once(live_server, phone, field_d
     assert Visit.objects.count() == 0
 
     context.set_offline(False)
-    page.wait_for_function("document.getElementById('queue-count').textContent === '0'")
+    wait_until(page, "document.getElementById('queue-count').textContent === '0'")
     page.wait_for_selector('#households li[data-code="HO-001"] .badge:text("Đã đạt")')
 
     # Synced once, even if the app is asked to sync again.

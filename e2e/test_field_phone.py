@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
+from e2e.audit import wait_until
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -207,7 +208,7 @@ def test_a_member_signed_in_to_the_site_works_in_the_field_app_at_360_px(
     before = len(worklists)
     page.click("#save")
     page.wait_for_selector("#list-view:not([hidden])")
-    page.wait_for_function("document.getElementById('queue-count').textContent === '0'")
+    wait_until(page, "document.getElementById('queue-count').textContent === '0'")
     page.wait_for_selector("#toast:has-text('Đã gửi 1 lượt')")
     assert Visit.objects.filter(household=member_data.home).count() == 2
     assert len(worklists) == before
@@ -220,11 +221,11 @@ def test_a_member_signed_in_to_the_site_works_in_the_field_app_at_360_px(
     # A warm open asks only whether the village changed; offline, the copy is still there.
     page.goto(f"{live_server.url}/campaigns/field/")
     page.wait_for_selector("#households li")
-    page.wait_for_function(CHECKED)
+    wait_until(page, CHECKED)
     assert worklists[-1] in (200, 304)
     page.reload()
     page.wait_for_selector("#households li")
-    page.wait_for_function(CHECKED)
+    wait_until(page, CHECKED)
     assert worklists[-1] == 304
     context.set_offline(True)
     page.reload()

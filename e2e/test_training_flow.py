@@ -7,6 +7,7 @@ import os
 import pytest
 
 from cdtt.testing import PASSWORD
+from e2e.audit import wait_until
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -53,7 +54,7 @@ def test_checkin_offline_pass_the_test_and_verify(live_server, phone, course):
 
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_function("document.getElementById('checkin-queue').textContent === ''")
+    wait_until(page, "document.getElementById('checkin-queue').textContent === ''")
     page.wait_for_selector("#my-courses li:has-text('1/1 buổi')")
     assert Attendance.objects.filter(person=course.person, method="qr").count() == 1
 

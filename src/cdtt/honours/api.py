@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Literal
 
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Path, Router, Schema
 
 from cdtt.core.errors import NotFound, Refused, error_responses
 from cdtt.core.roles import has_role
@@ -207,9 +207,10 @@ def decide(request, round_id: int, body: HonoursDecisionIn):
 
 
 @router.get(
-    "/honours/dialogue/{year}", response={200: HonoursDialogueOut, **error_responses(401, 403)}
+    "/honours/dialogue/{year}",
+    response={200: HonoursDialogueOut, **error_responses(401, 403, 422)},
 )
-def dialogue_forms(request, year: int):
+def dialogue_forms(request, year: int = Path(..., ge=2000, le=2100)):
     """The year's dialogue forms (the Department and the provincial leader), with what each
     still misses and whether the whole is ready to send to the Ministry."""
     if not has_role(request.user, selectors.SEE_ALL):

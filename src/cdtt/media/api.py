@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Literal
 
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from cdtt.core.errors import error_responses
 from cdtt.geo.models import AdminUnit
@@ -60,7 +60,7 @@ class MediaFiguresOut(Schema):
 
 
 class MediaFiguresQuery(Schema):
-    year: int | None = None
+    year: int | None = Field(None, ge=2000, le=2100)
 
 
 def _post(p) -> dict:

@@ -1,5 +1,5 @@
 """``{% labelled %}…{% endlabelled %}``: every body cell of the tables inside gets the header of
-its column as ``data-label``, which a phone shows above the cell once the header row is hidden
+its column (in a table of pairs without a header row: of its row) as ``data-label``, which a phone shows above the cell once the header row is hidden
 (app.css). One mechanism for every table of the site: the listing's table and the hand-written
 ones are wrapped the same way, so a column added later is labelled without anyone thinking of it.
 """
@@ -56,14 +56,21 @@ def _label_row(row: str, labels: list[str]) -> str:
     return "".join(out)
 
 
+def _label_by_row_header(row: str) -> str:
+    header = _HEADER_CELL.search(row)
+    if header is None:
+        return row
+    return _label_row(row, [_text(header.group(2))] * 64)
+
+
 def label_cells(markup: str) -> str:
     """Add ``data-label`` to every body cell of every table in ``markup``."""
 
     def one_table(match: re.Match) -> str:
         table = match.group(0)
         head = _HEAD.search(table)
-        if head is None:
-            return table
+        if head is None:  # a table of pairs: each row's header labels the row's cells
+            return _ROW.sub(lambda row: _label_by_row_header(row.group(0)), table)
         labels = column_labels(head.group(0))
         body = table[head.end() :]
         body = _ROW.sub(lambda row: _label_row(row.group(0), labels), body)

@@ -34,6 +34,16 @@ def test_columns_after_a_spanning_cell_keep_their_own_header():
     assert '<td data-label="Tỷ lệ &amp; hạng">1</td>' in out
 
 
+def test_a_table_of_pairs_labels_each_cell_with_its_row_header():
+    html = (
+        '<table id="kept"><tbody><tr><th scope="row">Họ và <b>tên</b></th><td>Lê Thị Tâm</td></tr>'
+        "<tr><td>no header</td></tr></tbody></table>"
+    )
+    out = label_cells(html)
+    assert '<td data-label="Họ và tên">Lê Thị Tâm</td>' in out
+    assert "<td>no header</td>" in out  # a row without its header stays as it was
+
+
 def test_a_label_set_by_hand_is_kept_and_text_outside_tables_untouched():
     html = '<p><td>x</td></p><table><thead><tr><th>A</th></tr></thead><tbody><tr><td data-label="B">1</td></tr></tbody></table>'
     out = label_cells(html)

@@ -30,7 +30,10 @@
           backgroundColor: colours[i % colours.length],
         })),
       },
-      options: { responsive: true, animation: false, plugins: { legend: { display: series.length > 1 } } },
+      options: {
+        responsive: true, maintainAspectRatio: false, animation: false, locale: "vi-VN",
+        plugins: { legend: { display: series.length > 1, position: "bottom" } },
+      },
       plugins: [white],
     });
     canvas.dataset.drawn = "1";

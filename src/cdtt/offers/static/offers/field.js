@@ -40,20 +40,23 @@
     load("offerCodes", []).forEach(function (c) { list.appendChild(li(c.code + " · " + c.title)); });
   }
 
-  function claim(offer) {
+  function claim(offer, button) {
     say("Đang nhận ưu đãi…");
+    button.disabled = true;  // one claim per tap, while the answer comes
     api("POST", "/offers/" + offer.id + "/claims").then(function (r) {
       if (r.status === 201) {
         var codes = load("offerCodes", []);
         codes.push({code: r.data.code, title: offer.title});
         save("offerCodes", codes);
+        button.remove();  // claimed: no button for it any more
         say("Đã nhận ưu đãi. Mã của bạn: " + r.data.code);
         renderCodes();
         refresh();
       } else {
+        button.disabled = false;
         say(r.data.detail || "Không nhận được ưu đãi.");
       }
-    }).catch(function () { say("Cần có mạng để nhận ưu đãi."); });
+    }).catch(function () { button.disabled = false; say("Cần có mạng để nhận ưu đãi."); });
   }
 
   function refresh() {
@@ -69,7 +72,7 @@
         if (mine.indexOf(o.title) < 0) {
           var b = document.createElement("button");
           b.type = "button"; b.textContent = "Nhận ưu đãi";
-          b.addEventListener("click", function () { claim(o); });
+          b.addEventListener("click", function () { claim(o, b); });
           e.appendChild(document.createTextNode(" "));
           e.appendChild(b);
         }
