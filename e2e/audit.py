@@ -151,6 +151,10 @@ MAP_COLOURS = """
 }
 """
 
+CHARTS_DRAWN = (
+    "Array.from(document.querySelectorAll('canvas[data-src]')).every((c) => c.dataset.drawn)"
+)
+
 # A chart must keep a plot one can read: not a strip a few pixels tall.
 SHORT_CHARTS = """
 () => Array.from(document.querySelectorAll("canvas"))
@@ -179,6 +183,8 @@ def page_problems(page, *, phone: bool, public: bool = False) -> list[str]:
         if over > 1:
             problems.append(f"{over} px wider than the screen")
         problems += [f"cell without a label {c}" for c in page.evaluate(UNLABELLED_CELLS)]
+        if page.locator("canvas[data-src]").count():  # a chart drawn from data fetched after
+            wait_until(page, CHARTS_DRAWN, timeout=15)  # the page: measured once it is drawn
         problems += [f"chart too short: {c}" for c in page.evaluate(SHORT_CHARTS)]
     if phone and public:
         problems += [f"touch target too small: {t}" for t in page.evaluate(SMALL_TARGETS)]
