@@ -4,9 +4,9 @@ and see both visits stored exactly once and the household's coverage updated."""
 import os
 
 import pytest
+from e2e.audit import wait_until
 
 from cdtt.testing import PASSWORD
-from e2e.audit import wait_until
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls around it are sync.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

@@ -5,9 +5,9 @@ on the phone, and the certificate verifies on the public page."""
 import os
 
 import pytest
+from e2e.audit import wait_until
 
 from cdtt.testing import PASSWORD
-from e2e.audit import wait_until
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
