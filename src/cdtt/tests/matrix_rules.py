@@ -40,13 +40,14 @@ class Rule:
     anonymous: bool = False
     args: dict = field(default_factory=dict)
     query: dict = field(default_factory=dict)  # query parameter → World.values name
+    session: bool = False  # an API operation that reads the site's session, not a token
 
 
-def R(roles=NOBODY, *, sibling=False, anonymous=False, query=None, **args) -> Rule:  # noqa: N802
+def R(roles=NOBODY, *, sibling=False, anonymous=False, query=None, session=False, **args) -> Rule:  # noqa: N802
     """``sibling``: True for every role of ``roles``, or the set of roles whose sibling-unit
     users are let in (officers of another district or commune, for what is the province's)."""
     sibling = sibling if isinstance(sibling, bool) else frozenset(sibling)
-    return Rule(frozenset(roles), sibling, anonymous, args, query or {})
+    return Rule(frozenset(roles), sibling, anonymous, args, query or {}, session)
 
 
 PUBLIC = R(ALL, sibling=True, anonymous=True)
@@ -120,12 +121,15 @@ MODULE_PAGES: list[tuple[str, Rule]] = [
     ("honours:nomination", R(LEADERS | LOCAL, pk="nomination")),
     ("honours:document", R(LEADERS | LOCAL, pk="nomination")),
     ("honours:review", R(LEADERS | LOCAL, pk="nomination")),
-    ("honours:resubmit", R({Role.COMMUNE_OFFICER}, pk="nomination")),
+    # Who reviews at which step, who completes a returned nomination: the service's (the state
+    # of the nomination decides), refused with a message to whoever sees it.
+    ("honours:resubmit", R(LEADERS | LOCAL, pk="nomination")),
     ("honours:certificate", R(LEADERS | LOCAL, pk="award")),
-    ("honours:dialogue_current", R(LEADERS)),
-    ("honours:dialogue", R(LEADERS, year="year")),
-    ("honours:dialogue_docx", R(LEADERS, year="year")),
-    ("honours:dialogue_sent", R(ADMIN, year="year")),
+    # Each province's dialogue (its members' forms only): the same pages for both provinces.
+    ("honours:dialogue_current", R(LEADERS, sibling=True)),
+    ("honours:dialogue", R(LEADERS, sibling=True, year="year")),
+    ("honours:dialogue_docx", R(LEADERS, sibling=True, year="year")),
+    ("honours:dialogue_sent", R(ADMIN, sibling=True, year="year")),
     ("honours:dialogue_edit", R(ADMIN, pk="dialogue_form")),
     # Media posts: the province reads all of its own, an outlet its posts, a district or a
     # commune the posts about its area.
@@ -135,9 +139,16 @@ MODULE_PAGES: list[tuple[str, Rule]] = [
 ]
 
 MODULE_API: list[tuple[str, Rule]] = [
+    # The site's session exchanged for a token (the field app opened from the site): asked
+    # with the persona's signed-in session, not a token.
+    ("POST /api/v1/auth/session-token", R(ALL, sibling=True, session=True)),
+    # The library of approved models: public, like its pages.
+    ("GET /api/v1/initiatives", PUBLIC),
+    # A course is changed by the officers who run it (a body-less close tells them apart).
     ("PUT /api/v1/courses/{course_id}", R(TRAINERS)),
-    ("POST /api/v1/courses/{course_id}/close", R(TRAINERS)),
-    ("GET /api/v1/honours/dialogue/{year}", R(LEADERS)),
+    ("POST /api/v1/courses/{course_id}/*", R(TRAINERS)),
+    # The dialogue: each province's Department and leader see their province's forms.
+    ("GET /api/v1/honours/dialogue/{year}", R(LEADERS, sibling=True)),
     ("GET /api/v1/honours/rounds/{round_id}/nominations", R(OFFICERS, sibling=LOCAL)),
     ("GET /api/v1/movements/{movement_id}/ranking", R(TOKEN, sibling=IN_PROVINCE)),
     ("POST /api/v1/offers/{offer_id}/claims", R(FIELD)),

@@ -378,6 +378,7 @@ class World:
         from cdtt.honours.dialogue import dialogue_pick
         from cdtt.honours.tests.factories import open_round
         from cdtt.organizations.services import organization_create
+        from cdtt.practices.tests.factories import PDF, upload
 
         home_affairs = organization_create(
             actor=None, name="Sở Nội vụ", kind="agency", unit=self.tree.province
@@ -390,6 +391,7 @@ class World:
             subject_kind="team",
             subject_id=self.field.team.pk,
             citation="Hướng dẫn nhiều hộ dân.",
+            document=upload("ho-so.pdf", PDF),
         )
         actors = {
             "commune": self.own[Role.COMMUNE_OFFICER],

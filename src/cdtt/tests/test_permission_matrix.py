@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from cdtt.core.roles import (
     ASSESS,
     FIELD,
+    FIGURES_ONLY,
     MANAGE_CATALOG,
     MANAGE_UNITS,
     OFFICERS,
@@ -120,9 +121,10 @@ PAGES: list[tuple[str, Rule]] = [
     ("registry:dashboard", R(OFFICERS, sibling=True)),
     ("registry:targets", R(OFFICERS, sibling=True)),
     ("registry:dashboard_*", R(OFFICERS)),
-    ("registry:households", R(OFFICERS | ASSESS, sibling=True)),
+    # Names, addresses and phones: every role but the one whose work needs figures only.
+    ("registry:households", R((OFFICERS | ASSESS) - FIGURES_ONLY, sibling=True)),
     ("registry:household_new", R(REGISTRY_WRITE, sibling=True)),
-    ("registry:household", R(OFFICERS | ASSESS, pk="household")),
+    ("registry:household", R((OFFICERS | ASSESS) - FIGURES_ONLY, pk="household")),
     ("registry:household_edit", R(REGISTRY_WRITE, pk="household")),
     ("registry:resident_new", R(REGISTRY_WRITE, pk="household")),
     ("registry:resident_edit", R(REGISTRY_WRITE, pk="resident")),
@@ -142,7 +144,7 @@ PAGES: list[tuple[str, Rule]] = [
     ("teams:figures_map", R(OFFICERS)),
     ("teams:commune", R(OFFICERS | FIELD)),
     ("teams:detail", R(OFFICERS | FIELD, pk="team")),
-    ("teams:person", R(OFFICERS | FIELD, pk="person")),
+    ("teams:person", R((OFFICERS | FIELD) - FIGURES_ONLY, pk="person")),
     ("teams:member_*", R(WRITE, pk="membership")),
     ("teams:leader_appoint", R(WRITE, pk="membership")),
     ("teams:*", R(WRITE, pk="team")),
@@ -173,9 +175,10 @@ PAGES: list[tuple[str, Rule]] = [
     ("training:certificate_pdf", R(OFFICERS | {Role.TEAM_MEMBER}, code="certificate")),
     ("training:revoke", R(TRAINERS, code="certificate")),
     # What changes a course, its sessions or the question bank: the officers who run courses.
+    ("training:edit", R(TRAINERS, pk="course")),
     ("training:session_edit", R(TRAINERS, pk="session")),
     ("training:session_delete", R(TRAINERS, pk="session")),
-    ("training:topic_edit", R(TRAINERS, sibling=True, code="topic")),
+    ("training:topic_edit", R(MANAGE_CATALOG, sibling=True, code="topic")),  # the province's
     ("training:question_retire", R(TRAINERS, sibling=True, pk="question")),
     ("training:session*", R(OFFICERS, pk="session")),
     ("training:detail", R(OFFICERS, pk="course")),
@@ -210,9 +213,10 @@ API: list[tuple[str, Rule]] = [
     ("GET /api/v1/checkins/*", R({Role.TEAM_MEMBER})),  # the member who checked in
     ("GET /api/v1/worklist", R(TOKEN, query={"village": "village"})),
     ("GET /api/v1/reports/*", R(OFFICERS)),
-    ("GET /api/v1/households", R(TOKEN, query={"unit": "unit"})),
+    ("GET /api/v1/households", R(TOKEN - FIGURES_ONLY, query={"unit": "unit"})),
     ("GET /api/v1/teams", R(TOKEN, query={"unit": "unit"})),
-    ("GET /api/v1/members", R(TOKEN, query={"unit": "unit"})),
+    ("GET /api/v1/members", R(TOKEN - FIGURES_ONLY, query={"unit": "unit"})),
+    ("GET /api/v1/school-students", R(TOKEN - FIGURES_ONLY, sibling=True)),
     ("GET /api/v1/*/{*}", R(TOKEN)),  # one unit's or object's
     ("GET /api/v1/*", R(TOKEN, sibling=True)),  # lists of what the caller may see
     # Writes with an empty body: a role that may write gets the schema's refusal (422), one
@@ -376,6 +380,8 @@ def walk_api(world: World, people: list[Persona], matrix: Matrix, spec: dict) ->
             for persona in people:
                 headers = {"HTTP_AUTHORIZATION": f"Bearer {persona.token}"} if persona.token else {}
                 client = Client()
+                if rule.session:
+                    client, headers = persona.client, {}
                 if method == "get":
                     response = client.get(path, query, **headers)
                 else:
@@ -390,6 +396,7 @@ def world(tree, make_user, monkeypatch, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path  # the files the world keeps (exports, uploads)
     # Who gets a certificate's PDF is the question here, not how LibreOffice makes it.
     monkeypatch.setattr("cdtt.training.certificates.docx_to_pdf", lambda data: b"%PDF-1.4\n")
+    monkeypatch.setattr("cdtt.honours.documents.docx_to_pdf", lambda data: b"%PDF-1.4\n")
     return World(tree, make_user)
 
 
