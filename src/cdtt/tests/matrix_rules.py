@@ -5,17 +5,7 @@ here so that ``test_permission_matrix`` stays one readable page."""
 
 from dataclasses import dataclass, field
 
-from cdtt.core.roles import (
-    FIELD,
-    MANAGE_CATALOG,
-    MANAGE_UNITS,
-    MANAGE_USERS,
-    OFFICERS,
-    REGISTRY_WRITE,
-    Role,
-)
-
-__all__ = ["FIELD", "MANAGE_CATALOG", "MANAGE_UNITS", "OFFICERS"]
+from cdtt.core.roles import FIELD, MANAGE_USERS, OFFICERS, REGISTRY_WRITE, Role
 
 ALL = frozenset(Role.values)
 NOBODY = frozenset()
@@ -43,7 +33,9 @@ class Rule:
     session: bool = False  # an API operation that reads the site's session, not a token
 
 
-def R(roles=NOBODY, *, sibling=False, anonymous=False, query=None, session=False, **args) -> Rule:  # noqa: N802
+def R(  # noqa: N802
+    roles=NOBODY, *, sibling=False, anonymous=False, query=None, session=False, **args
+) -> Rule:
     """``sibling``: True for every role of ``roles``, or the set of roles whose sibling-unit
     users are let in (officers of another district or commune, for what is the province's)."""
     sibling = sibling if isinstance(sibling, bool) else frozenset(sibling)

@@ -9,6 +9,7 @@ does not let in must be refused on a GET and on a POST alike (an answer of 2xx o
 server error, is a leak). A rule is written per URL name (or ``fnmatch`` pattern, first match
 wins) with the role sets of ``cdtt.core.roles``; ``args`` says which object of
 ``matrix_world.World`` fills each parameter of the route (``code`` defaults to the commune).
+The rule type, the role sets and the rules of the later modules live in ``matrix_rules``.
 
 Every HTML page answered on the way is also checked for the content security policy header
 and for inline scripts (``test_security_headers`` reads the same walk).
