@@ -1,7 +1,9 @@
-"""Scoped reads of honours: rounds (every officer), nominations (the Department, the provincial
-leader and the appraising agency see all; a commune or district officer those of their subtree;
-another agency's officer those it filed), awards (as their nominations), dialogue forms (the
-Department and the provincial leader). Who acts at each step of the chain is decided here."""
+"""Scoped reads of honours: rounds (every officer of the round's province), nominations (the
+Department and the provincial leader see all of their province's, the appraising agency those
+of its rounds; a commune or district officer those of their subtree; another agency's officer
+those it filed), awards (as their nominations), dialogue forms (the Department and the
+provincial leader, their province's members). Who acts at each step of the chain is decided
+here."""
 
 from __future__ import annotations
 
