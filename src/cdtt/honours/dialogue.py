@@ -149,10 +149,16 @@ def dialogue_problems(forms: list[DialogueForm]) -> list[str]:
     return problems
 
 
-def dialogue_document(*, year: int, province: AdminUnit | None) -> bytes:
+def _forms(actor, year: int):
+    """The year's forms the actor answers for (their province's); all of them without one."""
+    forms = DialogueForm.objects if actor is None else selectors.dialogue_forms_for(actor)
+    return forms.filter(year=year)
+
+
+def dialogue_document(*, year: int, province: AdminUnit | None, actor=None) -> bytes:
     """The forms of the year as one DOCX addressed to the Ministry; refused with the list of
     what is missing while any form is incomplete."""
-    forms = list(DialogueForm.objects.filter(year=year).select_related("team").order_by("pk"))
+    forms = list(_forms(actor, year).select_related("team").order_by("pk"))
     problems = dialogue_problems(forms)
     if problems:
         raise ValidationError(
@@ -165,12 +171,14 @@ def dialogue_document(*, year: int, province: AdminUnit | None) -> bytes:
 def dialogue_mark_sent(*, actor, year: int, sent_on: dt.date | None = None) -> int:
     if actor is not None and not selectors.can_manage(actor):
         raise Refused(_("Chỉ cán bộ Sở được ghi nhận đã gửi phiếu thông tin."))
-    forms = list(DialogueForm.objects.filter(year=year))
+    forms = list(_forms(actor, year))
     problems = dialogue_problems(forms)
     if problems:
         raise ValidationError(_("Phiếu thông tin chưa đầy đủ: %(p)s") % {"p": " ".join(problems)})
     sent_on = sent_on or timezone.localdate()
-    count = DialogueForm.objects.filter(year=year, sent_on__isnull=True).update(sent_on=sent_on)
+    count = DialogueForm.objects.filter(pk__in=[f.pk for f in forms], sent_on__isnull=True).update(
+        sent_on=sent_on
+    )
     audit_record(
         actor=actor,
         action="honours.dialogue_sent",

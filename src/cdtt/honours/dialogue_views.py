@@ -18,7 +18,6 @@ from cdtt.core.roles import Role
 from cdtt.honours import dialogue, selectors
 from cdtt.honours.documents import province_of
 from cdtt.honours.forms import DialogueEditForm, PickForm
-from cdtt.honours.models import DialogueForm
 from cdtt.honours.views import DOCX
 from cdtt.teams.selectors import persons_for
 
@@ -82,10 +81,11 @@ def dialogue_edit(request, pk: int):
 
 @role_required(SEE)
 def dialogue_docx(request, year: int):
-    first = DialogueForm.objects.filter(year=year).select_related("team__province").first()
+    forms = selectors.dialogue_forms_for(request.user).filter(year=year)
+    first = forms.select_related("team__province").first()
     province = first.team.province if first else province_of(request.user.scope_unit)
     try:
-        data = dialogue.dialogue_document(year=year, province=province)
+        data = dialogue.dialogue_document(year=year, province=province, actor=request.user)
     except ValidationError as exc:
         messages.error(request, error_text(exc))
         return redirect("honours:dialogue", year)

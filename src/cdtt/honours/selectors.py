@@ -1,7 +1,9 @@
-"""Scoped reads of honours: rounds (every officer), nominations (the Department, the provincial
-leader and the appraising agency see all; a commune or district officer those of their subtree;
-another agency's officer those it filed), awards (as their nominations), dialogue forms (the
-Department and the provincial leader). Who acts at each step of the chain is decided here."""
+"""Scoped reads of honours: rounds (every officer of the round's province), nominations (the
+Department and the provincial leader see all of their province's, the appraising agency those
+of its rounds; a commune or district officer those of their subtree; another agency's officer
+those it filed), awards (as their nominations), dialogue forms (the Department and the
+provincial leader, their province's members). Who acts at each step of the chain is decided
+here."""
 
 from __future__ import annotations
 
@@ -47,10 +49,19 @@ def can_nominate(user) -> bool:
     return roles.has_role(user, NOMINATE)
 
 
+def _ancestors(path: str) -> list[str]:
+    return [path[: i + 1] for i, c in enumerate(path) if c == "/" and i > 0]
+
+
 def rounds_for(user) -> QuerySet[Round]:
-    if not roles.has_role(user, roles.OFFICERS):
+    """Rounds held in the user's subtree or above it (a province's round reaches its communes);
+    another province's are not the user's."""
+    path = scope_path(user)
+    if path is None or not roles.has_role(user, roles.OFFICERS):
         return Round.objects.none()
-    return Round.objects.select_related("home_affairs", "unit")
+    return Round.objects.select_related("home_affairs", "unit").filter(
+        Q(unit__path__startswith=path) | Q(unit__path__in=_ancestors(path))
+    )
 
 
 def access_round(user, pk: int) -> Round:
@@ -64,13 +75,13 @@ def nominations_for(user) -> QuerySet[Nomination]:
     nominations = Nomination.objects.select_related("round", "unit", "nominated_by")
     if not roles.has_role(user, roles.OFFICERS):
         return nominations.none()
-    if user.role in SEE_ALL:
-        return nominations
+    path = scope_path(user)
+    if user.role in SEE_ALL:  # all of the province's, none of another province's
+        return nominations.filter(path__startswith=path or "\0")
     cond = Q(nominated_by=user)
     if user.organization_id:
         cond |= Q(round__home_affairs_id=user.organization_id)
         cond |= Q(nominated_by__organization_id=user.organization_id)
-    path = scope_path(user)
     if path is not None and user.role in {Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER}:
         cond |= Q(path__startswith=path)
     return nominations.filter(cond)
@@ -95,9 +106,13 @@ def access_award(user, pk: int) -> Award:
 
 
 def dialogue_forms_for(user) -> QuerySet[DialogueForm]:
-    if not roles.has_role(user, SEE_ALL):
+    """The forms of the members of the user's province (the Department, the leader)."""
+    path = scope_path(user)
+    if path is None or not roles.has_role(user, SEE_ALL):
         return DialogueForm.objects.none()
-    return DialogueForm.objects.select_related("person", "team")
+    return DialogueForm.objects.select_related("person", "team").filter(
+        team__unit__path__startswith=path
+    )
 
 
 def access_dialogue_form(user, pk: int) -> DialogueForm:

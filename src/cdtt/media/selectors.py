@@ -43,13 +43,16 @@ def posts_for(user) -> QuerySet[MediaPost]:
     posts = MediaPost.objects.select_related("outlet")
     if not roles.has_role(user, roles.OFFICERS):
         return posts.none()
-    if user.role in SEE_ALL:
-        return posts
+    path = scope_path(user)
+    if user.role in SEE_ALL:  # the posts of the province's outlets or about its units
+        if path is None:
+            return posts.none()
+        about = MediaPost.objects.filter(units__path__startswith=path).values("pk")
+        return posts.filter(Q(outlet__unit__path__startswith=path) | Q(pk__in=about))
     cond = Q(pk__in=[])
     own = outlet_of(user)
     if own is not None:
         cond |= Q(outlet_id__in=organization_tree(own))
-    path = scope_path(user)
     if path is not None and user.role in {Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER}:
         cond |= Q(pk__in=MediaPost.objects.filter(units__path__startswith=path).values("pk"))
     return posts.filter(cond)

@@ -3,7 +3,7 @@ claims; everyone taking part follows the live ranking of branches and members (d
 entries behind each score, XLSX); a member claims points with evidence."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from cdtt.core.access import role_required
 from cdtt.core.errors import DomainError, error_text, form_error
 from cdtt.core.listing import DATE, INTEGER, Column, Filter, Listing, render_listing
+from cdtt.core.roles import FIELD
 from cdtt.geo.access import units_for
 from cdtt.geo.models import Level
 from cdtt.movements import forms, selectors, services
@@ -187,7 +188,7 @@ def branch_detail(request, pk: int, branch_pk: int):
 
 
 @require_POST
-@role_required(READ)
+@role_required(FIELD)  # members claim; an officer has nothing to claim
 def claim_new(request, pk: int):
     movement = selectors.access_movement(request.user, pk)
     form = forms.ClaimForm(
@@ -231,6 +232,8 @@ def claim_list(request, pk: int):
 @role_required(READ)
 def claim_review(request, pk: int, claim_pk: int):
     movement = selectors.access_movement(request.user, pk)
+    if not selectors.can_manage(request.user, movement):
+        raise PermissionDenied
     claim = selectors.claims_for(request.user, movement).filter(pk=claim_pk).first()
     if claim is None:
         raise Http404("claim")

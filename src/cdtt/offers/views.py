@@ -3,7 +3,7 @@ and confirms redemptions by code; the province follows claimed and redeemed per 
 a team member sees the active offers and claims one (a phone-sized page)."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -187,6 +187,8 @@ def offer_detail(request, pk: int):
 @role_required(selectors.PUBLISH)
 def offer_withdraw(request, pk: int):
     offer = selectors.access_offer(request.user, pk)
+    if not selectors.can_manage(request.user, offer):
+        raise PermissionDenied
     try:
         services.offer_withdraw(actor=request.user, offer=offer)
     except DomainError as exc:

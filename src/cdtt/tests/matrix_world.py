@@ -8,6 +8,7 @@ fills which parameter of a route."""
 
 import datetime as dt
 import uuid
+from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -24,6 +25,7 @@ class World:
         from cdtt.campaigns.tests.factories import Field, token_for
 
         self.tree = tree
+        self.make_user = make_user
         self.other_province = make_unit("39", "Nghệ An", "province")
         self.field = Field(tree, make_user)
         self.own, self.sibling = {}, {}
@@ -52,6 +54,7 @@ class World:
         self._training()
         self._directives()
         self._reports_and_jobs()
+        self._modules()
 
     def _units(self, role):
         if role in PROVINCE_LEVEL:
@@ -268,3 +271,192 @@ class World:
             },
         )
         return visit.pk
+
+    def _modules(self):
+        """The modules that came after the first ones: models and good practices, youth
+        movements, enterprises' offers, honours and the dialogue, media posts, the guide."""
+        from cdtt.training.models import Question, Topic
+
+        self._practices()
+        self._movements()
+        self._offers()
+        self._honours()
+        self._media()
+        topic = Topic.objects.get(code=self.values["topic"])
+        question = Question.objects.create(topic=topic, text="Mã QR là gì?", kind="single")
+        self.values.update(
+            question=question.pk,
+            help_part="officer",
+            help_image="officer-dashboard.png",
+            export_job=self._export_job(),
+        )
+
+    def _practices(self):
+        from cdtt.practices import services
+        from cdtt.practices.tests.factories import PNG, upload
+
+        initiative = services.initiative_propose(
+            actor=self.own[Role.COMMUNE_OFFICER],
+            title="Chợ 4.0 thôn Yên Trung",
+            summary="Người bán ở chợ thôn nhận tiền bằng mã QR.",
+            description="Tổ CNSCĐ hướng dẫn từng tiểu thương mở tài khoản và in mã QR.",
+            units=[self.tree.village],
+            skills=["payment"],
+            started_on=dt.date(2025, 3, 1),
+            leader_name="Tổ CNSCĐ thôn Yên Trung",
+        )
+        file = services.attachment_add(
+            actor=self.own[Role.COMMUNE_OFFICER], initiative=initiative, upload=upload("a.png", PNG)
+        )
+        services.initiative_review(
+            actor=self.own[Role.PROVINCE_ADMIN], initiative=initiative, decision="approve"
+        )
+        self.values.update(initiative=initiative.pk, attachment=file.pk)
+
+    def _movements(self):
+        """A province movement (movements are held where their creator is) with the commune's
+        Youth Union branch; the own member belongs to it and claims points."""
+        from cdtt.movements import services
+        from cdtt.movements.services import CriterionIn
+        from cdtt.teams.models import Person
+
+        today = timezone.localdate()
+        movement = services.movement_create(
+            actor=self.own[Role.PROVINCE_ADMIN],
+            title="Tuổi trẻ Thanh Hóa chung tay chuyển đổi số",
+            organization=self.organisation,
+            starts_on=today - dt.timedelta(days=30),
+            ends_on=today + dt.timedelta(days=30),
+            branches=[self.organisation],
+            criteria=[CriterionIn("Buổi ra quân hướng dẫn người dân", 5)],
+        )
+        Person.objects.filter(pk=self.person.pk).update(organization=self.organisation)
+        claim = services.points_claim(
+            actor=self.own[Role.TEAM_MEMBER],
+            criterion=movement.criteria.get(),
+            fact="Ra quân ở thôn Yên Trung",
+            happened_on=today,
+            evidence_url="https://example.vn/ra-quan",
+        )
+        self.values.update(
+            movement=movement.pk,
+            claim=claim.pk,
+            branch=self.organisation.pk,
+            movement_person=self.person.pk,
+        )
+
+    def _offers(self):
+        """An enterprise of the commune, its officer (no persona of the matrix) and its offer."""
+        from cdtt.offers import services
+        from cdtt.organizations.services import organization_create
+
+        shop = organization_create(
+            actor=None,
+            name="Cửa hàng Viettel Quảng Định",
+            kind="enterprise",
+            unit=self.tree.commune,
+        )
+        seller = self.make_user(
+            Role.AGENCY_OFFICER, self.tree.province, username="seller", organization=shop
+        )
+        today = timezone.localdate()
+        offer = services.offer_publish(
+            actor=seller,
+            organization=shop,
+            title="Gói cước 4G ưu đãi cho Tổ CNSCĐ",
+            valid_from=today - dt.timedelta(days=1),
+            valid_to=today + dt.timedelta(days=30),
+            quantity=10,
+            discount_percent=50,
+        )
+        self.values.update(offer=offer.pk)
+
+    def _honours(self):
+        """A province round, the own commune's nomination of its team carried through every
+        step to the decision (an award), and the year's dialogue with the own member."""
+        from cdtt.honours import services
+        from cdtt.honours.dialogue import dialogue_pick
+        from cdtt.honours.tests.factories import open_round
+        from cdtt.organizations.services import organization_create
+        from cdtt.practices.tests.factories import PDF, upload
+
+        home_affairs = organization_create(
+            actor=None, name="Sở Nội vụ", kind="agency", unit=self.tree.province
+        )
+        admin = self.own[Role.PROVINCE_ADMIN]
+        round_ = open_round(admin, self.tree, home_affairs)
+        nomination = services.nomination_file(
+            actor=self.own[Role.COMMUNE_OFFICER],
+            round=round_,
+            subject_kind="team",
+            subject_id=self.field.team.pk,
+            citation="Hướng dẫn nhiều hộ dân.",
+            document=upload("ho-so.pdf", PDF),
+        )
+        actors = {
+            "commune": self.own[Role.COMMUNE_OFFICER],
+            "district": self.own[Role.DISTRICT_OFFICER],
+            "department": admin,
+            "home_affairs": self.make_user(
+                Role.AGENCY_OFFICER, self.tree.province, username="noivu", organization=home_affairs
+            ),
+            "chairman": self.own[Role.PROVINCE_LEADER],
+        }
+        for step in nomination.steps:
+            nomination.refresh_from_db()
+            services.nomination_review(actor=actors[step], nomination=nomination, action="approve")
+        decision = services.decision_issue(
+            actor=admin,
+            round=round_,
+            number="7/QĐ-UBND",
+            signed_on=timezone.localdate(),
+            signer="B",
+        )
+        year = timezone.localdate().year
+        form = dialogue_pick(actor=None, year=year, person=self.person)
+        self.values.update(
+            round=round_.pk,
+            nomination=nomination.pk,
+            award=decision.awards.get().pk,
+            year=year,
+            dialogue_form=form.pk,
+        )
+
+    def _media(self):
+        from cdtt.media.services import post_log
+        from cdtt.organizations.services import organization_create
+
+        paper = organization_create(
+            actor=None, name="Báo Thanh Hóa", kind="media", unit=self.tree.province
+        )
+        reporter = self.make_user(
+            Role.AGENCY_OFFICER, self.tree.province, username="phongvien", organization=paper
+        )
+        post = post_log(
+            actor=reporter,
+            outlet=paper,
+            title="Tổ công nghệ số thôn Yên Trung đến từng nhà",
+            published_on=timezone.localdate() - dt.timedelta(days=1),
+            kind="article",
+            link="https://baothanhhoa.vn/to-cong-nghe-so",
+            units=[self.tree.commune],
+            teams=[self.field.team],
+        )
+        self.values.update(post=post.pk)
+
+    def _export_job(self) -> int:
+        """A finished export of the own province admin, its file kept."""
+        from django.conf import settings
+
+        from cdtt.core.exports import EXPORTS_FOLDER, JOB_KIND
+        from cdtt.core.jobs import job_create, job_finish
+
+        folder = Path(settings.MEDIA_ROOT) / EXPORTS_FOLDER
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{uuid.uuid4().hex}.xlsx"
+        path.write_bytes(b"PK\x03\x04")
+        job = job_create(
+            kind=JOB_KIND, title="Xuất hộ dân", actor=self.own[Role.PROVINCE_ADMIN], file=path
+        )
+        job_finish(job.pk, ok=True, result={"download": "ho-dan.xlsx"})
+        return job.pk

@@ -9,6 +9,7 @@ does not let in must be refused on a GET and on a POST alike (an answer of 2xx o
 server error, is a leak). A rule is written per URL name (or ``fnmatch`` pattern, first match
 wins) with the role sets of ``cdtt.core.roles``; ``args`` says which object of
 ``matrix_world.World`` fills each parameter of the route (``code`` defaults to the commune).
+The rule type, the role sets and the rules of the later modules live in ``matrix_rules``.
 
 Every HTML page answered on the way is also checked for the content security policy header
 and for inline scripts (``test_security_headers`` reads the same walk).
@@ -25,52 +26,36 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from cdtt.core.roles import (
     ASSESS,
     FIELD,
+    FIGURES_ONLY,
     MANAGE_CATALOG,
     MANAGE_UNITS,
-    MANAGE_USERS,
     OFFICERS,
     REGISTRY_WRITE,
     Role,
 )
 from cdtt.tests.csp_check import csp_problems
+from cdtt.tests.matrix_rules import (
+    ADMIN,
+    AGENCY_READERS,
+    ALL,
+    API_PARAMETERS,
+    LEADERS,
+    LOCAL,
+    MODULE_API,
+    MODULE_PAGES,
+    PUBLIC,
+    SCHOOLS,
+    SIGNED_IN,
+    TEACH,
+    TOKEN,
+    TRAINERS,
+    WRITE,
+    R,
+    Rule,
+)
 from cdtt.tests.matrix_world import World
 
 pytestmark = pytest.mark.django_db
-
-ALL = frozenset(Role.values)
-NOBODY = frozenset()
-ADMIN = frozenset(MANAGE_USERS)
-WRITE = frozenset(REGISTRY_WRITE)  # the province, district and commune officers
-LOCAL = {Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER}  # within the same province
-LEADERS = {Role.PROVINCE_ADMIN, Role.PROVINCE_LEADER}
-AGENCY_READERS = LEADERS | {Role.AGENCY_OFFICER}
-TRAINERS = {Role.PROVINCE_ADMIN, Role.AGENCY_OFFICER, *LOCAL}
-SCHOOLS = OFFICERS | {Role.TEACHER}
-TEACH = WRITE | {Role.TEACHER}
-
-
-@dataclass(frozen=True)
-class Rule:
-    """Who is let in: the own-unit users of ``roles``; the sibling-unit users of those roles
-    too when ``sibling`` (a page that shows each user their own unit's); anyone when
-    ``anonymous``. ``args``: route parameter → name of a ``World.values`` entry."""
-
-    roles: frozenset
-    sibling: bool | frozenset = False
-    anonymous: bool = False
-    args: dict = field(default_factory=dict)
-    query: dict = field(default_factory=dict)  # query parameter → World.values name
-
-
-def R(roles=NOBODY, *, sibling=False, anonymous=False, query=None, **args) -> Rule:  # noqa: N802
-    """``sibling``: True for every role of ``roles``, or the set of roles whose sibling-unit
-    users are let in (officers of another district or commune, for what is the province's)."""
-    sibling = sibling if isinstance(sibling, bool) else frozenset(sibling)
-    return Rule(frozenset(roles), sibling, anonymous, args, query or {})
-
-
-PUBLIC = R(ALL, sibling=True, anonymous=True)
-SIGNED_IN = R(ALL, sibling=True)
 
 # --- the rules of the pages, by URL name ----------------------------------------------------
 
@@ -137,9 +122,10 @@ PAGES: list[tuple[str, Rule]] = [
     ("registry:dashboard", R(OFFICERS, sibling=True)),
     ("registry:targets", R(OFFICERS, sibling=True)),
     ("registry:dashboard_*", R(OFFICERS)),
-    ("registry:households", R(OFFICERS | ASSESS, sibling=True)),
+    # Names, addresses and phones: every role but the one whose work needs figures only.
+    ("registry:households", R((OFFICERS | ASSESS) - FIGURES_ONLY, sibling=True)),
     ("registry:household_new", R(REGISTRY_WRITE, sibling=True)),
-    ("registry:household", R(OFFICERS | ASSESS, pk="household")),
+    ("registry:household", R((OFFICERS | ASSESS) - FIGURES_ONLY, pk="household")),
     ("registry:household_edit", R(REGISTRY_WRITE, pk="household")),
     ("registry:resident_new", R(REGISTRY_WRITE, pk="household")),
     ("registry:resident_edit", R(REGISTRY_WRITE, pk="resident")),
@@ -159,7 +145,7 @@ PAGES: list[tuple[str, Rule]] = [
     ("teams:figures_map", R(OFFICERS)),
     ("teams:commune", R(OFFICERS | FIELD)),
     ("teams:detail", R(OFFICERS | FIELD, pk="team")),
-    ("teams:person", R(OFFICERS | FIELD, pk="person")),
+    ("teams:person", R((OFFICERS | FIELD) - FIGURES_ONLY, pk="person")),
     ("teams:member_*", R(WRITE, pk="membership")),
     ("teams:leader_appoint", R(WRITE, pk="membership")),
     ("teams:*", R(WRITE, pk="team")),
@@ -189,6 +175,12 @@ PAGES: list[tuple[str, Rule]] = [
     ("training:enrol", R(FIELD, sibling=True, pk="course")),
     ("training:certificate_pdf", R(OFFICERS | {Role.TEAM_MEMBER}, code="certificate")),
     ("training:revoke", R(TRAINERS, code="certificate")),
+    # What changes a course, its sessions or the question bank: the officers who run courses.
+    ("training:edit", R(TRAINERS, pk="course")),
+    ("training:session_edit", R(TRAINERS, pk="session")),
+    ("training:session_delete", R(TRAINERS, pk="session")),
+    ("training:topic_edit", R(MANAGE_CATALOG, sibling=True, code="topic")),  # the province's
+    ("training:question_retire", R(TRAINERS, sibling=True, pk="question")),
     ("training:session*", R(OFFICERS, pk="session")),
     ("training:detail", R(OFFICERS, pk="course")),
     ("training:completions", R(OFFICERS, pk="course")),
@@ -209,21 +201,23 @@ PAGES: list[tuple[str, Rule]] = [
     ("reports:detail", R(OFFICERS, pk="report")),
     ("reports:file", R(OFFICERS, pk="report")),
     ("reports:*", R(WRITE, pk="report")),
+    *MODULE_PAGES,
 ]
 
 # --- the rules of the API, by "METHOD /path" --------------------------------------------------
 
-TOKEN = OFFICERS | FIELD  # the roles the API serves (a teacher works in the pages)
 API: list[tuple[str, Rule]] = [
+    *MODULE_API,
     ("POST /api/v1/auth/token", PUBLIC),
     ("GET /api/v1/certificates/*", PUBLIC),
     ("GET /api/v1/me/member", R(FIELD, sibling=True)),
     ("GET /api/v1/checkins/*", R({Role.TEAM_MEMBER})),  # the member who checked in
     ("GET /api/v1/worklist", R(TOKEN, query={"village": "village"})),
     ("GET /api/v1/reports/*", R(OFFICERS)),
-    ("GET /api/v1/households", R(TOKEN, query={"unit": "unit"})),
+    ("GET /api/v1/households", R(TOKEN - FIGURES_ONLY, query={"unit": "unit"})),
     ("GET /api/v1/teams", R(TOKEN, query={"unit": "unit"})),
-    ("GET /api/v1/members", R(TOKEN, query={"unit": "unit"})),
+    ("GET /api/v1/members", R(TOKEN - FIGURES_ONLY, query={"unit": "unit"})),
+    ("GET /api/v1/school-students", R(TOKEN - FIGURES_ONLY, sibling=True)),
     ("GET /api/v1/*/{*}", R(TOKEN)),  # one unit's or object's
     ("GET /api/v1/*", R(TOKEN, sibling=True)),  # lists of what the caller may see
     # Writes with an empty body: a role that may write gets the schema's refusal (422), one
@@ -369,15 +363,6 @@ def walk_pages(world: World, people: list[Persona], matrix: Matrix) -> None:
 
 
 def walk_api(world: World, people: list[Persona], matrix: Matrix, spec: dict) -> None:
-    names = {
-        "code": "unit",
-        "unit_code": "unit",
-        "team_id": "team",
-        "visit_id": "visit",
-        "checkin_id": "checkin",
-        "certificate_code": "certificate",
-        "report_id": "report",
-    }
     for template, operations in spec["paths"].items():
         for method, op in operations.items():
             key = f"{method.upper()} {template}"
@@ -388,12 +373,16 @@ def walk_api(world: World, people: list[Persona], matrix: Matrix, spec: dict) ->
             path = template
             for p in op.get("parameters", []):
                 if p["in"] == "path":
-                    value = world.values[rule.args.get(p["name"], names.get(p["name"], p["name"]))]
+                    value = world.values[
+                        rule.args.get(p["name"], API_PARAMETERS.get(p["name"], p["name"]))
+                    ]
                     path = path.replace("{" + p["name"] + "}", str(value))
             query = {k: world.values[v] for k, v in rule.query.items()}
             for persona in people:
                 headers = {"HTTP_AUTHORIZATION": f"Bearer {persona.token}"} if persona.token else {}
                 client = Client()
+                if rule.session:
+                    client, headers = persona.client, {}
                 if method == "get":
                     response = client.get(path, query, **headers)
                 else:
@@ -404,9 +393,11 @@ def walk_api(world: World, people: list[Persona], matrix: Matrix, spec: dict) ->
 
 
 @pytest.fixture
-def world(tree, make_user, monkeypatch):
+def world(tree, make_user, monkeypatch, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the files the world keeps (exports, uploads)
     # Who gets a certificate's PDF is the question here, not how LibreOffice makes it.
     monkeypatch.setattr("cdtt.training.certificates.docx_to_pdf", lambda data: b"%PDF-1.4\n")
+    monkeypatch.setattr("cdtt.honours.documents.docx_to_pdf", lambda data: b"%PDF-1.4\n")
     return World(tree, make_user)
 
 

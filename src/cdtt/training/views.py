@@ -506,7 +506,7 @@ def topics(request):
 
 
 @require_POST
-@role_required(READ)
+@role_required(roles.MANAGE_CATALOG)  # the topic catalog is the province's
 def topic_edit(request, code: str):
     topic = get_object_or_404(Topic, code=code)
     form = forms.TopicEditForm(request.POST)
@@ -522,7 +522,7 @@ def topic_edit(request, code: str):
 
 
 @require_POST
-@role_required(READ)
+@role_required(MANAGE)
 def question_retire(request, pk: int):
     from cdtt.training.models import Question
 

@@ -160,3 +160,19 @@ def test_the_command_line_logs_and_refuses(m, capsys):
     assert MediaPost.objects.count() == 2
     call_command("media", "figures", "--year", "2025")
     assert "Báo Thanh Hóa" in capsys.readouterr().out
+
+
+def test_another_provinces_department_and_leader_find_none_of_our_posts(
+    m, login, client, make_user
+):
+    from cdtt.testing import make_unit
+
+    other = make_unit("39", "Nghệ An", "province")
+    url = reverse("media:post", args=[m.post.pk])
+    assert login(make_user("province_admin", m.tree.province)).get(url).status_code == 200
+    for role in ("province_admin", "province_leader"):
+        outsider = make_user(role, other)
+        assert login(outsider).get(url).status_code == 404, role
+        assert m.post.title not in login(outsider).get(reverse("media:posts")).content.decode()
+    client.logout()
+    assert client.get(url).status_code == 302  # anonymous: to the login page

@@ -305,3 +305,30 @@ def test_launch_a_movement_on_its_page(y, login, tree):
     bad = client.post(reverse("movements:new"), {"criteria": "chỉ một cột"})
     assert "Dòng 1" in bad.content.decode()
     assert login(y.member).get(reverse("movements:new")).status_code == 404
+
+
+def test_only_members_claim_and_only_the_movements_officer_reviews(y, login, client, make_user):
+    """Refused before the form (403), not sent back with a message: an officer has nothing to
+    claim, a member reviews nothing."""
+    movement = y.movement()
+    claim = services.points_claim(
+        actor=y.member,
+        criterion=claimed(movement),
+        fact="Ra quân",
+        happened_on=timezone.localdate(),
+        evidence_url="https://example.vn/a",
+    )
+    officer = make_user("commune_officer", y.tree.commune, username="xa")
+    body = {"criterion": claimed(movement).pk, "fact": "Khác", "evidence_url": "https://e.vn/b"}
+    assert (
+        login(officer).post(reverse("movements:claim", args=[movement.pk]), body).status_code == 403
+    )
+    review = reverse("movements:review", args=[movement.pk, claim.pk])
+    assert login(y.member).post(review, {"decision": "approve"}).status_code == 403
+    client.logout()
+    assert client.post(review, {"decision": "approve"}).status_code == 302  # to the login page
+    claim.refresh_from_db()
+    assert claim.status == "pending" and PointClaim.objects.count() == 1
+    login(y.officer).post(review, {"decision": "approve"})
+    claim.refresh_from_db()
+    assert claim.status == "approved"

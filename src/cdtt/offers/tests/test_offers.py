@@ -167,3 +167,18 @@ def test_publish_on_its_page_and_redeem_by_code(m, login):
     claim.refresh_from_db()
     assert claim.redeemed_at is not None
     assert login(m.field.officer).get(reverse("offers:new")).status_code == 403
+
+
+def test_only_the_enterprise_or_the_department_withdraws_an_offer(m, login, client, make_user):
+    """An agency's officer sees the province's offers but withdraws none (403, kept)."""
+    offer = m.offer()
+    agency = make_user("agency_officer", m.tree.province, username="so-gddt")
+    url = reverse("offers:withdraw", args=[offer.pk])
+    assert login(agency).get(reverse("offers:detail", args=[offer.pk])).status_code == 200
+    assert login(agency).post(url).status_code == 403
+    assert login(m.rival).post(url).status_code == 404  # another enterprise's: as if missing
+    client.logout()
+    assert client.post(url).status_code == 302  # anonymous: to the login page
+    assert not Offer.objects.get(pk=offer.pk).withdrawn
+    login(m.seller).post(url)
+    assert Offer.objects.get(pk=offer.pk).withdrawn

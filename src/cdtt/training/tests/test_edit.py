@@ -127,3 +127,23 @@ def test_a_question_is_retired_from_the_bank(client, t):
     t.q1.refresh_from_db()
     assert not t.q1.active
     assert list(services.test_questions(t.course)) == [t.q2]
+
+
+def test_who_may_not_change_the_catalog_or_the_bank_is_refused_before_the_form(
+    client, t, make_user
+):
+    """A refusal, not a redirect with a message: the leader reads the bank but changes nothing,
+    a commune officer runs courses but the topic catalog is the province's."""
+    leader = make_user("province_leader", t.tree.province, username="lanhdao")
+    topic_url = reverse("training:topic_edit", args=[t.topic.code])
+    retire_url = reverse("training:question_retire", args=[t.q1.pk])
+    client.force_login(leader)
+    assert client.post(topic_url, {"name": "Đổi bậy"}).status_code == 403
+    assert client.post(retire_url).status_code == 403
+    client.force_login(t.officer)
+    assert client.post(topic_url, {"name": "Đổi bậy"}).status_code == 403
+    t.q1.refresh_from_db()
+    assert t.q1.active and Topic.objects.get(pk=t.topic.pk).name != "Đổi bậy"
+    client.force_login(make_user("province_admin", t.tree.province, username="tinh"))
+    assert client.post(topic_url, {"name": "An toàn thông tin"}).status_code == 302
+    assert Topic.objects.get(pk=t.topic.pk).name == "An toàn thông tin"
