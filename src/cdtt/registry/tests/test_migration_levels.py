@@ -14,6 +14,14 @@ AFTER = [
 ]
 
 
+def _migrate_to_latest() -> None:
+    """Every app back at its newest migration, as the rest of the suite expects (not at the
+    step the test stopped at: later migrations would be missing for the tests after it)."""
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def _migrate(targets):
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
@@ -76,4 +84,4 @@ def test_levels_are_copied_to_the_resident_row():
         }
         assert rows == {"An": (0, 0, 2, 1, 0), "Bình": (0, 2, 0, 0, 0)}
     finally:
-        _migrate(AFTER)
+        _migrate_to_latest()
