@@ -21,9 +21,9 @@ from cdtt.accounts.models import ApiToken, User
 from cdtt.accounts.services import (
     api_token_issue,
     token_hash,
-    two_factor_code_ok,
     two_factor_device,
     two_factor_failed,
+    two_factor_verify,
 )
 from cdtt.core.errors import (
     BadRequest,
@@ -194,14 +194,14 @@ def auth_token(request, body: TokenIn):
     if user is None or not user.is_active:
         raise Unauthenticated(_("Sai tên đăng nhập hoặc mật khẩu."))
     device = two_factor_device(user)
-    if device is not None and not two_factor_code_ok(device, body.otp or ""):
-        if body.otp:
+    if device is not None:
+        if not body.otp:
+            raise Unauthenticated(_("Cần mã xác thực hai lớp (otp)."))
+        try:
+            two_factor_verify(device, body.otp)
+        except RuleError as exc:
             two_factor_failed(request, user)
-        raise Unauthenticated(
-            _("Cần mã xác thực hai lớp (otp).")
-            if not body.otp
-            else _("Mã xác thực không đúng hoặc đã được dùng.")
-        )
+            raise Unauthenticated(exc.messages[0]) from exc
     key, token = api_token_issue(user=user)
     return {"token": key, "expires_at": token.expires_at.isoformat()}
 

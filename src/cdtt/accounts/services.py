@@ -239,11 +239,18 @@ def two_factor_device(user: User, *, confirmed: bool = True):
     return TOTPDevice.objects.filter(user=user, confirmed=confirmed).order_by("pk").first()
 
 
-def two_factor_code_ok(device, code: str) -> bool:
-    """Whether ``code`` is the device's current code, not used before (the device refuses a
-    code already accepted, and slows down after wrong ones)."""
+def two_factor_verify(device, code: str) -> None:
+    """Accept ``code`` if it is the device's current code, not used before; otherwise raise a
+    ``ValidationError`` that says why. After a wrong code the device waits a moment (twice as
+    long after each further one) before it checks another."""
+    if device is None:
+        raise ValidationError(_("Mã xác thực không đúng hoặc đã được dùng."))
+    allowed, _info = device.verify_is_allowed()
+    if not allowed:
+        raise ValidationError(_("Bạn vừa nhập sai mã. Vui lòng đợi vài giây rồi nhập lại."))
     code = (code or "").strip().replace(" ", "")
-    return bool(device) and code.isdigit() and len(code) == 6 and device.verify_token(code)
+    if not (code.isdigit() and len(code) == 6 and device.verify_token(code)):
+        raise ValidationError(_("Mã xác thực không đúng hoặc đã được dùng."))
 
 
 def two_factor_failed(request, user: User) -> None:
@@ -272,8 +279,7 @@ def two_factor_enable(*, user: User, code: str):
     if two_factor_device(user) is not None:
         raise ValidationError(_("Đăng nhập hai lớp đã được bật."))
     device = two_factor_device(user, confirmed=False)
-    if not two_factor_code_ok(device, code):
-        raise ValidationError(_("Mã xác thực không đúng hoặc đã được dùng."))
+    two_factor_verify(device, code)
     # The code's check is kept (a wrong one counts towards the device's slowing down); the
     # change and its audit entry are one transaction.
     with transaction.atomic():
@@ -301,8 +307,7 @@ def two_factor_disable(*, user: User, code: str) -> None:
     device = two_factor_device(user)
     if device is None:
         raise ValidationError(_("Đăng nhập hai lớp chưa được bật."))
-    if not two_factor_code_ok(device, code):
-        raise ValidationError(_("Mã xác thực không đúng hoặc đã được dùng."))
+    two_factor_verify(device, code)
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         _two_factor_audit(user, on=False)

@@ -19,12 +19,12 @@ from cdtt.accounts.forms import CodeForm
 from cdtt.accounts.models import User
 from cdtt.accounts.services import (
     TWO_FACTOR_ROLES,
-    two_factor_code_ok,
     two_factor_device,
     two_factor_disable,
     two_factor_enable,
     two_factor_failed,
     two_factor_start,
+    two_factor_verify,
 )
 from cdtt.core.access import public, role_required
 from cdtt.core.errors import form_error
@@ -74,13 +74,16 @@ def login_code(request):
             request.session.pop(PENDING, None)
             return render(request, "accounts/locked.html", status=429)
         device = two_factor_device(user)
-        if two_factor_code_ok(device, form.cleaned_data["code"]):
+        try:
+            two_factor_verify(device, form.cleaned_data["code"])
+        except ValidationError as exc:
+            two_factor_failed(request, user)
+            form_error(form, exc)
+        else:
             del request.session[PENDING]
             auth_login(request, user, backend=pending["backend"])
             otp_login(request, device)
             return redirect(pending["next"])
-        two_factor_failed(request, user)
-        form.add_error("code", _("Mã xác thực không đúng hoặc đã được dùng."))
     return render(request, "accounts/login_code.html", {"form": form})
 
 
