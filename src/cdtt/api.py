@@ -13,12 +13,18 @@ from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from cdtt.accounts.models import ApiToken, User
-from cdtt.accounts.services import api_token_issue, token_hash
+from cdtt.accounts.services import (
+    api_token_issue,
+    token_hash,
+    two_factor_device,
+    two_factor_failed,
+    two_factor_verify,
+)
 from cdtt.core.errors import (
     BadRequest,
     DomainError,
@@ -167,6 +173,11 @@ def _unreadable(request, exc):
 class TokenIn(Schema):
     username: str
     password: str
+    otp: str | None = Field(
+        None,
+        description="The 6-digit code of the authenticator app: required for a user who has "
+        "turned on two-factor login (missing or wrong: 401).",
+    )
 
 
 class TokenOut(Schema):
@@ -182,6 +193,15 @@ def auth_token(request, body: TokenIn):
     user = authenticate(request, username=body.username, password=body.password)
     if user is None or not user.is_active:
         raise Unauthenticated(_("Sai tên đăng nhập hoặc mật khẩu."))
+    device = two_factor_device(user)
+    if device is not None:
+        if not body.otp:
+            raise Unauthenticated(_("Cần mã xác thực hai lớp (otp)."))
+        try:
+            two_factor_verify(device, body.otp)
+        except RuleError as exc:
+            two_factor_failed(request, user)
+            raise Unauthenticated(exc.messages[0]) from exc
     key, token = api_token_issue(user=user)
     return {"token": key, "expires_at": token.expires_at.isoformat()}
 

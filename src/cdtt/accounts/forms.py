@@ -21,3 +21,15 @@ class UserForm(forms.Form):
         required=False,
         help_text=_("Ít nhất 8 ký tự; để trống khi sửa nếu không đổi"),
     )
+
+
+class CodeForm(forms.Form):
+    """The six-digit code of an authenticator app (two-factor login)."""
+
+    code = forms.CharField(
+        label=_("Mã xác thực (6 chữ số)"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9 ]*"}
+        ),
+    )

@@ -7,11 +7,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cdtt.accounts.models import ApiToken, User
 from cdtt.audit.services import audit_record
@@ -225,3 +227,87 @@ def api_token_issue(
         changes={"expires_at": expires.isoformat(), "via": via},
     )
     return key, token
+
+
+# --- two-factor login (TOTP, django-otp) -----------------------------------------------------
+
+TWO_FACTOR_ROLES = {Role.PROVINCE_ADMIN}
+
+
+def two_factor_device(user: User, *, confirmed: bool = True):
+    """The user's TOTP device (confirmed, or the one waiting for its first code), or None."""
+    return TOTPDevice.objects.filter(user=user, confirmed=confirmed).order_by("pk").first()
+
+
+def two_factor_verify(device, code: str) -> None:
+    """Accept ``code`` if it is the device's current code, not used before; otherwise raise a
+    ``ValidationError`` that says why. After a wrong code the device waits a moment (twice as
+    long after each further one) before it checks another."""
+    if device is None:
+        raise ValidationError(_("Mã xác thực không đúng hoặc đã được dùng."))
+    allowed, _info = device.verify_is_allowed()
+    if not allowed:
+        raise ValidationError(_("Bạn vừa nhập sai mã. Vui lòng đợi vài giây rồi nhập lại."))
+    code = (code or "").strip().replace(" ", "")
+    if not (code.isdigit() and len(code) == 6 and device.verify_token(code)):
+        raise ValidationError(_("Mã xác thực không đúng hoặc đã được dùng."))
+
+
+def two_factor_failed(request, user: User) -> None:
+    """A wrong code counts as a failed login for the throttling (django-axes)."""
+    user_login_failed.send(
+        sender=__name__, credentials={"username": user.username}, request=request
+    )
+
+
+@transaction.atomic
+def two_factor_start(*, user: User):
+    """The device waiting for a province admin's first code: made once, kept until confirmed
+    (so the QR code does not change each time the page is opened)."""
+    if user.role not in TWO_FACTOR_ROLES:
+        raise PermissionDenied
+    device = two_factor_device(user, confirmed=False)
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="totp", confirmed=False)
+    return device
+
+
+def two_factor_enable(*, user: User, code: str):
+    """Turn on two-factor login: the code from the authenticator app confirms the device."""
+    if user.role not in TWO_FACTOR_ROLES:
+        raise PermissionDenied
+    if two_factor_device(user) is not None:
+        raise ValidationError(_("Đăng nhập hai lớp đã được bật."))
+    device = two_factor_device(user, confirmed=False)
+    two_factor_verify(device, code)
+    # The code's check is kept (a wrong one counts towards the device's slowing down); the
+    # change and its audit entry are one transaction.
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        _two_factor_audit(user, on=True)
+    return device
+
+
+def _two_factor_audit(user: User, *, on: bool) -> None:
+    audit_record(
+        actor=user,
+        action="user.two_factor_on" if on else "user.two_factor_off",
+        obj=user,
+        unit=user.scope_unit,
+        summary=(
+            _("Bật đăng nhập hai lớp cho %(u)s") if on else _("Tắt đăng nhập hai lớp cho %(u)s")
+        )
+        % {"u": user.username},
+    )
+
+
+def two_factor_disable(*, user: User, code: str) -> None:
+    """Turn off two-factor login: asks a current code, then removes every TOTP device."""
+    device = two_factor_device(user)
+    if device is None:
+        raise ValidationError(_("Đăng nhập hai lớp chưa được bật."))
+    two_factor_verify(device, code)
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        _two_factor_audit(user, on=False)

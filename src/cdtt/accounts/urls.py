@@ -1,10 +1,12 @@
 from django.urls import path
 
-from cdtt.accounts import views
+from cdtt.accounts import two_factor, views
 
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
+    path("login/code/", two_factor.login_code, name="login_code"),
+    path("two-factor/", two_factor.two_factor, name="two_factor"),
     path("logout/", views.logout_view, name="logout"),
     path("users/", views.user_list, name="users"),
     path("users/new/", views.user_new, name="user_new"),

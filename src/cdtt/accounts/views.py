@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from cdtt.accounts.access import access_user, users_for
 from cdtt.accounts.forms import UserForm
 from cdtt.accounts.services import user_create, user_set_active, user_update
+from cdtt.accounts.two_factor import LoginView
 from cdtt.core import roles
 from cdtt.core.access import public, role_required
 from cdtt.core.errors import form_error
@@ -23,11 +24,7 @@ from cdtt.core.listing import Column, Filter, Listing, render_listing
 from cdtt.core.roles import Role
 from cdtt.geo.access import access_unit
 
-login_view = public(
-    auth_views.LoginView.as_view(
-        template_name="accounts/login.html", redirect_authenticated_user=True
-    )
-)
+login_view = public(LoginView.as_view())
 logout_view = public(auth_views.LogoutView.as_view())
 
 

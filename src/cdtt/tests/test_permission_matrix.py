@@ -68,6 +68,7 @@ PAGES: list[tuple[str, Rule]] = [
     ("core:healthz", PUBLIC),
     ("accounts:login", PUBLIC),
     ("accounts:logout", PUBLIC),
+    ("accounts:login_code", PUBLIC),  # the second step of a two-factor login
     ("set_language", PUBLIC),
     # The secret in the address is the key (a calendar program cannot sign in).
     ("directives:ical", R(ALL, sibling=True, anonymous=True, token="calendar")),
@@ -100,6 +101,7 @@ PAGES: list[tuple[str, Rule]] = [
     ("accounts:users", R(ADMIN, sibling=True)),
     ("accounts:user_new", R(ADMIN, sibling=True)),
     ("accounts:user_*", R(ADMIN, pk="user")),
+    ("accounts:two_factor", R(ADMIN, sibling=True)),  # each province admin's own
     ("skills:edit", R(MANAGE_CATALOG, sibling=True, code="skill")),
     ("skills:checklist_add", R(MANAGE_CATALOG, sibling=True, code="skill")),
     ("skills:checklist_edit", R(MANAGE_CATALOG, sibling=True, pk="checklist_item")),
