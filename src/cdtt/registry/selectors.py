@@ -98,27 +98,25 @@ def active_skill_codes() -> list[str]:
     return list(Skill.objects.filter(active=True).values_list("code", flat=True))
 
 
-def households_for(
+def _households_filtered(
     user,
     *,
     unit: AdminUnit | None = None,
     covered: bool | None = None,
     missing_skill: str = "",
-    q: str = "",
     village: AdminUnit | None = None,
-) -> QuerySet[Household]:
-    """Households in the user's scope, optionally below a unit / in a village, by coverage, by a
-    skill no current resident is proficient in, or matching a search (household code, address or
-    a resident's name, ignoring case and diacritics)."""
+) -> tuple[QuerySet[Household], dict] | None:
+    """The households of households_for before its search, and the filter of the narrowest
+    place they lie in (``{"commune_id": 7}``); None: nothing visible."""
     scope = _scope_filter(user)
     if scope is None:
-        return Household.objects.none()
+        return None
     households = Household.objects.filter(**scope)
     narrowest = user.scope_unit
     for where in (unit, village):
         if where is not None:
             if not in_scope(user, where):
-                return Household.objects.none()
+                return None
             households = households.filter(**{_LOCATED_FIELD[where.level]: where.pk})
             if len(where.path) > len(narrowest.path):
                 narrowest = where
@@ -140,6 +138,31 @@ def households_for(
                 )
             )
         )
+    return households, {_LOCATED_FIELD[narrowest.level]: narrowest.pk}
+
+
+def _ordered(households: QuerySet[Household]) -> QuerySet[Household]:
+    return households.select_related("village").order_by("village__name_key", "code")
+
+
+def households_for(
+    user,
+    *,
+    unit: AdminUnit | None = None,
+    covered: bool | None = None,
+    missing_skill: str = "",
+    q: str = "",
+    village: AdminUnit | None = None,
+) -> QuerySet[Household]:
+    """Households in the user's scope, optionally below a unit / in a village, by coverage, by a
+    skill no current resident is proficient in, or matching a search (household code, address or
+    a resident's name, ignoring case and diacritics)."""
+    found = _households_filtered(
+        user, unit=unit, covered=covered, missing_skill=missing_skill, village=village
+    )
+    if found is None:
+        return Household.objects.none()
+    households, _located = found
     q = clean(q)
     if q:
         # The ids of the households that match, one index each on PostgreSQL (search_index):
@@ -152,7 +175,7 @@ def households_for(
             coded.values_list("pk", flat=True).union(named.values_list("household_id", flat=True))
         )
         households = _with_ids(households, ids)
-    return households.select_related("village").order_by("village__name_key", "code")
+    return _ordered(households)
 
 
 def _with_ids(households: QuerySet[Household], ids: list[int]) -> QuerySet[Household]:
@@ -177,6 +200,88 @@ def _residents_named(folded: str) -> QuerySet[Resident]:
     return Resident.objects.filter(
         RawSQL(search_index.NAME_MATCH, [words], output_field=BooleanField())
     )
+
+
+# A search is counted to the end when it matches fewer residents (and households by code or
+# address) than this; beyond, its count stops at SEARCH_COUNT_CAP ("more than 1,000").
+SEARCH_PROBE_ROWS = 5_000
+SEARCH_COUNT_CAP = 1_000
+
+
+class HouseholdPage(NamedTuple):
+    """A page of households_for with their count; ``exact`` False: the search matched more
+    households than were counted, and ``count`` is a lower bound (at most SEARCH_COUNT_CAP)."""
+
+    count: int
+    exact: bool
+    households: list[Household]
+
+
+def households_page(
+    user,
+    *,
+    page: int,
+    page_size: int,
+    unit: AdminUnit | None = None,
+    covered: bool | None = None,
+    missing_skill: str = "",
+    q: str = "",
+) -> HouseholdPage:
+    """One page of ``households_for(user, …)`` (same households, same order) and their count.
+
+    On PostgreSQL a search first looks for at most SEARCH_PROBE_ROWS matches in the user's
+    place. When there are no more, the page and its exact count come from those households
+    alone. When there are, the search matches a good share of the place: its first pages are
+    found by walking the households in list order and keeping those that match (a few hundred
+    looked at for a page), and its count stops at what was found, SEARCH_COUNT_CAP at most:
+    counting half a province's "Nguyễn" would cost seconds, and nobody pages that far."""
+    start = (page - 1) * page_size
+    found = _households_filtered(user, unit=unit, covered=covered, missing_skill=missing_skill)
+    q = clean(q)
+    if found is None:
+        return HouseholdPage(0, True, [])
+    households, located = found
+    if q and connection.vendor == "postgresql":
+        ids, complete = _search_probe(q, located)
+        if not complete:
+            walk = _ordered(households.filter(_search_condition(q)))
+            rows = list(walk.select_related("commune")[start : start + page_size])
+            counted = min(_with_ids(households, ids).count(), SEARCH_COUNT_CAP)
+            return HouseholdPage(max(counted, start + len(rows)), False, rows)
+        households = _with_ids(households, ids)
+    elif q:
+        households = households_for(
+            user, unit=unit, covered=covered, missing_skill=missing_skill, q=q
+        )
+    ordered = _ordered(households)
+    return HouseholdPage(
+        ordered.count(), True, list(ordered.select_related("commune")[start : start + page_size])
+    )
+
+
+def _search_probe(q: str, located: dict) -> tuple[list[int], bool]:
+    """The ids of households in the place that match the search (by code, address or a
+    resident's name), at most SEARCH_PROBE_ROWS of each kind; and whether that is all."""
+    limit = SEARCH_PROBE_ROWS
+    coded = list(
+        Household.objects.filter(Q(code__iexact=q) | Q(address__icontains=q), **located)
+        .values_list("pk", flat=True)
+        .order_by()[:limit]
+    )
+    named = list(
+        _residents_named(fold(q))
+        .filter(**located)
+        .values_list("household_id", flat=True)
+        .order_by()[:limit]
+    )
+    complete = len(coded) < limit and len(named) < limit
+    return list(set(coded).union(named)), complete
+
+
+def _search_condition(q: str) -> Q:
+    """The search as a condition on each household (for a walk in list order)."""
+    named = _residents_named(fold(q)).filter(household=OuterRef("pk"))
+    return Q(code__iexact=q) | Q(address__icontains=q) | Q(Exists(named))
 
 
 def access_household(user, pk: int) -> Household:

@@ -112,6 +112,40 @@ def test_households_searched_by_a_resident_s_name_with_or_without_diacritics(
     assert body.json()["count"] == 0
 
 
+def test_a_search_matching_many_households_lists_them_all_and_says_its_count_is_cut(
+    client, population, make_user, monkeypatch
+):
+    """Past the matches the search looks for first, the pages still list every match in list
+    order (by village name, then code); the count then says it is a lower bound."""
+    from django.db import connection
+
+    from cdtt.registry import selectors
+
+    officer = make_user("commune_officer", population.commune)
+    headers = bearer(client, officer)
+
+    def search(q: str, **more) -> dict:
+        return client.get("/api/v1/households", {"q": q, **more}, **headers).json()
+
+    whole = search("van")
+    assert [h["code"] for h in whole["items"]] == ["HK02", "HK01"]  # Phú Lộc, then Yên Trung
+    assert (whole["count"], whole["count_exact"]) == (2, True)
+    monkeypatch.setattr(selectors, "SEARCH_PROBE_ROWS", 1)
+    cut = search("van")
+    assert cut["items"] == whole["items"]
+    assert cut["count_exact"] is (connection.vendor != "postgresql")
+    assert 1 <= cut["count"] <= 2
+    assert [h["code"] for h in search("van", page_size=1, page=2)["items"]] == ["HK01"]
+    assert [h["code"] for h in search("van", covered="true")["items"]] == ["HK01"]
+    assert [h["code"] for h in search("hk02")["items"]] == ["HK02"]
+    # A sibling commune's officer finds none of them, whichever way the search goes.
+    sibling = bearer(client, make_user("commune_officer", population.sibling_commune))
+    body = client.get("/api/v1/households", {"q": "van"}, **sibling).json()
+    assert body["items"] == [] and body["count"] == 0
+    thi = client.get("/api/v1/households", {"q": "thi"}, **sibling).json()
+    assert [(h["commune_code"], h["code"]) for h in thi["items"]] == [("16001", "HK01")]
+
+
 def test_openapi_lists_the_endpoints(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/coverage/{unit_code}" in paths and "/api/v1/households" in paths
