@@ -34,6 +34,18 @@ def deferred(definition: str) -> bool:
 NAME_MATCH = "to_tsvector('simple', name_key) @@ to_tsquery('simple', %s)"
 
 
+def named_in(households: str) -> str:
+    """The condition that one of a household's residents (any status, as the index has them)
+    bears the name of the query (one parameter, ``name_query``), evaluated household by
+    household: through the residents' key (household first), not the words index. ``OFFSET
+    0`` keeps PostgreSQL from turning it into a hash of every matching resident of the
+    province, which costs as much as the whole search."""
+    return (
+        f'EXISTS (SELECT 1 FROM registry_resident r WHERE r.household_id = "{households}"."id" '
+        f"AND {NAME_MATCH} OFFSET 0)"
+    )
+
+
 def name_query(folded: str) -> str:
     """The text search query of a folded name: every word, the last one as a prefix (a name
     typed in part): 'nguyen thi h' -> 'nguyen & thi & h:*'. Empty when it has no word."""

@@ -248,8 +248,8 @@ def households_page(
             rows = list(walk.select_related("commune")[start : start + page_size])
             counted = min(_with_ids(households, ids).count(), SEARCH_COUNT_CAP)
             return HouseholdPage(max(counted, start + len(rows)), False, rows)
-        households = _with_ids(households, ids)
-    elif q:
+        return _page_of_few(_with_ids(households, ids), start, page_size)
+    if q:
         households = households_for(
             user, unit=unit, covered=covered, missing_skill=missing_skill, q=q
         )
@@ -257,6 +257,17 @@ def households_page(
     return HouseholdPage(
         ordered.count(), True, list(ordered.select_related("commune")[start : start + page_size])
     )
+
+
+def _page_of_few(households: QuerySet[Household], start: int, size: int) -> HouseholdPage:
+    """A page of a few thousand households at most, all of them ordered by the server (no
+    LIMIT: with one, PostgreSQL may walk the province's villages in name order looking for
+    them), counted by their number, then the page's rows by their ids."""
+    order = list(_ordered(households).values_list("pk", flat=True))
+    wanted = order[start : start + size]
+    rows = Household.objects.filter(pk__in=wanted).select_related("village", "commune")
+    by_id = {h.pk: h for h in rows}
+    return HouseholdPage(len(order), True, [by_id[pk] for pk in wanted])
 
 
 def _search_probe(q: str, located: dict) -> tuple[list[int], bool]:
@@ -279,9 +290,16 @@ def _search_probe(q: str, located: dict) -> tuple[list[int], bool]:
 
 
 def _search_condition(q: str) -> Q:
-    """The search as a condition on each household (for a walk in list order)."""
-    named = _residents_named(fold(q)).filter(household=OuterRef("pk"))
-    return Q(code__iexact=q) | Q(address__icontains=q) | Q(Exists(named))
+    """The search as a condition on each household, for a walk in list order. On PostgreSQL
+    the residents' names are looked up household by household (search_index.named_in): left
+    to itself, PostgreSQL would first hash every matching resident of the province."""
+    folded = fold(q)
+    words = search_index.name_query(folded) if connection.vendor == "postgresql" else ""
+    coded = Q(code__iexact=q) | Q(address__icontains=q)
+    if not words:
+        return coded | Q(Exists(_residents_named(folded).filter(household=OuterRef("pk"))))
+    named = search_index.named_in(Household._meta.db_table)
+    return coded | Q(RawSQL(named, [words], output_field=BooleanField()))
 
 
 def access_household(user, pk: int) -> Household:
