@@ -31,28 +31,22 @@ def deferred(definition: str) -> bool:
     return "USING gin" in definition
 
 
+# Room for the bitmaps of a search (SET LOCAL, the search's transaction only): the server's
+# default of 4 MB turns the bitmap of a common name lossy, and every row of its pages is then
+# read and checked again.
+SEARCH_WORK_MEM = "32MB"
+
 NAME_MATCH = "to_tsvector('simple', name_key) @@ to_tsquery('simple', %s)"
 
 
-def named_in(households: str) -> str:
-    """The condition that one of a household's residents (any status, as the index has them)
-    bears the name of the query (one parameter, ``name_query``), evaluated household by
-    household: through the residents' key (household first), not the words index. ``OFFSET
-    0`` keeps PostgreSQL from turning it into a hash of every matching resident of the
-    province, which costs as much as the whole search."""
-    return (
-        f'EXISTS (SELECT 1 FROM registry_resident r WHERE r.household_id = "{households}"."id" '
-        f"AND {NAME_MATCH} OFFSET 0)"
-    )
-
-
-def name_query(folded: str) -> str:
+def name_query(folded: str, *, prefix: bool = True) -> str:
     """The text search query of a folded name: every word, the last one as a prefix (a name
-    typed in part): 'nguyen thi h' -> 'nguyen & thi & h:*'. Empty when it has no word."""
+    typed in part): 'nguyen thi h' -> 'nguyen & thi & h:*'; with ``prefix`` False, whole
+    words only ('nguyen & thi & h'). Empty when it has no word."""
     words = re.findall(r"[a-z0-9]+", folded)
     if not words:
         return ""
-    return " & ".join([*words[:-1], f"{words[-1]}:*"])
+    return " & ".join([*words[:-1], f"{words[-1]}:*" if prefix else words[-1]])
 
 
 def search_index_ensure(*, concurrently: bool = True) -> list[str]:
