@@ -162,7 +162,7 @@ def households_for(
     )
     if found is None:
         return Household.objects.none()
-    households, _located = found
+    households, located = found
     q = clean(q)
     if q:
         # The ids of the households that match, one index each on PostgreSQL (search_index):
@@ -170,7 +170,7 @@ def households_for(
         # Read first, apart: as a subquery, PostgreSQL misjudges how many households match
         # and hashes every household of the province against them.
         coded = Household.objects.filter(Q(code__iexact=q) | Q(address__icontains=q))
-        named = _residents_named(fold(q))
+        named = _residents_named(fold(q), located)
         ids = list(
             coded.values_list("pk", flat=True).union(named.values_list("household_id", flat=True))
         )
@@ -189,16 +189,25 @@ def _with_ids(households: QuerySet[Household], ids: list[int]) -> QuerySet[House
     )
 
 
-def _residents_named(folded: str) -> QuerySet[Resident]:
-    """Residents whose folded name holds ``folded``: on PostgreSQL word by word (the last word
-    as a prefix), through the words index of search_index; elsewhere as a part of the name."""
+def _residents_named(folded: str, located: dict) -> QuerySet[Resident]:
+    """Residents whose folded name holds ``folded``: on PostgreSQL word by word through the
+    words index of search_index (the whole words, or when no resident of the place has them,
+    the last one as a beginning: "nguyen van tu" finds Tú and Tư, "nguyen van tua" Tuấn);
+    elsewhere as a part of the name."""
     if connection.vendor != "postgresql":
         return Resident.objects.filter(name_key__contains=folded)
-    words = search_index.name_query(folded)
-    if not words:
+    whole = search_index.name_query(folded, prefix=False)
+    if not whole:
         return Resident.objects.filter(name_key__contains=folded)
+    if _named(whole, located).exists():
+        return _named(whole, located)
+    return _named(search_index.name_query(folded), located)
+
+
+def _named(words: str, located: dict) -> QuerySet[Resident]:
+    """Residents of the place whose name matches ``words`` (a text search query)."""
     return Resident.objects.filter(
-        RawSQL(search_index.NAME_MATCH, [words], output_field=BooleanField())
+        RawSQL(search_index.NAME_MATCH, [words], output_field=BooleanField()), **located
     )
 
 
@@ -268,21 +277,18 @@ def search_probe(q: str, located: dict) -> tuple[list[int], bool]:
     code, address or a resident's name, at most SEARCH_PROBE_ROWS of each kind, the first
     found first; and whether that is every match. PostgreSQL only.
 
-    The name is looked up by its whole words first: when they alone give SEARCH_PROBE_ROWS
-    residents the search is large anyway, and the prefix of the last word (which reads every
-    name that begins so: "ha" is Hà, Hải, Hạnh, Hằng...) is not read at all. The bitmaps get
-    room (work_mem): in 4 MB that of "nguyen & van & quy:*" turned lossy and the server
-    rechecked 64,578 rows to keep 5,000."""
+    A name is looked up by its whole words, and by the beginning of its last word only when
+    no resident of the place has the whole words (as _residents_named): the beginning reads
+    every name that begins so ("tu" is Tú, Tư, Tuấn, Tùng, Tuyết...), 100 ms where the whole
+    words took 4. The bitmaps get room (work_mem): in 4 MB that of "nguyen & van & quy:*"
+    turned lossy and the server rechecked 64,578 rows to keep 5,000."""
     limit = SEARCH_PROBE_ROWS
     folded = fold(q)
-    prefixed = search_index.name_query(folded)
     whole = search_index.name_query(folded, prefix=False)
 
     def named(words: str) -> list[int]:
-        rows = Resident.objects.filter(
-            RawSQL(search_index.NAME_MATCH, [words], output_field=BooleanField()), **located
-        )
-        return list(rows.values_list("household_id", flat=True).order_by()[:limit])
+        rows = _named(words, located).values_list("household_id", flat=True).order_by()
+        return list(rows[:limit])
 
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute(f"SET LOCAL work_mem = '{search_index.SEARCH_WORK_MEM}'")
@@ -291,16 +297,11 @@ def search_probe(q: str, located: dict) -> tuple[list[int], bool]:
             .values_list("pk", flat=True)
             .order_by()[:limit]
         )
-        names = named(whole) if whole else []
-        if prefixed and len(names) < limit:
-            names = named(prefixed)
-        elif not prefixed:
-            names = list(
-                _residents_named(folded)
-                .filter(**located)
-                .values_list("household_id", flat=True)
-                .order_by()[:limit]
-            )
+        if whole:
+            names = named(whole) or named(search_index.name_query(folded))
+        else:
+            rows = _residents_named(folded, located).values_list("household_id", flat=True)
+            names = list(rows.order_by()[:limit])
     complete = len(coded) < limit and len(names) < limit
     return list(dict.fromkeys(coded + names)), complete
 
