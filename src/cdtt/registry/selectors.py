@@ -243,7 +243,7 @@ def households_page(
     user's place (search_probe). When there are no more, the page and its exact count come
     from those households alone. When there are, the search names a large share of the place
     ("nguyen", "nguyen thi"): it lists the first SEARCH_COUNT_CAP households found, in list
-    order, and says the count is not exact. Counting half a province's "Nguyễn" would cost
+    order, and says the count is not exact (``exact`` False). Counting half a province's "Nguyễn" would cost
     seconds; a user who meets "more than 1,000" types more of the name."""
     start = (page - 1) * page_size
     found = _households_filtered(user, unit=unit, covered=covered, missing_skill=missing_skill)
@@ -252,12 +252,15 @@ def households_page(
     households, located = found
     q = clean(q)
     if q and connection.vendor == "postgresql":
-        ids, complete = search_probe(q, located)
-        # Ordered by the server without a LIMIT: with one, PostgreSQL may walk the province's
-        # villages in name order looking for these few thousand ids.
-        order = list(_ordered(_with_ids(households, ids)).values_list("pk", flat=True))
-        if not complete:
-            order = order[:SEARCH_COUNT_CAP]
+        with transaction.atomic(), connection.cursor() as cur:
+            for setting in search_index.SEARCH_SETTINGS:
+                cur.execute(f"SET LOCAL {setting}")
+            ids, complete = search_probe(q, located)
+            if not complete:
+                ids = ids[:SEARCH_COUNT_CAP]
+            # Ordered by the server without a LIMIT: with one, PostgreSQL may walk the
+            # province's villages in name order looking for these few thousand ids.
+            order = list(_ordered(_with_ids(households, ids)).values_list("pk", flat=True))
         wanted = order[start : start + page_size]
         rows = Household.objects.filter(pk__in=wanted).select_related("village", "commune")
         by_id = {h.pk: h for h in rows}
@@ -280,8 +283,7 @@ def search_probe(q: str, located: dict) -> tuple[list[int], bool]:
     A name is looked up by its whole words, and by the beginning of its last word only when
     no resident of the place has the whole words (as _residents_named): the beginning reads
     every name that begins so ("tu" is Tú, Tư, Tuấn, Tùng, Tuyết...), 100 ms where the whole
-    words took 4. The bitmaps get room (work_mem): in 4 MB that of "nguyen & van & quy:*"
-    turned lossy and the server rechecked 64,578 rows to keep 5,000."""
+    words took 4. Best run inside a transaction with search_index.SEARCH_SETTINGS."""
     limit = SEARCH_PROBE_ROWS
     folded = fold(q)
     whole = search_index.name_query(folded, prefix=False)
@@ -290,18 +292,16 @@ def search_probe(q: str, located: dict) -> tuple[list[int], bool]:
         rows = _named(words, located).values_list("household_id", flat=True).order_by()
         return list(rows[:limit])
 
-    with transaction.atomic(), connection.cursor() as cur:
-        cur.execute(f"SET LOCAL work_mem = '{search_index.SEARCH_WORK_MEM}'")
-        coded = list(
-            Household.objects.filter(Q(code__iexact=q) | Q(address__icontains=q), **located)
-            .values_list("pk", flat=True)
-            .order_by()[:limit]
-        )
-        if whole:
-            names = named(whole) or named(search_index.name_query(folded))
-        else:
-            rows = _residents_named(folded, located).values_list("household_id", flat=True)
-            names = list(rows.order_by()[:limit])
+    coded = list(
+        Household.objects.filter(Q(code__iexact=q) | Q(address__icontains=q), **located)
+        .values_list("pk", flat=True)
+        .order_by()[:limit]
+    )
+    if whole:
+        names = named(whole) or named(search_index.name_query(folded))
+    else:
+        rows = _residents_named(folded, located).values_list("household_id", flat=True)
+        names = list(rows.order_by()[:limit])
     complete = len(coded) < limit and len(names) < limit
     return list(dict.fromkeys(coded + names)), complete
 
