@@ -214,7 +214,7 @@ def _named(words: str, located: dict) -> QuerySet[Resident]:
 # A search is counted to the end when it matches fewer residents (and households by code or
 # address) than this in the user's place; beyond, it lists the first SEARCH_COUNT_CAP
 # households found and says so ("more than 1,000").
-SEARCH_PROBE_ROWS = 5_000
+SEARCH_PROBE_ROWS = 1_500
 SEARCH_COUNT_CAP = 1_000
 
 
