@@ -139,7 +139,7 @@ def test_a_search_matching_many_households_lists_the_first_found_and_says_so(
     cut = search("van")
     if connection.vendor == "postgresql":
         assert (cut["count"], cut["count_exact"]) == (1, False)
-        assert cut["items"] == whole["items"][:1]
+        assert len(cut["items"]) == 1 and cut["items"][0] in whole["items"]
     else:  # SQLite reads every match
         assert cut == whole
     # A sibling commune's officer finds none of them, whichever way the search goes.
