@@ -334,22 +334,33 @@ def worklist(village: AdminUnit) -> list[dict]:
 
 def worklist_json(village: AdminUnit, limit: int | None = None) -> bytes:
     """The worklist document of the API, ``{"village": {...}, "households": worklist(village)}``,
-    written straight to JSON text (UTF-8): the residents' levels and lacks are encoded once per
-    combination of levels, every string once. ``limit``: only the first households (the first
-    screen of a phone that has no copy yet)."""
+    written straight to JSON text (UTF-8). ``limit``: only the first households (the first
+    screen of a phone that has no copy yet). On PostgreSQL the households are written by the
+    server, in one statement (worklist_sql); elsewhere here, the same text."""
+    text = encode_basestring
+    head = f'{{"village":{{"code":{text(village.code)},"name":{text(village.full_name)}}},'
+    head += '"households":['
+    if connection.vendor == "postgresql":
+        from cdtt.campaigns.worklist_sql import worklist_households_json
+
+        commune_code = (village.commune.code or "") if village.commune_id else ""
+        items = worklist_households_json(
+            village.pk, commune_code, _worklist_codes(), HEAD_RELATION, limit
+        )
+    else:
+        items = worklist_items_json(village, limit)
+    return b"".join([head.encode(), items, b"]}"])
+
+
+def worklist_items_json(village: AdminUnit, limit: int | None = None) -> bytes:
+    """The households of the worklist document written in Python (the text between ``[`` and
+    ``]``): the residents' levels and lacks are encoded once per combination of levels."""
+    text = encode_basestring
     commune_code, order, by_household, visits = _worklist_rows(village)
     if limit is not None:
         order = order[:limit]
-    text = encode_basestring
     commune = text(commune_code)
-    out = [
-        '{"village":{"code":',
-        text(village.code),
-        ',"name":',
-        text(village.full_name),
-        '},"households":[',
-    ]
-    first = True
+    out = []
     for _key, (hid, code, address, covered), _lacks, lacks_json in order:
         last, n = visits.get(hid, (None, 0))
         people = ",".join(
@@ -361,14 +372,12 @@ def worklist_json(village: AdminUnit, limit: int | None = None) -> bytes:
             ]
         )
         out.append(
-            f'{"" if first else ","}{{"id":{hid},"commune_code":{commune},"code":{text(code)},'
+            f'{{"id":{hid},"commune_code":{commune},"code":{text(code)},'
             f'"address":{text(address)},"covered":{"true" if covered else "false"},'
             f'"lacks":{lacks_json},"visits":{n},'
             f'"last_visit":{text(last.isoformat()) if last else "null"},"residents":[{people}]}}'
         )
-        first = False
-    out.append("]}")
-    return "".join(out).encode()
+    return ",".join(out).encode()
 
 
 # --- the dashboard ---------------------------------------------------------------------------

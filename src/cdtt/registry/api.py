@@ -18,7 +18,7 @@ from cdtt.registry.selectors import (
     coverage_children,
     coverage_of,
     current_residents,
-    households_for,
+    households_page,
 )
 
 router = Router(tags=["registry"])
@@ -69,6 +69,9 @@ class HouseholdOut(Schema):
 
 class HouseholdPage(Schema):
     count: int
+    # False when a search matched more households than were counted: ``count`` is then how
+    # many were found (at most 1,000), a lower bound ("more than 1,000").
+    count_exact: bool
     page: int
     page_size: int
     items: list[HouseholdOut]
@@ -133,7 +136,10 @@ class HouseholdFilter(Schema):
 def households(request, filters: Query[HouseholdFilter]):
     """Households below ``unit`` (default: the caller's whole scope), with their current residents and
     each resident's level (0 none, 1 basic, 2 proficient) in every active skill; paged. Refused
-    (403) to a role that needs figures only: it reads ``/coverage`` and ``/figures`` instead."""
+    (403) to a role that needs figures only: it reads ``/coverage`` and ``/figures`` instead.
+    ``count`` is exact (``count_exact``) except for a search (``q``) that matches a large
+    share of the place: then it is how many households were found, 1,000 at most, and the
+    pages still list every match in order."""
     if not sees_personal(request.user):
         raise Refused(_("Vai trò của bạn chỉ xem số liệu tổng hợp, không xem dữ liệu cá nhân."))
     if filters.page < 1 or not 1 <= filters.page_size <= 500:
@@ -142,16 +148,16 @@ def households(request, filters: Query[HouseholdFilter]):
     codes = active_skill_codes()
     if filters.missing_skill and filters.missing_skill not in codes:
         raise BadRequest(_("Không có kỹ năng mã “%(code)s”.") % {"code": filters.missing_skill})
-    qs = households_for(
+    found = households_page(
         request.user,
         unit=unit,
         covered=filters.covered,
         missing_skill=filters.missing_skill,
         q=filters.q,
+        page=filters.page,
+        page_size=filters.page_size,
     )
-    count = qs.count()
-    start = (filters.page - 1) * filters.page_size
-    page = list(qs.select_related("village", "commune")[start : start + filters.page_size])
+    page = found.households
     loaded = current_residents(
         page, "full_name", "birth_date", "birth_year", *LEVEL_FIELDS.values()
     )
@@ -169,7 +175,8 @@ def households(request, filters: Query[HouseholdFilter]):
         for pk, rows in loaded.items()
     }
     return {
-        "count": count,
+        "count": found.count,
+        "count_exact": found.exact,
         "page": filters.page,
         "page_size": filters.page_size,
         "items": [

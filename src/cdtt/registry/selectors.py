@@ -4,7 +4,7 @@ counting) and households and residents within a user's scope."""
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
@@ -98,27 +98,25 @@ def active_skill_codes() -> list[str]:
     return list(Skill.objects.filter(active=True).values_list("code", flat=True))
 
 
-def households_for(
+def _households_filtered(
     user,
     *,
     unit: AdminUnit | None = None,
     covered: bool | None = None,
     missing_skill: str = "",
-    q: str = "",
     village: AdminUnit | None = None,
-) -> QuerySet[Household]:
-    """Households in the user's scope, optionally below a unit / in a village, by coverage, by a
-    skill no current resident is proficient in, or matching a search (household code, address or
-    a resident's name, ignoring case and diacritics)."""
+) -> tuple[QuerySet[Household], dict] | None:
+    """The households of households_for before its search, and the filter of the narrowest
+    place they lie in (``{"commune_id": 7}``); None: nothing visible."""
     scope = _scope_filter(user)
     if scope is None:
-        return Household.objects.none()
+        return None
     households = Household.objects.filter(**scope)
     narrowest = user.scope_unit
     for where in (unit, village):
         if where is not None:
             if not in_scope(user, where):
-                return Household.objects.none()
+                return None
             households = households.filter(**{_LOCATED_FIELD[where.level]: where.pk})
             if len(where.path) > len(narrowest.path):
                 narrowest = where
@@ -140,6 +138,31 @@ def households_for(
                 )
             )
         )
+    return households, {_LOCATED_FIELD[narrowest.level]: narrowest.pk}
+
+
+def _ordered(households: QuerySet[Household]) -> QuerySet[Household]:
+    return households.select_related("village").order_by("village__name_key", "code")
+
+
+def households_for(
+    user,
+    *,
+    unit: AdminUnit | None = None,
+    covered: bool | None = None,
+    missing_skill: str = "",
+    q: str = "",
+    village: AdminUnit | None = None,
+) -> QuerySet[Household]:
+    """Households in the user's scope, optionally below a unit / in a village, by coverage, by a
+    skill no current resident is proficient in, or matching a search (household code, address or
+    a resident's name, ignoring case and diacritics)."""
+    found = _households_filtered(
+        user, unit=unit, covered=covered, missing_skill=missing_skill, village=village
+    )
+    if found is None:
+        return Household.objects.none()
+    households, located = found
     q = clean(q)
     if q:
         # The ids of the households that match, one index each on PostgreSQL (search_index):
@@ -147,12 +170,12 @@ def households_for(
         # Read first, apart: as a subquery, PostgreSQL misjudges how many households match
         # and hashes every household of the province against them.
         coded = Household.objects.filter(Q(code__iexact=q) | Q(address__icontains=q))
-        named = _residents_named(fold(q))
+        named = _residents_named(fold(q), located)
         ids = list(
             coded.values_list("pk", flat=True).union(named.values_list("household_id", flat=True))
         )
         households = _with_ids(households, ids)
-    return households.select_related("village").order_by("village__name_key", "code")
+    return _ordered(households)
 
 
 def _with_ids(households: QuerySet[Household], ids: list[int]) -> QuerySet[Household]:
@@ -166,17 +189,121 @@ def _with_ids(households: QuerySet[Household], ids: list[int]) -> QuerySet[House
     )
 
 
-def _residents_named(folded: str) -> QuerySet[Resident]:
-    """Residents whose folded name holds ``folded``: on PostgreSQL word by word (the last word
-    as a prefix), through the words index of search_index; elsewhere as a part of the name."""
+def _residents_named(folded: str, located: dict) -> QuerySet[Resident]:
+    """Residents whose folded name holds ``folded``: on PostgreSQL word by word through the
+    words index of search_index (the whole words, or when no resident of the place has them,
+    the last one as a beginning: "nguyen van tu" finds Tú and Tư, "nguyen van tua" Tuấn);
+    elsewhere as a part of the name."""
     if connection.vendor != "postgresql":
         return Resident.objects.filter(name_key__contains=folded)
-    words = search_index.name_query(folded)
-    if not words:
+    whole = search_index.name_query(folded, prefix=False)
+    if not whole:
         return Resident.objects.filter(name_key__contains=folded)
+    if _named(whole, located).exists():
+        return _named(whole, located)
+    return _named(search_index.name_query(folded), located)
+
+
+def _named(words: str, located: dict) -> QuerySet[Resident]:
+    """Residents of the place whose name matches ``words`` (a text search query)."""
     return Resident.objects.filter(
-        RawSQL(search_index.NAME_MATCH, [words], output_field=BooleanField())
+        RawSQL(search_index.NAME_MATCH, [words], output_field=BooleanField()), **located
     )
+
+
+# A search is counted to the end when it matches fewer residents (and households by code or
+# address) than this in the user's place; beyond, it lists the first SEARCH_COUNT_CAP
+# households found and says so ("more than 1,000").
+SEARCH_PROBE_ROWS = 1_500
+SEARCH_COUNT_CAP = 1_000
+
+
+class HouseholdPage(NamedTuple):
+    """A page of households with their count; ``exact`` False: the search matched more
+    households than it lists, and ``count`` is how many it lists (SEARCH_COUNT_CAP at most)."""
+
+    count: int
+    exact: bool
+    households: list[Household]
+
+
+def households_page(
+    user,
+    *,
+    page: int,
+    page_size: int,
+    unit: AdminUnit | None = None,
+    covered: bool | None = None,
+    missing_skill: str = "",
+    q: str = "",
+) -> HouseholdPage:
+    """One page of ``households_for(user, …)`` (same order) and their count.
+
+    On PostgreSQL a search first reads at most SEARCH_PROBE_ROWS matches of each kind in the
+    user's place (search_probe). When there are no more, the page and its exact count come
+    from those households alone. When there are, the search names a large share of the place
+    ("nguyen", "nguyen thi"): it lists the first SEARCH_COUNT_CAP households found, in list
+    order, and says the count is not exact (``exact`` False). Counting half a province's "Nguyễn" would cost
+    seconds; a user who meets "more than 1,000" types more of the name."""
+    start = (page - 1) * page_size
+    found = _households_filtered(user, unit=unit, covered=covered, missing_skill=missing_skill)
+    if found is None:
+        return HouseholdPage(0, True, [])
+    households, located = found
+    q = clean(q)
+    if q and connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cur:
+            for setting in search_index.SEARCH_SETTINGS:
+                cur.execute(f"SET LOCAL {setting}")
+            ids, complete = search_probe(q, located)
+            if not complete:
+                ids = ids[:SEARCH_COUNT_CAP]
+            # Ordered by the server without a LIMIT: with one, PostgreSQL may walk the
+            # province's villages in name order looking for these few thousand ids.
+            order = list(_ordered(_with_ids(households, ids)).values_list("pk", flat=True))
+        wanted = order[start : start + page_size]
+        rows = Household.objects.filter(pk__in=wanted).select_related("village", "commune")
+        by_id = {h.pk: h for h in rows}
+        return HouseholdPage(len(order), complete, [by_id[pk] for pk in wanted])
+    if q:
+        households = households_for(
+            user, unit=unit, covered=covered, missing_skill=missing_skill, q=q
+        )
+    ordered = _ordered(households)
+    return HouseholdPage(
+        ordered.count(), True, list(ordered.select_related("commune")[start : start + page_size])
+    )
+
+
+def search_probe(q: str, located: dict) -> tuple[list[int], bool]:
+    """The ids of households in the place (``{"commune_id": 7}``) that match the search by
+    code, address or a resident's name, at most SEARCH_PROBE_ROWS of each kind, the first
+    found first; and whether that is every match. PostgreSQL only.
+
+    A name is looked up by its whole words, and by the beginning of its last word only when
+    no resident of the place has the whole words (as _residents_named): the beginning reads
+    every name that begins so ("tu" is Tú, Tư, Tuấn, Tùng, Tuyết...), 100 ms where the whole
+    words took 4. Best run inside a transaction with search_index.SEARCH_SETTINGS."""
+    limit = SEARCH_PROBE_ROWS
+    folded = fold(q)
+    whole = search_index.name_query(folded, prefix=False)
+
+    def named(words: str) -> list[int]:
+        rows = _named(words, located).values_list("household_id", flat=True).order_by()
+        return list(rows[:limit])
+
+    coded = list(
+        Household.objects.filter(Q(code__iexact=q) | Q(address__icontains=q), **located)
+        .values_list("pk", flat=True)
+        .order_by()[:limit]
+    )
+    if whole:
+        names = named(whole) or named(search_index.name_query(folded))
+    else:
+        rows = _residents_named(folded, located).values_list("household_id", flat=True)
+        names = list(rows.order_by()[:limit])
+    complete = len(coded) < limit and len(names) < limit
+    return list(dict.fromkeys(coded + names)), complete
 
 
 def access_household(user, pk: int) -> Household:

@@ -72,3 +72,61 @@ def test_a_resend_is_answered_as_stored_even_when_its_checks_fail_now(field, api
     assert api.post("/visits", {**data, "note": "khác"}).status_code == 409
     assert api.post("/visits", {**data, "id": str(uuid.uuid4())}).status_code == 422
     assert Visit.objects.count() == 1
+
+
+def test_the_worklist_document_with_awkward_values(field, api_as):
+    """Names that JSON must escape, a household with nobody, residents lacking different
+    skills, visits at whole and fractional seconds: the document still is the worklist, and
+    on PostgreSQL the server writes the very text Python writes."""
+    import datetime as dt
+    import json
+
+    from django.db import connection
+
+    from cdtt.campaigns.selectors import worklist, worklist_json
+    from cdtt.registry.models import Resident
+    from cdtt.registry.services import household_create
+
+    api = api_as(field.member)
+    village = field.tree.village
+    assert api.post("/visits", payload(field)).status_code == 201
+    assert (
+        api.post(
+            "/visits",
+            payload(
+                field,
+                household={"commune_code": "16000", "code": "HO-002"},
+                campaign=None,
+                services=[],
+                assessments=[],
+                present=[],
+            ),
+        ).status_code
+        == 201
+    )
+    household_create(actor=None, village=village, code="HO-010", address='Ngõ "3" \\ tab\tend')
+    Resident.objects.filter(pk=field.child.pk).update(
+        full_name='Lê Thị "Con" \\ 𠀀 \u0001', relation="", level_payment=2, level_safety=1
+    )
+    Resident.objects.filter(pk=field.other.pk).update(level_shopping=2, level_payment=2)
+    utc = dt.UTC
+    visits = list(Visit.objects.order_by("visited_at"))
+    Visit.objects.filter(pk=visits[0].pk).update(
+        visited_at=dt.datetime(2026, 3, 1, 7, 5, 9, tzinfo=utc)
+    )
+    Visit.objects.filter(pk=visits[1].pk).update(
+        visited_at=dt.datetime(2026, 3, 2, 23, 59, 1, 120000, tzinfo=utc)
+    )
+    document = worklist_json(village)
+    expected = {
+        "village": {"code": village.code, "name": village.full_name},
+        "households": worklist(village),
+    }
+    assert json.loads(document) == expected
+    assert [h["code"] for h in expected["households"]] == ["HO-002", "HO-010", "HO-001"]
+    assert json.loads(worklist_json(village, limit=2))["households"] == expected["households"][:2]
+    if connection.vendor == "postgresql":
+        from cdtt.campaigns.selectors import worklist_items_json
+
+        python = b'"households":[' + worklist_items_json(village) + b"]}"
+        assert document.endswith(python)

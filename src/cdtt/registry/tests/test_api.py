@@ -112,6 +112,65 @@ def test_households_searched_by_a_resident_s_name_with_or_without_diacritics(
     assert body.json()["count"] == 0
 
 
+def test_a_search_matching_many_households_lists_the_first_found_and_says_so(
+    client, population, make_user, monkeypatch
+):
+    """Past the matches the search reads first, it lists the first households found (at most
+    SEARCH_COUNT_CAP), in list order (by village name, then code), and says its count is not
+    exact. Scope and filters hold either way."""
+    from django.db import connection
+
+    from cdtt.registry import selectors
+
+    officer = make_user("commune_officer", population.commune)
+    headers = bearer(client, officer)
+
+    def search(q: str, **more) -> dict:
+        return client.get("/api/v1/households", {"q": q, **more}, **headers).json()
+
+    whole = search("van")
+    assert [h["code"] for h in whole["items"]] == ["HK02", "HK01"]  # Phú Lộc, then Yên Trung
+    assert (whole["count"], whole["count_exact"]) == (2, True)
+    assert [h["code"] for h in search("van", page_size=1, page=2)["items"]] == ["HK01"]
+    assert [h["code"] for h in search("van", covered="true")["items"]] == ["HK01"]
+    assert [h["code"] for h in search("hk02")["items"]] == ["HK02"]
+    monkeypatch.setattr(selectors, "SEARCH_PROBE_ROWS", 2)
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 1)
+    cut = search("van")
+    if connection.vendor == "postgresql":
+        assert (cut["count"], cut["count_exact"]) == (1, False)
+        assert len(cut["items"]) == 1 and cut["items"][0] in whole["items"]
+    else:  # SQLite reads every match
+        assert cut == whole
+    # A sibling commune's officer finds none of them, whichever way the search goes.
+    sibling = bearer(client, make_user("commune_officer", population.sibling_commune))
+    body = client.get("/api/v1/households", {"q": "van"}, **sibling).json()
+    assert body["items"] == [] and body["count"] == 0
+    thi = client.get("/api/v1/households", {"q": "thi"}, **sibling).json()
+    assert [(h["commune_code"], h["code"]) for h in thi["items"]] == [("16001", "HK01")]
+
+
+def test_a_name_is_found_by_its_whole_words_and_by_the_beginning_of_its_last(
+    client, population, make_user, monkeypatch
+):
+    from cdtt.registry import selectors
+
+    admin = bearer(client, make_user("province_admin", population.province))
+
+    def found(q: str) -> list[str]:
+        body = client.get("/api/v1/households", {"q": q}, **admin).json()
+        return sorted(f"{h['commune_code']}/{h['code']}" for h in body["items"])
+
+    assert found("thi") == ["16000/HK01", "16001/HK01"]
+    # Whole words alone reach the probe's bound: the first found are listed.
+    monkeypatch.setattr(selectors, "SEARCH_PROBE_ROWS", 1)
+    assert found("thi") in (["16000/HK01"], ["16001/HK01"], ["16000/HK01", "16001/HK01"])
+    monkeypatch.setattr(selectors, "SEARCH_PROBE_ROWS", 5000)
+    assert found("pham thi d") == found("Phạm Thị Dung") == ["16001/HK01"]
+    assert found("tran van cuong") == ["16000/HK02"]
+    assert found("van cu") == ["16000/HK02"]
+
+
 def test_openapi_lists_the_endpoints(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/coverage/{unit_code}" in paths and "/api/v1/households" in paths
