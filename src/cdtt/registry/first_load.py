@@ -41,6 +41,7 @@ from psycopg import sql
 from cdtt.geo.models import AdminUnit
 from cdtt.lib.frames import key_runs
 from cdtt.lib.pgcopy import copy_sql, frame_copy, frame_text, objects_frame
+from cdtt.lib.prefetch import prefetched
 from cdtt.lib.spill import Spill
 from cdtt.registry import rollups
 from cdtt.registry.models import PopulationImport, ResidentStatus
@@ -376,10 +377,11 @@ class _Households:
 # indexes built after the load (whose sorts then find them nearly in order), and each batch
 # finds its households by runs, never again in a later batch. A file exported village by
 # village comes so already.
-LOAD_ORDER = ["commune_id", "village_id", "hh_code", "row_no"]
+# (A stable sort: the rows of a household keep the file's order.)
+LOAD_ORDER = ["commune_id", "village_id", "hh_code"]
 SPILL_MIN_ROWS = 200_000  # a smaller file is loaded in its own order (that costs it little)
-SPILL_GROUP_ROWS = 50_000  # about the rows of a group of communes set aside together
-SPILL_BATCH_ROWS = 100_000  # at least the rows of a batch read back (whole groups)
+SPILL_GROUP_ROWS = 100_000  # about the rows of a group of communes set aside together
+SPILL_BATCH_ROWS = 80_000  # at least the rows of a batch read back (whole groups)
 
 
 def _households_together(batch: pl.DataFrame) -> bool:
@@ -397,8 +399,9 @@ def in_load_order(
     village does) comes as it is, each batch read while the one before is written. Any other
     large file (shuffled by row, sorted by name) is read to its end first, each batch set aside
     by groups of communes in a temporary file (``cdtt.lib.spill``); the groups then come back
-    in order, a few at a time, each batch sorted: whole communes, so that a household is never
-    split between two batches. Memory holds a batch, never the file."""
+    in order, a group or a few at a time, each batch sorted (read and sorted in a thread of
+    their own while the batch before is prepared): whole communes, so that a household is never
+    split between two batches. Memory holds a few batches, never the file."""
     batches = iter(batches)
     first = next(batches, None)
     if first is None:
@@ -417,8 +420,10 @@ def in_load_order(
         for batch in batches:
             spill.add(batch, group)
         log.info("first load: the file read and set aside in %.1fs", time.monotonic() - started)
-        for batch in spill.batches(SPILL_BATCH_ROWS):
-            yield batch.sort(LOAD_ORDER)
+        sorted_batches = (
+            batch.sort(LOAD_ORDER, maintain_order=True) for batch in spill.batches(SPILL_BATCH_ROWS)
+        )
+        yield from prefetched(sorted_batches)
 
 
 def _units_frame(units: dict[int, tuple]) -> pl.DataFrame:
