@@ -168,6 +168,31 @@ def test_a_first_load_out_of_order_writes_village_by_village(tree, monkeypatch, 
     assert states[0] == states[1]
 
 
+def test_a_first_load_out_of_order_with_something_to_report_reports_it_all(tree, monkeypatch):
+    """A resident listed twice and a household in two villages, in a file set aside to be
+    written in the load's order: the staged import reports both, with the file's row numbers;
+    nothing is written."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the first load copies straight into PostgreSQL's tables")
+    from cdtt.registry import first_load
+
+    monkeypatch.setattr(first_load, "SPILL_MIN_ROWS", 0)
+    rows = _rows()
+    duplicate, home = rows[4], rows[0]
+    rows.append(list(duplicate))  # a resident listed twice
+    rows.append(["16000", VILLAGES[1], *home[2:4], "Ngô Văn Khác", "01/01/1990", *home[6:]])
+    random.Random(3).shuffle(rows)
+    twice = [n + 2 for n, r in enumerate(rows) if r == duplicate]
+    # The household's village is that of its first row; the rows naming another are reported.
+    homes = [(n + 2, r[1]) for n, r in enumerate(rows) if r[2] == home[2]]
+    expected = [(max(twice), "Họ và tên")]
+    expected += [(n, "Mã hộ") for n, village in homes if village != homes[0][1]]
+    data = ("\n".join([HEADER, *(",".join(r) for r in rows)]) + "\n").encode()
+    result = population_import(actor=None, data=data)
+    assert sorted((e.row, e.column) for e in result.errors) == sorted(expected)
+    assert not Household.objects.exists() and not Resident.objects.exists()
+
+
 def test_a_new_village_takes_a_clean_name_from_any_spelling(tree):
     cells = ["THÔN BẾN  ĐÒ", unicodedata.normalize("NFD", "thôn bến đò")]
     rows = [f"16000,{cell},HB{i},,Ngô Văn {i},01/01/1990,,,,,,,," for i, cell in enumerate(cells)]
