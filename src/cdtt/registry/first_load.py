@@ -12,14 +12,24 @@ Three threads share the work: one reads and checks the next batch (``cdtt.lib.pr
 caller prepares the current one (villages, household ids, the rows in COPY's text format), and
 a third copies the one before into the database (``_Writer``).
 
+The rows are written village by village, household by household (``in_load_order``). A file
+exported so is written as it is read; a large file in any other order (shuffled, sorted by
+name) is read and checked to its end first, set aside in a temporary file by groups of
+communes, and written from there in that order: its households are then found by runs, never
+met again in a later batch, and the indexes built after the load find their rows nearly in
+order.
+
 It only finishes a clean file. At the first sign of anything to report (a bad row, a household
 code used with two villages, a resident listed twice, which the residents' unique key finds when
 it is built) it gives up with ``Fallback``: the caller rolls its savepoint back and runs the
 staged import, which reports every problem of the file at once.
 """
 
+import logging
 import queue
 import threading
+import time
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -31,9 +41,13 @@ from psycopg import sql
 from cdtt.geo.models import AdminUnit
 from cdtt.lib.frames import key_runs
 from cdtt.lib.pgcopy import copy_sql, frame_copy, frame_text, objects_frame
+from cdtt.lib.prefetch import prefetched
+from cdtt.lib.spill import Spill
 from cdtt.registry import rollups
 from cdtt.registry.models import PopulationImport, ResidentStatus
 from cdtt.skills.models import SKILL_CODES
+
+log = logging.getLogger(__name__)
 
 
 class Fallback(Exception):
@@ -356,6 +370,62 @@ class _Households:
         )
 
 
+# --- a file in another order: set aside, then read back in the load's order ------------------
+
+# The order the load writes rows in: a village's households together, a household's residents
+# together, in the file's order within it. Written so, the tables' rows lie in the order of the
+# indexes built after the load (whose sorts then find them nearly in order), and each batch
+# finds its households by runs, never again in a later batch. A file exported village by
+# village comes so already.
+# (A stable sort: the rows of a household keep the file's order.)
+LOAD_ORDER = ["commune_id", "village_id", "hh_code"]
+SPILL_MIN_ROWS = 200_000  # a smaller file is loaded in its own order (that costs it little)
+SPILL_GROUP_ROWS = 100_000  # about the rows of a group of communes set aside together
+SPILL_BATCH_ROWS = 80_000  # at least the rows of a batch read back (whole groups)
+
+
+def _households_together(batch: pl.DataFrame) -> bool:
+    """Whether each household's rows in ``batch`` come one after another."""
+    starts, _runs = key_runs(batch, _Households.KEYS)
+    return not batch.filter(starts).select(_Households.KEYS).is_duplicated().any()
+
+
+def in_load_order(
+    batches: Iterable[pl.DataFrame], commune_ids: list[int], expected_rows: int
+) -> Iterator[pl.DataFrame]:
+    """The good rows of the file, batch by batch, in the load's order (``LOAD_ORDER``).
+
+    A file whose first batch keeps each household's rows together (as one exported village by
+    village does) comes as it is, each batch read while the one before is written. Any other
+    large file (shuffled by row, sorted by name) is read to its end first, each batch set aside
+    by groups of communes in a temporary file (``cdtt.lib.spill``); the groups then come back
+    in order, a group or a few at a time, each batch sorted (read and sorted in a thread of
+    their own while the batch before is prepared): whole communes, so that a household is never
+    split between two batches. Memory holds a few batches, never the file."""
+    batches = iter(batches)
+    first = next(batches, None)
+    if first is None:
+        return
+    if expected_rows < SPILL_MIN_ROWS or _households_together(first):
+        yield first
+        yield from batches
+        return
+    rank = {pk: n for n, pk in enumerate(sorted(commune_ids))}
+    groups = max(1, min(len(rank), expected_rows // SPILL_GROUP_ROWS))
+    group = pl.col("commune_id").replace_strict(rank, return_dtype=pl.Int64) * groups // len(rank)
+    started = time.monotonic()
+    with Spill(groups) as spill:
+        spill.add(first, group)
+        del first
+        for batch in batches:
+            spill.add(batch, group)
+        log.info("first load: the file read and set aside in %.1fs", time.monotonic() - started)
+        sorted_batches = (
+            batch.sort(LOAD_ORDER, maintain_order=True) for batch in spill.batches(SPILL_BATCH_ROWS)
+        )
+        yield from prefetched(sorted_batches)
+
+
 def _units_frame(units: dict[int, tuple]) -> pl.DataFrame:
     """commune_id -> district_id, province_id of the communes met."""
     return pl.DataFrame(
@@ -379,6 +449,7 @@ class _Writer:
         self.raw = connection.connection  # the psycopg connection of this thread's Django one
         self.batches: queue.Queue = queue.Queue(maxsize=1)
         self.failure: BaseException | None = None
+        self.copying = 0.0  # seconds spent in COPY (logged: the server's share of the load)
         self.thread = threading.Thread(target=self._run, name="first-load-copy", daemon=True)
         self.thread.start()
 
@@ -393,12 +464,14 @@ class _Writer:
         while (batch := self.batches.get()) is not None:
             if self.failure is not None:
                 continue
+            started = time.monotonic()
             try:
                 for sql, data in batch:
                     with cur.copy(sql) as copy:
                         copy.write(data)
             except BaseException as exc:
                 self.failure = exc
+            self.copying += time.monotonic() - started
         if cur is not None:
             cur.close()
 
@@ -411,6 +484,7 @@ class _Writer:
         """Wait for every batch handed; raise what failed."""
         self.batches.put(None)
         self.thread.join()
+        log.info("first load: %.1fs copying", self.copying)
         self._raise()
 
     def _raise(self) -> None:
@@ -526,7 +600,7 @@ def load(
             writer = _Writer()
             try:
                 prepared = None
-                for batch in frames():
+                for batch in in_load_order(frames(), commune_ids, expected_rows):
                     if prepared is not None:
                         writer.put(prepared)
                         prepared = None

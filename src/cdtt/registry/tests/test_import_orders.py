@@ -6,7 +6,7 @@ import random
 import unicodedata
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.registry.imports import population_import
@@ -18,6 +18,7 @@ HEADER = (
     "Dịch vụ công trực tuyến,Mua sắm trực tuyến,Thanh toán trực tuyến,An toàn trên không gian mạng,"
     "Nền tảng số khác"
 )
+COMMUNES = ["16000", "16001", "16100"]
 VILLAGES = ["Thôn Yên Trung", "Thôn Đông Sơn", "Xóm Đồi Cao", "Tổ dân phố 5"]
 NAMES = ["Nguyễn Văn An", "Lê Thị Bình", "Trần Đức Cường", "Phạm Thị Dung", "Hoàng Văn Em"]
 
@@ -57,8 +58,10 @@ def _spelled(cell: str, i: int) -> str:
     ][i % 5]
 
 
-def _file(order: str) -> bytes:
+def _file(order: str, spread: bool = False) -> bytes:
     rows = _rows()
+    if spread:  # the households over the tree's three communes
+        rows = [[COMMUNES[int(r[2][2:]) % 3], *r[1:]] for r in rows]
     if order != "as written":
         rows = [[r[0], _spelled(r[1], i), *r[2:]] for i, r in enumerate(rows)]
     if order == "shuffled":
@@ -72,7 +75,7 @@ def _state(codes: bool) -> dict:
     """What the import left, by natural keys (ids differ from one run to the next). The codes
     of new villages follow their names within a batch, and the order in which batches first
     name them across batches: compared with ``codes`` only."""
-    villages = AdminUnit.objects.filter(level=Level.VILLAGE, commune__code="16000")
+    villages = AdminUnit.objects.filter(level=Level.VILLAGE, commune__code__in=COMMUNES)
     names = {v.pk: ((v.code,) if codes else ()) + (v.unit_type, v.name) for v in villages}
     return {
         "villages": sorted(names.values()),
@@ -81,6 +84,7 @@ def _state(codes: bool) -> dict:
         ),
         "residents": sorted(
             Resident.objects.values_list(
+                "commune_id",
                 "household__code",
                 "full_name",
                 "birth_date",
@@ -123,6 +127,70 @@ def test_any_row_order_and_spelling_gives_the_same_import(tree, monkeypatch, bat
     assert made <= {v[-2:] for v in written["villages"]}
     for order in ("shuffled", "by name"):
         assert _import(order, codes) == written, order
+
+
+@pytest.mark.parametrize("order", ["shuffled", "by name"])
+def test_a_first_load_out_of_order_writes_village_by_village(tree, monkeypatch, order):
+    """A large file whose households' rows lie apart is read to its end first, set aside by
+    groups of communes, then written commune by commune, village by village, household by
+    household (the order of the residents' ids, drawn as they are written), a few communes a
+    batch: the same rows, levels and counters as the staged import of the same file."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the first load copies straight into PostgreSQL's tables")
+    from cdtt.registry import first_load
+
+    monkeypatch.setattr(first_load, "SPILL_MIN_ROWS", 0)
+    monkeypatch.setattr(first_load, "SPILL_GROUP_ROWS", 1)  # a group a commune
+    monkeypatch.setattr(first_load, "SPILL_BATCH_ROWS", 20)  # a commune a batch (24 rows)
+    spills, loads = [], []
+    real_spill, real_load = first_load.Spill, first_load.load
+    monkeypatch.setattr(first_load, "Spill", lambda n: spills.append(n) or real_spill(n))
+    monkeypatch.setattr(first_load, "load", lambda *a, **k: loads.append(1) or real_load(*a, **k))
+    states = []
+    for staged in (False, True):
+        if staged:
+            monkeypatch.setattr(first_load, "applies", lambda cur, ids: False)
+        with transaction.atomic():
+            result = population_import(actor=None, data=_file(order, spread=True))
+            assert result.ok, result.errors
+            assert (result.households_created, result.residents_created) == (24, 72)
+            assert rollups_check() == []
+            written = list(
+                Resident.objects.order_by("pk").values_list(
+                    "commune_id", "village_id", "household__code"
+                )
+            )
+            states.append(_state(codes=True))
+            transaction.set_rollback(True)
+        if not staged:
+            assert written == sorted(written)
+    assert spills == [3] and loads == [1]
+    assert states[0] == states[1]
+
+
+def test_a_first_load_out_of_order_with_something_to_report_reports_it_all(tree, monkeypatch):
+    """A resident listed twice and a household in two villages, in a file set aside to be
+    written in the load's order: the staged import reports both, with the file's row numbers;
+    nothing is written."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the first load copies straight into PostgreSQL's tables")
+    from cdtt.registry import first_load
+
+    monkeypatch.setattr(first_load, "SPILL_MIN_ROWS", 0)
+    rows = _rows()
+    duplicate, home = rows[4], rows[0]
+    rows.append(list(duplicate))  # a resident listed twice
+    rows.append(["16000", VILLAGES[1], *home[2:4], "Ngô Văn Khác", "01/01/1990", *home[6:]])
+    random.Random(3).shuffle(rows)
+    twice = [n + 2 for n, r in enumerate(rows) if r == duplicate]
+    # The household's village is that of its first row; the rows naming another are reported.
+    homes = [(n + 2, r[1]) for n, r in enumerate(rows) if r[2] == home[2]]
+    expected = [(max(twice), "Họ và tên")]
+    expected += [(n, "Mã hộ") for n, village in homes if village != homes[0][1]]
+    data = ("\n".join([HEADER, *(",".join(r) for r in rows)]) + "\n").encode()
+    result = population_import(actor=None, data=data)
+    assert sorted((e.row, e.column) for e in result.errors) == sorted(expected)
+    assert not Household.objects.exists() and not Resident.objects.exists()
 
 
 def test_a_new_village_takes_a_clean_name_from_any_spelling(tree):
