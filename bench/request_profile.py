@@ -8,8 +8,8 @@ bearer token, the service, the answer), without the app server and the network.
 It runs on the bench's database after a run with the visits (`cdtt bench --only visits,…`):
 the bench's campaign and the households of the demo district are there. It writes visits
 to the campaign and a course of its own for the check-ins (as the bench does). Per request it
-prints: the round trips to the database (the statements Django sends, plus BEGIN and COMMIT,
-which psycopg sends itself), the Python function calls (cProfile), and the time in process
+prints: the round trips to the database (the statements of Django's query log, BEGIN and
+COMMIT included), the Python function calls (cProfile), and the time in process
 (median and best; timings depend on the machine's load, the counts do not). ``--middleware``
 counts, for each middleware in turn, the calls a request makes without it; ``--pyinstrument``
 prints the profile of the requests as a tree (when pyinstrument is installed).
@@ -186,9 +186,9 @@ def profile(path: str, bodies: list[bytes], keys: list[str], *, pyinstrument: bo
     result = {
         "path": path,
         "requests": len(counted),
-        "statements_per_request": round(len(statements) / len(counted), 2),
+        # Django's query log shows BEGIN and COMMIT too: every statement is a round trip.
+        "round_trips_per_request": round(len(statements) / len(counted), 2),
         "transactions_per_request": round(tx.count / len(counted), 2),
-        "round_trips_per_request": round((len(statements) + 2 * tx.count) / len(counted), 2),
         "statements_by_kind": {k: round(v / len(counted), 2) for k, v in sorted(kinds.items())},
         "python_calls_per_request": round(calls / len(profiled)),
         "ms_median": round(statistics.median(times), 2),
