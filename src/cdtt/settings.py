@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "cdtt.core.csp.CSPMiddleware",  # django-csp's, the policy built once
     "cdtt.core.access.DenyByDefaultMiddleware",
 ]
 

@@ -205,6 +205,50 @@ FROM seen WHERE 1 = 1
 RETURNING (SELECT first FROM seen)
 """
 
+# PostgreSQL: the same day row, and the fix of a visit synced late (below), as one more clause
+# of the statement that inserts the visit (``rows_insert``'s ``then``): it reads the
+# household's other visits as they were before it (the visit's own row is not visible to it)
+# and writes the visit's day row, then, when the household's first visit was on a later day,
+# makes that day's household not new: the rows are locked in the order of their days, before
+# any coverage counter. (Few parameters: psycopg caches the parsing of a statement of 50 at
+# most.)
+_DAY_ROWS_SQL = f"""INSERT INTO {_COLUMNS}
+SELECT %s, %s, %s, %s, %s, d.day, d.visits, d.guided, d.households, d.new_households,
+       d.assessments
+FROM (SELECT MIN(visited_at) AS first,
+             COUNT(CASE WHEN visited_at >= %s AND visited_at < %s THEN 1 END) AS same_day
+      FROM campaigns_visit WHERE campaign_id = %s AND household_id = %s) seen
+CROSS JOIN LATERAL (VALUES
+    (%s::date, 1, %s::integer, CASE WHEN seen.same_day = 0 THEN 1 ELSE 0 END,
+     CASE WHEN seen.first IS NULL OR seen.first >= %s THEN 1 ELSE 0 END, %s::integer),
+    ((seen.first AT TIME ZONE %s)::date, 0, 0, 0, -1, 0)
+) AS d (day, visits, guided, households, new_households, assessments)
+WHERE d.visits = 1 OR d.day > %s::date
+{_ON_CONFLICT}"""
+
+
+def _day_statements(visit: Visit, household: Household) -> tuple[tuple[str, list], ...]:
+    """PostgreSQL: what ``_count_campaign_day`` does, as a statement sent with the visit's
+    insert."""
+    day = timezone.localdate(visit.visited_at)
+    start, end = _day_bounds(day)
+    units = [visit.village_id, visit.commune_id, visit.district_id, visit.province_id]
+    params = [
+        visit.campaign_id,
+        *units,
+        start,
+        end,
+        visit.campaign_id,
+        household.pk,
+        day,
+        int(visit.outcome == Outcome.GUIDED),
+        end,
+        visit.assessments,
+        timezone.get_current_timezone_name(),
+        day,
+    ]
+    return ((_DAY_ROWS_SQL, params),)
+
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:
     start = timezone.make_aware(datetime.combine(day, datetime.min.time()))
@@ -351,11 +395,14 @@ def _visit_write(actor, data: dict, digest: str) -> tuple[Visit, Household, bool
     # A resend of a stored UUID fails here (IntegrityError). With assessments to write, the
     # household's counters before them are read by the same statement (after the lock).
     counters = rollups.household_counters_query(household.pk) if data["assessments"] else None
-    row = rows_insert([visit], [entry], query=counters)
+    days = ()
+    if campaign is not None and connection.vendor == "postgresql":
+        days = _day_statements(visit, household)  # the campaign's day rows, same statement
+    row = rows_insert([visit], [entry], then=days, query=counters)
     covered = household.covered
     if data["assessments"]:
         covered = _assessments_write(actor, data, visit, household, residents, skills, row)
-    if campaign is not None:
+    if campaign is not None and not days:
         _count_campaign_day(visit, household)
     return visit, household, covered
 

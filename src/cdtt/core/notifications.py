@@ -41,16 +41,31 @@ def notify(
     """Write one notification per active recipient (each user once) and, when ``email``, send
     it by e-mail to those who have an address once the caller's transaction commits.
     ``link`` is a path of this site (``/jobs/#job-3``); the e-mail carries it as a full address."""
+    rows = notification_rows(
+        recipients=recipients, title=title, body=body, link=link, kind=kind, email=email
+    )
+    return Notification.objects.bulk_create(rows)
+
+
+def notification_rows(
+    *,
+    recipients: Iterable,
+    title: str,
+    body: str = "",
+    link: str = "",
+    kind: str = "",
+    email: bool = True,
+) -> list[Notification]:
+    """``notify`` for a caller that inserts the rows itself, together with its own
+    (``cdtt.lib.rows``, in its transaction): the unsaved rows; the e-mails are sent on commit."""
     users = {}
     for user in recipients:
         if user is not None and user.is_active:
             users.setdefault(user.pk, user)
-    rows = Notification.objects.bulk_create(
-        [
-            Notification(recipient=user, title=title[:200], body=body, link=link, kind=kind)
-            for user in users.values()
-        ]
-    )
+    rows = [
+        Notification(recipient=user, title=title[:200], body=body, link=link, kind=kind)
+        for user in users.values()
+    ]
     addresses = [user.email for user in users.values() if user.email] if email else []
     if addresses:
         transaction.on_commit(lambda: _mail_send(addresses, title=title, body=body, link=link))

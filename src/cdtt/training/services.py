@@ -13,10 +13,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cdtt.audit.services import audit_record
+from cdtt.audit.services import audit_entry, audit_record
 from cdtt.core.errors import DomainError
-from cdtt.core.notifications import notify
+from cdtt.core.notifications import notification_rows, notify
 from cdtt.geo.models import AdminUnit
+from cdtt.lib.rows import rows_insert
 from cdtt.organizations.models import Organization
 from cdtt.teams.models import Person, Team
 from cdtt.training import selectors
@@ -454,9 +455,26 @@ def completion_evaluate(*, course: Course, person: Person) -> Completion | None:
     if rate < course.attendance_min or rate == 0 and not course.sessions.exists():
         return None
     score = best_score(course, person)
-    if course.test_required and (score is None or score < course.pass_mark):
+    if not completion_due(course, rate, score):
         return None
-    completion = Completion.objects.create(
+    completion = completion_new(course=course, person=person, rate=rate, score=score)
+    rows_insert([completion])
+    rows_insert(*completion_issued_rows(completion))
+    return completion
+
+
+def completion_due(course: Course, rate: int, score: int | None) -> bool:
+    """Whether a member with this attendance rate (of a course that has sessions) and best
+    score meets the course's rules."""
+    if rate < course.attendance_min:
+        return False
+    return not (course.test_required and (score is None or score < course.pass_mark))
+
+
+def completion_new(*, course: Course, person: Person, rate: int, score: int | None) -> Completion:
+    """The completion of a member who meets the rules, unsaved (the caller inserts it in its
+    transaction, then the rows of ``completion_issued_rows``)."""
+    return Completion(
         course=course,
         person=person,
         code=_new_code(),
@@ -464,22 +482,30 @@ def completion_evaluate(*, course: Course, person: Person) -> Completion | None:
         attendance_rate=rate,
         score=score,
     )
-    audit_record(
+
+
+def completion_issued_rows(completion: Completion) -> list[list]:
+    """What goes with a completion just inserted (it has its key): its audit entry and the
+    member's notification, unsaved, for ``rows_insert``; the e-mail, if any, leaves on
+    commit."""
+    course, person = completion.course, completion.person
+    entry = audit_entry(
         actor=None,
         action="course.complete",
         obj=completion,
         unit=course.unit,
         summary=f"{person} · {course.title}",
     )
+    notices = []
     if person.user_id:
-        notify(
+        notices = notification_rows(
             recipients=[person.user],
             title=_("Bạn đã hoàn thành khóa tập huấn"),
             body=_("Mã giấy chứng nhận: %(c)s") % {"c": completion.code},
             link=f"/verify/{completion.code}",
             kind="training.completed",
         )
-    return completion
+    return [[entry], notices]
 
 
 @transaction.atomic

@@ -29,6 +29,21 @@ def test_a_visit_without_assessments(field, api_as, django_assert_max_num_querie
     assert r.status_code == 201, r.content
 
 
+def test_a_campaign_visit_without_assessments(field, api_as, django_assert_max_num_queries):
+    """The token, BEGIN, the household, the visit with its audit entry and (on PostgreSQL, in
+    the same statement) the campaign's day row, COMMIT."""
+    from django.db import connection
+
+    from cdtt.campaigns.models import CampaignDay
+
+    api = api_as(field.member)
+    with django_assert_max_num_queries(5 if connection.vendor == "postgresql" else 7):
+        r = api.post("/visits", payload(field, services=[], assessments=[], present=[]))
+    assert r.status_code == 201, r.content
+    day = CampaignDay.objects.get(campaign=field.campaign)
+    assert (day.visits, day.guided, day.households, day.new_households) == (1, 1, 1, 1)
+
+
 def test_a_resend(field, api_as, django_assert_max_num_queries):
     api = api_as(field.member)
     data = payload(field)

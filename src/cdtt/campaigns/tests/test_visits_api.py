@@ -218,10 +218,15 @@ def test_anonymous_is_refused(field, api_as):
 def test_a_failure_in_the_middle_writes_nothing(field, api_as, monkeypatch):
     from cdtt.campaigns import visits
 
+    written = visits._assessments_write
+
     def boom(*args, **kwargs):
+        # After the visit, its audit entry, the assessments, the coverage counters and (on
+        # PostgreSQL, written with the visit) the campaign's day row.
+        written(*args, **kwargs)
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(visits, "_count_campaign_day", boom)
+    monkeypatch.setattr(visits, "_assessments_write", boom)
     with pytest.raises(RuntimeError):
         api_as(field.member).post("/visits", payload(field))
     assert nothing_stored()

@@ -161,3 +161,46 @@ def test_my_courses_lists_sessions_and_certificate(client, t):
         "/api/v1/training/courses", headers={"Authorization": f"Bearer {token_for(t.sibling_user)}"}
     )
     assert other.json()["items"] == []
+
+
+def test_a_checkin_that_completes_the_course_issues_its_certificate(
+    client, t, django_assert_max_num_queries
+):
+    """A course without a test, of one session: the check-in completes it, with the
+    completion's audit entry and the member's notification, in a handful of statements."""
+    from django.db import connection
+
+    from cdtt.audit.models import AuditEntry
+    from cdtt.core.models import Notification
+
+    t.course.test_required = False
+    t.course.save(update_fields=["test_required"])
+    headers = {"Authorization": f"Bearer {token_for(t.user)}"}
+    payload = body(t)
+    # The token, the facts, BEGIN, the attendance with its entry and the completion, the
+    # completion's entry and notification, COMMIT; on SQLite each table's rows are a statement
+    # of their own.
+    with django_assert_max_num_queries(6 if connection.vendor == "postgresql" else 9):
+        response = client.post(
+            "/api/v1/checkins",
+            data=json.dumps(payload),
+            content_type="application/json",
+            headers=headers,
+        )
+    assert response.status_code == 201, response.content
+    completion = Completion.objects.get(person=t.person, course=t.course)
+    assert (completion.attendance_rate, completion.score) == (100, None)
+    assert AuditEntry.objects.filter(action="course.checkin", object_id=payload["id"]).exists()
+    assert AuditEntry.objects.filter(
+        action="course.complete", object_id=str(completion.pk)
+    ).exists()
+    assert Notification.objects.filter(recipient=t.user, kind="training.completed").count() == 1
+    # Sent again: the stored check-in, nothing more.
+    again = client.post(
+        "/api/v1/checkins",
+        data=json.dumps(payload),
+        content_type="application/json",
+        headers=headers,
+    )
+    assert again.status_code == 200
+    assert Completion.objects.filter(person=t.person).count() == 1
