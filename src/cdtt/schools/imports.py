@@ -331,6 +331,10 @@ def _duplicates(good: pl.DataFrame, result: _Result) -> pl.DataFrame:
     """The rows listing a student already listed above in the same class (same name and
     birth) reported; the other rows returned."""
     key = ["school_id", "school_year", "class_key", "name_key", "birth_key"]
+    # A hash of the key first: twice as fast as comparing the keys, and a file that lists
+    # nobody twice (the usual one) needs nothing more.
+    if not good.select(pl.struct(key).hash().is_duplicated().any()).item():
+        return good
     twice = good.filter(pl.struct(key).is_duplicated())
     if twice.is_empty():
         return good

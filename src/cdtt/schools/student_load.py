@@ -14,6 +14,7 @@ then raises ``IntegrityError`` and the caller rolls its savepoint back and runs 
 upsert, which takes whatever is there.
 """
 
+import hashlib
 import io
 
 import polars as pl
@@ -94,16 +95,77 @@ def _classes(cur, good: pl.DataFrame, now) -> tuple[pl.DataFrame, int]:
     return classes, created
 
 
-def _existing(cur) -> pl.DataFrame:
-    """The students of the file's classes that held some (``_OLD``'s columns), by one copy."""
-    cur.execute("SELECT EXISTS (SELECT 1 FROM imp_class_ids WHERE filled)")
-    if not cur.fetchone()[0]:
+def _encoded(columns: list[pl.Expr]) -> pl.Expr:
+    """A row's values as one text, each value preceded by its length: no two rows' texts (nor
+    two classes' concatenations of them) are equal unless their values are."""
+    parts = []
+    for column in columns:
+        parts += [column.str.len_chars().cast(pl.String), pl.lit(":"), column]
+    return pl.concat_str(parts)
+
+
+# The same encoding in SQL, over a student of the table, in the order of the unique key.
+_DIGEST_SQL = (
+    'md5(string_agg({}, \'\' ORDER BY s.name_key COLLATE "C", s.birth_key COLLATE "C"))'
+).format(
+    " || ".join(
+        f"length({c}) || ':' || {c}"
+        for c in (
+            "s.name_key",
+            "s.birth_key",
+            "s.full_name",
+            "s.gender",
+            "s.commune_id::text",
+            "s.household_code",
+        )
+    )
+)
+
+
+def _unchanged(cur, rows: pl.DataFrame) -> pl.Series:
+    """The classes that held students and whose students are exactly the file's rows of them
+    (same keys, names, genders, communes, household codes): one digest a class, computed by
+    the server over its students and here over the file's rows, compared."""
+    cur.execute(
+        f"SELECT s.school_class_id, {_DIGEST_SQL} FROM schools_student s JOIN imp_class_ids c "
+        "ON c.class_id = s.school_class_id WHERE c.filled GROUP BY s.school_class_id"
+    )
+    known = dict(cur.fetchall())
+    line = _encoded(
+        [
+            pl.col("name_key"),
+            pl.col("birth_key"),
+            pl.col("full_name"),
+            pl.col("gender").fill_null(""),
+            pl.col("commune_id").cast(pl.String),
+            pl.col("household_code").fill_null(""),
+        ]
+    )
+    mine = (
+        rows.filter(pl.col("class_id").is_in(list(known)))
+        .sort("class_id", "name_key", "birth_key")
+        .group_by("class_id", maintain_order=True)
+        .agg(line.str.join("").alias("text"))
+    )
+    same = [
+        class_id
+        for class_id, text in mine.iter_rows()
+        if hashlib.md5(text.encode()).hexdigest() == known[class_id]
+    ]
+    return pl.Series("class_id", same, dtype=pl.Int64)
+
+
+def _existing(cur, classes: pl.Series) -> pl.DataFrame:
+    """The students of these classes (``_OLD``'s columns), by one copy."""
+    if classes.is_empty():
         return pl.DataFrame(schema=_OLD)
-    cur.execute("ANALYZE imp_class_ids")
+    cur.execute("DROP TABLE IF EXISTS pg_temp.imp_compared")
+    cur.execute("CREATE TEMP TABLE imp_compared (class_id bigint) ON COMMIT DROP")
+    frame_copy(cur, "imp_compared", ["class_id"], classes.to_frame())
     query = (
         "COPY (SELECT s.id, s.school_class_id, s.name_key, s.birth_key, s.full_name, s.gender, "
-        "s.commune_id, s.household_code FROM schools_student s JOIN imp_class_ids c "
-        "ON c.class_id = s.school_class_id WHERE c.filled) TO STDOUT (FORMAT csv)"
+        "s.commune_id, s.household_code FROM schools_student s JOIN imp_compared c "
+        "ON c.class_id = s.school_class_id) TO STDOUT (FORMAT csv)"
     )
     data = io.BytesIO()
     with connection.wrap_database_errors, cur.copy(query) as copy:
@@ -112,7 +174,7 @@ def _existing(cur) -> pl.DataFrame:
     if not data.tell():
         return pl.DataFrame(schema=_OLD)
     data.seek(0)
-    frame = pl.read_csv(data, has_header=False, schema=_OLD, infer_schema=False)
+    frame = pl.read_csv(data, has_header=False, schema=_OLD)
     # Every compared column is NOT NULL: a missing value is an empty text.
     return frame.with_columns(pl.col(pl.String).fill_null(""))
 
@@ -134,13 +196,24 @@ def _compared(rows: pl.DataFrame, old: pl.DataFrame) -> tuple[pl.DataFrame, pl.D
 
 
 def _insert(cur, new: pl.DataFrame, now) -> None:
-    """Copy the new students, in the order of their unique key (its build then finds the rows
-    sorted already)."""
+    """Copy the new students. Into a table the load holds to itself (its keys dropped), the
+    time of creation is the column's default for the time of the copy instead of a value of
+    every row."""
     if new.is_empty():
         return
-    rows = new.sort(STUDENT_KEY).select(*_NEW_ROW, pl.lit(now.isoformat()).alias("created_at"))
-    with bulk_load(cur, "schools_student", rows.height):
+    rows = new.select(_NEW_ROW)
+    with bulk_load(cur, "schools_student", rows.height) as alone:
+        if not alone:
+            rows = rows.with_columns(pl.lit(now.isoformat()).alias("created_at"))
+            frame_copy(cur, "schools_student", rows.columns, rows)
+            return
+        # DDL takes no parameters; the ISO text of a datetime holds no quote.
+        cur.execute(
+            "ALTER TABLE schools_student ALTER COLUMN created_at "
+            f"SET DEFAULT '{now.isoformat()}'::timestamptz"
+        )
         frame_copy(cur, "schools_student", rows.columns, rows)
+        cur.execute("ALTER TABLE schools_student ALTER COLUMN created_at DROP DEFAULT")
 
 
 def _update(cur, changed: pl.DataFrame) -> None:
@@ -170,10 +243,15 @@ def _update(cur, changed: pl.DataFrame) -> None:
 
 def students_load(cur, good: pl.DataFrame, now) -> tuple[int, int]:
     """Write the checked rows ``good`` (the staging columns, no student twice): returns the
-    classes and the students created."""
+    classes and the students created. The rows of a class whose students are the file's
+    rows already are left out at once; the others are compared row by row."""
     classes, classes_created = _classes(cur, good, now)
     rows = good.join(classes, on=CLASS_KEY, how="inner")
-    new, changed = _compared(rows, _existing(cur))
+    if classes.get_column("filled").any():
+        cur.execute("ANALYZE imp_class_ids")
+        rows = rows.filter(~pl.col("class_id").is_in(_unchanged(cur, rows).implode()))
+    compared = rows.filter(pl.col("filled")).get_column("class_id").unique()
+    new, changed = _compared(rows, _existing(cur, compared))
     _insert(cur, new, now)
     _update(cur, changed)
     return classes_created, new.height
