@@ -216,3 +216,36 @@ def test_a_concurrent_write_falls_back_to_the_staged_upsert(tmp_path, teacher, m
     }
     assert sorted(SchoolClass.objects.values_list("name", flat=True)) == ["6A", "7A"]
     assert Student.objects.count() == 2
+
+
+def test_a_class_listed_again_unchanged_is_recognised_whole(tmp_path, teacher, monkeypatch):
+    """PostgreSQL: a class whose students are exactly the file's rows is recognised by one
+    digest and left alone; a class with a change is compared row by row."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the digest of a class is PostgreSQL's")
+    from cdtt.schools import student_load
+
+    rows = [
+        ROW,
+        ["TH001", "6A", "2025-2026", "Lê Văn Cường", "2013", "", "16000", ""],
+        ["TH001", "7A", "2025-2026", "Trần Thị Dung", "2012", "Nữ", "16000", "HK\\9"],
+    ]
+    first = run(teacher, student_file(tmp_path, rows, name="a.csv"))
+    assert first.ok, first.errors
+    compared = []
+    existing = student_load._existing
+
+    def spy(cur, classes):
+        compared.append(sorted(classes.to_list()))
+        return existing(cur, classes)
+
+    monkeypatch.setattr(student_load, "_existing", spy)
+    again = run(teacher, student_file(tmp_path, rows, name="b.csv"))
+    assert again.counts["students_created"] == 0 and compared == [[]]
+    rows[2] = [*rows[2][:5], "Nam", *rows[2][6:]]
+    changed = run(teacher, student_file(tmp_path, rows, name="c.csv"))
+    seventh = SchoolClass.objects.get(name="7A")
+    assert changed.counts["students_created"] == 0 and compared[-1] == [seventh.pk]
+    assert Student.objects.get(school_class=seventh).gender == "M"
