@@ -81,8 +81,10 @@ def _bare(path: str) -> float:
     """The same rows loaded as they are into a table of text columns, nothing checked."""
     from django.db import connection, transaction
 
-    with open(path, encoding="utf-8") as f:
-        rows = list(csv.reader(f))[1:]
+    rows = []
+    if connection.vendor != "postgresql":
+        with open(path, encoding="utf-8") as f:
+            rows = list(csv.reader(f))[1:]
     columns = ", ".join(f"c{i} text" for i in range(len(HEADERS)))
     start = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cur:
@@ -114,6 +116,9 @@ def _clear() -> None:
 
 
 def schools_bench(rows: int, n_schools: int) -> dict:
+    """The first import and the same file again, each beside a bare load of the same rows
+    taken before, between and after them (the best of the three is the reference: other work
+    on the machine only ever adds time)."""
     from django.db import connection
 
     from cdtt.schools.imports import students_import
@@ -122,26 +127,32 @@ def schools_bench(rows: int, n_schools: int) -> dict:
     _clear()
     with tempfile.TemporaryDirectory() as folder:
         path = _file(rows, schools, folder)
-        bare = _bare(path)
+        bares = [_bare(path)]
         start = time.perf_counter()
         result = students_import(actor=None, path=path)
         took = time.perf_counter() - start
         assert result.ok, result.errors[:5]
+        bares.append(_bare(path))
         start = time.perf_counter()
         again = students_import(actor=None, path=path)
         took_again = time.perf_counter() - start
-        assert again.counts["students_created"] == 0
+        assert again.ok and again.counts["students_created"] == 0
+        bares.append(_bare(path))
     _clear()
+    bare = min(bares)
     return {
         "vendor": connection.vendor,
         "rows": rows,
         "schools": n_schools,
         "bare_load_s": round(bare, 3),
+        "bare_loads_s": [round(b, 3) for b in bares],
         "import_s": round(took, 3),
         "reimport_s": round(took_again, 3),
         "ratio": round(took / bare, 2) if bare else None,
+        "reimport_ratio": round(took_again / bare, 2) if bare else None,
         "budget_ratio": BUDGET,
         "within_budget": bool(bare) and took / bare <= BUDGET,
+        "reimport_within_budget": bool(bare) and took_again / bare <= BUDGET,
     }
 
 
@@ -174,17 +185,31 @@ def students_measure(run) -> None:
 
     figures = schools_bench(PROVINCE_ROWS, PROVINCE_SCHOOLS)
     run.out(f"   students: {figures}")
+    bare = (
+        f"bare COPY of the same rows {figures['bare_load_s']} s (best of "
+        f"{', '.join(str(b) for b in figures['bare_loads_s'])} s)"
+    )
+    what = f"Student lists of a province ({PROVINCE_ROWS:,} rows, {PROVINCE_SCHOOLS} schools)"
     run.add(
         Measure(
             "students_import",
-            f"Student lists of a province ({PROVINCE_ROWS:,} rows, {PROVINCE_SCHOOLS} schools), "
-            "first import",
+            f"{what}, first import",
             figures["import_s"],
             "s",
-            reference=f"bare COPY of the same rows {figures['bare_load_s']} s "
-            f"(× {figures['ratio']}); the same file again {figures['reimport_s']} s",
+            reference=f"{bare}: × {figures['ratio']}",
             budget=f"≤ {BUDGET:g} × bare COPY",
             passed=figures["within_budget"],
             details=figures,
+        )
+    )
+    run.add(
+        Measure(
+            "students_reimport",
+            f"{what}, the same file again (nothing new)",
+            figures["reimport_s"],
+            "s",
+            reference=f"{bare}: × {figures['reimport_ratio']}",
+            budget=f"≤ {BUDGET:g} × bare COPY",
+            passed=figures["reimport_within_budget"],
         )
     )

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from cdtt.geo.models import AdminUnit
+from cdtt.lib import pgbulk
 from cdtt.lib.pgcopy import frame_copy
 from cdtt.registry import rollups, search_index
 from cdtt.registry.models import PopulationImport, VillageCoverage
@@ -201,57 +202,24 @@ def file_checks(cur, report: Report, villages: Villages) -> list[int]:
     return sorted(set(bad))
 
 
-# A load at least this large, into a table holding no more rows than it brings, drops the
-# table's secondary indexes, unique constraints and primary key (unless a foreign key needs it)
-# first and builds them again after: one sorted build (and its WAL) costs far less than
-# millions of index insertions. The table is locked
-# until the import commits; a failure rolls the drop back with the rest.
-BULK_MIN_ROWS = 50_000
+# The population's threshold for dropping a table's keys and indexes around a load (see
+# cdtt.lib.pgbulk, where the mechanism now lives, shared with the student import).
+BULK_MIN_ROWS = pgbulk.BULK_MIN_ROWS
 
 
 @contextmanager
 def bulk_load(cur, table: str, incoming: int):
-    """Around the INSERT of ``incoming`` rows into ``table`` (PostgreSQL). Yields whether it
-    dropped the table's keys and indexes (and so holds the table to itself until the commit)."""
-    if connection.vendor != "postgresql" or incoming < BULK_MIN_ROWS:
-        yield False
-        return
-    cur.execute(f"SELECT 1 FROM {table} OFFSET %s LIMIT 1", [incoming])
-    if cur.fetchone() is not None:  # more rows there already than the load brings
-        yield False
-        return
-    # Unique constraints, and the primary key unless a foreign key depends on it.
-    constraints = fetch(
+    """``cdtt.lib.pgbulk.bulk_load`` with the population's threshold: the search indexes are
+    not built again inside the load's transaction but by a job after its commit."""
+    with pgbulk.bulk_load(
         cur,
-        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint c "
-        "WHERE conrelid = %s::regclass AND (contype = 'u' OR contype = 'p' AND NOT EXISTS "
-        "(SELECT 1 FROM pg_constraint f WHERE f.confrelid = c.conrelid AND f.contype = 'f')) "
-        "ORDER BY contype, conname",
-        [table],
-    )
-    indexes = fetch(
-        cur,
-        "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-        "JOIN pg_class c ON c.oid = i.indexrelid "
-        "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary AND NOT EXISTS "
-        "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY c.relname",
-        [table],
-    )
-    for name, _definition in constraints:
-        cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-    for name, _definition in indexes:
-        cur.execute(f'DROP INDEX "{name}"')
-    yield True
-    cur.execute("SET LOCAL maintenance_work_mem = '512MB'")
-    cur.execute("SET LOCAL max_parallel_maintenance_workers = 1")
-    for name, definition in constraints:
-        cur.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-    later = [d for _n, d in indexes if search_index.deferred(d)]
-    for _name, definition in indexes:
-        if definition not in later:
-            cur.execute(definition)
-    if later:  # built after the commit, concurrently, by a job of its own
-        transaction.on_commit(search_index_later)
+        table,
+        incoming,
+        min_rows=BULK_MIN_ROWS,
+        deferred=search_index.deferred,
+        later=search_index_later,
+    ) as dropped:
+        yield dropped
 
 
 def search_index_later() -> None:

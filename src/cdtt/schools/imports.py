@@ -3,12 +3,14 @@
 The file (XLSX or CSV; headers ``Mã trường``, ``Lớp``, ``Năm học``, ``Họ và tên``, ``Ngày sinh``,
 ``Giới tính``, ``Mã xã``, optional ``Mã hộ``) is read in column batches and checked column by
 column, each distinct value judged once (school codes, classes, school years, births, genders,
-communes) and joined back, as the population import does. The good rows go into a staging table
-(COPY on PostgreSQL, one executemany on SQLite); a student listed twice is found by SQL over the
-whole file; then the classes and the students are each upserted by one statement. All or
-nothing unless ``skip_invalid``; a dry run rolls back; re-importing the same file changes
-nothing. A row of a school the importer may not write to (a teacher's list naming a class of
-another school) is refused.
+communes) and joined back, as the population import does; a student listed twice in a class is
+found in the whole file's good rows. On PostgreSQL the good rows are then compared with the
+students of their classes in memory and only the new ones copied, the changed ones updated
+(``cdtt.schools.student_load``); on SQLite (and on PostgreSQL when a concurrent import wrote
+one of the file's students meanwhile) they go into a staging table and the classes and the
+students are each upserted by one statement. All or nothing unless ``skip_invalid``; a dry run
+rolls back; re-importing the same file changes nothing. A row of a school the importer may not
+write to (a teacher's list naming a class of another school) is refused.
 """
 
 import datetime as dt
@@ -16,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import polars as pl
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -29,10 +31,10 @@ from cdtt.lib.pgcopy import frame_copy
 from cdtt.lib.tabular import FileProblem, RowError, Table, open_table_path
 from cdtt.lib.text import fold, header_key
 from cdtt.registry.population_checks import GENDERS, name_key, parse_birth
-from cdtt.registry.population_sql import bulk_load
 from cdtt.schools.models import School
 from cdtt.schools.selectors import can_teach, schools_for
 from cdtt.schools.services import class_grade, school_year_check
+from cdtt.schools.student_load import students_load
 
 CHUNK = 20_000
 MAX_ERRORS = 10_000
@@ -74,6 +76,10 @@ STAGING = [
     ("household_code", "varchar(40)"),
 ]
 STAGING_NAMES = [n for n, _t in STAGING]
+# The checked rows' polars types (the date as its ISO text).
+STAGING_SCHEMA = {
+    n: pl.Int64 if t in ("integer", "bigint", "smallint") else pl.String for n, t in STAGING
+}
 
 
 @dataclass
@@ -321,25 +327,29 @@ def _stage(cur, good: pl.DataFrame) -> None:
     )
 
 
-def _duplicates(cur, result: _Result) -> list[int]:
-    """Rows listing a student already listed above in the same class (same name and birth):
-    the keys listed twice are found by one hashed grouping, then their later rows."""
-    key = "school_id, school_year, class_key, name_key, birth_key"
-    cur.execute(
-        f"SELECT i.row_no, d.first_row FROM imp_students i JOIN (SELECT {key}, "
-        f"MIN(row_no) AS first_row FROM imp_students GROUP BY {key} HAVING COUNT(*) > 1) d "
-        "ON i.school_id = d.school_id AND i.school_year = d.school_year "
-        "AND i.class_key = d.class_key AND i.name_key = d.name_key "
-        "AND i.birth_key = d.birth_key WHERE i.row_no <> d.first_row ORDER BY i.row_no"
+def _duplicates(good: pl.DataFrame, result: _Result) -> pl.DataFrame:
+    """The rows listing a student already listed above in the same class (same name and
+    birth) reported; the other rows returned."""
+    key = ["school_id", "school_year", "class_key", "name_key", "birth_key"]
+    # A hash of the key first: twice as fast as comparing the keys, and a file that lists
+    # nobody twice (the usual one) needs nothing more.
+    if not good.select(pl.struct(key).hash().is_duplicated().any()).item():
+        return good
+    twice = good.filter(pl.struct(key).is_duplicated())
+    if twice.is_empty():
+        return good
+    later = (
+        twice.with_columns(pl.col("row_no").min().over(key).alias("first_row"))
+        .filter(pl.col("row_no") != pl.col("first_row"))
+        .sort("row_no")
     )
-    rows = cur.fetchall()
-    for row_no, first in rows:
+    for row_no, first in later.select("row_no", "first_row").iter_rows():
         result.error(
             row_no,
             "Họ và tên",
             _("Học sinh đã có ở dòng %(r)d (cùng lớp, họ tên và ngày sinh).") % {"r": first},
         )
-    return [r for r, _f in rows]
+    return good.filter(~pl.col("row_no").is_in(later.get_column("row_no").implode()))
 
 
 _CLASS_JOIN = (
@@ -368,46 +378,25 @@ _STUDENT_UPSERT = (
 )
 
 
-def _empty_classes(cur) -> list[int]:
-    """The file's classes that hold no student yet (new this year, or just created)."""
-    cur.execute(
-        f"SELECT c.id FROM (SELECT DISTINCT school_id, school_year, class_key FROM imp_students) "
-        f"i {_CLASS_JOIN} WHERE NOT EXISTS (SELECT 1 FROM schools_student s "
-        "WHERE s.school_class_id = c.id)"
-    )
-    return [pk for (pk,) in cur.fetchall()]
-
-
 def _students_apply(cur, result: _Result, now) -> None:
-    """The students: the upsert only for the rows of classes that already hold some, then a
-    plain INSERT into the classes that hold none yet (a new school year's list, the usual
-    case); a province's first list goes in with the table's keys built once after it."""
-    empty = _empty_classes(cur) if connection.vendor == "postgresql" else []
-    insert = f"INSERT INTO schools_student ({_STUDENT_COLUMNS}) SELECT {_STUDENT_VALUES} "
-    rest, params = ("AND NOT c.id = ANY(%s)", [empty]) if empty else ("", [])
+    """The students by one upsert; those new counted first."""
     cur.execute(
         f"SELECT COUNT(*) FROM imp_students i {_CLASS_JOIN} WHERE NOT EXISTS (SELECT 1 FROM "
         "schools_student s WHERE s.school_class_id = c.id AND s.name_key = i.name_key "
-        f"AND s.birth_key = i.birth_key) {rest}",
-        params,
+        "AND s.birth_key = i.birth_key)"
     )
     result.students_created = cur.fetchone()[0]
     cur.execute(
-        f"{insert} FROM imp_students i {_CLASS_JOIN} WHERE 1 = 1 {rest} {_STUDENT_UPSERT}",
-        [now, *params],
+        f"INSERT INTO schools_student ({_STUDENT_COLUMNS}) SELECT {_STUDENT_VALUES} "
+        f"FROM imp_students i {_CLASS_JOIN} WHERE 1 = 1 {_STUDENT_UPSERT}",
+        [now],
     )
-    if empty:
-        with bulk_load(cur, "schools_student", result.imported):
-            cur.execute(
-                f"{insert} FROM imp_students i {_CLASS_JOIN} WHERE c.id = ANY(%s)", [now, empty]
-            )
-            result.students_created += max(cur.rowcount, 0)
     result.students_updated = result.imported - result.students_created
 
 
-def _apply(cur, result: _Result) -> None:
-    """The classes by one statement, then the students."""
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
+def _apply(cur, result: _Result, now) -> None:
+    """The staged rows: the classes by one statement, then the students."""
+    now = connection.ops.adapt_datetimefield_value(now)
     cur.execute(
         "INSERT INTO schools_schoolclass (school_id, name, name_key, grade, school_year, "
         "created_at) SELECT school_id, MIN(class_name), class_key, MIN(grade), school_year, %s "
@@ -417,6 +406,26 @@ def _apply(cur, result: _Result) -> None:
     )
     result.classes_created = max(cur.rowcount, 0)
     _students_apply(cur, result, now)
+
+
+def _rows_write(cur, good: pl.DataFrame, result: _Result) -> None:
+    """Write the checked rows: on PostgreSQL compared in memory and copied (student_load);
+    staged and upserted on SQLite, or when a concurrent import wrote one of the file's students
+    meanwhile (the copy then fails and is rolled back to its savepoint)."""
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        try:
+            with transaction.atomic():
+                result.classes_created, result.students_created = students_load(cur, good, now)
+            result.students_updated = result.imported - result.students_created
+            return
+        except IntegrityError:
+            pass
+    _staging_create(cur)
+    _stage(cur, good)
+    _apply(cur, result, now)
+    if connection.vendor != "postgresql":
+        cur.execute("DROP TABLE IF EXISTS temp.imp_students")
 
 
 def _reach(actor) -> tuple[dict[str, tuple[int, str]], set[int], dict[str, int]]:
@@ -447,32 +456,32 @@ def _required_columns_check(table: Table, result: _Result) -> None:
         raise _Rollback
 
 
-def _students_stage(
-    cur, table: Table, checks: _Checks, result: _Result, progress: Progress | None
-) -> None:
-    """Check the file batch by batch, staging the good rows and reporting the others."""
+def _students_check(
+    table: Table, checks: _Checks, result: _Result, progress: Progress | None
+) -> pl.DataFrame:
+    """Check the file batch by batch, reporting the bad rows; the good ones, each student
+    once (a student listed twice in a class is reported at the later rows)."""
+    goods = [pl.DataFrame(schema=STAGING_SCHEMA)]
     for frame in _frames(table):
         good, errors = checks.check(frame)
         result.rows += frame.height
-        result.imported += good.height
+        goods.append(good)
         for e in errors:
             result.error(e.row, e.column, e.reason)
-        _stage(cur, good)
         if progress:
             progress(result.rows, max(table.lines - 1, result.rows))
+    good = _duplicates(pl.concat(goods, how="vertical_relaxed"), result)
+    result.imported = good.height
+    return good
 
 
 def _students_write(
-    cur, *, actor, result: _Result, dry_run: bool, skip_invalid: bool, dupes: list[int]
+    cur, good: pl.DataFrame, *, actor, result: _Result, dry_run: bool, skip_invalid: bool
 ) -> None:
-    """Write the staged rows (less the duplicates) and audit it; a dry run rolls back."""
+    """Write the good rows and audit it; a dry run rolls back."""
     if result.errors_total and not skip_invalid:
         raise _Rollback
-    if dupes:
-        marks = ", ".join(["%s"] * len(dupes))
-        cur.execute(f"DELETE FROM imp_students WHERE row_no IN ({marks})", dupes)
-        result.imported -= len(dupes)
-    _apply(cur, result)
+    _rows_write(cur, good, result)
     if result.imported:
         audit_record(
             actor=actor,
@@ -482,8 +491,6 @@ def _students_write(
             summary=result.message(dry_run),
             changes={"rows": result.rows, "errors": result.errors_total},
         )
-    if connection.vendor != "postgresql":
-        cur.execute("DROP TABLE IF EXISTS temp.imp_students")
     if dry_run:
         raise _Rollback
 
@@ -527,17 +534,10 @@ def students_import(
         table = open_table_path(path)
         _required_columns_check(table, result)
         checks = _Checks(*_reach(actor))
+        good = _students_check(table, checks, result, progress)
         with transaction.atomic(), connection.cursor() as cur:
-            _staging_create(cur)
-            _students_stage(cur, table, checks, result, progress)
-            dupes = _duplicates(cur, result)
             _students_write(
-                cur,
-                actor=actor,
-                result=result,
-                dry_run=dry_run,
-                skip_invalid=skip_invalid,
-                dupes=dupes,
+                cur, good, actor=actor, result=result, dry_run=dry_run, skip_invalid=skip_invalid
             )
     except _Rollback:
         pass

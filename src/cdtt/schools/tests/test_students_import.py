@@ -148,7 +148,7 @@ def test_a_first_list_large_enough_builds_the_keys_after_the_load(tmp_path, teac
     again: it still refuses a second copy of a student afterwards."""
     from django.db import IntegrityError, connection, transaction
 
-    monkeypatch.setattr("cdtt.registry.population_sql.BULK_MIN_ROWS", 2)
+    monkeypatch.setattr("cdtt.lib.pgbulk.BULK_MIN_ROWS", 2)
     rows = [ROW, ["TH001", "6A", "2025-2026", "Lê Văn Cường", "2013", "Nam", "16000", ""]]
     result = run(teacher, student_file(tmp_path, rows))
     assert result.ok and result.counts["students_created"] == 2
@@ -163,3 +163,89 @@ def test_a_first_list_large_enough_builds_the_keys_after_the_load(tmp_path, teac
                 birth_key=an.birth_key,
                 commune_id=an.commune_id,
             )
+
+
+def test_a_list_again_updates_what_changed_and_keeps_a_household_code(tmp_path, teacher):
+    """A known student takes the file's name spelling, gender and commune; an empty household
+    code keeps the one known, another code replaces it. Nothing else is written."""
+    other = ["TH001", "6A", "2025-2026", "Lê Văn Cường", "2013", "Nam", "16000", "HK0002"]
+    run(teacher, student_file(tmp_path, [ROW, other], name="a.csv"))
+    before = Student.objects.get(name_key="le van cuong")
+    rows = [
+        ["TH001", "6A", "2025-2026", "NGUYỄN Văn An", "05/03/2013", "Nữ", "16000", ""],
+        ["TH001", "6A", "2025-2026", "Lê Văn Cường", "2013", "Nam", "16000", "HK0003"],
+    ]
+    result = run(teacher, student_file(tmp_path, rows, name="b.csv"))
+    assert result.counts == {
+        "rows": 2,
+        "classes_created": 0,
+        "students_created": 0,
+        "students_updated": 2,
+    }
+    an = Student.objects.get(name_key="nguyen van an")
+    assert (an.full_name, an.gender, an.household_code) == ("NGUYỄN Văn An", "F", "HK0001")
+    cuong = Student.objects.get(name_key="le van cuong")
+    assert (cuong.pk, cuong.household_code) == (before.pk, "HK0003")
+    assert Student.objects.count() == 2
+
+
+def test_a_concurrent_write_falls_back_to_the_staged_upsert(tmp_path, teacher, monkeypatch):
+    """Should the copy meet a student written meanwhile (its unique key refuses it), the
+    import rolls the copy back and upserts from a staging table: the same result."""
+    from django.db import IntegrityError
+
+    from cdtt.schools import imports
+
+    def refused(cur, good, now):
+        cur.execute(
+            "INSERT INTO schools_schoolclass (school_id, name, name_key, grade, school_year, "
+            "created_at) SELECT id, '9Z', '9z', 9, '2025-2026', %s FROM schools_school",
+            [now],
+        )
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    run(teacher, student_file(tmp_path, [ROW], name="a.csv"))
+    monkeypatch.setattr(imports, "students_load", refused)
+    rows = [ROW, ["TH001", "7A", "2025-2026", "Trần Thị Dung", "2012", "Nữ", "16000", ""]]
+    result = run(teacher, student_file(tmp_path, rows, name="b.csv"))
+    assert result.ok and result.counts == {
+        "rows": 2,
+        "classes_created": 1,
+        "students_created": 1,
+        "students_updated": 1,
+    }
+    assert sorted(SchoolClass.objects.values_list("name", flat=True)) == ["6A", "7A"]
+    assert Student.objects.count() == 2
+
+
+def test_a_class_listed_again_unchanged_is_recognised_whole(tmp_path, teacher, monkeypatch):
+    """PostgreSQL: a class whose students are exactly the file's rows is recognised by one
+    digest and left alone; a class with a change is compared row by row."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the digest of a class is PostgreSQL's")
+    from cdtt.schools import student_load
+
+    rows = [
+        ROW,
+        ["TH001", "6A", "2025-2026", "Lê Văn Cường", "2013", "", "16000", ""],
+        ["TH001", "7A", "2025-2026", "Trần Thị Dung", "2012", "Nữ", "16000", "HK\\9"],
+    ]
+    first = run(teacher, student_file(tmp_path, rows, name="a.csv"))
+    assert first.ok, first.errors
+    compared = []
+    existing = student_load._existing
+
+    def spy(cur, classes):
+        compared.append(sorted(classes.to_list()))
+        return existing(cur, classes)
+
+    monkeypatch.setattr(student_load, "_existing", spy)
+    again = run(teacher, student_file(tmp_path, rows, name="b.csv"))
+    assert again.counts["students_created"] == 0 and compared == [[]]
+    rows[2] = [*rows[2][:5], "Nam", *rows[2][6:]]
+    changed = run(teacher, student_file(tmp_path, rows, name="c.csv"))
+    seventh = SchoolClass.objects.get(name="7A")
+    assert changed.counts["students_created"] == 0 and compared[-1] == [seventh.pk]
+    assert Student.objects.get(school_class=seventh).gender == "M"

@@ -1,0 +1,257 @@
+"""Writing a checked student list on PostgreSQL without a staging table (DESIGN.md §7).
+
+The checked rows arrive as one polars frame. The classes they name are inserted by one
+statement from a small temporary table (a class per few dozen rows); the students already in
+those classes are read back by one ``COPY … TO`` and compared with the file's rows in polars:
+the new students are copied straight into their table (its unique key and indexes dropped and
+built again after a load into a table holding no more rows than it brings), the changed ones
+updated from a temporary table of those rows only, the others left alone. The same file again
+writes nothing.
+
+A student written by someone else between the reading and the writing (two lists of one class
+imported at once) makes the copy, or the unique key built after it, fail: ``students_load``
+then raises ``IntegrityError`` and the caller rolls its savepoint back and runs the staged
+upsert, which takes whatever is there.
+"""
+
+import hashlib
+import io
+
+import polars as pl
+from django.db import connection
+
+from cdtt.lib.pgbulk import bulk_load
+from cdtt.lib.pgcopy import frame_copy
+
+CLASS_KEY = ["school_id", "school_year", "class_key"]
+STUDENT_KEY = ["class_id", "name_key", "birth_key"]
+# The table's columns the copy writes, as the frame names them.
+_NEW_ROW = [
+    pl.col("class_id").alias("school_class_id"),
+    pl.col("full_name"),
+    pl.col("name_key"),
+    pl.col("birth_date"),
+    pl.col("birth_year"),
+    pl.col("birth_key"),
+    pl.col("gender").fill_null(""),
+    pl.col("commune_id"),
+    pl.col("household_code").fill_null(""),
+]
+# The columns of an existing student compared with the file's row.
+_OLD = {
+    "id": pl.Int64,
+    "class_id": pl.Int64,
+    "name_key": pl.String,
+    "birth_key": pl.String,
+    "old_full_name": pl.String,
+    "old_gender": pl.String,
+    "old_commune_id": pl.Int64,
+    "old_household_code": pl.String,
+}
+
+
+def _classes(cur, good: pl.DataFrame, now) -> tuple[pl.DataFrame, int]:
+    """The file's classes (school_id, school_year, class_key, class_id, filled: whether it held
+    a student before), the missing ones created; and how many were."""
+    named = good.select(*CLASS_KEY, "class_name", "grade").unique()
+    cur.execute("DROP TABLE IF EXISTS pg_temp.imp_classes")
+    cur.execute(
+        "CREATE TEMP TABLE imp_classes (school_id bigint, school_year varchar(9), "
+        "class_key varchar(20), class_name varchar(20), grade smallint) ON COMMIT DROP"
+    )
+    frame_copy(cur, "imp_classes", named.columns, named)
+    cur.execute(
+        "INSERT INTO schools_schoolclass (school_id, name, name_key, grade, school_year, "
+        "created_at) SELECT i.school_id, MIN(i.class_name), i.class_key, MIN(i.grade), "
+        "i.school_year, %s FROM imp_classes i WHERE NOT EXISTS (SELECT 1 FROM "
+        "schools_schoolclass c WHERE c.school_id = i.school_id AND c.school_year = "
+        "i.school_year AND c.name_key = i.class_key) "
+        "GROUP BY i.school_id, i.school_year, i.class_key "
+        "ON CONFLICT (school_id, school_year, name_key) DO NOTHING",
+        [now],
+    )
+    created = max(cur.rowcount, 0)
+    cur.execute("DROP TABLE IF EXISTS pg_temp.imp_class_ids")
+    cur.execute(
+        "CREATE TEMP TABLE imp_class_ids ON COMMIT DROP AS SELECT c.id AS class_id, "
+        "c.school_id, c.school_year, c.name_key AS class_key, EXISTS (SELECT 1 FROM "
+        "schools_student s WHERE s.school_class_id = c.id) AS filled "
+        "FROM schools_schoolclass c JOIN (SELECT DISTINCT school_id, school_year, class_key "
+        "FROM imp_classes) i ON c.school_id = i.school_id AND c.school_year = i.school_year "
+        "AND c.name_key = i.class_key"
+    )
+    cur.execute("SELECT school_id, school_year, class_key, class_id, filled FROM imp_class_ids")
+    classes = pl.DataFrame(
+        cur.fetchall(),
+        schema={
+            "school_id": pl.Int64,
+            "school_year": pl.String,
+            "class_key": pl.String,
+            "class_id": pl.Int64,
+            "filled": pl.Boolean,
+        },
+        orient="row",
+    )
+    return classes, created
+
+
+def _encoded(columns: list[pl.Expr]) -> pl.Expr:
+    """A row's values as one text, each value preceded by its length: no two rows' texts (nor
+    two classes' concatenations of them) are equal unless their values are."""
+    parts = []
+    for column in columns:
+        parts += [column.str.len_chars().cast(pl.String), pl.lit(":"), column]
+    return pl.concat_str(parts)
+
+
+# The same encoding in SQL, over a student of the table, in the order of the unique key.
+_DIGEST_SQL = (
+    'md5(string_agg({}, \'\' ORDER BY s.name_key COLLATE "C", s.birth_key COLLATE "C"))'
+).format(
+    " || ".join(
+        f"length({c}) || ':' || {c}"
+        for c in (
+            "s.name_key",
+            "s.birth_key",
+            "s.full_name",
+            "s.gender",
+            "s.commune_id::text",
+            "s.household_code",
+        )
+    )
+)
+
+
+def _unchanged(cur, rows: pl.DataFrame) -> pl.Series:
+    """The classes that held students and whose students are exactly the file's rows of them
+    (same keys, names, genders, communes, household codes): one digest a class, computed by
+    the server over its students and here over the file's rows, compared."""
+    cur.execute(
+        f"SELECT s.school_class_id, {_DIGEST_SQL} FROM schools_student s JOIN imp_class_ids c "
+        "ON c.class_id = s.school_class_id WHERE c.filled GROUP BY s.school_class_id"
+    )
+    known = dict(cur.fetchall())
+    line = _encoded(
+        [
+            pl.col("name_key"),
+            pl.col("birth_key"),
+            pl.col("full_name"),
+            pl.col("gender").fill_null(""),
+            pl.col("commune_id").cast(pl.String),
+            pl.col("household_code").fill_null(""),
+        ]
+    )
+    mine = (
+        rows.filter(pl.col("class_id").is_in(list(known)))
+        .sort("class_id", "name_key", "birth_key")
+        .group_by("class_id", maintain_order=True)
+        .agg(line.str.join("").alias("text"))
+    )
+    same = [
+        class_id
+        for class_id, text in mine.iter_rows()
+        if hashlib.md5(text.encode()).hexdigest() == known[class_id]
+    ]
+    return pl.Series("class_id", same, dtype=pl.Int64)
+
+
+def _existing(cur, classes: pl.Series) -> pl.DataFrame:
+    """The students of these classes (``_OLD``'s columns), by one copy."""
+    if classes.is_empty():
+        return pl.DataFrame(schema=_OLD)
+    cur.execute("DROP TABLE IF EXISTS pg_temp.imp_compared")
+    cur.execute("CREATE TEMP TABLE imp_compared (class_id bigint) ON COMMIT DROP")
+    frame_copy(cur, "imp_compared", ["class_id"], classes.to_frame())
+    query = (
+        "COPY (SELECT s.id, s.school_class_id, s.name_key, s.birth_key, s.full_name, s.gender, "
+        "s.commune_id, s.household_code FROM schools_student s JOIN imp_compared c "
+        "ON c.class_id = s.school_class_id) TO STDOUT (FORMAT csv)"
+    )
+    data = io.BytesIO()
+    with connection.wrap_database_errors, cur.copy(query) as copy:
+        for block in copy:
+            data.write(block)
+    if not data.tell():
+        return pl.DataFrame(schema=_OLD)
+    data.seek(0)
+    frame = pl.read_csv(data, has_header=False, schema=_OLD)
+    # Every compared column is NOT NULL: a missing value is an empty text.
+    return frame.with_columns(pl.col(pl.String).fill_null(""))
+
+
+def _compared(rows: pl.DataFrame, old: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The file's rows that are new students, and those of known students that change one of
+    them (name, gender, commune, or a household code the file gives)."""
+    joined = rows.join(old, on=STUDENT_KEY, how="left")
+    new = joined.filter(pl.col("id").is_null())
+    household = pl.col("household_code").fill_null("")
+    differs = (
+        (pl.col("full_name") != pl.col("old_full_name"))
+        | (pl.col("gender").fill_null("") != pl.col("old_gender"))
+        | (pl.col("commune_id") != pl.col("old_commune_id"))
+        | ((household != "") & (household != pl.col("old_household_code")))
+    )
+    changed = joined.filter(pl.col("id").is_not_null() & differs)
+    return new, changed
+
+
+def _insert(cur, new: pl.DataFrame, now) -> None:
+    """Copy the new students. Into a table the load holds to itself (its keys dropped), the
+    time of creation is the column's default for the time of the copy instead of a value of
+    every row."""
+    if new.is_empty():
+        return
+    rows = new.select(_NEW_ROW)
+    with bulk_load(cur, "schools_student", rows.height) as alone:
+        if not alone:
+            rows = rows.with_columns(pl.lit(now.isoformat()).alias("created_at"))
+            frame_copy(cur, "schools_student", rows.columns, rows)
+            return
+        # DDL takes no parameters; the ISO text of a datetime holds no quote.
+        cur.execute(
+            "ALTER TABLE schools_student ALTER COLUMN created_at "
+            f"SET DEFAULT '{now.isoformat()}'::timestamptz"
+        )
+        frame_copy(cur, "schools_student", rows.columns, rows)
+        cur.execute("ALTER TABLE schools_student ALTER COLUMN created_at DROP DEFAULT")
+
+
+def _update(cur, changed: pl.DataFrame) -> None:
+    """Update the students whose row changed (a household code is never emptied)."""
+    if changed.is_empty():
+        return
+    rows = changed.select(
+        "id",
+        "full_name",
+        pl.col("gender").fill_null(""),
+        "commune_id",
+        pl.col("household_code").fill_null(""),
+    )
+    cur.execute("DROP TABLE IF EXISTS pg_temp.imp_student_changes")
+    cur.execute(
+        "CREATE TEMP TABLE imp_student_changes (id bigint, full_name varchar(120), "
+        "gender varchar(1), commune_id bigint, household_code varchar(40)) ON COMMIT DROP"
+    )
+    frame_copy(cur, "imp_student_changes", rows.columns, rows)
+    cur.execute(
+        "UPDATE schools_student s SET full_name = i.full_name, gender = i.gender, "
+        "commune_id = i.commune_id, household_code = CASE WHEN i.household_code <> '' "
+        "THEN i.household_code ELSE s.household_code END "
+        "FROM imp_student_changes i WHERE s.id = i.id"
+    )
+
+
+def students_load(cur, good: pl.DataFrame, now) -> tuple[int, int]:
+    """Write the checked rows ``good`` (the staging columns, no student twice): returns the
+    classes and the students created. The rows of a class whose students are the file's
+    rows already are left out at once; the others are compared row by row."""
+    classes, classes_created = _classes(cur, good, now)
+    rows = good.join(classes, on=CLASS_KEY, how="inner")
+    if classes.get_column("filled").any():
+        cur.execute("ANALYZE imp_class_ids")
+        rows = rows.filter(~pl.col("class_id").is_in(_unchanged(cur, rows).implode()))
+    compared = rows.filter(pl.col("filled")).get_column("class_id").unique()
+    new, changed = _compared(rows, _existing(cur, compared))
+    _insert(cur, new, now)
+    _update(cur, changed)
+    return classes_created, new.height
