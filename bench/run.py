@@ -319,5 +319,8 @@ def results_write(results: dict) -> Path:
         if str(results.get("app_database_connection", "")).startswith("TCP"):
             suffix += "-tcp"
     path = RESULTS_DIR / f"{results['scale']}{suffix}-{results['date']}.json"
+    if path.exists():  # an earlier run of the same steps that day: keep it, name this one by time
+        clock = str(results.get("started_at", ""))[11:16].replace(":", "")
+        path = path.with_name(f"{path.stem}-{clock or 'later'}.json")
     path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
