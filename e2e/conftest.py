@@ -6,8 +6,11 @@ run instead of skipping it.
 
 import os
 import shutil
+import threading
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # around it are still synchronous.
@@ -23,6 +26,48 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--no-first-run",
 ]
+
+
+class _OneRequestAtATime:
+    """The live server's application, one request at a time. On SQLite the tests' database is
+    in memory and the live server's threads share its one connection: two requests at once (a
+    page and its images, fetched together by the browser) would interleave their transactions
+    on it (a savepoint of one released by the other, "database table is locked"). The lock is
+    held until the answer is closed, as closing it touches the connection too."""
+
+    def __init__(self, app):
+        self.app, self.lock = app, threading.Lock()
+
+    def __call__(self, environ, start_response):
+        self.lock.acquire()
+        try:
+            return _Answer(self.app(environ, start_response), self.lock)
+        except BaseException:
+            self.lock.release()
+            raise
+
+
+class _Answer:
+    def __init__(self, result, lock):
+        self.result, self.lock = result, lock
+
+    def __iter__(self):
+        return iter(self.result)
+
+    def close(self):
+        try:
+            if hasattr(self.result, "close"):
+                self.result.close()
+        finally:
+            self.lock.release()
+
+
+class _SerialServer(ThreadedWSGIServer):
+    def set_app(self, application):
+        super().set_app(_OneRequestAtATime(application))
+
+
+LiveServerThread.server_class = _SerialServer
 
 
 def pytest_collection_modifyitems(items):
