@@ -138,8 +138,8 @@ def households(request, filters: Query[HouseholdFilter]):
     each resident's level (0 none, 1 basic, 2 proficient) in every active skill; paged. Refused
     (403) to a role that needs figures only: it reads ``/coverage`` and ``/figures`` instead.
     ``count`` is exact (``count_exact``) except for a search (``q``) that matches a large
-    share of the place: then it is how many households were found, 1,000 at most, and the
-    pages still list every match in order."""
+    share of the place: then the pages list the first households found (1,000 at most), in
+    the list's order, and ``count`` is how many those are."""
     if not sees_personal(request.user):
         raise Refused(_("Vai trò của bạn chỉ xem số liệu tổng hợp, không xem dữ liệu cá nhân."))
     if filters.page < 1 or not 1 <= filters.page_size <= 500:

@@ -243,8 +243,8 @@ def households_page(
     user's place (search_probe). When there are no more, the page and its exact count come
     from those households alone. When there are, the search names a large share of the place
     ("nguyen", "nguyen thi"): it lists the first SEARCH_COUNT_CAP households found, in list
-    order, and says the count is not exact (``exact`` False). Counting half a province's "Nguyễn" would cost
-    seconds; a user who meets "more than 1,000" types more of the name."""
+    order, and says the count is not exact (``exact`` False). Counting half a province's
+    "Nguyễn" would cost seconds; a user who meets "more than 1,000" types more of the name."""
     start = (page - 1) * page_size
     found = _households_filtered(user, unit=unit, covered=covered, missing_skill=missing_skill)
     if found is None:
