@@ -2,7 +2,8 @@
 
 ``household_for_visit`` reads the household, its village, the member's team serving that
 village, and (as JSON arrays) the household's current residents, the catalog entries the visit
-names and the campaign it names; with ``lock`` it also locks the household's row. A household
+names and the campaign it names, and whether a visit is stored under the payload's UUID; with
+``lock`` it also locks the household's row. A household
 outside the actor's field villages is answered exactly like an unknown one (``NotFound``).
 """
 
@@ -13,6 +14,7 @@ import json
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from cdtt.campaigns.models import Visit
 from cdtt.core.access import scope_path
 from cdtt.core.errors import NotFound
 from cdtt.geo.models import AdminUnit
@@ -48,7 +50,8 @@ _HOUSEHOLD_SQL = """
            EXISTS (SELECT 1 FROM teams_person p WHERE p.user_id = %s),
            {residents},
            {catalog},
-           {campaign}
+           {campaign},
+           {stored}
     FROM registry_household h
     JOIN geo_adminunit c ON c.id = h.commune_id
     JOIN geo_adminunit v ON v.id = h.village_id
@@ -69,6 +72,8 @@ _CAMPAIGN_SQL = """(SELECT {arr}(c.id, c.name, c.status, c.starts_on, c.ends_on,
                 JOIN geo_adminunit s ON s.id = su.adminunit_id
                 WHERE su.campaign_id = c.id AND substr(v.path, 1, length(s.path)) = s.path))
      FROM campaigns_campaign c WHERE c.id = %s)"""
+# The content's hash of a visit already stored under the submitted UUID (a resend).
+_STORED_SQL = "(SELECT sv.payload_hash FROM campaigns_visit sv WHERE sv.id = %s)"
 
 
 def _household_sql(data: dict) -> tuple[str, list]:
@@ -104,12 +109,17 @@ def _household_sql(data: dict) -> tuple[str, list]:
     if data["campaign"] is not None:
         campaign = _CAMPAIGN_SQL.format(arr=arr)
         params.append(data["campaign"])
+    stored = "NULL"
+    if data.get("id"):
+        stored = _STORED_SQL
+        params.append(Visit._meta.pk.get_db_prep_value(data["id"], connection))
     sql = _HOUSEHOLD_SQL.format(
         household=", ".join(f"h.{f}" for f in _HOUSEHOLD_FIELDS),
         village=", ".join(f"v.{f}" for f in _VILLAGE_FIELDS),
         residents=residents,
         catalog=catalog,
         campaign=campaign,
+        stored=stored,
     )
     return sql, params
 
@@ -124,7 +134,9 @@ def _json_rows(value) -> list:
 def household_for_visit(user, data: dict, *, lock: bool = False) -> Household:
     """The household of the visit, if it lies in one of the user's field villages, with
     ``team_id`` set to the user's team serving its village (or None), and the rows the checks
-    of the visit need (``resident_rows``, ``catalog_rows``). One query; the village check is the
+    of the visit need (``resident_rows``, ``catalog_rows``, ``campaign_row``), and the content
+    hash of a visit stored already under the payload's ``id`` (``stored_hash``, or None: a
+    resend is known before anything is written). One query; the village check is the
     one of ``cdtt.teams.selectors.field_villages``: a user with a Person works in the villages
     of their active teams (exactly those where such a team exists), a user without one in the
     villages under their scope unit. ``lock``: the household's row is locked (inside the
@@ -162,4 +174,5 @@ def household_for_visit(user, data: dict, *, lock: bool = False) -> Household:
     household.resident_rows = _json_rows(row[m + 2])
     household.catalog_rows = _json_rows(row[m + 3])
     household.campaign_row = _json_rows(row[m + 4])
+    household.stored_hash = row[m + 5]
     return household

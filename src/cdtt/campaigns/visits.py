@@ -309,10 +309,12 @@ def visit_submit(*, actor, payload: VisitIn | dict) -> tuple[Visit, bool]:
     the role check); returns (visit, created). Raises ``Refused`` (403), ``NotFound`` (404),
     ``Conflict`` (409), ``BadRequest`` (400) or ``ValidationError`` (422).
 
-    A new visit is not looked up first: the primary key of the insert tells a resend apart
-    (IntegrityError), and a resend refused by a later check is looked up then, so that a stored
-    visit is still answered as stored. The first statement of the transaction reads and locks
-    the household: visits to one household are written one after another (exact coverage and
+    The first statement of the transaction reads and locks the household, and tells whether
+    the UUID is stored already: a resend then ends the transaction with nothing written (a
+    rollback would cost the connection its prepared statements: psycopg drops them all) and is
+    answered from the stored visit. Two sends of one UUID at once: the primary key of the
+    insert tells the second apart (IntegrityError). A resend refused by a check is answered as
+    stored too. Visits to one household are written one after another (exact coverage and
     daily counters)."""
     if not roles.has_role(actor, VISIT_ROLES):
         raise Refused(_("Vai trò của bạn không được ghi nhận lượt đến hộ."))
@@ -322,7 +324,7 @@ def visit_submit(*, actor, payload: VisitIn | dict) -> tuple[Visit, bool]:
     digest = payload_hash(data)
     try:
         with transaction.atomic():
-            visit, household, covered = _visit_write(actor, data, digest)
+            written = _visit_write(actor, data, digest)
     except _CheckRefused as exc:
         stored = _stored(data["id"], digest)
         if stored is None:
@@ -334,6 +336,10 @@ def visit_submit(*, actor, payload: VisitIn | dict) -> tuple[Visit, bool]:
         if stored is None:
             raise
         return stored
+    if written is None:  # a resend: nothing was written, and nothing rolled back
+        # (Stored when the household was read; gone since, it is stored as new.)
+        return _stored(data["id"], digest) or visit_submit(actor=actor, payload=payload)
+    visit, household, covered = written
     visit.answer = {
         "household": {
             "commune_code": data["household"]["commune_code"],
@@ -353,10 +359,14 @@ def visit_submit(*, actor, payload: VisitIn | dict) -> tuple[Visit, bool]:
     return visit, True
 
 
-def _visit_write(actor, data: dict, digest: str) -> tuple[Visit, Household, bool]:
+def _visit_write(actor, data: dict, digest: str) -> tuple[Visit, Household, bool] | None:
     """The checks and the writes of ``visit_submit``, in its transaction; returns the visit, its
-    household and the household's covered flag after it."""
+    household and the household's covered flag after it, or None when the visit's UUID is
+    stored already (a resend: the transaction then ends with nothing written, not with a
+    rollback, which would also cost the connection its prepared statements)."""
     household = household_for_visit(actor, data, lock=True)
+    if household.stored_hash is not None:
+        return None
     visited_at = parse_datetime(data["visited_at"])
     try:
         campaign = _campaign_for(data, household, timezone.localdate(visited_at))
