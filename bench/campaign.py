@@ -270,6 +270,7 @@ def campaign_measure(run) -> None:
     plan = _plan(run, total, households, campaign)
     members = len({m for _c, p in plan for m in p["members"]})
     run.out(f"   {len(plan):,} visits planned over {DAYS} days, {members:,} members named")
+    run.db.settle(run.out)  # the steps before it flushed first
     result = _replay(run, plan, tokens)
     run.out(f"   replay: { {k: v for k, v in result.items() if k != 'sent'} }")
     done = result["acknowledged"]

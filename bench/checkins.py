@@ -137,6 +137,7 @@ def checkins_measure(run) -> None:
     from cdtt.training.models import Attendance
 
     session, keys = _course(run)
+    run.db.settle(run.out)  # the steps before it (an import, an index build) flushed first
     result = _load(run.base_url, session.pk, checkin_token(session), keys, run.rng)
     acknowledged = result.pop("acknowledged")
     run.out(f"   check-ins: {result}")

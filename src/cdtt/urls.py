@@ -8,6 +8,9 @@ from cdtt.media.views import press
 from cdtt.training.views import verify
 
 urlpatterns = [
+    # First: a field app's request (hundreds a second in a campaign) is resolved without
+    # trying every page's pattern before it.
+    path("api/v1/", api.urls),
     path("", include("cdtt.site.urls")),
     path("", include("cdtt.core.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
@@ -32,7 +35,6 @@ urlpatterns = [
     path("press/", press, name="press"),
     path("public/", include("cdtt.portal.urls")),
     path("privacy/", include("cdtt.privacy.urls")),
-    path("api/v1/", api.urls),
 ]
 
 # The error pages in Vietnamese, in the site's layout (JSON under /api/).
