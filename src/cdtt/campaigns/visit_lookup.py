@@ -131,6 +131,34 @@ def _json_rows(value) -> list:
     return json.loads(value) if isinstance(value, str) else value
 
 
+# The household's row locked, nothing else read: to wait for another writer's transaction.
+_LOCK_SQL = """SELECT 1 FROM registry_household h JOIN geo_adminunit c ON c.id = h.commune_id
+    WHERE c.code = %s AND h.code = %s FOR UPDATE OF h"""
+
+
+def _household_row(sql: str, params: list, ref: dict, lock: bool) -> tuple | None:
+    """The row of the household's statement; with ``lock``, the household's row locked by it.
+
+    On PostgreSQL the statement skips a household another transaction holds (another visit to
+    it, the same visit sent twice at once): its values, read before the wait, would not show
+    what that transaction wrote. Then the lock is awaited alone and the household read again by
+    a statement begun after it, which sees it all (a resend of this very visit among it)."""
+    features = connection.features
+    params = [*params, ref["commune_code"], ref["code"]]
+    wait_apart = lock and features.has_select_for_update_of and features.has_select_for_update_skip_locked
+    if lock and features.has_select_for_update_of:
+        sql += " FOR UPDATE OF h"
+    with connection.cursor() as cursor:
+        cursor.execute(sql + (" SKIP LOCKED" if wait_apart else ""), params)
+        row = cursor.fetchone()
+        if row is None and wait_apart:
+            cursor.execute(_LOCK_SQL, params[-2:])
+            if cursor.fetchone() is not None:
+                cursor.execute(sql, params)
+                row = cursor.fetchone()
+    return row
+
+
 def household_for_visit(user, data: dict, *, lock: bool = False) -> Household:
     """The household of the visit, if it lies in one of the user's field villages, with
     ``team_id`` set to the user's team serving its village (or None), and the rows the checks
@@ -147,12 +175,8 @@ def household_for_visit(user, data: dict, *, lock: bool = False) -> Household:
     if not (user and user.is_authenticated and user.is_active):
         raise missing
     sql, params = _household_sql(data)
-    if lock and connection.features.has_select_for_update_of:
-        sql += " FOR UPDATE OF h"
     ref = data["household"]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, user.pk, *params, ref["commune_code"], ref["code"]])
-        row = cursor.fetchone()
+    row = _household_row(sql, [user.pk, user.pk, *params], ref, lock)
     if row is None:
         raise missing
     n, m = len(_HOUSEHOLD_FIELDS), len(_HOUSEHOLD_FIELDS) + len(_VILLAGE_FIELDS)

@@ -312,9 +312,10 @@ def visit_submit(*, actor, payload: VisitIn | dict) -> tuple[Visit, bool]:
     The first statement of the transaction reads and locks the household, and tells whether
     the UUID is stored already: a resend then ends the transaction with nothing written (a
     rollback would cost the connection its prepared statements: psycopg drops them all) and is
-    answered from the stored visit. Two sends of one UUID at once: the primary key of the
-    insert tells the second apart (IntegrityError). A resend refused by a check is answered as
-    stored too. Visits to one household are written one after another (exact coverage and
+    answered from the stored visit. Two sends of one UUID at once: the second waits for the
+    household and reads it again (``visit_lookup``), and should it still miss the first, the
+    primary key of its insert tells it apart (IntegrityError). A resend refused by a check is
+    answered as stored too. Visits to one household are written one after another (exact coverage and
     daily counters)."""
     if not roles.has_role(actor, VISIT_ROLES):
         raise Refused(_("Vai trò của bạn không được ghi nhận lượt đến hộ."))
