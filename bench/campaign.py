@@ -119,6 +119,9 @@ def _plan(run, total: int, households: list[dict], campaign) -> list[tuple[int, 
     from django.utils import timezone
 
     rng = random.Random(20241010)
+    # The visits' UUIDs differ from one campaign to the next: a run on an earlier run's data
+    # (--reuse-db) sends new visits, not that run's again with another campaign (409s).
+    ids = random.Random(f"20241010-{campaign.pk}")
     villages = sorted({h["village_id"] for h in households})
     per_village = max(1, MEMBERS // max(1, len(villages)))
     plan = []
@@ -128,7 +131,7 @@ def _plan(run, total: int, households: list[dict], campaign) -> list[tuple[int, 
         for _n in range(total // DAYS + (1 if day < total % DAYS else 0)):
             household = rng.choice(households)
             payload = visits.make_payload(household, rng, campaign.pk)
-            payload["id"] = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+            payload["id"] = str(uuid.UUID(int=ids.getrandbits(128), version=4))
             payload["visited_at"] = (
                 opens + dt.timedelta(seconds=rng.randint(0, 36_000))
             ).isoformat()
