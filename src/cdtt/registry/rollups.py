@@ -117,10 +117,12 @@ def household_counters_query(household_id: int) -> tuple[str, list]:
     return _COUNTERS_SQL, [household_id]
 
 
-def _household_after(household_id: int) -> tuple[int, bool, dict[str, int], dict[int, bool]]:
-    """(village id, stored covered flag, counters, {resident id: proficient}) of a household
-    from its residents' levels, in one query; residents whose stored flag is wrong are fixed
-    (those who left too); only current residents count."""
+def _household_after(
+    household_id: int,
+) -> tuple[int, bool, dict[str, int], dict[int, bool], dict[bool, list[int]]]:
+    """(village id, stored covered flag, counters, {resident id: proficient}, {flag: ids of
+    the residents whose stored flag is wrong}) of a household from its residents' levels, in
+    one query (those who left too have their flags fixed; only current residents count)."""
     with connection.cursor() as cur:
         cur.execute(_AFTER_SQL, [household_id])
         rows = cur.fetchall()
@@ -139,13 +141,55 @@ def _household_after(household_id: int) -> tuple[int, bool, dict[str, int], dict
         counts["proficient"] += value
         for code, n in zip(SKILL_CODES, per_skill, strict=True):
             counts[f"p_{code}"] += 1 if n else 0
-    for value, pks in changed.items():
-        if pks:
-            Resident.objects.filter(pk__in=pks).update(proficient=value)
     if counts["residents"]:
         counts["households"] = 1
         counts["covered"] = 1 if counts["proficient"] else 0
-    return rows[0][0], bool(rows[0][1]), counts, flags
+    return rows[0][0], bool(rows[0][1]), counts, flags, changed
+
+
+# On PostgreSQL what a change leaves to write, in one statement of fixed shapes (prepared once
+# a connection): the residents' flags, the household's covered flag, the village's counters
+# (all of them, a zero moving nothing), the last telling whether the village had its row.
+_FLAGS_SQL = "UPDATE registry_resident SET proficient = (id = ANY(%s)) WHERE id = ANY(%s)"
+_COVERED_SQL = "UPDATE registry_household SET covered = %s WHERE id = %s"
+_VILLAGE_SQL = (
+    "UPDATE registry_villagecoverage SET "
+    + ", ".join(f"{c} = {c} + %s" for c in COUNTERS)
+    + " WHERE village_id = %s RETURNING 1"
+)
+
+
+def _after_write(household_id, changed, covered, village_id, delta) -> None:
+    """Write what a change of one household leaves: the flags ``changed`` ({flag: resident
+    ids}), the covered flag (None: unchanged) and the village's ``delta``."""
+    moves = any(delta.values())
+    if connection.vendor != "postgresql":
+        for value, pks in changed.items():
+            if pks:
+                Resident.objects.filter(pk__in=pks).update(proficient=value)
+        if covered is not None:
+            Household.objects.filter(pk=household_id).update(covered=covered)
+        if moves:
+            village_apply(village_id, delta)
+        return
+    clauses, params = [], []
+    if changed[True] or changed[False]:
+        clauses.append(_FLAGS_SQL)
+        params += [changed[True], changed[True] + changed[False]]
+    if covered is not None:
+        clauses.append(_COVERED_SQL)
+        params += [covered, household_id]
+    main, village = "SELECT 1", []
+    if moves:
+        main, village = _VILLAGE_SQL, [*(delta[k] for k in COUNTERS), village_id]
+    if not clauses and not moves:
+        return
+    sql = ", ".join(f"w{i} AS ({c})" for i, c in enumerate(clauses))
+    with connection.cursor() as cur:
+        cur.execute((f"WITH {sql} " if sql else "") + main, params + village)
+        found = cur.fetchone() is not None
+    if moves and not found:  # the village has no row yet
+        village_apply(village_id, delta)
 
 
 def village_apply(village_id: int, delta: dict[str, int]) -> None:
@@ -212,14 +256,16 @@ def household_change(
         before = household_counters(household_id)
     state: dict = {}
     yield state
-    after_village, covered, after, flags = _household_after(household_id)
-    if bool(after["covered"]) != covered:
-        Household.objects.filter(pk=household_id).update(covered=bool(after["covered"]))
-    state["covered"] = bool(after["covered"])
+    after_village, covered, after, flags, changed = _household_after(household_id)
+    now_covered = bool(after["covered"])
+    state["covered"] = now_covered
     state["proficient"] = flags
+    covered_change = now_covered if now_covered != covered else None
     if before_village == after_village:
-        village_apply(after_village, {k: after[k] - before[k] for k in COUNTERS})
+        delta = {k: after[k] - before[k] for k in COUNTERS}
+        _after_write(household_id, changed, covered_change, after_village, delta)
     else:
+        _after_write(household_id, changed, covered_change, after_village, zero())
         village_apply(before_village, {k: -before[k] for k in COUNTERS})
         village_apply(after_village, after)
 

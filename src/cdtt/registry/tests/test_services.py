@@ -33,6 +33,36 @@ def counters(village):
     return (row.households, row.covered, row.residents, row.proficient) if row else (0, 0, 0, 0)
 
 
+def test_what_an_assessment_leaves_to_write_is_one_statement_on_postgresql(tree):
+    """The resident's flag, the household's covered flag and the village's counters after the
+    levels: one statement on PostgreSQL (one each elsewhere), and exact."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    hh = household_create(actor=None, village=tree.village, code="HK02")
+    a = resident_create(
+        actor=None, household=hh, full_name="Trần Văn Cường", birth_date=None, birth_year=1980
+    )
+    make_proficient(a, SKILL_CODES[:4])
+    with CaptureQueriesContext(connection) as queries:
+        make_proficient(a, SKILL_CODES[4:])
+    hh.refresh_from_db()
+    a.refresh_from_db()
+    assert a.proficient and hh.covered
+    assert counters(tree.village) == (1, 1, 1, 1)
+    assert rollups_check() == []
+    after = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "registry_villagecoverage" in q["sql"]
+        or "SET proficient" in q["sql"]
+        or '"proficient" =' in q["sql"]
+        or "SET covered" in q["sql"]
+        or '"covered" =' in q["sql"]
+    ]
+    assert len(after) == (1 if connection.vendor == "postgresql" else 3), after
+
+
 def test_household_becomes_covered_when_a_resident_masters_all_five(tree):
     hh = household_create(actor=None, village=tree.village, code="HK01")
     a = resident_create(
