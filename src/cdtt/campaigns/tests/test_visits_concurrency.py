@@ -123,6 +123,7 @@ def _until_a_backend_waits_for_a_lock(holder) -> None:
     deadline = time.monotonic() + 20
     waiting = "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = %s"
     while time.monotonic() < deadline:
+        holder.execute("SELECT pg_stat_clear_snapshot()")  # read afresh inside its transaction
         if holder.execute(waiting, [connection.settings_dict["NAME"]]).fetchone():
             return
         time.sleep(0.05)
