@@ -1,8 +1,8 @@
 """Benchmark of the students import (DESIGN.md §10): a province's student list (350k rows)
 imported set-based, budget ≤ 3 × a bare COPY of the same rows in the same run (PostgreSQL):
-into a temporary table, as ever; beside it, for information, a bare COPY into a logged table
-(the kind of reference the population step measures: its rows are written to the WAL, as the
-students' are, and a temporary table's are not).
+into an unindexed table of text columns, the reference the population step measures (its
+rows written to the WAL, as the students' are). A COPY into a temporary table, which skips the
+WAL (the reference until 2026-12-06), is recorded beside it.
 
 Standalone: ``python -m bench.schools --rows 20000 [--schools 40]`` against the database of
 DATABASE_URL (migrated first; units and schools made when missing). It writes
@@ -167,35 +167,26 @@ def schools_bench(rows: int, n_schools: int) -> dict:
         bares.append(_bare(path))
         logged.append(_bare_logged(path))
     _clear()
-    bare = min(bares)
+    # The reference is the COPY into a table like the population step's (its rows written to
+    # the WAL, as the students' are); the temporary table's, which skips the WAL, is recorded.
+    reference = bares if None in logged else logged
+    bare = min(reference)
     return {
-        **_logged_figures(logged, took, took_again),
         "vendor": connection.vendor,
         "rows": rows,
         "schools": n_schools,
         "bare_load_s": round(bare, 3),
-        "bare_loads_s": [round(b, 3) for b in bares],
+        "bare_loads_s": [round(b, 3) for b in reference],
+        "bare_temporary_s": round(min(bares), 3),
+        "bare_temporary_loads_s": [round(b, 3) for b in bares],
         "import_s": round(took, 3),
         "reimport_s": round(took_again, 3),
         "ratio": round(took / bare, 2) if bare else None,
         "reimport_ratio": round(took_again / bare, 2) if bare else None,
+        "ratio_temporary": round(took / min(bares), 2),
         "budget_ratio": BUDGET,
         "within_budget": bool(bare) and took / bare <= BUDGET,
         "reimport_within_budget": bool(bare) and took_again / bare <= BUDGET,
-    }
-
-
-def _logged_figures(logged: list, took: float, took_again: float) -> dict:
-    """The ratios to a bare COPY into a logged table (information beside the budget's
-    reference, the COPY into a temporary table)."""
-    if None in logged:
-        return {}
-    best = min(logged)
-    return {
-        "bare_logged_s": round(best, 3),
-        "bare_logged_loads_s": [round(b, 3) for b in logged],
-        "ratio_logged": round(took / best, 2),
-        "reimport_ratio_logged": round(took_again / best, 2),
     }
 
 
@@ -229,14 +220,9 @@ def students_measure(run) -> None:
     figures = schools_bench(PROVINCE_ROWS, PROVINCE_SCHOOLS)
     run.out(f"   students: {figures}")
     bare = (
-        f"bare COPY of the same rows into a temporary table {figures['bare_load_s']} s (best "
-        f"of {', '.join(str(b) for b in figures['bare_loads_s'])} s)"
-    )
-    logged = (
-        f"; into a logged table (as the population step's reference) "
-        f"{figures['bare_logged_s']} s: × {{}}"
-        if "bare_logged_s" in figures
-        else ""
+        f"bare COPY of the same rows into an unindexed table {figures['bare_load_s']} s (best "
+        f"of {', '.join(str(b) for b in figures['bare_loads_s'])} s; into a temporary table, "
+        f"which skips the WAL, {figures['bare_temporary_s']} s)"
     )
     what = f"Student lists of a province ({PROVINCE_ROWS:,} rows, {PROVINCE_SCHOOLS} schools)"
     run.add(
@@ -245,7 +231,7 @@ def students_measure(run) -> None:
             f"{what}, first import",
             figures["import_s"],
             "s",
-            reference=f"{bare}: × {figures['ratio']}" + logged.format(figures.get("ratio_logged")),
+            reference=f"{bare}: × {figures['ratio']}",
             budget=f"≤ {BUDGET:g} × bare COPY",
             passed=figures["within_budget"],
             details=figures,
@@ -257,8 +243,7 @@ def students_measure(run) -> None:
             f"{what}, the same file again (nothing new)",
             figures["reimport_s"],
             "s",
-            reference=f"{bare}: × {figures['reimport_ratio']}"
-            + logged.format(figures.get("reimport_ratio_logged")),
+            reference=f"{bare}: × {figures['reimport_ratio']}",
             budget=f"≤ {BUDGET:g} × bare COPY",
             passed=figures["reimport_within_budget"],
         )
