@@ -8,10 +8,10 @@ of 250 households and 900 residents costs one round trip and one value instead o
 queries, a thousand rows turned into Python objects and a thousand strings formatted.
 
 A resident's levels and lacks are not written resident by resident: every combination of
-levels 0, 1 and 2 (3⁵ = 243 for five skills) is written once, here, in Python, and the
-statement picks each resident's text, lacks and number of skills lacking from constant arrays
-by the combination's index. A level outside 0–2 (none is stored today) falls back to the
-same text built from the columns.
+levels 0, 1 and 2 (3⁵ = 243 for five skills) is written once, here, in Python, as a constant
+table the statement joins each resident to by the combination's key (a hash join: constant
+arrays indexed by the key cost more, as an array of text is walked to its element). A level
+outside 0–2 (none is stored today) falls back to the same text built from the columns.
 
 The statement depends only on the active skills: it is built once per list of codes, and its
 text stays the same for every village, so psycopg prepares it once a connection.
@@ -49,27 +49,24 @@ def _columns(codes: tuple[str, ...]) -> list[str]:
     return [Resident._meta.get_field(LEVEL_FIELDS[c]).column for c in codes]
 
 
-def _combinations(codes: tuple[str, ...]) -> tuple[str, str, str]:
-    """Three SQL arrays, one entry per combination of levels in ``itertools.product`` order:
-    the number of skills lacking, the lacks (the codes quoted, joined by commas) and the end of
-    a resident's text (its levels, its lacks, the closing brace)."""
-    counts, lacks, tails = [], [], []
-    for levels in itertools.product(LEVELS, repeat=len(codes)):
+def _combinations(codes: tuple[str, ...]) -> str:
+    """A constant table ``c(k, n, lacks, tail)``: for each combination of levels, in
+    ``itertools.product`` order (``k`` from 1), the number of skills lacking, the lacks (the
+    codes quoted, joined by commas) and the end of a resident's text (its levels, its lacks,
+    the closing brace)."""
+    rows = []
+    for k, levels in enumerate(itertools.product(LEVELS, repeat=len(codes)), start=1):
         missing = [c for c, level in zip(codes, levels, strict=True) if level < PROFICIENT]
-        counts.append(str(len(missing)))
-        lacks.append(_literal(_dumps(missing)[1:-1]))
         tail = ',"levels":' + _dumps(dict(zip(codes, levels, strict=True)))
-        tails.append(_literal(tail + ',"lacks":' + _dumps(missing) + "}"))
-    return (
-        f"ARRAY[{','.join(counts)}]::int[]",
-        f"ARRAY[{','.join(lacks)}]::text[]",
-        f"ARRAY[{','.join(tails)}]::text[]",
-    )
+        tail += ',"lacks":' + _dumps(missing) + "}"
+        lacks = _literal(_dumps(missing)[1:-1])
+        rows.append(f"({k},{len(missing)},{lacks},{_literal(tail)})")
+    return f"(VALUES {','.join(rows)}) AS c(k, n, lacks, tail)"
 
 
 def _combination_index(codes: tuple[str, ...]) -> str:
-    """SQL over a resident ``r``: the (1-based) index of its combination of levels in the
-    arrays of ``_combinations``; NULL when a level is outside 0–2 (the columns are unsigned)."""
+    """SQL over a resident ``r``: the key ``k`` of its combination of levels in
+    ``_combinations``; NULL when a level is outside 0–2 (the columns are unsigned)."""
     if not codes:
         return "1"
     columns = [f"r.{c}" for c in _columns(codes)]
@@ -110,10 +107,9 @@ def _visited_at() -> str:
 
 def _residents(codes: tuple[str, ...]) -> str:
     """The part of the statement that writes each current resident's text (``d``)."""
-    counts, lacks, tails = _combinations(codes)
     count_built, lacks_built, tail_built = _built(codes)
     levels = "".join(f", r.{c}" for c in _columns(codes))
-    return f"""r AS MATERIALIZED (
+    return f"""r AS (
     SELECT r.household_id, r.id, r.birth_year, r.full_name, r.relation{levels},
            CASE WHEN r.relation = %s THEN 0 ELSE 1 END AS head,
            {_combination_index(codes)} AS k
@@ -121,13 +117,13 @@ def _residents(codes: tuple[str, ...]) -> str:
     WHERE r.status = %s
 ), d AS (
     SELECT r.household_id, r.id, r.birth_year, r.head,
-           coalesce(({counts})[r.k], {count_built}) AS n,
-           coalesce(({lacks})[r.k], {lacks_built}) AS lacks,
+           coalesce(c.n, {count_built}) AS n,
+           coalesce(c.lacks, {lacks_built}) AS lacks,
            '{{"id":' || r.id || ',"full_name":' || to_json(r.full_name)::text
            || ',"birth_year":' || coalesce(r.birth_year::text, 'null')
            || ',"relation":' || to_json(r.relation)::text
-           || coalesce(({tails})[r.k], {tail_built}) AS doc
-    FROM r
+           || coalesce(c.tail, {tail_built}) AS doc
+    FROM r LEFT JOIN {_combinations(codes)} ON c.k = r.k
 )"""
 
 
