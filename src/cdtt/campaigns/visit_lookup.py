@@ -211,7 +211,9 @@ def worklist_village(user, code: str) -> tuple[AdminUnit | None, list[str]]:
     if not (user and user.is_authenticated and user.is_active):
         return None, []
     with connection.cursor() as cursor:
-        cursor.execute(_village_sql(connection.vendor), [user.pk, user.pk, code, Level.VILLAGE])
+        cursor.execute(
+            _village_sql(connection.vendor), [user.pk, user.pk, code, Level.VILLAGE.value]
+        )
         rows = cursor.fetchall()
     path, n = scope_path(user), len(_UNIT_FIELDS)
     for row in rows:

@@ -30,10 +30,11 @@ from psycopg.pq import Format
 
 from cdtt.campaigns.models import Visit
 from cdtt.registry.models import LEVEL_FIELDS, Household, Resident, ResidentStatus
+from cdtt.skills.models import Level as SkillLevel
 
 _CODE = re.compile(r"^[a-z_][a-z0-9_]*$")
-LEVELS = (0, 1, 2)  # the levels a combination is written for (SkillLevel)
-PROFICIENT = 2
+LEVELS = tuple(range(max(SkillLevel.values) + 1))  # each combination's levels: 0, 1, 2
+PROFICIENT = int(SkillLevel.PROFICIENT)  # a level below it is lacking
 
 
 def _dumps(value) -> str:
