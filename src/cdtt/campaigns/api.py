@@ -16,6 +16,7 @@ from ninja import Query, Router, Schema
 
 from cdtt.campaigns import selectors
 from cdtt.campaigns.models import Campaign, CampaignStatus, Service, Visit
+from cdtt.campaigns.visit_lookup import worklist_village
 from cdtt.campaigns.visit_payload import MAX_PAYLOAD_BYTES, VisitIn
 from cdtt.campaigns.visits import visit_submit
 from cdtt.core.errors import BadRequest, NotFound, PayloadTooLarge, error_responses
@@ -266,17 +267,17 @@ def worklist(request, village: str = "", limit: int | None = Query(None, ge=1)):
     The answer carries an ``ETag`` (the village's version): sent back in ``If-None-Match``, it
     is answered 304 with no body while the worklist has not changed. ``limit``: only the first
     households, for the first screen of a phone that holds no copy yet."""
-    villages = selectors.field_villages(request.user)
     if not village:
+        villages = selectors.field_villages(request.user)
         codes = list(villages.values_list("code", flat=True)[:2])
         if len(codes) != 1:
             raise ValidationError({"village": _("Hãy chọn thôn (tham số village).")})
         village = codes[0]
-    unit = villages.filter(code=village).select_related("commune").first()
+    unit, skills = worklist_village(request.user, village)
     if unit is None:
         raise NotFound(_("Không tìm thấy thôn trong địa bàn của bạn."))
     # {"village": {"code", "name"}, "households": selectors.worklist(unit)}, written directly.
-    return conditional_json(request, selectors.worklist_json(unit, limit))
+    return conditional_json(request, selectors.worklist_json(unit, limit, skills=skills))
 
 
 def _campaign_out(c: Campaign) -> dict:

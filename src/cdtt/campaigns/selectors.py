@@ -179,15 +179,14 @@ class _Pattern:
     lacks_json: str
 
 
-def _worklist_codes() -> list[str]:
-    """The active skills that have a level field on the resident, in their order."""
+def _worklist_codes(active: list[str] | None = None) -> list[str]:
+    """The active skills that have a level field on the resident, in their order. ``active``:
+    the codes of the active skills, already read (otherwise read here)."""
     from cdtt.skills.models import Skill
 
-    return [
-        c
-        for c in Skill.objects.filter(active=True).values_list("code", flat=True)
-        if c in LEVEL_FIELDS
-    ]
+    if active is None:
+        active = list(Skill.objects.filter(active=True).values_list("code", flat=True))
+    return [c for c in active if c in LEVEL_FIELDS]
 
 
 def _worklist_residents(households: list[tuple], codes: list[str]) -> list[tuple]:
@@ -281,10 +280,10 @@ def _worklist_order(
     return order
 
 
-def _worklist_rows(village: AdminUnit):
+def _worklist_rows(village: AdminUnit, skills: list[str] | None = None):
     """The rows of a village's worklist. Four queries whatever the size (three when the village
-    came with its commune)."""
-    codes = _worklist_codes()
+    came with its commune, two more when the active skills came too)."""
+    codes = _worklist_codes(skills)
     commune_code = (village.commune.code or "") if village.commune_id else ""
     households = list(
         Household.objects.filter(village=village).values_list("pk", "code", "address", "covered")
@@ -332,11 +331,14 @@ def worklist(village: AdminUnit) -> list[dict]:
     return items
 
 
-def worklist_json(village: AdminUnit, limit: int | None = None) -> bytes:
+def worklist_json(
+    village: AdminUnit, limit: int | None = None, *, skills: list[str] | None = None
+) -> bytes:
     """The worklist document of the API, ``{"village": {...}, "households": worklist(village)}``,
     written straight to JSON text (UTF-8). ``limit``: only the first households (the first
-    screen of a phone that has no copy yet). On PostgreSQL the households are written by the
-    server, in one statement (worklist_sql); elsewhere here, the same text."""
+    screen of a phone that has no copy yet); ``skills``: the codes of the active skills, when
+    already read. On PostgreSQL the households are written by the server, in one statement
+    (worklist_sql); elsewhere here, the same text."""
     text = encode_basestring
     head = f'{{"village":{{"code":{text(village.code)},"name":{text(village.full_name)}}},'
     head += '"households":['
@@ -345,18 +347,20 @@ def worklist_json(village: AdminUnit, limit: int | None = None) -> bytes:
 
         commune_code = (village.commune.code or "") if village.commune_id else ""
         items = worklist_households_json(
-            village.pk, commune_code, _worklist_codes(), HEAD_RELATION, limit
+            village.pk, commune_code, _worklist_codes(skills), HEAD_RELATION, limit
         )
     else:
-        items = worklist_items_json(village, limit)
+        items = worklist_items_json(village, limit, skills=skills)
     return b"".join([head.encode(), items, b"]}"])
 
 
-def worklist_items_json(village: AdminUnit, limit: int | None = None) -> bytes:
+def worklist_items_json(
+    village: AdminUnit, limit: int | None = None, *, skills: list[str] | None = None
+) -> bytes:
     """The households of the worklist document written in Python (the text between ``[`` and
     ``]``): the residents' levels and lacks are encoded once per combination of levels."""
     text = encode_basestring
-    commune_code, order, by_household, visits = _worklist_rows(village)
+    commune_code, order, by_household, visits = _worklist_rows(village, skills)
     if limit is not None:
         order = order[:limit]
     commune = text(commune_code)

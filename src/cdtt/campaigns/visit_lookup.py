@@ -1,15 +1,19 @@
-"""The household of a submitted visit, read in one statement with everything its checks need.
+"""The household of a submitted visit, and the village of a worklist, each read in one
+statement with everything that follows needs.
 
 ``household_for_visit`` reads the household, its village, the member's team serving that
 village, and (as JSON arrays) the household's current residents, the catalog entries the visit
 names and the campaign it names, and whether a visit is stored under the payload's UUID; with
 ``lock`` it also locks the household's row. A household
 outside the actor's field villages is answered exactly like an unknown one (``NotFound``).
+``worklist_village`` reads a village by its code with its commune, whether it is one of the
+user's field villages, and the active skills the worklist lists.
 """
 
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 from django.db import connection
 from django.utils.translation import gettext as _
@@ -200,3 +204,65 @@ def household_for_visit(user, data: dict, *, lock: bool = False) -> Household:
     household.campaign_row = _json_rows(row[m + 4])
     household.stored_hash = row[m + 5]
     return household
+
+
+_UNIT_FIELDS = [f.attname for f in AdminUnit._meta.concrete_fields]
+# The villages of the code (a code names a unit only with its structure) with their communes,
+# whether the user has a Person, whether one of the user's active teams serves the village,
+# and the active skills (position, id, code), in the order of ``field_villages``.
+_VILLAGE_SQL = """
+    SELECT {village}, {commune},
+           EXISTS (SELECT 1 FROM teams_person p WHERE p.user_id = %s),
+           EXISTS (SELECT 1 FROM teams_membership m
+                     JOIN teams_person p ON p.id = m.person_id
+                     JOIN teams_team t ON t.id = m.team_id
+                     JOIN teams_team_villages tv ON tv.team_id = m.team_id
+                    WHERE p.user_id = %s AND m.left_on IS NULL AND t.dissolved_on IS NULL
+                      AND tv.adminunit_id = v.id),
+           (SELECT {agg}({arr}(s.position, s.id, s.code)) FROM skills_skill s WHERE s.active)
+    FROM geo_adminunit v
+    LEFT JOIN geo_adminunit c ON c.id = v.commune_id
+    WHERE v.code = %s AND v.level = %s
+    ORDER BY v.path
+"""
+
+
+@lru_cache(maxsize=2)
+def _village_sql(vendor: str) -> str:
+    agg, arr = _JSON[vendor]
+    return _VILLAGE_SQL.format(
+        village=", ".join(f"v.{f}" for f in _UNIT_FIELDS),
+        commune=", ".join(f"c.{f}" for f in _UNIT_FIELDS),
+        agg=agg,
+        arr=arr,
+    )
+
+
+def worklist_village(user, code: str) -> tuple[AdminUnit | None, list[str]]:
+    """The village of this code among ``field_villages(user)`` with its commune (or None), and
+    the codes of the active skills in their order; one statement. The rule is the selector's:
+    a user with a Person works in the villages of their active teams, a user without one in
+    the current villages under their scope unit."""
+    from cdtt.geo.models import Level
+
+    if not (user and user.is_authenticated and user.is_active):
+        return None, []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _village_sql(connection.vendor), [user.pk, user.pk, code, Level.VILLAGE.value]
+        )
+        rows = cursor.fetchall()
+    path, n = scope_path(user), len(_UNIT_FIELDS)
+    for row in rows:
+        village = AdminUnit.from_db(connection.alias, _UNIT_FIELDS, row[:n])
+        has_person, served = bool(row[2 * n]), bool(row[2 * n + 1])
+        if has_person:
+            allowed = served
+        else:
+            allowed = path is not None and village.path.startswith(path) and village.is_active
+        if allowed:
+            if village.commune_id is not None:
+                village.commune = AdminUnit.from_db(connection.alias, _UNIT_FIELDS, row[n : 2 * n])
+            skills = sorted(_json_rows(row[2 * n + 2]))
+            return village, [skill_code for _position, _id, skill_code in skills]
+    return None, []

@@ -2,14 +2,15 @@
 hot path of visit submission) decides the same households as the selector it mirrors,
 ``teams.selectors.field_villages``, for every persona: a team member, a team leader, a commune
 officer, users of another commune, and the edge cases (a member who left, a dissolved team, a
-retired village, an inactive account)."""
+retired village, an inactive account). The worklist's one-statement lookup of a village by its code,
+``campaigns.visit_lookup.worklist_village``, agrees with the same selector."""
 
 import datetime as dt
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from cdtt.campaigns.visit_lookup import household_for_visit
+from cdtt.campaigns.visit_lookup import household_for_visit, worklist_village
 from cdtt.core.errors import NotFound
 from cdtt.geo.models import AdminUnit
 from cdtt.registry.models import Household
@@ -141,3 +142,29 @@ EXPECTED = {
 def test_the_visits_statement_and_the_selector_agree(personas, persona):
     user = personas[persona]
     assert by_sql(user) == by_selector(user) == EXPECTED[persona]
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED))
+def test_the_worklists_village_and_the_selector_agree(personas, persona, django_assert_num_queries):
+    """Every unit's code (villages of each commune, the retired one, communes, districts):
+    the worklist's lookup finds the village ``field_villages`` holds, with its commune and
+    the active skills in their order, in one statement; nothing where the selector holds
+    nothing."""
+    from cdtt.skills.models import Skill
+
+    user = personas[persona]
+    Skill.objects.filter(code="payment").update(active=False)
+    active = list(Skill.objects.filter(active=True).values_list("code", flat=True))
+    signed_in = getattr(user, "is_active", False)
+    found = set()
+    for code in AdminUnit.objects.values_list("code", flat=True).distinct():
+        with django_assert_num_queries(1 if signed_in else 0):
+            village, skills = worklist_village(user, code)
+        assert village == field_villages(user).filter(code=code).first(), code
+        assert skills == (active if village is not None else [])
+        if village is not None:
+            with django_assert_num_queries(0):
+                commune = village.commune.code  # read with the village
+            households = Household.objects.filter(village=village).values_list("code", flat=True)
+            found |= {f"{commune}/{h}" for h in households}
+    assert found == EXPECTED[persona]
