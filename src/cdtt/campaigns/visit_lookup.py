@@ -149,7 +149,9 @@ def _household_row(sql: str, params: list, ref: dict, lock: bool) -> tuple | Non
     a statement begun after it, which sees it all (a resend of this very visit among it)."""
     features = connection.features
     params = [*params, ref["commune_code"], ref["code"]]
-    wait_apart = lock and features.has_select_for_update_of and features.has_select_for_update_skip_locked
+    wait_apart = (
+        lock and features.has_select_for_update_of and features.has_select_for_update_skip_locked
+    )
     if lock and features.has_select_for_update_of:
         sql += " FOR UPDATE OF h"
     with connection.cursor() as cursor:
