@@ -14,10 +14,11 @@ a third copies the one before into the database (``_Writer``).
 
 The rows are written village by village, household by household (``LoadOrder``). A file
 exported so is written as it is read; a large file in any other order (shuffled, sorted by
-name) is read to its end first, set aside in a temporary file by groups of communes, and
-checked and written from there in that order: its households are then found by runs, never
-met again in a later batch, and the indexes built after the load find their rows nearly in
-order.
+name) is read to its end first and set aside in a temporary file by groups of communes (one
+thread parsing the next batch while another sets this one aside: nothing more, since the server
+has nothing to do meanwhile), then cleaned, checked and written from there in that order, by the
+three threads above: its households are then found by runs, never met again in a later batch,
+and the indexes built after the load find their rows nearly in order.
 
 It only finishes a clean file. At the first sign of anything to report (a bad row, a household
 code used with two villages, a resident listed twice, which the residents' unique key finds when
