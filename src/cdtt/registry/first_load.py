@@ -271,10 +271,8 @@ class _Households:
         self.grouped = True
         self.held: list[pl.DataFrame] = []
 
-    def known(self, communes: pl.Series | None = None) -> pl.DataFrame | None:
-        """The households met so far (None: none), or those of ``communes`` only."""
-        if communes is None:
-            return pl.concat(self.parts) if self.parts else None
+    def known(self, communes: pl.Series) -> pl.DataFrame | None:
+        """The households met so far in ``communes`` (None: none)."""
         wanted = set(communes.to_list())
         parts = [
             p for p, named in zip(self.parts, self.part_communes, strict=True) if named & wanted
