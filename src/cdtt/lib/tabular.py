@@ -40,9 +40,10 @@ class Table:
     headers: list[str]  # as written in the file
     keys: list[str]  # header keys, same order
     rows: Iterator[tuple[int, list[str]]]  # (row number, cells as text)
-    # A CSV's rows also as column batches (see ``csv_frames``), for columnar readers; only one
-    # of ``rows`` and ``frames`` may be iterated.
-    frames: Callable[[], Iterator] | None = None
+    # A CSV's rows also as column batches (see ``csv_frames``; ``frames(clean=False)`` leaves
+    # them to ``frame_clean``), for columnar readers; only one of ``rows`` and ``frames`` may be
+    # iterated.
+    frames: Callable[..., Iterator] | None = None
     # Lines of the file, header included, when they come cheaply: an XLSX sheet's dimension, a
     # CSV's line count (estimated from its first megabyte for a larger file); 0 when unknown.
     # For progress and for sizing a load.
@@ -117,10 +118,10 @@ def _open_csv(data: bytes) -> Table:
             if any(cells):
                 yield number, cells
 
-    def frames():
+    def frames(clean: bool = True):
         start = _header_end(data)
         pieces = (data[i : i + FRAME_BYTES] for i in range(start, len(data), FRAME_BYTES))
-        yield from csv_frames(pieces, len(headers), delimiter, first_row=2)
+        yield from csv_frames(pieces, len(headers), delimiter, first_row=2, clean=clean)
 
     return Table(headers, [header_key(h) for h in headers], body(), frames)
 
@@ -216,7 +217,7 @@ def _whole_records(blocks: Iterator[bytes]) -> Iterator[bytes]:
         yield carry
 
 
-def _clean_column(name: str):
+def clean_column(name: str):
     """``clean`` as a polars expression: NFC, whitespace collapsed and trimmed, None as ''."""
     import polars as pl
 
@@ -270,7 +271,7 @@ def _needs_cleaning() -> str:
 
 
 def _clean_frame(frame):
-    """Every column of ``frame`` cleaned (``_clean_column``). Most columns of most files need
+    """Every column of ``frame`` cleaned (``clean_column``). Most columns of most files need
     nothing: one search says so. A column of few distinct values (villages, genders, levels)
     has each distinct value cleaned once and mapped back."""
     import polars as pl
@@ -285,20 +286,24 @@ def _clean_frame(frame):
             continue
         distinct = column.unique()
         if distinct.len() * 4 < column.len():
-            cleaned = distinct.to_frame().select(_clean_column(name)).get_column(name)
+            cleaned = distinct.to_frame().select(clean_column(name)).get_column(name)
             columns.append(
                 column.replace_strict(distinct, cleaned, return_dtype=pl.String).fill_null("")
             )
         else:
-            columns.append(_clean_column(name))
+            columns.append(clean_column(name))
     return frame.with_columns(columns)
 
 
-def csv_frames(blocks: Iterator[bytes], ncols: int, delimiter: str, first_row: int) -> Iterator:
+def csv_frames(
+    blocks: Iterator[bytes], ncols: int, delimiter: str, first_row: int, *, clean: bool = True
+) -> Iterator:
     """Column batches of the CSV records in ``blocks`` (the bytes after the header): polars
-    DataFrames of ``ncols`` text columns ``c0``… cleaned as ``clean`` does, and ``row_no``,
-    the row number a spreadsheet shows (blank rows counted, then left out). Raises
-    ``FileProblem`` for a byte that is not UTF-8."""
+    DataFrames of ``row_no``, the row number a spreadsheet shows (blank rows counted, then left
+    out), and ``ncols`` text columns ``c0``… cleaned as ``clean`` does. With ``clean`` False
+    the cells come as written and the blank rows stay, for ``frame_clean`` to finish later (a
+    reader that only sets the rows aside spares itself the work). Raises ``FileProblem`` for a
+    byte that is not UTF-8."""
     import polars as pl
 
     names = [f"c{i}" for i in range(ncols)]
@@ -326,10 +331,20 @@ def csv_frames(blocks: Iterator[bytes], ncols: int, delimiter: str, first_row: i
                     % {"line": row + piece.count(b"\n", 0, exc.start) - 1}
                 ) from exc
             raise
-        frame = _clean_frame(frame).with_row_index("row_no", offset=row)
+        frame = frame.with_row_index("row_no", offset=row)
         row += frame.height
-        filled = pl.any_horizontal([pl.col(n) != "" for n in names]) if names else pl.lit(False)
-        yield frame.filter(filled)
+        yield frame_clean(frame) if clean else frame
+
+
+def frame_clean(frame):
+    """A batch of ``csv_frames`` (``row_no`` and text columns) with its text cleaned as
+    ``clean`` does and its blank rows left out; a batch cleaned already comes back the same."""
+    import polars as pl
+
+    names = [n for n in frame.columns if n != "row_no"]
+    filled = pl.any_horizontal([pl.col(n) != "" for n in names]) if names else pl.lit(False)
+    cleaned = _clean_frame(frame.select(names))
+    return pl.concat([frame.select("row_no"), cleaned], how="horizontal").filter(filled)
 
 
 def _blocks(handle, start: int) -> Iterator[bytes]:
@@ -363,11 +378,13 @@ def _stream_csv(path: str) -> Table:
         raise FileProblem(_("Tệp không có dữ liệu."))
     headers = [clean(h) for h in header]
 
-    def frames():
+    def frames(clean: bool = True):
         handle.close()
         with open(path, "rb") as raw:
             start = _header_end(raw.read(1 << 20))
-            yield from csv_frames(_blocks(raw, start), len(headers), delimiter, first_row=2)
+            yield from csv_frames(
+                _blocks(raw, start), len(headers), delimiter, first_row=2, clean=clean
+            )
 
     def body():
         number = 1

@@ -12,12 +12,13 @@ Three threads share the work: one reads and checks the next batch (``cdtt.lib.pr
 caller prepares the current one (villages, household ids, the rows in COPY's text format), and
 a third copies the one before into the database (``_Writer``).
 
-The rows are written village by village, household by household (``in_load_order``). A file
+The rows are written village by village, household by household (``LoadOrder``). A file
 exported so is written as it is read; a large file in any other order (shuffled, sorted by
-name) is read and checked to its end first, set aside in a temporary file by groups of
-communes, and written from there in that order: its households are then found by runs, never
-met again in a later batch, and the indexes built after the load find their rows nearly in
-order.
+name) is read to its end first and set aside in a temporary file by groups of communes (one
+thread parsing the next batch while another sets this one aside: nothing more, since the server
+has nothing to do meanwhile), then cleaned, checked and written from there in that order, by the
+three threads above: its households are then found by runs, never met again in a later batch,
+and the indexes built after the load find their rows nearly in order.
 
 It only finishes a clean file. At the first sign of anything to report (a bad row, a household
 code used with two villages, a resident listed twice, which the residents' unique key finds when
@@ -29,7 +30,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -43,6 +44,7 @@ from cdtt.lib.frames import key_runs
 from cdtt.lib.pgcopy import copy_sql, frame_copy, frame_text, objects_frame
 from cdtt.lib.prefetch import prefetched
 from cdtt.lib.spill import Spill
+from cdtt.lib.tabular import clean_column
 from cdtt.registry import rollups
 from cdtt.registry.models import PopulationImport, ResidentStatus
 from cdtt.skills.models import SKILL_CODES
@@ -254,9 +256,11 @@ class _Households:
     def __init__(self, ids: _Ids):
         self.new_ids = ids
         # commune_id, hh_code, household_id, h_village_id of the households met so far, as
-        # parts (one a batch), joined into one frame only when a batch meets a household again.
+        # parts (one a batch), each with the communes it names: a batch looks only at the parts
+        # naming its communes (in a file that comes commune by commune, the batch before at
+        # most), never at the whole province met so far.
         self.parts: list[pl.DataFrame] = []
-        self._known: pl.DataFrame | None = None
+        self.part_communes: list[set[int]] = []
         self.covered: list[pl.Series] = []  # ids of households with a proficient resident
         self.written_covered: list[pl.Series] = []  # ids written as covered
         # Whether each household's rows have come together so far (a file exported household
@@ -267,11 +271,15 @@ class _Households:
         self.grouped = True
         self.held: list[pl.DataFrame] = []
 
-    def known(self) -> pl.DataFrame:
-        if self._known is None or self._known.height != sum(p.height for p in self.parts):
-            self._known = pl.concat(self.parts) if self.parts else None
-            self.parts = [self._known] if self._known is not None else []
-        return self._known
+    def known(self, communes: pl.Series) -> pl.DataFrame | None:
+        """The households met so far in ``communes`` (None: none)."""
+        wanted = set(communes.to_list())
+        parts = [
+            p for p, named in zip(self.parts, self.part_communes, strict=True) if named & wanted
+        ]
+        if not parts:
+            return None
+        return pl.concat(parts).filter(pl.col("commune_id").is_in(communes.implode()))
 
     def ids(self, rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         """``rows`` with household_id and h_village_id (the village of the household's first
@@ -282,9 +290,8 @@ class _Households:
         first, runs = self._firsts(rows)
         found = []
         new = first
-        if self.parts:
-            communes = first.get_column("commune_id").unique().implode()
-            known = self.known().filter(pl.col("commune_id").is_in(communes))
+        known = self.known(first.get_column("commune_id").unique())
+        if known is not None:
             new = first.join(known, on=self.KEYS, how="anti")
             if new.height < first.height:
                 self.grouped = False
@@ -293,6 +300,7 @@ class _Households:
             self.new_ids.draw("registry_household", new.height).alias("household_id")
         )
         self.parts.append(new.select(*self.KEYS, "household_id", "h_village_id"))
+        self.part_communes.append(set(new.get_column("commune_id").unique().to_list()))
         found.append(new.select(*self.KEYS, "household_id", "h_village_id"))
         found = pl.concat(found)
         if runs is None:
@@ -363,7 +371,7 @@ class _Households:
             )
         covered = pl.concat([pl.Series([], dtype=pl.Int64), *self.covered])
         return (
-            self.known()
+            pl.concat(self.parts)
             .with_columns(pl.col("household_id").is_in(covered.implode()).alias("covered"))
             .group_by(pl.col("h_village_id").alias("village_id"))
             .agg(pl.len().alias("households"), pl.col("covered").sum())
@@ -384,46 +392,72 @@ SPILL_GROUP_ROWS = 100_000  # about the rows of a group of communes set aside to
 SPILL_BATCH_ROWS = 80_000  # at least the rows of a batch read back (whole groups)
 
 
-def _households_together(batch: pl.DataFrame) -> bool:
-    """Whether each household's rows in ``batch`` come one after another."""
-    starts, _runs = key_runs(batch, _Households.KEYS)
-    return not batch.filter(starts).select(_Households.KEYS).is_duplicated().any()
+def _households_together(batch: pl.DataFrame, keys: list[str]) -> bool:
+    """Whether each household's rows in ``batch`` (its commune and code: ``keys``) come one
+    after another."""
+    starts, _runs = key_runs(batch, keys)
+    return not batch.filter(starts).select(keys).is_duplicated().any()
 
 
-def in_load_order(
-    batches: Iterable[pl.DataFrame], commune_ids: list[int], expected_rows: int
-) -> Iterator[pl.DataFrame]:
-    """The good rows of the file, batch by batch, in the load's order (``LOAD_ORDER``).
+class LoadOrder:
+    """The file's batches in the load's order (``LOAD_ORDER``): the reading's ``reorder``
+    (``population_read.good_frames``), which sees the batches as they are read, before they
+    are checked.
 
     A file whose first batch keeps each household's rows together (as one exported village by
-    village does) comes as it is, each batch read while the one before is written. Any other
-    large file (shuffled by row, sorted by name) is read to its end first, each batch set aside
-    by groups of communes in a temporary file (``cdtt.lib.spill``); the groups then come back
-    in order, a group or a few at a time, each batch sorted (read and sorted in a thread of
-    their own while the batch before is prepared): whole communes, so that a household is never
-    split between two batches. Memory holds a few batches, never the file."""
-    batches = iter(batches)
-    first = next(batches, None)
-    if first is None:
-        return
-    if expected_rows < SPILL_MIN_ROWS or _households_together(first):
-        yield first
-        yield from batches
-        return
-    rank = {pk: n for n, pk in enumerate(sorted(commune_ids))}
-    groups = max(1, min(len(rank), expected_rows // SPILL_GROUP_ROWS))
-    group = pl.col("commune_id").replace_strict(rank, return_dtype=pl.Int64) * groups // len(rank)
-    started = time.monotonic()
-    with Spill(groups) as spill:
-        spill.add(first, group)
-        del first
-        for batch in batches:
-            spill.add(batch, group)
-        log.info("first load: the file read and set aside in %.1fs", time.monotonic() - started)
-        sorted_batches = (
-            batch.sort(LOAD_ORDER, maintain_order=True) for batch in spill.batches(SPILL_BATCH_ROWS)
+    village does) comes as it is, each batch read and checked while the one before is written.
+    Any other large file (shuffled by row, sorted by name) is read to its end first, each batch
+    set aside as read, by groups of communes, in a temporary file (``cdtt.lib.spill``): nothing
+    more, so that this pass, which nothing else overlaps (no household is complete before the
+    file's end), stays short. The groups then come back in order, a group or a few at a time
+    (whole communes, so that a household is never split between two batches), and each is
+    checked on its way, in the reading's thread, while the batch before is written; the caller
+    sorts each (``sort``) once its villages are known. Memory holds a few batches, never the
+    file."""
+
+    def __init__(self, communes: dict[str, int], expected_rows: int):
+        self.communes = communes  # code -> id of the communes the load may write to
+        self.expected_rows = expected_rows
+        self.set_aside = False
+
+    def __call__(
+        self, batches: Iterator[pl.DataFrame], commune: str, household: str
+    ) -> Iterator[pl.DataFrame]:
+        first = next(batches, None)
+        if first is None:
+            return
+        if self.expected_rows < SPILL_MIN_ROWS or _households_together(first, [commune, household]):
+            yield first
+            yield from batches
+            return
+        self.set_aside = True
+        yield from self._set_aside(first, batches, commune)
+
+    def _set_aside(
+        self, first: pl.DataFrame, batches: Iterator[pl.DataFrame], commune: str
+    ) -> Iterator[pl.DataFrame]:
+        rank = {pk: n for n, pk in enumerate(sorted(set(self.communes.values())))}
+        groups = max(1, min(len(rank), self.expected_rows // SPILL_GROUP_ROWS))
+        # By the communes' ids, as before the check turns codes into ids; a code the load may
+        # not write to goes with the first group, whose check reports it.
+        ranks = {code: rank[pk] for code, pk in self.communes.items()}
+        group = (
+            clean_column(commune).replace_strict(ranks, default=0, return_dtype=pl.Int64)
+            * groups
+            // len(rank)
         )
-        yield from prefetched(sorted_batches)
+        started = time.monotonic()
+        with Spill(groups) as spill:
+            spill.add(first, group)
+            del first
+            for batch in prefetched(batches):  # the next batch read while this one is set aside
+                spill.add(batch, group)
+            log.info("first load: the file read and set aside in %.1fs", time.monotonic() - started)
+            yield from spill.batches(SPILL_BATCH_ROWS)
+
+    def sort(self, batch: pl.DataFrame) -> pl.DataFrame:
+        """A checked batch (villages resolved) in the load's order."""
+        return batch.sort(LOAD_ORDER, maintain_order=True) if self.set_aside else batch
 
 
 def _units_frame(units: dict[int, tuple]) -> pl.DataFrame:
@@ -504,11 +538,13 @@ def load(
     expected_rows: int,
     bulk_load,
     villages,
+    order: LoadOrder,
 ) -> Loaded:
     """Write the good rows of ``frames`` (batches in the staging columns, villages resolved);
     raises Fallback when the file has anything to report. ``bulk_load`` is the importer's
     index drop-and-rebuild around a large load; ``villages`` resolves the batches' villages
-    (the new ones are copied with the batch that names them first).
+    (the new ones are copied with the batch that names them first); ``order`` is the reading's
+    ``reorder``, whose batches come whole communes at a time when the file was set aside.
 
     Each batch is prepared (household ids, the rows to write) while the one before is being
     copied; the next batch is pulled (its villages resolved, which may query the database)
@@ -600,12 +636,12 @@ def load(
             writer = _Writer()
             try:
                 prepared = None
-                for batch in in_load_order(frames(), commune_ids, expected_rows):
+                for batch in frames():
                     if prepared is not None:
                         writer.put(prepared)
                         prepared = None
                     if not batch.is_empty():
-                        prepared = prepare(batch)
+                        prepared = prepare(order.sort(batch))
                 if prepared is not None:
                     writer.put(prepared)
                 held = households.held_final()

@@ -57,6 +57,7 @@ from cdtt.registry.population_read import (
     MAX_ERRORS,
     REQUIRED,
     Progress,
+    Reorder,
     Villages,
     columns_present,
     file_reading,
@@ -151,10 +152,18 @@ class _Run:
     record_start: Callable[[], PopulationImport]
     checksum: "_Checksum"
 
-    def frames(self, villages: "Villages") -> Iterator[pl.DataFrame]:
+    def frames(
+        self, villages: "Villages", reorder: Reorder | None = None
+    ) -> Iterator[pl.DataFrame]:
         with file_reading():
             yield from good_frames(
-                self.table, self.result, self.communes, villages, self.progress, self.total
+                self.table,
+                self.result,
+                self.communes,
+                villages,
+                self.progress,
+                self.total,
+                reorder,
             )
         self.checksum.start()  # the file is read: hash it while the database finishes
 
@@ -168,9 +177,10 @@ def _first_load(cur, run: _Run) -> bool:
     with nothing written and the result as new, when the file needs the staged import."""
     result = run.result
     villages = Villages(list(run.communes.values()))
+    order = first_load.LoadOrder(run.communes, run.total)
 
     def clean_frames():  # giving up at the first problem to report
-        for good in run.frames(villages):
+        for good in run.frames(villages, order):
             if result.errors_total:
                 raise first_load.Fallback
             yield good
@@ -188,6 +198,7 @@ def _first_load(cur, run: _Run) -> bool:
                 expected_rows=run.total,
                 bulk_load=population_sql.bulk_load,
                 villages=villages,
+                order=order,
             )
             result.households_created = loaded.households
             result.residents_created = loaded.residents

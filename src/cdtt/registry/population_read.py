@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.geo.services import village_build, village_type_guess
 from cdtt.lib.prefetch import prefetched
-from cdtt.lib.tabular import FileProblem, RowError, Table
+from cdtt.lib.tabular import FileProblem, RowError, Table, frame_clean
 from cdtt.lib.text import clean, fold, header_key
 from cdtt.registry.population_checks import SKILL_HEADERS, RowChecks
 from cdtt.skills.models import SKILL_CODES
@@ -150,10 +150,11 @@ def _columns(table: Table) -> tuple[dict[str, int], dict[str, int]]:
     return named, skills
 
 
-def _frames(table: Table) -> Iterator:
-    """The table's rows as column batches: read by polars from a CSV, gathered from an XLSX."""
+def _frames(table: Table, clean: bool = True) -> Iterator:
+    """The table's rows as column batches: read by polars from a CSV (with ``clean`` False, left
+    for ``frame_clean``), gathered from an XLSX."""
     if table.frames is not None:
-        yield from table.frames()
+        yield from table.frames(clean=clean)
         return
     width = len(table.headers)
     names = [f"c{i}" for i in range(width)]
@@ -180,14 +181,25 @@ def _frames(table: Table) -> Iterator:
         yield frame()
 
 
+# Reorders the file's batches of rows before they are checked: given the batches as read (in
+# ``_frames``' columns, not yet cleaned) and the names of the columns of the commune's code and
+# of the household's code.
+Reorder = Callable[[Iterator[pl.DataFrame], str, str], Iterator[pl.DataFrame]]
+
+
 def _checked(
-    table: Table, result: "PopulationImportResult", communes: dict[str, int]
-) -> Iterator[pl.DataFrame]:
-    """Check the rows batch by batch, column by column: every problem goes to ``result``, the
-    good rows come out. No database here (it runs ahead, in a thread of its own)."""
+    table: Table, communes: dict[str, int], reorder: Reorder | None
+) -> Iterator[tuple[int, pl.DataFrame, list[RowError]]]:
+    """Check the rows batch by batch, column by column: (rows read, good rows, problems) of
+    each. No database here (it runs ahead, in a thread of its own)."""
     named, skills = _columns(table)
     checks = RowChecks(named, skills, communes)
-    for rows in _frames(table):
+    if reorder is None:
+        batches = _frames(table)
+    else:  # cleaned once reordered: the reordering reads the file alone, which nothing overlaps
+        batches = reorder(_frames(table, clean=False), f"c{named['Mã xã']}", f"c{named['Mã hộ']}")
+        batches = map(frame_clean, batches)
+    for rows in batches:
         good, problems = checks.check(rows)
         if problems.height:
             errors = problems.sort(["row_no", "order"]).head(MAX_ERRORS).iter_rows()
@@ -204,14 +216,16 @@ def good_frames(
     villages: Villages,
     progress: Progress | None,
     total: int,
+    reorder: Reorder | None = None,
 ) -> Iterator[pl.DataFrame]:
     """The good rows of the file in the staging columns (``STAGING_NAMES``), their villages resolved,
     batch by batch; every problem goes to ``result``. The next batch is read and checked while
-    the caller writes this one."""
+    the caller writes this one. ``reorder``, when given, takes the file's batches as they are
+    read and gives them back in another order, to be checked in that order."""
     known = pl.DataFrame(
         schema={"commune_id": pl.Int64, "village_raw": pl.String, "village_id": pl.Int64}
     )
-    for height, good, problems in prefetched(_checked(table, result, communes)):
+    for height, good, problems in prefetched(_checked(table, communes, reorder)):
         result.rows += height
         result.rows_imported += good.height
         result.errors_total += len(problems)

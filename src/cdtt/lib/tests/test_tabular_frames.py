@@ -68,6 +68,27 @@ def test_any_quoted_content_reads_alike(tmp_path_factory, rows, frame_bytes):
         tabular.FRAME_BYTES = old
 
 
+@pytest.mark.parametrize("frame_bytes", [7, 40, 1 << 20])
+def test_batches_read_as_written_and_cleaned_later_agree(tmp_path, monkeypatch, frame_bytes):
+    """``frames(clean=False)`` gives the cells as written and keeps the blank rows (a reader
+    that only sets rows aside); ``frame_clean`` then makes of each batch what ``frames()``
+    gives."""
+    monkeypatch.setattr(tabular, "FRAME_BYTES", frame_bytes)
+    path = tmp_path / "awkward.csv"
+    path.write_bytes(AWKWARD.encode())
+    raw = list(open_table_path(str(path)).frames(clean=False))
+    cells = [c for frame in raw for c in frame.get_column("c2").to_list()]
+    assert "  Nguyễn   Văn An " in cells and "Le\u0302 Thi\u0323 Bình" in cells
+    assert sum(frame.height for frame in raw) == 7  # the blank rows too
+    cleaned = [tabular.frame_clean(frame) for frame in raw]
+    assert [f.to_dicts() for f in cleaned if f.height] == [
+        f.to_dicts() for f in open_table_path(str(path)).frames() if f.height
+    ]
+    assert [f.to_dicts() for f in cleaned] == [
+        f.to_dicts() for f in map(tabular.frame_clean, cleaned)
+    ]
+
+
 def test_a_byte_that_is_not_utf8_far_into_the_file_is_a_file_problem(tmp_path):
     path = tmp_path / "mixed.csv"
     good = "Mã xã,Thôn\n" + "16000,Thôn Yên Trung\n" * 500

@@ -193,6 +193,58 @@ def test_a_first_load_out_of_order_with_something_to_report_reports_it_all(tree,
     assert not Household.objects.exists() and not Resident.objects.exists()
 
 
+def test_a_file_set_aside_is_checked_as_it_is_written_and_a_bad_cell_undoes_it_all(
+    tree, monkeypatch
+):
+    """A file set aside is checked group by group as it is written back: a bad cell in the
+    last commune is found after the first communes' rows were copied. The load gives up, its
+    writes (villages included) are undone, and the staged import reports every bad cell with
+    the file's row number and column."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the first load copies straight into PostgreSQL's tables")
+    from cdtt.registry import first_load
+
+    monkeypatch.setattr(first_load, "SPILL_MIN_ROWS", 0)
+    monkeypatch.setattr(first_load, "SPILL_GROUP_ROWS", 1)  # a group a commune
+    monkeypatch.setattr(first_load, "SPILL_BATCH_ROWS", 20)  # a commune a batch
+    copies = []
+    real_put = first_load._Writer.put
+    monkeypatch.setattr(first_load._Writer, "put", lambda w, b: copies.append(1) or real_put(w, b))
+    rows = [[COMMUNES[int(r[2][2:]) % 3], *r[1:]] for r in _rows()]
+    random.Random(5).shuffle(rows)
+    last = [n for n, r in enumerate(rows) if r[0] == COMMUNES[2]]
+    rows[last[0]][5] = "31/02/1990"  # no such day
+    rows[last[1]][4] = ""  # no name
+    data = ("\n".join([HEADER, *(",".join(r) for r in rows)]) + "\n").encode()
+    villages = AdminUnit.objects.filter(level=Level.VILLAGE).count()
+    result = population_import(actor=None, data=data)
+    assert copies  # the first communes were written before the bad cells were met
+    assert sorted((e.row, e.column) for e in result.errors) == [
+        (last[0] + 2, "Ngày sinh"),
+        (last[1] + 2, "Họ và tên"),
+    ]
+    assert not Household.objects.exists() and not Resident.objects.exists()
+    assert AdminUnit.objects.filter(level=Level.VILLAGE).count() == villages
+
+
+def test_a_file_set_aside_with_an_unknown_commune_reports_it(tree, monkeypatch):
+    """A row whose commune the importer does not know is set aside with the first group (its
+    check reports it before anything is written)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the first load copies straight into PostgreSQL's tables")
+    from cdtt.registry import first_load
+
+    monkeypatch.setattr(first_load, "SPILL_MIN_ROWS", 0)
+    rows = _rows()
+    rows.append(["99999", *rows[0][1:4], "Ngô Văn Lạ", "01/01/1990", *rows[0][6:]])
+    random.Random(5).shuffle(rows)
+    data = ("\n".join([HEADER, *(",".join(r) for r in rows)]) + "\n").encode()
+    result = population_import(actor=None, data=data)
+    unknown = next(n for n, r in enumerate(rows) if r[0] == "99999")
+    assert [(e.row, e.column) for e in result.errors] == [(unknown + 2, "Mã xã")]
+    assert not Household.objects.exists() and not Resident.objects.exists()
+
+
 def test_a_new_village_takes_a_clean_name_from_any_spelling(tree):
     cells = ["THÔN BẾN  ĐÒ", unicodedata.normalize("NFD", "thôn bến đò")]
     rows = [f"16000,{cell},HB{i},,Ngô Văn {i},01/01/1990,,,,,,,," for i, cell in enumerate(cells)]
