@@ -131,6 +131,12 @@ def _header_on_one_line(page) -> dict:
     )
 
 
+def _count_shows(page, text: str) -> None:
+    """The count under the list reads ``text``: the phone downloads a village's households a
+    page at a time, and the count says "loading more" until the last page is in."""
+    wait_until(page, f"document.getElementById('count').textContent.includes('{text}')")
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_member_signed_in_to_the_site_works_in_the_field_app_at_360_px(
@@ -169,7 +175,7 @@ def test_a_member_signed_in_to_the_site_works_in_the_field_app_at_360_px(
     # Every household a page at a time, uncovered first, the count in view while scrolling.
     total = 2 + EXTRA_HOUSEHOLDS
     assert page.locator("#households li").count() == 40
-    assert f"40/{total}" in page.inner_text("#count")
+    _count_shows(page, f"40/{total}")  # once the village's later pages have arrived
     assert page.locator("#households li").first.locator(".badge.no").count() == 1
     page.click("#more")
     page.click("#more")
@@ -177,7 +183,7 @@ def test_a_member_signed_in_to_the_site_works_in_the_field_app_at_360_px(
     assert page.locator("#more").is_hidden()
     # Every household of the member's villages, together.
     page.select_option("#village", "*")
-    assert f"40/{total + 3}" in page.inner_text("#count")
+    _count_shows(page, f"40/{total + 3}")
     page.select_option("#village", member_data.tree.village.code)
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
     count = page.locator("#count").bounding_box()

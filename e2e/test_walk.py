@@ -136,6 +136,7 @@ def _walk(browser, origin: str, login: tuple[str, str] | None) -> list[str]:
     return problems
 
 
+@pytest.mark.slow
 def test_every_page_reachable_from_home_is_usable_on_a_phone(demo_site, live_server, browser):
     personas = [None] + [(name, demo_site.DEMO_PASSWORD) for name in demo_site.DEMO_USERNAMES]
     problems = []

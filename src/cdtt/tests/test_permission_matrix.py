@@ -403,6 +403,7 @@ def world(tree, make_user, monkeypatch, settings, tmp_path):
     return World(tree, make_user)
 
 
+@pytest.mark.slow
 def test_every_route_answers_every_persona_as_its_rule_says(world, client, capsys):
     spec = client.get("/api/v1/openapi.json").json()
     people = personas(world)

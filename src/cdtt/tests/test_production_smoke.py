@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SCRIPT = Path(__file__).resolve().parents[3] / "scripts" / "smoke-production"
 
 
@@ -15,6 +17,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_the_app_runs_behind_gunicorn_with_the_production_settings():
     done = subprocess.run(
         [sys.executable, str(SCRIPT), "--port", str(_free_port()), "--timeout", "240"],

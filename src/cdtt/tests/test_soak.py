@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SCRIPT = Path(__file__).resolve().parents[3] / "scripts" / "soak"
 
 
@@ -17,6 +19,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_half_a_minute_of_traffic_loses_nothing():
     done = subprocess.run(
         [sys.executable, str(SCRIPT), "--seconds", "30", "--port", str(_free_port())],

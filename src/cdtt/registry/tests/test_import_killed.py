@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 TABLES = [
     "registry_household",
     "registry_resident",
@@ -62,6 +64,7 @@ def _population(path: Path, households: int) -> None:
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_killed_import_leaves_the_database_as_before(tmp_path):
     base = tmp_path / "base"
     assert _cdtt(base, "migrate", "--noinput").wait(timeout=600) == 0

@@ -29,6 +29,7 @@ def _migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_levels_are_copied_to_the_resident_row():
     old = _migrate(BEFORE)
