@@ -142,9 +142,5 @@ def test_every_page_reachable_from_home_is_usable_on_a_phone(demo_site, live_ser
     problems = []
     for login in personas:
         who = login[0] if login else "public"
-        import time
-
-        t = time.monotonic()
         problems += [f"[{who}] {p}" for p in _walk(browser, live_server.url, login)]
-        print("TIMING", who, time.monotonic() - t)
     assert not problems, "\n".join(problems)
