@@ -26,6 +26,7 @@ from django.db.models import F
 
 from cdtt.geo.models import AdminUnit
 from cdtt.geo.models import Level as UnitLevel
+from cdtt.lib.rows import rows_insert
 from cdtt.registry.models import (
     CoverageSnapshot,
     Household,
@@ -172,23 +173,16 @@ def _after_write(household_id, changed, covered, village_id, delta) -> None:
         if moves:
             village_apply(village_id, delta)
         return
-    clauses, params = [], []
+    then = []
     if changed[True] or changed[False]:
-        clauses.append(_FLAGS_SQL)
-        params += [changed[True], changed[True] + changed[False]]
+        then.append((_FLAGS_SQL, [changed[True], changed[True] + changed[False]]))
     if covered is not None:
-        clauses.append(_COVERED_SQL)
-        params += [covered, household_id]
-    main, village = "SELECT 1", []
-    if moves:
-        main, village = _VILLAGE_SQL, [*(delta[k] for k in COUNTERS), village_id]
-    if not clauses and not moves:
+        then.append((_COVERED_SQL, [covered, household_id]))
+    if not then and not moves:
         return
-    sql = ", ".join(f"w{i} AS ({c})" for i, c in enumerate(clauses))
-    with connection.cursor() as cur:
-        cur.execute((f"WITH {sql} " if sql else "") + main, params + village)
-        found = cur.fetchone() is not None
-    if moves and not found:  # the village has no row yet
+    village = (_VILLAGE_SQL, [*(delta[k] for k in COUNTERS), village_id])
+    found = rows_insert(then=tuple(then), query=village if moves else ("SELECT 1", []))
+    if moves and found is None:  # the village has no row yet
         village_apply(village_id, delta)
 
 

@@ -39,10 +39,9 @@ def _run_concurrently(n: int, work) -> list:
     return results
 
 
-def test_concurrent_duplicates_are_stored_once(field):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL for truly concurrent transactions")
-    data = {
+def _guided_visit(field) -> dict:
+    """A guided campaign visit to the head's household with all five skills assessed."""
+    return {
         "id": str(uuid.uuid4()),
         "household": {"commune_code": "16000", "code": field.home.code},
         "visited_at": timezone.now().isoformat(),
@@ -51,6 +50,12 @@ def test_concurrent_duplicates_are_stored_once(field):
         "services": ["vneid"],
         "assessments": all_skills(field.head),
     }
+
+
+def test_concurrent_duplicates_are_stored_once(field):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL for truly concurrent transactions")
+    data = _guided_visit(field)
     results = _run_concurrently(8, lambda i: visit_submit(actor=field.member, payload=data))
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sorted(created for _, created in results) == [False] * 7 + [True]
@@ -139,15 +144,7 @@ def test_a_resend_waiting_for_the_first_send_is_answered_without_a_rollback(fiel
 
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL for truly concurrent transactions")
-    data = {
-        "id": str(uuid.uuid4()),
-        "household": {"commune_code": "16000", "code": field.home.code},
-        "visited_at": timezone.now().isoformat(),
-        "outcome": "guided",
-        "campaign": field.campaign.pk,
-        "services": ["vneid"],
-        "assessments": all_skills(field.head),
-    }
+    data = _guided_visit(field)
     visit, created = visit_submit(actor=field.member, payload=data)
     # The first send, replayed by hand: its row taken out, then written again by a transaction
     # that holds the household while the resend starts.
