@@ -7,10 +7,10 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 
 # A load at least this large, into a table holding no more rows than it brings, drops the
-# table's secondary indexes, unique constraints and primary key (unless a foreign key needs it)
-# first and builds them again after: one sorted build (and its WAL) costs far less than
-# a million index insertions. The table is locked until the load commits; a failure rolls the
-# drop back with the rest.
+# table's secondary indexes, unique constraints and primary key (with the foreign keys that
+# refer to it, when their tables are empty) first and builds them again after: one sorted
+# build (and its WAL) costs far less than a million index insertions. The tables are locked
+# until the load commits; a failure rolls the drop back with the rest.
 BULK_MIN_ROWS = 50_000
 
 
@@ -19,16 +19,24 @@ def _fetch(cur, sql: str, params=()) -> list[tuple]:
     return cur.fetchall()
 
 
-def _keys(cur, table: str) -> tuple[list[tuple], list[tuple]]:
-    """(name, definition) of the table's unique constraints and primary key (unless a foreign
-    key depends on it), and of its other indexes."""
+def _keys(cur, table: str) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """(name, definition) of the table's primary key and unique constraints, and of its other
+    indexes; and (table, name, definition) of the foreign keys that refer to it. The primary
+    key is left out (and the foreign keys with it) when a table that refers to it holds a row:
+    its foreign key would be checked again row by row."""
+    referring = _fetch(
+        cur,
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE confrelid = %s::regclass AND contype = 'f' ORDER BY 1, 2",
+        [table],
+    )
+    kept = any(_fetch(cur, f"SELECT EXISTS (SELECT 1 FROM {t})")[0][0] for t, _n, _d in referring)
     constraints = _fetch(
         cur,
-        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint c "
-        "WHERE conrelid = %s::regclass AND (contype = 'u' OR contype = 'p' AND NOT EXISTS "
-        "(SELECT 1 FROM pg_constraint f WHERE f.confrelid = c.conrelid AND f.contype = 'f')) "
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND (contype = 'u' OR contype = 'p' AND NOT %s) "
         "ORDER BY contype, conname",
-        [table],
+        [table, kept],
     )
     indexes = _fetch(
         cur,
@@ -38,7 +46,7 @@ def _keys(cur, table: str) -> tuple[list[tuple], list[tuple]]:
         "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY c.relname",
         [table],
     )
-    return constraints, indexes
+    return constraints, indexes, [] if kept else referring
 
 
 @contextmanager
@@ -64,7 +72,9 @@ def bulk_load(
     if cur.fetchone() is not None:  # more rows there already than the load brings
         yield False
         return
-    constraints, indexes = _keys(cur, table)
+    constraints, indexes, referring = _keys(cur, table)
+    for other, name, _definition in referring:
+        cur.execute(f'ALTER TABLE {other} DROP CONSTRAINT "{name}"')
     for name, _definition in constraints:
         cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     for name, _definition in indexes:
@@ -74,9 +84,23 @@ def bulk_load(
     cur.execute("SET LOCAL max_parallel_maintenance_workers = 1")
     for name, definition in constraints:
         cur.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+    for other, name, definition in referring:  # on empty tables: nothing to check
+        cur.execute(f'ALTER TABLE {other} ADD CONSTRAINT "{name}" {definition}')
     left = [d for _n, d in indexes if deferred is not None and deferred(d)]
     for _name, definition in indexes:
         if definition not in left:
             cur.execute(definition)
     if left and later is not None:
         transaction.on_commit(later)
+
+
+def ids_reserve(cur, table: str, n: int) -> int:
+    """The first of ``n`` consecutive new ids of ``table``'s ``id`` column, drawn from its
+    sequence by two calls (the copy then need not call it for every row). Only for a table the
+    transaction holds to itself (``bulk_load``): nobody else inserts into it meanwhile."""
+    cur.execute(
+        "SELECT setval(s, nextval(s) + %s - 1) - %s + 1 FROM "
+        "(SELECT pg_get_serial_sequence(%s, 'id') AS s) q",
+        [n, n, table],
+    )
+    return cur.fetchone()[0]

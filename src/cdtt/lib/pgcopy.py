@@ -40,13 +40,19 @@ def copy_sql(table: str, columns: list[str]) -> str:
     return f"COPY {table} ({', '.join(columns)}) FROM STDIN"
 
 
+# Rows of a frame written to the server at a time: the server reads one slice while the next
+# is written as text.
+COPY_SLICE = 50_000
+
+
 def frame_copy(cur, table: str, columns: list[str], frame) -> None:
-    """COPY the frame (its columns in the order of ``columns``) into ``table``; database errors
-    are raised as Django's."""
+    """COPY the frame (its columns in the order of ``columns``) into ``table``, a slice of rows
+    at a time; database errors are raised as Django's."""
     if frame.is_empty():
         return
     with connection.wrap_database_errors, cur.copy(copy_sql(table, columns)) as copy:
-        copy.write(frame_text(frame))
+        for rows in frame.iter_slices(COPY_SLICE):
+            copy.write(frame_text(rows))
 
 
 def objects_frame(model, objects: list) -> pl.DataFrame:

@@ -20,7 +20,7 @@ import io
 import polars as pl
 from django.db import connection
 
-from cdtt.lib.pgbulk import bulk_load
+from cdtt.lib.pgbulk import bulk_load, ids_reserve
 from cdtt.lib.pgcopy import frame_copy
 
 CLASS_KEY = ["school_id", "school_year", "class_key"]
@@ -197,8 +197,9 @@ def _compared(rows: pl.DataFrame, old: pl.DataFrame) -> tuple[pl.DataFrame, pl.D
 
 def _insert(cur, new: pl.DataFrame, now) -> None:
     """Copy the new students. Into a table the load holds to itself (its keys dropped), the
-    time of creation is the column's default for the time of the copy instead of a value of
-    every row."""
+    rows go in the order of the unique key (its build after the copy finds them sorted) with
+    ids drawn at once, and the time of creation is the column's default for the time of the
+    copy instead of a value of every row."""
     if new.is_empty():
         return
     rows = new.select(_NEW_ROW)
@@ -207,6 +208,10 @@ def _insert(cur, new: pl.DataFrame, now) -> None:
             rows = rows.with_columns(pl.lit(now.isoformat()).alias("created_at"))
             frame_copy(cur, "schools_student", rows.columns, rows)
             return
+        first = ids_reserve(cur, "schools_student", rows.height)
+        rows = rows.sort("school_class_id", "name_key", "birth_key").with_columns(
+            pl.int_range(first, first + rows.height, dtype=pl.Int64).alias("id")
+        )
         # DDL takes no parameters; the ISO text of a datetime holds no quote.
         cur.execute(
             "ALTER TABLE schools_student ALTER COLUMN created_at "

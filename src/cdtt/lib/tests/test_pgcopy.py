@@ -26,3 +26,16 @@ def test_texts_that_copy_reads_specially_come_back_as_they_were(db):
         cur.execute("SELECT n, t, d, b FROM copied ORDER BY n")
         assert cur.fetchall() == list(frame.iter_rows())
         cur.execute("DROP TABLE copied")
+
+
+def test_a_frame_is_copied_a_slice_at_a_time_in_its_order(db, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    monkeypatch.setattr("cdtt.lib.pgcopy.COPY_SLICE", 3)
+    frame = pl.DataFrame({"n": list(range(10)), "t": [f"row {i}" for i in range(10)]})
+    with connection.cursor() as cur:
+        cur.execute("CREATE TEMPORARY TABLE sliced (k serial, n integer, t text)")
+        frame_copy(cur, "sliced", ["n", "t"], frame)
+        cur.execute("SELECT n, t FROM sliced ORDER BY k")
+        assert cur.fetchall() == list(frame.iter_rows())
+        cur.execute("DROP TABLE sliced")
