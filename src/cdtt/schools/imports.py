@@ -30,7 +30,7 @@ from cdtt.geo.models import AdminUnit, Level
 from cdtt.lib.pgcopy import frame_copy
 from cdtt.lib.tabular import FileProblem, RowError, Table, open_table_path
 from cdtt.lib.text import fold, header_key
-from cdtt.registry.population_checks import GENDERS, name_key, parse_birth
+from cdtt.registry.population_checks import GENDERS, name_keys, parse_birth
 from cdtt.schools.models import School
 from cdtt.schools.selectors import can_teach, schools_for
 from cdtt.schools.services import class_grade, school_year_check
@@ -271,7 +271,7 @@ class _Checks:
         for _header, judge in self.judges:
             frame = judge.join(frame)
         frame = frame.with_columns(
-            name_key(pl.col("full_name")).alias("name_key"),
+            name_keys(frame.get_column("full_name")).alias("name_key"),
             pl.when(pl.col("full_name") == "")
             .then(pl.lit(_("Thiếu họ và tên.")))
             .when(pl.col("full_name").str.len_chars() > 120)

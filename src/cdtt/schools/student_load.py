@@ -14,7 +14,6 @@ then raises ``IntegrityError`` and the caller rolls its savepoint back and runs 
 upsert, which takes whatever is there.
 """
 
-import hashlib
 import io
 
 import polars as pl
@@ -95,66 +94,6 @@ def _classes(cur, good: pl.DataFrame, now) -> tuple[pl.DataFrame, int]:
     return classes, created
 
 
-def _encoded(columns: list[pl.Expr]) -> pl.Expr:
-    """A row's values as one text, each value preceded by its length: no two rows' texts (nor
-    two classes' concatenations of them) are equal unless their values are."""
-    parts = []
-    for column in columns:
-        parts += [column.str.len_chars().cast(pl.String), pl.lit(":"), column]
-    return pl.concat_str(parts)
-
-
-# The same encoding in SQL, over a student of the table, in the order of the unique key.
-_DIGEST_SQL = (
-    'md5(string_agg({}, \'\' ORDER BY s.name_key COLLATE "C", s.birth_key COLLATE "C"))'
-).format(
-    " || ".join(
-        f"length({c}) || ':' || {c}"
-        for c in (
-            "s.name_key",
-            "s.birth_key",
-            "s.full_name",
-            "s.gender",
-            "s.commune_id::text",
-            "s.household_code",
-        )
-    )
-)
-
-
-def _unchanged(cur, rows: pl.DataFrame) -> pl.Series:
-    """The classes that held students and whose students are exactly the file's rows of them
-    (same keys, names, genders, communes, household codes): one digest a class, computed by
-    the server over its students and here over the file's rows, compared."""
-    cur.execute(
-        f"SELECT s.school_class_id, {_DIGEST_SQL} FROM schools_student s JOIN imp_class_ids c "
-        "ON c.class_id = s.school_class_id WHERE c.filled GROUP BY s.school_class_id"
-    )
-    known = dict(cur.fetchall())
-    line = _encoded(
-        [
-            pl.col("name_key"),
-            pl.col("birth_key"),
-            pl.col("full_name"),
-            pl.col("gender").fill_null(""),
-            pl.col("commune_id").cast(pl.String),
-            pl.col("household_code").fill_null(""),
-        ]
-    )
-    mine = (
-        rows.filter(pl.col("class_id").is_in(list(known)))
-        .sort("class_id", "name_key", "birth_key")
-        .group_by("class_id", maintain_order=True)
-        .agg(line.str.join("").alias("text"))
-    )
-    same = [
-        class_id
-        for class_id, text in mine.iter_rows()
-        if hashlib.md5(text.encode()).hexdigest() == known[class_id]
-    ]
-    return pl.Series("class_id", same, dtype=pl.Int64)
-
-
 def _existing(cur, classes: pl.Series) -> pl.DataFrame:
     """The students of these classes (``_OLD``'s columns), by one copy."""
     if classes.is_empty():
@@ -182,6 +121,8 @@ def _existing(cur, classes: pl.Series) -> pl.DataFrame:
 def _compared(rows: pl.DataFrame, old: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The file's rows that are new students, and those of known students that change one of
     them (name, gender, commune, or a household code the file gives)."""
+    if old.is_empty():  # a first list: every row is new
+        return rows, rows.clear()
     joined = rows.join(old, on=STUDENT_KEY, how="left")
     new = joined.filter(pl.col("id").is_null())
     household = pl.col("household_code").fill_null("")
@@ -248,14 +189,12 @@ def _update(cur, changed: pl.DataFrame) -> None:
 
 def students_load(cur, good: pl.DataFrame, now) -> tuple[int, int]:
     """Write the checked rows ``good`` (the staging columns, no student twice): returns the
-    classes and the students created. The rows of a class whose students are the file's
-    rows already are left out at once; the others are compared row by row."""
+    classes and the students created. The rows of classes that held students are compared
+    with them row by row."""
     classes, classes_created = _classes(cur, good, now)
-    rows = good.join(classes, on=CLASS_KEY, how="inner")
-    if classes.get_column("filled").any():
-        cur.execute("ANALYZE imp_class_ids")
-        rows = rows.filter(~pl.col("class_id").is_in(_unchanged(cur, rows).implode()))
-    compared = rows.filter(pl.col("filled")).get_column("class_id").unique()
+    # One chunk: the comparison's join is several times faster than over the file's batches.
+    rows = good.join(classes, on=CLASS_KEY, how="inner").rechunk()
+    compared = classes.filter(pl.col("filled")).get_column("class_id")
     new, changed = _compared(rows, _existing(cur, compared))
     _insert(cur, new, now)
     _update(cur, changed)

@@ -14,6 +14,7 @@ from cdtt.registry.population_checks import (
     _Judged,
     _name_keys,
     name_key,
+    name_keys,
     parse_birth,
 )
 
@@ -98,6 +99,7 @@ def test_name_keys_fold_latin_letters_one_by_one_as_the_full_expression_does(nam
     series = pl.Series("full_name", names, dtype=pl.String)
     full = series.to_frame().select(name_key(pl.col("full_name"))).to_series().to_list()
     assert _name_keys(series).to_list() == full
+    assert name_keys(series).to_list() == full
 
 
 def test_vietnamese_name_keys_are_the_folded_names():
