@@ -37,6 +37,7 @@ from bench.field_line import field_line_measure
 from bench.figures import PLANNED as FIGURES_PLANNED
 from bench.figures import figures_measure
 from bench.population import (
+    after_load_run,
     import_carry_over,
     import_measure,
     population_generate,
@@ -222,6 +223,7 @@ class BenchRun:
             self.step("population file", population_generate)
             self.step("population file orders", population_orders)
             self.step("import", import_measure)
+            self.step("the job after the import", after_load_run)
             self.step("roll-ups after import", rollups_verify)
         server_steps = self.wanted(SERVER_STEPS)
         try:

@@ -3,6 +3,7 @@ that need the whole file, then each table upserted set-based and the counters of
 touched brought up to date (DESIGN.md §7). The database side of cdtt.registry.imports.
 """
 
+import functools
 from collections.abc import Callable
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -210,23 +211,37 @@ BULK_MIN_ROWS = pgbulk.BULK_MIN_ROWS
 @contextmanager
 def bulk_load(cur, table: str, incoming: int):
     """``cdtt.lib.pgbulk.bulk_load`` with the population's threshold: the search indexes are
-    not built again inside the load's transaction but by a job after its commit."""
+    not built again inside the load's transaction but by a job after its commit, which then
+    vacuums the table (``after_load_later``)."""
     with pgbulk.bulk_load(
         cur,
         table,
         incoming,
         min_rows=BULK_MIN_ROWS,
         deferred=search_index.deferred,
-        later=search_index_later,
+        later=functools.partial(after_load_later, table),
     ) as dropped:
         yield dropped
 
 
-def search_index_later() -> None:
-    """Start the job that builds the search index a load dropped."""
-    from cdtt.registry.tasks import search_index_job
+def after_load_later(table: str) -> None:
+    """Start the job that follows a large load into ``table``: the search indexes it dropped
+    built again, the table vacuumed."""
+    from cdtt.registry.tasks import after_load_job
 
-    search_index_job()
+    after_load_job(table)
+
+
+def loaded_vacuum(table: str) -> bool:
+    """VACUUM a table a large load filled (PostgreSQL, outside any transaction; whether it
+    did). One pass sets the hint bits of its rows and makes its visibility map, work that
+    otherwise falls on the first readers and writers of each page: the first day of a
+    campaign, whose visits read and update the households and residents just loaded."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return False
+    with connection.cursor() as cur:
+        cur.execute(f'VACUUM "{table}"')
+    return True
 
 
 def rows_apply(

@@ -31,8 +31,11 @@ def rollups_rebuild_job(job_id: int | None = None) -> None:
 
 
 @db_task()
-def search_index_job() -> None:
-    """The search index a large population load dropped, built again concurrently."""
+def after_load_job(table: str) -> None:
+    """After a large population load into ``table``: the search indexes it dropped built
+    again concurrently, then the table vacuumed (``population_sql.loaded_vacuum``)."""
+    from cdtt.registry.population_sql import loaded_vacuum
     from cdtt.registry.search_index import search_index_ensure
 
     search_index_ensure(concurrently=True)
+    loaded_vacuum(table)

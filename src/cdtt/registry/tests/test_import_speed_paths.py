@@ -173,8 +173,10 @@ def test_a_bulk_load_into_empty_tables_builds_the_same_indexes_again(
         )
     assert result.ok, result.errors
     assert (result.households_created, result.residents_created) == (2, 3)
-    # The search indexes are left to a job after the commit; the others are back.
-    assert later == [population_sql.search_index_later]
+    # The search indexes are left to a job after the commit (a job for each table loaded so,
+    # which then vacuums it); the others are back.
+    assert [c.args for c in later] == [("registry_resident",)]
+    assert {c.func for c in later} == {population_sql.after_load_later}
     left = {name for name, _d in _index_definitions()}
     missing = [name for name in search_index.INDEXES if name not in left]
     assert "resident_name_words" in missing
@@ -536,3 +538,28 @@ def test_statistics_after_a_committed_import_cover_every_table(db):
             break
         time.sleep(0.1)
     assert backends() == open_before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_job_after_a_large_load_vacuums_the_table(tree):
+    """The job a large load starts after its commit builds the search indexes and vacuums the
+    table: its pages are marked all-visible at once, not by the first visits that read them.
+    Inside a transaction nothing is vacuumed (VACUUM cannot run there)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("VACUUM is PostgreSQL's")
+    from cdtt.registry import population_sql, tasks
+
+    population_import(
+        actor=None, data=csv_bytes(f"16000,Thôn Yên Trung,HK01,,Nguyễn Văn An,1985,Nam,,,{ALL2}")
+    )
+
+    def all_visible() -> int:
+        with connection.cursor() as cur:
+            cur.execute("SELECT relallvisible FROM pg_class WHERE relname = 'registry_resident'")
+            return cur.fetchone()[0]
+
+    assert all_visible() == 0
+    with transaction.atomic():
+        assert population_sql.loaded_vacuum("registry_resident") is False
+    tasks.after_load_job.call_local("registry_resident")
+    assert all_visible() > 0
