@@ -30,7 +30,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -415,9 +415,15 @@ class LoadOrder:
     sorts each (``sort``) once its villages are known. Memory holds a few batches, never the
     file."""
 
-    def __init__(self, communes: dict[str, int], expected_rows: int):
+    def __init__(
+        self,
+        communes: dict[str, int],
+        expected_rows: int,
+        reading: Callable[[int], None] | None = None,
+    ):
         self.communes = communes  # code -> id of the communes the load may write to
         self.expected_rows = expected_rows
+        self.reading = reading  # told the rows set aside so far, batch by batch
         self.set_aside = False
 
     def __call__(
@@ -448,12 +454,20 @@ class LoadOrder:
         )
         started = time.monotonic()
         with Spill(groups) as spill:
+            read = first.height
             spill.add(first, group)
             del first
+            self._read(read)
             for batch in prefetched(batches):  # the next batch read while this one is set aside
                 spill.add(batch, group)
+                read += batch.height
+                self._read(read)
             log.info("first load: the file read and set aside in %.1fs", time.monotonic() - started)
             yield from spill.batches(SPILL_BATCH_ROWS)
+
+    def _read(self, rows: int) -> None:
+        if self.reading is not None:
+            self.reading(rows)
 
     def sort(self, batch: pl.DataFrame) -> pl.DataFrame:
         """A checked batch (villages resolved) in the load's order."""

@@ -153,7 +153,7 @@ class _Run:
     checksum: "_Checksum"
 
     def frames(
-        self, villages: "Villages", reorder: Reorder | None = None
+        self, villages: "Villages", reorder: Reorder | None = None, progress: Progress | None = None
     ) -> Iterator[pl.DataFrame]:
         with file_reading():
             yield from good_frames(
@@ -161,7 +161,7 @@ class _Run:
                 self.result,
                 self.communes,
                 villages,
-                self.progress,
+                progress or self.progress,
                 self.total,
                 reorder,
             )
@@ -172,15 +172,41 @@ class _Run:
             self.progress(self.result.rows, self.result.rows)
 
 
+class _TwoPasses:
+    """The progress of a first load whose file is set aside before it is checked
+    (``first_load.LoadOrder``): the pass that sets it aside fills the first half of the bar, the
+    check and the writing the second; a file written in its own order, the whole bar."""
+
+    def __init__(self, progress: Progress, lines: int):
+        self.progress, self.lines = progress, lines
+        self.order: first_load.LoadOrder | None = None
+
+    def reading(self, done: int) -> None:
+        """Rows set aside so far (called from the reading's thread)."""
+        whole = max(self.lines, done)
+        self.progress(done, 2 * whole)
+
+    def checking(self, done: int, total: int) -> None:
+        if self.order is not None and self.order.set_aside:
+            self.progress(total + done, 2 * total)
+        else:
+            self.progress(done, total)
+
+
 def _first_load(cur, run: _Run) -> bool:
     """The first population of empty communes, straight into the tables (first_load); False,
     with nothing written and the result as new, when the file needs the staged import."""
     result = run.result
     villages = Villages(list(run.communes.values()))
-    order = first_load.LoadOrder(run.communes, run.total)
+    passes = _TwoPasses(run.progress, run.total) if run.progress else None
+    order = first_load.LoadOrder(
+        run.communes, run.total, reading=passes.reading if passes else None
+    )
+    if passes:
+        passes.order = order
 
     def clean_frames():  # giving up at the first problem to report
-        for good in run.frames(villages, order):
+        for good in run.frames(villages, order, passes.checking if passes else None):
             if result.errors_total:
                 raise first_load.Fallback
             yield good

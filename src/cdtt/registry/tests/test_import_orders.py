@@ -253,3 +253,26 @@ def test_a_new_village_takes_a_clean_name_from_any_spelling(tree):
     village = AdminUnit.objects.get(parent=tree.commune, name_key="ben do")
     assert (village.unit_type, village.name) == ("Thôn", "Bến Đò")
     assert Household.objects.filter(village=village).count() == 2
+
+
+def test_the_progress_of_a_file_set_aside_moves_while_it_is_set_aside(tree, monkeypatch):
+    """The pass that sets a file aside fills the first half of the progress bar, batch by
+    batch; the check and the writing the second half, to the end. The bar never goes back."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the first load copies straight into PostgreSQL's tables")
+    from cdtt.lib import tabular
+    from cdtt.registry import first_load
+
+    monkeypatch.setattr(first_load, "SPILL_MIN_ROWS", 0)
+    monkeypatch.setattr(tabular, "FRAME_BYTES", 2048)  # several batches to set aside
+    reports = []
+    result = population_import(
+        actor=None,
+        data=_file("shuffled", spread=True),
+        progress=lambda done, total: reports.append(done / total),
+    )
+    assert result.ok, result.errors
+    assert reports == sorted(reports) and reports[-1] == 1
+    reading = [r for r in reports if r <= 0.5]
+    assert len(reading) >= 3 and reports.index(reading[-1]) == len(reading) - 1
+    assert any(0.5 < r < 1 for r in reports)
