@@ -181,12 +181,13 @@ MAX_RECORD_BYTES = 64 << 20  # longer, a "record" is an unbalanced quote, not da
 _SPACES_RE = r"[\s\x1c-\x1f]+"  # what str.split() splits on
 
 
-def _record_end(buf: bytes) -> int:
+def _record_end(buf, quotes_before: int = 0) -> int:
     """Index just after the last line break of ``buf`` that lies outside quotes (an even number
-    of quote characters before it); 0 if none."""
+    of quote characters before it, counting ``quotes_before`` of the text ahead of ``buf``); 0
+    if none."""
     pos = buf.rfind(b"\n")
     while pos != -1:
-        if buf.count(b'"', 0, pos) % 2 == 0:
+        if (quotes_before + buf.count(b'"', 0, pos)) % 2 == 0:
             return pos + 1
         pos = buf.rfind(b"\n", 0, pos)
     return 0
@@ -200,21 +201,23 @@ def _header_end(buf: bytes) -> int:
     return len(buf) if pos == -1 else pos + 1
 
 
-def _whole_records(blocks: Iterator[bytes]) -> Iterator[bytes]:
-    """The blocks of a CSV cut again so that each piece holds whole records."""
+def _whole_records(blocks: Iterator[bytes], head: bytes = b"") -> Iterator[bytes]:
+    """The blocks of a CSV cut again so that each piece holds whole records, each after
+    ``head``: the end of a block up to its last record's end is joined to ``head`` and to what
+    the block before left over, one copy of the block (a province's file is read in 16 MB
+    blocks)."""
     carry = b""
     for block in blocks:
-        buf = carry + block
-        cut = _record_end(buf)
-        if cut == 0 and len(buf) > MAX_RECORD_BYTES:  # an unbalanced quote: cut at a line
-            cut = buf.rfind(b"\n") + 1
+        cut = _record_end(block, carry.count(b'"'))
+        if cut == 0 and len(carry) + len(block) > MAX_RECORD_BYTES:  # an unbalanced quote
+            cut = block.rfind(b"\n") + 1
         if cut == 0:
-            carry = buf
+            carry += block
             continue
-        yield buf[:cut]
-        carry = buf[cut:]
+        yield b"".join((head, carry, memoryview(block)[:cut]))
+        carry = block[cut:]
     if carry:
-        yield carry
+        yield head + carry
 
 
 def clean_column(name: str):
@@ -307,13 +310,15 @@ def csv_frames(
     import polars as pl
 
     names = [f"c{i}" for i in range(ncols)]
+    # Each piece starts with a header naming every column: it sets the number of columns, be
+    # the piece's first record short or long.
     head = (delimiter.join(names) + "\n").encode()
     schema = dict.fromkeys(names, pl.String)
     row = first_row
-    for piece in _whole_records(blocks):
+    for piece in _whole_records(blocks, head):
         try:
             frame = pl.read_csv(
-                io.BytesIO(head + piece),
+                piece,
                 schema=schema,
                 separator=delimiter,
                 truncate_ragged_lines=True,
@@ -322,6 +327,7 @@ def csv_frames(
             )
         except pl.exceptions.ComputeError:
             try:  # polars refuses bytes that are not UTF-8: say where
+                piece = piece[len(head) :]
                 piece.decode("utf-8")
             except UnicodeDecodeError as exc:
                 raise FileProblem(

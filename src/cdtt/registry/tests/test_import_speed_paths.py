@@ -540,7 +540,7 @@ def test_statistics_after_a_committed_import_cover_every_table(db):
     assert backends() == open_before
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_job_after_a_large_load_vacuums_the_table(tree):
     """The job a large load starts after its commit builds the search indexes and vacuums the
     table: its pages are marked all-visible at once, not by the first visits that read them.
