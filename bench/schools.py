@@ -4,18 +4,23 @@ into an unindexed table of text columns, the reference the population step measu
 rows written to the WAL, as the students' are). A COPY into a temporary table, which skips the
 WAL (the reference until 2026-12-06), is recorded beside it.
 
-Standalone: ``python -m bench.schools --rows 20000 [--schools 40]`` against the database of
-DATABASE_URL (migrated first; units and schools made when missing). It writes
-``bench/results/schools-<vendor>.json``. On SQLite the bare load is one executemany.
+Standalone: ``python -m bench.schools --rows 20000 [--schools 40] [--shape exported]`` against
+the database of DATABASE_URL (migrated first; units and schools made when missing). It writes
+``bench/results/schools-<vendor>[-<shape>].json``. On SQLite the bare load is one executemany.
+The shapes: the bench's own rows (``generated``: the schools in turn, every name numbered), and
+the same students as schools export them (``exported``: school by school, class by class,
+names that repeat, each class spelled three ways).
 """
 
 import argparse
 import csv
+import datetime as dt
 import json
 import os
 import random
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 HEADERS = ["Mã trường", "Lớp", "Năm học", "Họ và tên", "Ngày sinh", "Giới tính", "Mã xã", "Mã hộ"]
@@ -56,27 +61,59 @@ def _setup(n_schools: int) -> list[tuple[str, str]]:
     return out
 
 
-def _file(rows: int, schools: list[tuple[str, str]], folder: str) -> str:
+def _generated(rows: int, schools: list[tuple[str, str]]) -> Iterator[list[str]]:
+    """The bench's own rows: the schools in turn, row after row; every name ends with the row's
+    number (no two alike)."""
     rng = random.Random(13)
+    for i in range(rows):
+        code, commune = schools[i % len(schools)]
+        grade = 6 + (i // len(schools)) % 7
+        yield [
+            code,
+            f"{grade}A{(i // 7) % 8 + 1}",
+            "2025-2026",
+            f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)} {i}",
+            f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{2019 - grade}",
+            rng.choice(["Nam", "Nữ"]),
+            commune,
+            f"HK{i:06d}" if i % 3 else "",
+        ]
+
+
+def _exported(rows: int, schools: list[tuple[str, str]]) -> Iterator[list[str]]:
+    """The same students as schools export their lists: school after school, class after
+    class; names that repeat across the province (576 of them, no number), told apart in a
+    class by the birth date; each class spelled three ways ("6A1", "6a1", "6 A1")."""
+    rng = random.Random(13)
+    places = sorted(
+        (schools[i % len(schools)], 6 + (i // len(schools)) % 7, (i // 7) % 8 + 1, i)
+        for i in range(rows)
+    )
+    in_class: dict[tuple, int] = {}
+    for (code, commune), grade, section, i in places:
+        k = in_class[(code, grade, section)] = in_class.get((code, grade, section), -1) + 1
+        born = dt.date(2019 - grade, 1, 1) + dt.timedelta(days=k)
+        yield [
+            code,
+            rng.choice([f"{grade}A{section}", f"{grade}a{section}", f"{grade} A{section}"]),
+            "2025-2026",
+            f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}",
+            born.strftime("%d/%m/%Y"),
+            rng.choice(["Nam", "Nữ"]),
+            commune,
+            f"HK{i:06d}" if i % 3 else "",
+        ]
+
+
+SHAPES = {"generated": _generated, "exported": _exported}
+
+
+def _file(rows: int, schools: list[tuple[str, str]], folder: str, shape: str) -> str:
     path = os.path.join(folder, "students.csv")
     with open(path, "w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(HEADERS)
-        for i in range(rows):
-            code, commune = schools[i % len(schools)]
-            grade = 6 + (i // len(schools)) % 7
-            writer.writerow(
-                [
-                    code,
-                    f"{grade}A{(i // 7) % 8 + 1}",
-                    "2025-2026",
-                    f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)} {i}",
-                    f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{2019 - grade}",
-                    rng.choice(["Nam", "Nữ"]),
-                    commune,
-                    f"HK{i:06d}" if i % 3 else "",
-                ]
-            )
+        writer.writerows(SHAPES[shape](rows, schools))
     return path
 
 
@@ -157,7 +194,7 @@ def _settle() -> None:
             cur.execute("CHECKPOINT")
 
 
-def schools_bench(rows: int, n_schools: int) -> dict:
+def schools_bench(rows: int, n_schools: int, shape: str = "generated") -> dict:
     """The first import and the same file again, each beside a bare load of the same rows
     taken before, between and after them (the best of the three is the reference: other work
     on the machine only ever adds time)."""
@@ -168,7 +205,7 @@ def schools_bench(rows: int, n_schools: int) -> dict:
     schools = _setup(n_schools)
     _clear()
     with tempfile.TemporaryDirectory() as folder:
-        path = _file(rows, schools, folder)
+        path = _file(rows, schools, folder, shape)
         bares, logged = [], []
 
         def bare() -> None:
@@ -198,6 +235,7 @@ def schools_bench(rows: int, n_schools: int) -> dict:
         "vendor": connection.vendor,
         "rows": rows,
         "schools": n_schools,
+        "shape": shape,
         "bare_load_s": round(bare, 3),
         "bare_loads_s": [round(b, 3) for b in reference],
         "bare_temporary_s": round(min(bares), 3),
@@ -217,13 +255,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--schools", type=int, default=40)
+    parser.add_argument(
+        "--shape",
+        choices=sorted(SHAPES),
+        default="generated",
+        help="the bench's own rows, or the same students as schools export them",
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cdtt.settings")
     import django
 
     django.setup()
-    figures = schools_bench(args.rows, args.schools)
-    out = Path(__file__).parent / "results" / f"schools-{figures['vendor']}.json"
+    figures = schools_bench(args.rows, args.schools, args.shape)
+    suffix = "" if args.shape == "generated" else f"-{args.shape}"
+    out = Path(__file__).parent / "results" / f"schools-{figures['vendor']}{suffix}.json"
     out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(figures, indent=2))
 
