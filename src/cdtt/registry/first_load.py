@@ -419,7 +419,7 @@ class LoadOrder:
         self,
         communes: dict[str, int],
         expected_rows: int,
-        reading: Callable[[int], None] | None = None,
+        reading: Callable[[int], None] = lambda rows: None,
     ):
         self.communes = communes  # code -> id of the communes the load may write to
         self.expected_rows = expected_rows
@@ -457,17 +457,13 @@ class LoadOrder:
             read = first.height
             spill.add(first, group)
             del first
-            self._read(read)
+            self.reading(read)
             for batch in prefetched(batches):  # the next batch read while this one is set aside
                 spill.add(batch, group)
                 read += batch.height
-                self._read(read)
+                self.reading(read)
             log.info("first load: the file read and set aside in %.1fs", time.monotonic() - started)
             yield from spill.batches(SPILL_BATCH_ROWS)
-
-    def _read(self, rows: int) -> None:
-        if self.reading is not None:
-            self.reading(rows)
 
     def sort(self, batch: pl.DataFrame) -> pl.DataFrame:
         """A checked batch (villages resolved) in the load's order."""

@@ -177,17 +177,20 @@ class _TwoPasses:
     (``first_load.LoadOrder``): the pass that sets it aside fills the first half of the bar, the
     check and the writing the second; a file written in its own order, the whole bar."""
 
-    def __init__(self, progress: Progress, lines: int):
+    def __init__(self, progress: Progress | None, lines: int):
         self.progress, self.lines = progress, lines
-        self.order: first_load.LoadOrder | None = None
+        self.set_aside = False
 
     def reading(self, done: int) -> None:
-        """Rows set aside so far (called from the reading's thread)."""
-        whole = max(self.lines, done)
-        self.progress(done, 2 * whole)
+        """Rows set aside so far (called from the reading's thread, before any check)."""
+        self.set_aside = True
+        if self.progress:
+            self.progress(done, 2 * max(self.lines, done))
 
     def checking(self, done: int, total: int) -> None:
-        if self.order is not None and self.order.set_aside:
+        if not self.progress:
+            return
+        if self.set_aside:
             self.progress(total + done, 2 * total)
         else:
             self.progress(done, total)
@@ -198,15 +201,11 @@ def _first_load(cur, run: _Run) -> bool:
     with nothing written and the result as new, when the file needs the staged import."""
     result = run.result
     villages = Villages(list(run.communes.values()))
-    passes = _TwoPasses(run.progress, run.total) if run.progress else None
-    order = first_load.LoadOrder(
-        run.communes, run.total, reading=passes.reading if passes else None
-    )
-    if passes:
-        passes.order = order
+    passes = _TwoPasses(run.progress, run.total)
+    order = first_load.LoadOrder(run.communes, run.total, reading=passes.reading)
 
     def clean_frames():  # giving up at the first problem to report
-        for good in run.frames(villages, order, passes.checking if passes else None):
+        for good in run.frames(villages, order, passes.checking):
             if result.errors_total:
                 raise first_load.Fallback
             yield good
