@@ -42,16 +42,19 @@ def _saved(objs: list[models.Model]) -> None:
 
 def rows_insert(
     *groups: list[models.Model],
-    then: tuple[tuple[str, list], ...] = (),
+    then: tuple[tuple, ...] = (),
     query: tuple[str, list] | None = None,
-) -> tuple | None:
+    many: bool = False,
+) -> tuple | list | None:
     """Insert each group of objects (each of one model; empty groups are skipped) and run the
-    statements ``then`` ((sql, params) pairs that return nothing). The primary keys the database
-    draws are set on the objects, unless a ``query`` ((sql, params) of a SELECT, which does not
-    see the rows inserted here) is sent along: then its first row is returned instead."""
+    statements ``then`` ((sql, params) pairs that return nothing, or (sql, params, name): on
+    PostgreSQL the ``query`` may read what such a statement returns by that name). The primary
+    keys the database draws are set on the objects, unless a ``query`` ((sql, params) of a
+    SELECT, which does not see the rows written here) is sent along: then its first row is
+    returned instead (``many``: all its rows)."""
     groups = tuple(g for g in groups if g)
     if connection.vendor == "postgresql":
-        return _together(groups, then, query)
+        return _together(groups, then, query, many)
     with connection.cursor() as cursor:
         for objs in groups:
             draws_pk = objs[0]._meta.pk.db_returning
@@ -66,47 +69,57 @@ def rows_insert(
                     for obj, (value,) in zip(objs, cursor.fetchall(), strict=True):
                         obj.pk = value
             _saved(objs)
-        for sql, params in then:
+        for sql, params, *_name in then:
             cursor.execute(sql, params)
         if query is not None:
             cursor.execute(*query)
-            return cursor.fetchone()
+            return cursor.fetchall() if many else cursor.fetchone()
     return None
 
 
-def _together(groups: tuple[list[models.Model], ...], then, query) -> tuple | None:
-    """PostgreSQL: every insert and statement as a WITH clause of one SELECT: the ``query``, or
-    one that returns the drawn keys, tagged by group, in the order of the rows."""
-    clauses, params, selects = [], [], []
+def _together(groups: tuple[list[models.Model], ...], then, query, many) -> tuple | list | None:
+    """PostgreSQL: every insert and statement as a WITH clause of one SELECT: the ``query``
+    (which must then be a SELECT), beside it the keys each group drew as an array; or one that
+    returns the drawn keys, tagged by group. Either way the keys come in the order of the rows
+    (as Django's ``bulk_create`` reads them)."""
+    clauses, params, keyed = [], [], []
     for i, objs in enumerate(groups):
-        returning = objs[0]._meta.pk.db_returning and query is None
+        returning = objs[0]._meta.pk.db_returning
         sql, values = _insert(objs, returning)
         clauses.append(f"g{i} AS ({sql})")
         params += values
         if returning:
-            pk = connection.ops.quote_name(objs[0]._meta.pk.column)
-            selects.append(f"SELECT {i}, {pk} FROM g{i}")
-    for j, (sql, values) in enumerate(then):
-        clauses.append(f"t{j} AS ({sql})")
+            keyed.append((i, connection.ops.quote_name(objs[0]._meta.pk.column)))
+    for j, (sql, values, *name) in enumerate(then):
+        clauses.append(f"{name[0] if name else f't{j}'} AS ({sql})")
         params += values
-    if query is not None:
+    if query is None and not clauses:
+        return None
+    if query is None:
+        main = " UNION ALL ".join(f"SELECT {i}, {pk} FROM g{i}" for i, pk in keyed)
+        main = main or "SELECT 0, 0"
+    else:
         main, values = query
         params += values
-    elif not clauses:
-        return None
-    else:
-        main = " UNION ALL ".join(selects) or "SELECT 0, 0"
+        if keyed:  # the keys beside the query's rows; one row of them when it has none
+            keys = ", ".join(f"(SELECT array_agg({pk}) FROM g{i})" for i, pk in keyed)
+            main = f"SELECT {keys}, q.* FROM (SELECT 1) one LEFT JOIN (SELECT 1, * FROM ({main}) q0) q ON TRUE"
     with connection.cursor() as cursor:
         cursor.execute(("WITH " + ", ".join(clauses) + " " if clauses else "") + main, params)
-        if query is not None:
-            row = cursor.fetchone()
-        rows = cursor.fetchall() if selects else []
+        rows = cursor.fetchall() if query is not None or keyed else []
     drawn: dict[int, list] = {}
-    for group, pk in rows:
-        drawn.setdefault(group, []).append(pk)
+    if query is None:
+        for group, pk in rows:
+            drawn.setdefault(group, []).append(pk)
+    elif keyed:
+        k = len(keyed)
+        drawn = {i: list(keys) for (i, _pk), keys in zip(keyed, rows[0][:k], strict=True)}
+        rows = [row[k + 1 :] for row in rows if row[k] is not None]
     for i, objs in enumerate(groups):
         if i in drawn:
             for obj, pk in zip(objs, drawn[i], strict=True):
                 obj.pk = pk
         _saved(objs)
-    return row if query is not None else None
+    if query is None:
+        return None
+    return rows if many else (rows[0] if rows else None)

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cdtt.audit.services import audit_record
 from cdtt.lib.rows import rows_insert
 from cdtt.lib.text import clean
-from cdtt.registry.rollups import household_change
+from cdtt.registry.rollups import household_after_query, household_change, level_columns
 from cdtt.skills.models import ChecklistItem, Level, Method, Skill, SkillAssessment
 
 
@@ -129,7 +129,10 @@ def observations_write(
     ``audit=False`` leaves the audit entry to the caller (a visit names its assessments in its
     own entry); ``household``, a dict, gets the household's ``covered`` flag after the write;
     ``locked_village_id`` and ``before``: the caller locked the household already, and may have
-    read its counters since (see household_change)."""
+    read its counters since (see household_change).
+
+    On PostgreSQL the assessments, the residents' levels and the reading of the household before
+    and after them are one statement, and the flags and counters it leaves a second one."""
     assert transaction.get_connection().in_atomic_block, "observations_write needs a transaction"
     if not observations:
         return []
@@ -141,8 +144,10 @@ def observations_write(
     assessed_at = _observed_at(assessed_at)
     assessor = actor if getattr(actor, "pk", None) else None
     name = clean(assessor_name)[:120] or (str(actor) if assessor else "")
+    household_id = households.pop()
+    together = connection.vendor == "postgresql"
     with household_change(
-        households.pop(), locked_village_id=locked_village_id, before=before
+        household_id, locked_village_id=locked_village_id, before=before, rows_from_block=together
     ) as state:
         assessments = [
             SkillAssessment(
@@ -158,7 +163,16 @@ def observations_write(
             )
             for o in observations
         ]
-        rows_insert(assessments, then=(_levels_update(observations, skills, assessed_at),))
+        levels, params = _levels_update(observations, skills, assessed_at)
+        if together:
+            state["rows"] = rows_insert(
+                assessments,
+                then=((f"{levels} RETURNING id, {level_columns()}", params, "new_levels"),),
+                query=household_after_query(household_id, "new_levels"),
+                many=True,
+            )
+        else:
+            rows_insert(assessments, then=((levels, params),))
     for o in observations:  # flags recomputed by household_change
         o.resident.proficient = state["proficient"].get(o.resident.pk, o.resident.proficient)
     if household is not None:

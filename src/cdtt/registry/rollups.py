@@ -126,10 +126,17 @@ def _household_after(
     one query (those who left too have their flags fixed; only current residents count)."""
     with connection.cursor() as cur:
         cur.execute(_AFTER_SQL, [household_id])
-        rows = cur.fetchall()
+        return _after_from(cur.fetchall())
+
+
+def _after_from(
+    rows: list[tuple],
+) -> tuple[int, bool, dict[str, int], dict[int, bool], dict[bool, list[int]]]:
+    """What ``_household_after`` returns, from the rows of ``_AFTER_SQL`` (or of
+    ``household_after_query``, whose last columns it leaves)."""
     counts, flags = zero(), {}
     changed: dict[bool, list[int]] = {True: [], False: []}
-    for _village, _covered, rid, current, stored, proficient, *per_skill in rows:
+    for _village, _covered, rid, current, stored, proficient, *skills in rows:
         if rid is None:  # no resident
             continue
         value = bool(proficient)
@@ -140,12 +147,59 @@ def _household_after(
             continue
         counts["residents"] += 1
         counts["proficient"] += value
-        for code, n in zip(SKILL_CODES, per_skill, strict=True):
+        for code, n in zip(SKILL_CODES, skills, strict=False):
             counts[f"p_{code}"] += 1 if n else 0
     if counts["residents"]:
         counts["households"] = 1
         counts["covered"] = 1 if counts["proficient"] else 0
     return rows[0][0], bool(rows[0][1]), counts, flags, changed
+
+
+def _before_from(rows: list[tuple]) -> dict[str, int]:
+    """What the household added to its village's counters before the statement that read
+    ``rows`` (``household_after_query``): as ``household_counters`` reads them."""
+    counts = zero()
+    n = len(SKILL_CODES)
+    for _village, _covered, rid, current, stored, _proficient, *skills in rows:
+        if rid is None or not current:
+            continue
+        counts["residents"] += 1
+        counts["proficient"] += 1 if stored else 0
+        for code, was in zip(SKILL_CODES, skills[n:], strict=True):
+            counts[f"p_{code}"] += 1 if was else 0
+    if counts["residents"]:
+        counts["households"] = 1
+        counts["covered"] = 1 if counts["proficient"] else 0
+    return counts
+
+
+def level_columns() -> str:
+    """The residents' level columns, for a ``RETURNING`` that ``household_after_query`` reads."""
+    return ", ".join(f"level_{c}" for c in SKILL_CODES)
+
+
+def household_after_query(household_id: int, levels: str) -> tuple[str, list]:
+    """PostgreSQL: ``_AFTER_SQL`` for a statement that also changes the household's residents'
+    levels, by a clause named ``levels`` that returns ``id`` and ``level_columns()`` of the
+    residents it changed (the statement's own reads see the rows as they were before it). Each
+    row also tells the skills the resident mastered before, from which ``household_change``
+    takes the counters before the change: the household's state before and after in the same
+    round trip as the writes."""
+    new = {c: f"COALESCE(n.level_{c}, r.level_{c})" for c in SKILL_CODES}
+    every = " AND ".join(f"(act.a_{c} = 0 OR {new[c]} = {PROFICIENT})" for c in SKILL_CODES)
+    after = ", ".join(f"CASE WHEN {new[c]} = {PROFICIENT} THEN 1 ELSE 0 END" for c in SKILL_CODES)
+    sql = f"""
+    SELECT h.village_id, h.covered, r.id, r.status = '{CURRENT}', r.proficient,
+           CASE WHEN act.n > 0 AND {every} THEN 1 ELSE 0 END,
+           {after},
+           {", ".join(_mastered(c) for c in SKILL_CODES)}
+    FROM registry_household h
+    CROSS JOIN {ACTIVE_SKILLS} act
+    LEFT JOIN registry_resident r ON r.household_id = h.id
+    LEFT JOIN {levels} n ON n.id = r.id
+    WHERE h.id = %s
+"""
+    return sql, [household_id]
 
 
 # On PostgreSQL what a change leaves to write, in one statement of fixed shapes (prepared once
@@ -222,7 +276,11 @@ def village_apply(village_id: int, delta: dict[str, int]) -> None:
 
 @contextmanager
 def household_change(
-    household_id: int, *, locked_village_id: int | None = None, before: dict | None = None
+    household_id: int,
+    *,
+    locked_village_id: int | None = None,
+    before: dict | None = None,
+    rows_from_block: bool = False,
 ) -> Iterator[dict]:
     """Lock a household; after the block, fix its covered flag and move the village counters.
 
@@ -232,7 +290,10 @@ def household_change(
     need not fix them). The dict yielded gets the household's ``covered`` flag and the residents'
     flags ({id: proficient}) once the block is done. A caller that locked the household's row
     already, in this transaction, passes its village as ``locked_village_id``, and may pass the
-    household's counters read after that lock as ``before``.
+    household's counters read after that lock as ``before``. With ``rows_from_block`` the
+    block's own statement reads the household before and after it (``household_after_query``)
+    and leaves its rows in the dict as ``rows``: nothing else is read (the counters before are
+    taken from them unless given).
     """
     assert connection.in_atomic_block, "household_change needs a transaction"
     before_village = locked_village_id
@@ -246,11 +307,16 @@ def household_change(
         if row is None:
             raise Household.DoesNotExist(f"household {household_id}")
         before_village = row[0]
-    if before is None:
+    if before is None and not rows_from_block:
         before = household_counters(household_id)
     state: dict = {}
     yield state
-    after_village, covered, after, flags, changed = _household_after(household_id)
+    if rows_from_block:
+        rows = state.pop("rows")
+        before = _before_from(rows) if before is None else before
+        after_village, covered, after, flags, changed = _after_from(rows)
+    else:
+        after_village, covered, after, flags, changed = _household_after(household_id)
     now_covered = bool(after["covered"])
     state["covered"] = now_covered
     state["proficient"] = flags

@@ -20,6 +20,30 @@ def test_a_visit_with_assessments_and_a_campaign(field, api_as, django_assert_ma
     assert SkillAssessment.objects.filter(visit_id=r.json()["id"]).count() == 5
 
 
+def test_a_campaign_visit_with_assessments_on_postgresql(field, api_as, django_assert_num_queries):
+    """The token, BEGIN, the household, the visit with its audit entry, its day row and the
+    household's counters before; the assessments with the residents' levels and the household
+    read after them; the flags and the village's counters; COMMIT. What they wrote is exact."""
+    from django.db import connection
+
+    from cdtt.campaigns.models import CampaignDay
+    from cdtt.registry.models import Household, Resident, VillageCoverage
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the writes sent together are PostgreSQL's")
+    api = api_as(field.member)
+    with django_assert_num_queries(7):
+        r = api.post("/visits", payload(field))
+    assert r.status_code == 201, r.content
+    assert r.json()["household"]["covered"] is True
+    assert Resident.objects.get(pk=field.head.pk).proficient
+    assert Household.objects.get(pk=field.home.pk).covered
+    coverage = VillageCoverage.objects.get(village=field.tree.village)
+    assert (coverage.covered, coverage.proficient) == (1, 1)
+    day = CampaignDay.objects.get(campaign=field.campaign)
+    assert (day.visits, day.households, day.assessments) == (1, 1, 5)
+
+
 def test_a_visit_without_assessments(field, api_as, django_assert_max_num_queries):
     api = api_as(field.member)
     with django_assert_max_num_queries(7):

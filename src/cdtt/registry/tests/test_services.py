@@ -63,6 +63,41 @@ def test_what_an_assessment_leaves_to_write_is_one_statement_on_postgresql(tree)
     assert len(after) == (1 if connection.vendor == "postgresql" else 3), after
 
 
+def test_an_assessment_reads_the_household_with_its_own_write_on_postgresql(tree):
+    """The household's residents before and after the levels are read by the statement that
+    writes the assessments and the levels on PostgreSQL (no read of its own: two an assessment
+    elsewhere),
+    and the counters they give are exact, a resident who left the household included."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cdtt.registry.models import ResidentStatus
+
+    hh = household_create(actor=None, village=tree.village, code="HK03")
+    a = resident_create(
+        actor=None, household=hh, full_name="Phạm Thị Dung", birth_date=None, birth_year=1985
+    )
+    b = resident_create(
+        actor=None, household=hh, full_name="Phạm Văn Em", birth_date=None, birth_year=1987
+    )
+    make_proficient(b, SKILL_CODES)
+    Resident.objects.filter(pk=b.pk).update(status=ResidentStatus.MOVED_OUT)
+    rollups_rebuild()
+    assert counters(tree.village) == (1, 0, 1, 0)
+    with CaptureQueriesContext(connection) as queries:
+        make_proficient(a, SKILL_CODES)
+    reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith("SELECT") and "registry_resident" in q["sql"]
+    ]
+    assert len(reads) == (0 if connection.vendor == "postgresql" else 2 * len(SKILL_CODES)), reads
+    hh.refresh_from_db()
+    assert hh.covered
+    assert counters(tree.village) == (1, 1, 1, 1)
+    assert rollups_check() == []
+
+
 def test_household_becomes_covered_when_a_resident_masters_all_five(tree):
     hh = household_create(actor=None, village=tree.village, code="HK01")
     a = resident_create(

@@ -1,0 +1,67 @@
+"""``cdtt.lib.rows.rows_insert`` on the audit log's rows (keys drawn by the database): the keys
+set on the objects, with or without a query sent along, and a statement's rows read by name."""
+
+import pytest
+from django.db import connection
+
+from cdtt.audit.models import AuditEntry
+from cdtt.audit.services import audit_entry
+from cdtt.lib.rows import rows_insert
+
+pytestmark = pytest.mark.django_db
+
+
+def _entries(n: int) -> list[AuditEntry]:
+    return [audit_entry(actor=None, action="test.rows", summary=f"entry {i}") for i in range(n)]
+
+
+def test_the_keys_drawn_are_set_in_the_order_of_the_rows():
+    entries = _entries(3)
+    assert rows_insert(entries) is None
+    stored = dict(AuditEntry.objects.values_list("pk", "summary"))
+    assert [stored[e.pk] for e in entries] == ["entry 0", "entry 1", "entry 2"]
+    assert not entries[0]._state.adding
+
+
+def test_a_query_sent_along_returns_its_row_and_the_keys_are_set_still():
+    entries = _entries(2)
+    row = rows_insert(entries, query=("SELECT COUNT(*) FROM audit_auditentry", []))
+    # The query does not see the rows inserted by its own statement (PostgreSQL); elsewhere
+    # it runs after them.
+    assert row[0] == (0 if connection.vendor == "postgresql" else 2)
+    stored = dict(AuditEntry.objects.values_list("pk", "summary"))
+    assert [stored[e.pk] for e in entries] == ["entry 0", "entry 1"]
+
+
+def test_a_query_without_rows_returns_none_and_all_of_them_with_many():
+    entries = _entries(2)
+    empty = ("SELECT id FROM audit_auditentry WHERE action = %s", ["nothing"])
+    assert rows_insert(entries, query=empty) is None
+    assert rows_insert(_entries(1), query=empty, many=True) == []
+    assert AuditEntry.objects.count() == 3 and all(e.pk for e in entries)
+    rows = rows_insert(
+        query=("SELECT summary FROM audit_auditentry ORDER BY summary", []), many=True
+    )
+    assert rows == [("entry 0",), ("entry 0",), ("entry 1",)]
+
+
+def test_the_query_reads_what_a_named_statement_returns_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("a statement's rows are read by name in one statement on PostgreSQL")
+    rows_insert(_entries(3))
+    rows = rows_insert(
+        _entries(1),
+        then=(
+            (
+                "UPDATE audit_auditentry SET summary = 'changed' WHERE summary <> %s "
+                "RETURNING id, summary",
+                ["entry 1"],
+                "changed",
+            ),
+        ),
+        query=("SELECT COUNT(*), MIN(summary) FROM changed", []),
+        many=True,
+    )
+    assert rows == [(2, "changed")]
+    assert AuditEntry.objects.filter(summary="changed").count() == 2
+    assert AuditEntry.objects.count() == 4
