@@ -1,28 +1,40 @@
-"""Frames set aside in a temporary file and read back group by group (polars, Arrow IPC).
+"""Records of a CSV set aside in a temporary file and read back group by group (polars).
 
 For a load whose rows must reach the database in an order the file does not have (a population
-file shuffled by row, say): each batch is cut by group as it is read, and its parts are appended
-to one temporary file; afterwards the groups come back one after another, a few at a time, so
-that memory holds about a batch, never the whole file. The parts are written uncompressed (the
-file stays in the page cache, outside the process's resident set) and the file is deleted when
-the spill is closed.
+file shuffled by row, say): each piece of the file is cut by group as it is read, its records
+kept as the text they are (a record is parsed once, when it comes back, not also when it is
+set aside) with their row numbers beside them; afterwards the groups come back one after
+another, a few at a time, so that memory holds about a batch, never the whole file. The file
+stays in the page cache, outside the process's resident set, and is deleted when the spill is
+closed. Its writes (the kernel's copy into the page cache, slow on some disks) run in a thread
+of their own, beside the reading of the next piece.
 """
 
 import io
+import queue
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 
+import numpy as np
 import polars as pl
 
 
 class Spill:
-    """Rows set aside by group number (0 … ``groups`` - 1). Use as a context manager."""
+    """Records set aside by group number (0 … ``groups`` - 1). Use as a context manager."""
 
     def __init__(self, groups: int):
         self.groups = groups
         self.file = tempfile.TemporaryFile(prefix="cdtt-spill-")
-        self.parts: list[list[tuple[int, int]]] = [[] for _ in range(groups)]  # (start, length)
+        # Per group, the parts added: (start of the text, its length, start of the row
+        # numbers, how many records).
+        self.parts: list[list[tuple[int, int, int, int]]] = [[] for _ in range(groups)]
         self.rows = [0] * groups
+        self.size = 0  # of the file once every write handed over is done
+        self.writes: queue.Queue = queue.Queue(maxsize=2)
+        self.failure: BaseException | None = None
+        self.writer = threading.Thread(target=self._write, name="spill-write", daemon=True)
+        self.writer.start()
 
     def __enter__(self) -> "Spill":
         return self
@@ -31,26 +43,58 @@ class Spill:
         self.close()
 
     def close(self) -> None:
+        self.close_writer()  # what failed was raised already, or matters no more
         self.file.close()
 
-    def add(self, frame: pl.DataFrame, group: pl.Expr) -> None:
-        """Set ``frame``'s rows aside, each under the group number ``group`` gives it."""
-        if frame.is_empty():
-            return
-        keyed = frame.with_columns(group.cast(pl.Int64).alias("_spill_group"))
-        for (number,), part in keyed.partition_by(
-            "_spill_group", as_dict=True, include_key=False
-        ).items():
-            start = self.file.tell()
-            part.write_ipc_stream(self.file)
-            self.parts[number].append((start, self.file.tell() - start))
-            self.rows[number] += part.height
+    def close_writer(self) -> None:
+        if self.writer.is_alive():
+            self.writes.put(None)
+            self.writer.join()
 
-    def batches(self, rows: int) -> Iterator[pl.DataFrame]:
-        """The rows set aside, group after group in their numbers' order, each batch made of
-        whole groups, as many consecutive ones as it takes to hold at least ``rows`` rows (a
-        group is never split between two batches). Each part is read once: the spill is
-        empty afterwards."""
+    def _write(self) -> None:
+        while (data := self.writes.get()) is not None:
+            if self.failure is None:
+                try:
+                    self.file.write(data)
+                except BaseException as exc:  # a full disk: raised to the caller
+                    self.failure = exc
+
+    def _written(self) -> None:
+        """Wait for every write handed over; raise what failed."""
+        self.close_writer()
+        if self.failure is not None:
+            raise self.failure
+
+    def add(self, records: pl.DataFrame) -> None:
+        """Set records aside: ``records`` has the columns ``group`` (a number), ``row_no`` and
+        ``record`` (the text of a CSV record, without its line end). Each group's records keep
+        the order they come in."""
+        if records.is_empty():
+            return
+        records = records.sort("group", maintain_order=True)
+        sizes = records.group_by("group", maintain_order=True).agg(
+            pl.len().alias("n"), (pl.col("record").str.len_bytes() + 1).sum().alias("bytes")
+        )
+        if self.failure is not None:
+            raise self.failure
+        text = io.BytesIO()  # one write to the file: polars writes to a Python file in pieces
+        records.select("record").write_csv(text, include_header=False, quote_style="never")
+        numbers = records.get_column("row_no").cast(pl.Int64).to_numpy().tobytes()
+        text_start, rows_start = self.size, self.size + text.tell()
+        self.size = rows_start + len(numbers)
+        self.writes.put(text.getvalue() + numbers)
+        for number, n, size in sizes.iter_rows():
+            self.parts[number].append((text_start, size, rows_start, n))
+            self.rows[number] += n
+            text_start += size
+            rows_start += n * 8
+
+    def batches(self, rows: int, parse: Callable[[bytes], pl.DataFrame]) -> Iterator[pl.DataFrame]:
+        """The records set aside, group after group in their numbers' order, each batch made of
+        whole groups, as many consecutive ones as it takes to hold at least ``rows`` records (a
+        group is never split between two batches): ``row_no`` then the cells ``parse`` makes
+        of their text (one row a record). Each part is read once: the spill is empty after."""
+        self._written()
         taken: list[int] = []
         held = 0
         for number in range(self.groups):
@@ -59,18 +103,22 @@ class Spill:
             taken.append(number)
             held += self.rows[number]
             if held >= rows:
-                yield self._read(taken)
+                yield self._read(taken, parse)
                 taken, held = [], 0
         if taken:
-            yield self._read(taken)
+            yield self._read(taken, parse)
 
-    def _read(self, groups: list[int]) -> pl.DataFrame:
-        frames = []
+    def _read(self, groups: list[int], parse: Callable[[bytes], pl.DataFrame]) -> pl.DataFrame:
+        texts, numbers = [], []
         for number in groups:
-            for start, length in self.parts[number]:
-                self.file.seek(start)
-                frames.append(pl.read_ipc_stream(io.BytesIO(self.file.read(length))))
+            for text_start, size, rows_start, n in self.parts[number]:
+                self.file.seek(text_start)
+                texts.append(self.file.read(size))
+                self.file.seek(rows_start)
+                numbers.append(np.frombuffer(self.file.read(n * 8), dtype=np.int64))
             self.parts[number], self.rows[number] = [], 0
-        # One chunk a column: what follows (cleaning, checks, joins) runs faster on it than on
-        # the parts' many small chunks.
-        return pl.concat(frames, how="vertical_relaxed", rechunk=True)
+        cells = parse(b"".join(texts))
+        row_no = pl.Series("row_no", np.concatenate(numbers))
+        if cells.height != row_no.len():  # a record read back as two, or two as one
+            raise ValueError(f"{cells.height} records read back for {row_no.len()} set aside")
+        return cells.insert_column(0, row_no)

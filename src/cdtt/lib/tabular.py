@@ -44,6 +44,8 @@ class Table:
     # them to ``frame_clean``), for columnar readers; only one of ``rows`` and ``frames`` may be
     # iterated.
     frames: Callable[..., Iterator] | None = None
+    # A CSV's records as text (see ``CsvText``), for a reader that sets them aside unparsed.
+    text: "CsvText | None" = None
     # Lines of the file, header included, when they come cheaply: an XLSX sheet's dimension, a
     # CSV's line count (estimated from its first megabyte for a larger file); 0 when unknown.
     # For progress and for sizing a load.
@@ -118,12 +120,15 @@ def _open_csv(data: bytes) -> Table:
             if any(cells):
                 yield number, cells
 
-    def frames(clean: bool = True):
+    def blocks() -> Iterator[bytes]:
         start = _header_end(data)
-        pieces = (data[i : i + FRAME_BYTES] for i in range(start, len(data), FRAME_BYTES))
-        yield from csv_frames(pieces, len(headers), delimiter, first_row=2, clean=clean)
+        return (data[i : i + FRAME_BYTES] for i in range(start, len(data), FRAME_BYTES))
 
-    return Table(headers, [header_key(h) for h in headers], body(), frames)
+    def frames(clean: bool = True):
+        yield from csv_frames(blocks(), len(headers), delimiter, first_row=2, clean=clean)
+
+    text = CsvText(lambda: _whole_records(blocks()), len(headers), delimiter)
+    return Table(headers, [header_key(h) for h in headers], body(), frames, text)
 
 
 def open_table(data: bytes) -> Table:
@@ -298,6 +303,41 @@ def _clean_frame(frame):
     return frame.with_columns(columns)
 
 
+def _cells(piece: bytes, head: bytes, delimiter: str, row: int):
+    """The records of ``piece`` (whole records, after ``head``, the line naming the columns)
+    as text columns, a blank line a row of empty cells. ``row``: the row number of its first
+    record, for the message when a byte is not UTF-8 (``FileProblem``)."""
+    import polars as pl
+
+    names = head.decode().rstrip("\n").split(delimiter)
+    try:
+        return pl.read_csv(
+            piece,
+            schema=dict.fromkeys(names, pl.String),
+            separator=delimiter,
+            truncate_ragged_lines=True,
+            infer_schema=False,
+            empty_string_is_null=False,  # an empty cell is "", as ``clean`` makes it
+        )
+    except pl.exceptions.ComputeError:
+        try:  # polars refuses bytes that are not UTF-8: say where
+            bytes(piece[len(head) :]).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise FileProblem(
+                _(
+                    "Tệp không được mã hóa UTF-8 (lỗi sau dòng %(line)d). Hãy lưu lại tệp dạng CSV UTF-8."
+                )
+                % {"line": row + piece[len(head) :].count(b"\n", 0, exc.start) - 1}
+            ) from exc
+        raise
+
+
+def _head(ncols: int, delimiter: str) -> bytes:
+    """The line naming the columns c0… that each piece is parsed after: it sets the number of
+    columns, be the piece's first record short or long."""
+    return (delimiter.join(f"c{i}" for i in range(ncols)) + "\n").encode()
+
+
 def csv_frames(
     blocks: Iterator[bytes], ncols: int, delimiter: str, first_row: int, *, clean: bool = True
 ) -> Iterator:
@@ -307,39 +347,102 @@ def csv_frames(
     the cells come as written and the blank rows stay, for ``frame_clean`` to finish later (a
     reader that only sets the rows aside spares itself the work). Raises ``FileProblem`` for a
     byte that is not UTF-8."""
-    import polars as pl
-
-    names = [f"c{i}" for i in range(ncols)]
-    # Each piece starts with a header naming every column: it sets the number of columns, be
-    # the piece's first record short or long.
-    head = (delimiter.join(names) + "\n").encode()
-    schema = dict.fromkeys(names, pl.String)
+    head = _head(ncols, delimiter)
     row = first_row
     for piece in _whole_records(blocks, head):
-        try:
-            frame = pl.read_csv(
-                piece,
-                schema=schema,
-                separator=delimiter,
-                truncate_ragged_lines=True,
-                infer_schema=False,
-                empty_string_is_null=False,  # an empty cell is "", as ``clean`` makes it
-            )
-        except pl.exceptions.ComputeError:
-            try:  # polars refuses bytes that are not UTF-8: say where
-                piece = piece[len(head) :]
-                piece.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise FileProblem(
-                    _(
-                        "Tệp không được mã hóa UTF-8 (lỗi sau dòng %(line)d). Hãy lưu lại tệp dạng CSV UTF-8."
-                    )
-                    % {"line": row + piece.count(b"\n", 0, exc.start) - 1}
-                ) from exc
-            raise
-        frame = frame.with_row_index("row_no", offset=row)
+        frame = _cells(piece, head, delimiter, row).with_row_index("row_no", offset=row)
         row += frame.height
         yield frame_clean(frame) if clean else frame
+
+
+def csv_cells(text: bytes, ncols: int, delimiter: str = ",", first_row: int = 2):
+    """CSV records (whole, one after another) as ``ncols`` text columns c0… (as ``csv_frames``
+    gives them with ``clean`` False, without ``row_no``); ``first_row``: the row number of the
+    first, for the message of a byte that is not UTF-8."""
+    head = _head(ncols, delimiter)
+    return _cells(b"".join((head, text)), head, delimiter, first_row)
+
+
+@dataclass(frozen=True)
+class CsvText:
+    """A CSV's records as text, for a reader that sets them aside before it parses them
+    (``cdtt.lib.spill``): its pieces of whole records after the header (``pieces()``, about
+    FRAME_BYTES each), a piece's records one a line when they are so (``lines``), a cell of
+    each (``field``), and the parsing of records set aside (``cells``)."""
+
+    pieces: Callable[[], Iterator[bytes]]
+    ncols: int
+    delimiter: str
+
+    def cells(self, text: bytes, first_row: int = 2):
+        """``csv_cells`` of this CSV."""
+        return csv_cells(text, self.ncols, self.delimiter, first_row)
+
+    def frames(self, pieces: Iterator[bytes], first_row: int) -> Iterator:
+        """``csv_frames`` (``clean`` False) of pieces of whole records."""
+        return csv_frames(pieces, self.ncols, self.delimiter, first_row, clean=False)
+
+    def lines(self, piece: bytes):
+        """The records of ``piece`` one a line, as the column ``record`` (None for a blank line),
+        without parsing their cells; None when a record of the piece spans lines (a quoted line
+        break: a line with an odd number of quotes) or a byte is not UTF-8."""
+        import polars as pl
+
+        try:
+            lines = pl.read_csv(
+                piece,
+                has_header=False,
+                new_columns=["record"],
+                separator="\x00",  # never in a CSV (the reader refuses a file holding one)
+                quote_char=None,
+                infer_schema=False,
+                schema={"record": pl.String},
+            )
+        except pl.exceptions.ComputeError:
+            return None
+        record = pl.col("record")
+        if lines.select((record.str.count_matches('"', literal=True) % 2 == 1).any()).item():
+            return None
+        return lines
+
+    def field(self, records, index: int):
+        """The text of cell ``index`` of each record (``records``: a Series of their texts), its
+        quotes taken off. Split at the delimiter when no cell up to it holds a quote (the usual
+        file: codes come first, the quoted addresses after), read by a pattern otherwise."""
+        import re
+
+        import polars as pl
+
+        cells = records.str.split_exact(self.delimiter, index).struct.unnest()
+        if not cells.select(
+            pl.any_horizontal(pl.all().str.contains('"', literal=True)).any()
+        ).item():
+            return cells.get_column(f"field_{index}").fill_null("")
+        sep = re.escape(self.delimiter)
+        cell = f'"(?:[^"]|"")*"|[^{sep}"]*'
+        value = records.str.extract(f"^(?:(?:{cell}){sep}){{{index}}}({cell})", 1).fill_null("")
+        quoted = value.str.starts_with('"')
+        unquoted = value.str.slice(1, value.str.len_chars() - 2).str.replace_all('""', '"')
+        return unquoted.zip_with(quoted, value)
+
+
+def frame_records(frame, names: list[str], delimiter: str):
+    """Each row of ``frame``'s text columns ``names`` as the text of a CSV record (quoted where
+    a cell needs it; a missing cell empty): what ``CsvText.cells`` reads back."""
+    import re
+
+    import polars as pl
+
+    needs = f'["\r\n{re.escape(delimiter)}]'
+    cells = []
+    for name in names:
+        value = pl.col(name).fill_null("")
+        cells.append(
+            pl.when(value.str.contains(needs))
+            .then(pl.lit('"') + value.str.replace_all('"', '""', literal=True) + pl.lit('"'))
+            .otherwise(value)
+        )
+    return frame.select(pl.concat_str(cells, separator=delimiter).alias("record")).to_series()
 
 
 def frame_clean(frame):
@@ -392,6 +495,12 @@ def _stream_csv(path: str) -> Table:
                 _blocks(raw, start), len(headers), delimiter, first_row=2, clean=clean
             )
 
+    def pieces() -> Iterator[bytes]:
+        handle.close()
+        with open(path, "rb") as raw:
+            start = _header_end(raw.read(1 << 20))
+            yield from _whole_records(_blocks(raw, start))
+
     def body():
         number = 1
         try:
@@ -411,7 +520,10 @@ def _stream_csv(path: str) -> Table:
         finally:
             handle.close()
 
-    return Table(headers, [header_key(h) for h in headers], body(), frames, _lines_about(path))
+    text = CsvText(pieces, len(headers), delimiter)
+    return Table(
+        headers, [header_key(h) for h in headers], body(), frames, text, _lines_about(path)
+    )
 
 
 def _lines_about(path: str) -> int:

@@ -26,6 +26,7 @@ it is built) it gives up with ``Fallback``: the caller rolls its savepoint back 
 staged import, which reports every problem of the file at once.
 """
 
+import functools
 import logging
 import queue
 import threading
@@ -33,6 +34,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
 
 import polars as pl
 import psycopg
@@ -44,7 +46,7 @@ from cdtt.lib.frames import key_runs
 from cdtt.lib.pgcopy import copy_sql, frame_copy, frame_text, objects_frame
 from cdtt.lib.prefetch import prefetched
 from cdtt.lib.spill import Spill
-from cdtt.lib.tabular import clean_column
+from cdtt.lib.tabular import CsvText, clean_column, csv_cells, frame_records
 from cdtt.registry import rollups
 from cdtt.registry.models import PopulationImport, ResidentStatus
 from cdtt.skills.models import SKILL_CODES
@@ -406,14 +408,15 @@ class LoadOrder:
 
     A file whose first batch keeps each household's rows together (as one exported village by
     village does) comes as it is, each batch read and checked while the one before is written.
-    Any other large file (shuffled by row, sorted by name) is read to its end first, each batch
-    set aside as read, by groups of communes, in a temporary file (``cdtt.lib.spill``): nothing
-    more, so that this pass, which nothing else overlaps (no household is complete before the
-    file's end), stays short. The groups then come back in order, a group or a few at a time
-    (whole communes, so that a household is never split between two batches), and each is
-    checked on its way, in the reading's thread, while the batch before is written; the caller
-    sorts each (``sort``) once its villages are known. Memory holds a few batches, never the
-    file."""
+    Any other large file (shuffled by row, sorted by name) is read to its end first, each piece
+    set aside as read, by groups of communes, in a temporary file (``cdtt.lib.spill``): a CSV's
+    records as the text they are, only their commune's cell read (a piece whose records are one
+    a line; another is parsed), so that this pass, which nothing else overlaps (no household is
+    complete before the file's end), stays short. The groups then come back in order, a group
+    or a few at a time (whole communes, so that a household is never split between two
+    batches), parsed and checked on their way, in the reading's thread, while the batch before
+    is written; the caller sorts each (``sort``) once its villages are known. Memory holds a
+    few batches, never the file."""
 
     def __init__(
         self,
@@ -427,43 +430,95 @@ class LoadOrder:
         self.set_aside = False
 
     def __call__(
-        self, batches: Iterator[pl.DataFrame], commune: str, household: str
+        self, batches: Iterator[pl.DataFrame], text: CsvText | None, commune: int, household: int
     ) -> Iterator[pl.DataFrame]:
-        first = next(batches, None)
-        if first is None:
-            return
-        if self.expected_rows < SPILL_MIN_ROWS or _households_together(first, [commune, household]):
+        """``batches``: the file's (``population_read._frames`` with ``clean`` False), unless
+        ``text`` is given (a CSV's records as text): then the batches are parsed from it here
+        and ``batches`` is not read. ``commune``, ``household``: the indexes of their columns."""
+        first_piece = None
+        if text is not None:
+            pieces = text.pieces()
+            first_piece = next(pieces, None)
+            if first_piece is None:
+                return
+            first = text.cells(first_piece).with_row_index("row_no", offset=2)
+            batches = text.frames(pieces, first_row=2 + first.height)
+        else:
+            first = next(batches, None)
+            if first is None:
+                return
+        keys = [f"c{commune}", f"c{household}"]
+        if self.expected_rows < SPILL_MIN_ROWS or _households_together(first, keys):
             yield first
             yield from batches
             return
         self.set_aside = True
-        yield from self._set_aside(first, batches, commune)
-
-    def _set_aside(
-        self, first: pl.DataFrame, batches: Iterator[pl.DataFrame], commune: str
-    ) -> Iterator[pl.DataFrame]:
-        rank = {pk: n for n, pk in enumerate(sorted(set(self.communes.values())))}
-        groups = max(1, min(len(rank), self.expected_rows // SPILL_GROUP_ROWS))
-        # By the communes' ids, as before the check turns codes into ids; a code the load may
-        # not write to goes with the first group, whose check reports it.
-        ranks = {code: rank[pk] for code, pk in self.communes.items()}
-        group = (
-            clean_column(commune).replace_strict(ranks, default=0, return_dtype=pl.Int64)
-            * groups
-            // len(rank)
-        )
-        started = time.monotonic()
-        with Spill(groups) as spill:
-            read = first.height
-            spill.add(first, group)
-            del first
-            self.reading(read)
-            for batch in prefetched(batches):  # the next batch read while this one is set aside
-                spill.add(batch, group)
-                read += batch.height
-                self.reading(read)
+        with Spill(self._groups()) as spill:
+            started = time.monotonic()
+            if text is None:
+                self._frames_aside(spill, first, batches, commune)
+                parse = functools.partial(csv_cells, ncols=len(first.columns) - 1)
+            else:
+                self._pieces_aside(spill, text, chain([first_piece], pieces), commune)
+                parse = text.cells
             log.info("first load: the file read and set aside in %.1fs", time.monotonic() - started)
-            yield from spill.batches(SPILL_BATCH_ROWS)
+            yield from spill.batches(SPILL_BATCH_ROWS, parse)
+
+    def _groups(self) -> int:
+        return max(1, min(len(set(self.communes.values())), self.expected_rows // SPILL_GROUP_ROWS))
+
+    def _group(self, code: pl.Expr) -> pl.Expr:
+        """The group of a commune's code: by the communes' ids, as before the check turns codes
+        into ids; a code the load may not write to goes with the first group, whose check
+        reports it."""
+        rank = {pk: n for n, pk in enumerate(sorted(set(self.communes.values())))}
+        ranks = {code: rank[pk] for code, pk in self.communes.items()}
+        ranked = code.replace_strict(ranks, default=0, return_dtype=pl.Int64)
+        return ranked * self._groups() // len(rank)
+
+    def _pieces_aside(
+        self, spill: Spill, text: CsvText, pieces: Iterator[bytes], commune: int
+    ) -> None:
+        row = 2
+        for piece in prefetched(pieces):  # the next piece read while this one is set aside
+            lines = text.lines(piece)
+            if lines is None:  # a record spans lines: parsed
+                cells = text.cells(piece, row)
+                records = cells.select(
+                    frame_records(cells, cells.columns, text.delimiter),
+                    pl.col(f"c{commune}").fill_null("").alias("code"),
+                )
+            else:
+                records = lines.with_columns(
+                    text.field(lines.get_column("record"), commune).alias("code")
+                )
+            records = records.with_columns(pl.int_range(row, row + pl.len()).alias("row_no"))
+            row += records.height
+            self._add(spill, records.filter(pl.col("record").is_not_null()))
+            self.reading(row - 2)
+
+    def _frames_aside(
+        self, spill: Spill, first: pl.DataFrame, batches: Iterator[pl.DataFrame], commune: int
+    ) -> None:
+        read = 0
+        for batch in prefetched(chain([first], batches)):
+            names = [c for c in batch.columns if c != "row_no"]
+            self._add(
+                spill,
+                batch.select(
+                    "row_no",
+                    frame_records(batch, names, ","),
+                    pl.col(f"c{commune}").fill_null("").alias("code"),
+                ),
+            )
+            read += batch.height
+            self.reading(read)
+
+    def _add(self, spill: Spill, records: pl.DataFrame) -> None:
+        """Records (``row_no``, ``record``, the commune's ``code`` as written) set aside by the
+        group of their commune."""
+        group = self._group(clean_column("code"))
+        spill.add(records.select(group.alias("group"), "row_no", "record"))
 
     def sort(self, batch: pl.DataFrame) -> pl.DataFrame:
         """A checked batch (villages resolved) in the load's order."""

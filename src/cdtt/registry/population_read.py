@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.geo.services import village_build, village_type_guess
 from cdtt.lib.prefetch import prefetched
-from cdtt.lib.tabular import FileProblem, RowError, Table, frame_clean
+from cdtt.lib.tabular import CsvText, FileProblem, RowError, Table, frame_clean
 from cdtt.lib.text import clean, fold, header_key
 from cdtt.registry.population_checks import SKILL_HEADERS, RowChecks
 from cdtt.skills.models import SKILL_CODES
@@ -182,9 +182,10 @@ def _frames(table: Table, clean: bool = True) -> Iterator:
 
 
 # Reorders the file's batches of rows before they are checked: given the batches as read (in
-# ``_frames``' columns, not yet cleaned) and the names of the columns of the commune's code and
-# of the household's code.
-Reorder = Callable[[Iterator[pl.DataFrame], str, str], Iterator[pl.DataFrame]]
+# ``_frames``' columns, not yet cleaned), the CSV's records as text (``Table.text``, None for an
+# XLSX: the reordering may read the file from it instead of from the batches) and the indexes of
+# the columns of the commune's code and of the household's code.
+Reorder = Callable[[Iterator[pl.DataFrame], CsvText | None, int, int], Iterator[pl.DataFrame]]
 
 
 def _checked(
@@ -197,7 +198,7 @@ def _checked(
     if reorder is None:
         batches = _frames(table)
     else:  # cleaned once reordered: the reordering reads the file alone, which nothing overlaps
-        batches = reorder(_frames(table, clean=False), f"c{named['Mã xã']}", f"c{named['Mã hộ']}")
+        batches = reorder(_frames(table, clean=False), table.text, named["Mã xã"], named["Mã hộ"])
         batches = map(frame_clean, batches)
     for rows in batches:
         good, problems = checks.check(rows)

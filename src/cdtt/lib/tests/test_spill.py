@@ -1,38 +1,46 @@
 import polars as pl
+import pytest
 
 from cdtt.lib.spill import Spill
+from cdtt.lib.tabular import csv_cells
 
 
-def test_rows_come_back_by_group_in_batches_of_whole_groups():
-    frames = [
-        pl.DataFrame({"g": [3, 1, 0, 1], "v": ["a", "b", "c", None], "n": [1, 2, 3, 4]}),
-        pl.DataFrame({"g": [1, 3], "v": ["é", "f"], "n": [5, 6]}),
-        pl.DataFrame(schema={"g": pl.Int64, "v": pl.String, "n": pl.Int64}),
-    ]
+def _records(groups, rows, texts) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"group": groups, "row_no": rows, "record": texts},
+        schema={"group": pl.Int64, "row_no": pl.Int64, "record": pl.String},
+    )
+
+
+def _parse(text: bytes) -> pl.DataFrame:
+    return csv_cells(text, ncols=2)
+
+
+def test_records_come_back_by_group_in_batches_of_whole_groups_with_their_row_numbers():
     with Spill(4) as spill:
-        for frame in frames:
-            spill.add(frame, pl.col("g"))
-        batches = list(spill.batches(3))
-        assert list(spill.batches(1)) == []  # each part is read once
-    # Groups 0 and 1 (1 + 3 rows), then 3 (group 2 has none); each group's rows in the order
-    # they were added; the group column is the frame's own, kept.
-    assert [b.to_dicts() for b in batches] == [
-        [
-            {"g": 0, "v": "c", "n": 3},
-            {"g": 1, "v": "b", "n": 2},
-            {"g": 1, "v": None, "n": 4},
-            {"g": 1, "v": "é", "n": 5},
-        ],
-        [{"g": 3, "v": "a", "n": 1}, {"g": 3, "v": "f", "n": 6}],
+        spill.add(_records([3, 1, 0, 1], [2, 3, 4, 5], ["a,1", "b,2", "c,3", ",4"]))
+        spill.add(_records([1, 3], [7, 8], ['"é, và ""ê""",5', "f,6"]))
+        spill.add(_records([], [], []))
+        batches = list(spill.batches(3, _parse))
+        assert list(spill.batches(1, _parse)) == []  # each part is read once
+    # Groups 0 and 1 (1 + 3 records), then 3 (group 2 has none); each group's records in the
+    # order they were added, parsed, their row numbers first.
+    assert [b.rows() for b in batches] == [
+        [(4, "c", "3"), (3, "b", "2"), (5, "", "4"), (7, 'é, và "ê"', "5")],
+        [(2, "a", "1"), (8, "f", "6")],
     ]
+    assert batches[0].columns == ["row_no", "c0", "c1"]
 
 
-def test_a_group_may_be_computed_and_a_batch_hold_one_group():
-    frame = pl.DataFrame({"commune": [10, 30, 20, 10]})
+def test_a_record_with_a_line_break_comes_back_whole_and_a_batch_may_hold_one_group():
     with Spill(3) as spill:
-        spill.add(frame, pl.col("commune") // 10 - 1)
-        assert [b.get_column("commune").to_list() for b in spill.batches(1)] == [
-            [10, 10],
-            [20],
-            [30],
-        ]
+        spill.add(_records([0, 2, 1, 0], [2, 3, 4, 6], ['"x\ny",1', "z,2", "w,3", "v,4"]))
+        batches = [b.rows() for b in spill.batches(1, _parse)]
+    assert batches == [[(2, "x\ny", "1"), (6, "v", "4")], [(4, "w", "3")], [(3, "z", "2")]]
+
+
+def test_records_read_back_as_more_or_fewer_are_refused():
+    with Spill(1) as spill:
+        spill.add(_records([0], [2], ["a\nb,1"]))  # two records, not one
+        with pytest.raises(ValueError):
+            list(spill.batches(1, _parse))

@@ -1,12 +1,13 @@
 """A CSV read as column batches (polars) gives the rows the row reader gives: same row numbers,
 same cleaned cells, whatever the batch boundaries cut through."""
 
+import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cdtt.lib import tabular
-from cdtt.lib.tabular import FileProblem, open_table, open_table_path
+from cdtt.lib.tabular import FileProblem, csv_cells, frame_records, open_table, open_table_path
 
 AWKWARD = (
     "\ufeffMã xã;Thôn;Họ và tên\r\n"
@@ -121,3 +122,46 @@ def test_cleaning_columns_agrees_with_clean(values):
 
 def test_the_characters_nfc_may_change_lie_below_the_scan_end():
     assert tabular.nfc_unstable_class(0x110000) == tabular.nfc_unstable_class()
+
+
+def test_a_csv_s_records_as_text_one_a_line_with_a_cell_of_each():
+    data = 'Mã,Tên,Số\n01,"Thôn 1, xã A",3\n\n"0""2",b,\n03\n'.encode()
+    text = open_table(data).text
+    pieces = list(text.pieces())
+    assert b"".join(pieces) == data[len("Mã,Tên,Số\n".encode()) :]
+    lines = text.lines(pieces[0])
+    assert lines.get_column("record").to_list() == ['01,"Thôn 1, xã A",3', None, '"0""2",b,', "03"]
+    records = lines.get_column("record")
+    cells = [text.field(records, i).to_list() for i in range(3)]
+    assert cells == [["01", "", '0"2', "03"], ["Thôn 1, xã A", "", "b", ""], ["3", "", "", ""]]
+    plain = pl.Series(["01,Thôn 2,5", "02,,6"])
+    assert [text.field(plain, i).to_list() for i in range(3)] == [
+        ["01", "02"],
+        ["Thôn 2", ""],
+        ["5", "6"],
+    ]
+    assert text.cells(pieces[0]).rows() == [
+        ("01", "Thôn 1, xã A", "3"),
+        ("", "", ""),
+        ('0"2', "b", ""),
+        ("03", "", ""),
+    ]
+
+
+def test_a_piece_whose_record_spans_lines_is_not_read_as_lines():
+    text = open_table(b'a,b\n"x\ny",1\nz,2\n').text
+    (piece,) = text.pieces()
+    assert text.lines(piece) is None
+    assert text.cells(piece).rows() == [("x\ny", "1"), ("z", "2")]
+
+
+def test_records_written_from_a_frame_are_read_back_the_same():
+    frame = pl.DataFrame({"c0": ['a "b"', "c,d", None, "e\nf"], "c1": ["1", "", "3", "4"]})
+    records = frame_records(frame, ["c0", "c1"], ";")
+    text = ("\n".join(records.to_list()) + "\n").encode()
+    assert csv_cells(text, 2, ";").rows() == [
+        ('a "b"', "1"),
+        ("c,d", ""),
+        ("", "3"),
+        ("e\nf", "4"),
+    ]
