@@ -81,19 +81,20 @@ def name_key(full_name: pl.Expr) -> pl.Expr:
 
 @functools.cache
 def _latin_folds() -> tuple[list[str], list[str]]:
-    """The lower-case Latin letters that ``fold`` changes (ệ, ố, đ…) and what it makes of them."""
-    letters = [chr(p) for p in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]]
-    folds = [(c, fold(c)) for c in letters if c == c.lower() and fold(c) != c]
+    """The Latin letters of either case that ``fold`` changes (A, Ệ, ệ, Đ…) and what it makes
+    of them."""
+    points = [*range(0x41, 0x5B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)]
+    folds = [(c, fold(c)) for c in map(chr, points) if fold(c) != c]
     return [c for c, _f in folds], [f for _c, f in folds]
 
 
 def name_keys(names: pl.Series) -> pl.Series:
     """``name_key`` of each name. Names in ASCII and Latin letters, Vietnamese ones among
-    them, are folded letter by letter (a third of the time of ``name_key``); any other name by
-    ``name_key``."""
+    them, are folded letter by letter, in one pass that also lowers their case (a third of the
+    time of ``name_key``); any other name by ``name_key``."""
     letters, folds = _latin_folds()
-    keys = names.str.to_lowercase().str.replace_many(letters, folds)
-    other = ~keys.str.contains(r"^[\x00-\x7f]*$")
+    keys = names.str.replace_many(letters, folds)
+    other = keys.str.len_bytes() != keys.str.len_chars()  # a letter left that is not ASCII
     if other.any():
         slow = names.filter(other).to_frame("full_name").select(name_key(pl.col("full_name")))
         keys = keys.scatter(other.arg_true(), slow.to_series())
