@@ -129,10 +129,8 @@ def observations_write(
     ``audit=False`` leaves the audit entry to the caller (a visit names its assessments in its
     own entry); ``household``, a dict, gets the household's ``covered`` flag after the write;
     ``locked_village_id`` and ``before``: the caller locked the household already, and may have
-    read its counters since (see household_change).
-
-    On PostgreSQL the assessments, the residents' levels and the reading of the household before
-    and after them are one statement, and the flags and counters it leaves a second one."""
+    read its counters since (see household_change). On PostgreSQL two statements (see
+    ``_assessments_insert``)."""
     assert transaction.get_connection().in_atomic_block, "observations_write needs a transaction"
     if not observations:
         return []
@@ -163,16 +161,7 @@ def observations_write(
             )
             for o in observations
         ]
-        levels, params = _levels_update(observations, skills, assessed_at)
-        if together:
-            state["rows"] = rows_insert(
-                assessments,
-                then=((f"{levels} RETURNING id, {level_columns()}", params, "new_levels"),),
-                query=household_after_query(household_id, "new_levels"),
-                many=True,
-            )
-        else:
-            rows_insert(assessments, then=((levels, params),))
+        _assessments_insert(assessments, observations, skills, household_id, state, together)
     for o in observations:  # flags recomputed by household_change
         o.resident.proficient = state["proficient"].get(o.resident.pk, o.resident.proficient)
     if household is not None:
@@ -180,6 +169,29 @@ def observations_write(
     if audit:
         _observations_audit(actor, observations, assessments, skills)
     return assessments
+
+
+def _assessments_insert(
+    assessments: list[SkillAssessment],
+    observations: list[Observation],
+    skills: dict[str, Skill],
+    household_id: int,
+    state: dict,
+    together: bool,
+) -> None:
+    """Insert the assessments and move the residents' levels; ``together`` (PostgreSQL): in one
+    statement that also reads the household before and after them, its rows left in ``state``
+    for ``household_change``, which then writes the flags and counters by a second one."""
+    levels, params = _levels_update(observations, skills, assessments[0].assessed_at)
+    if not together:
+        rows_insert(assessments, then=((levels, params),))
+        return
+    state["rows"] = rows_insert(
+        assessments,
+        then=((f"{levels} RETURNING id, {level_columns()}", params, "new_levels"),),
+        query=household_after_query(household_id, "new_levels"),
+        many=True,
+    )
 
 
 def _observations_audit(
