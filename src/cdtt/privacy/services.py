@@ -25,6 +25,7 @@ from cdtt.lib import xlsx
 from cdtt.privacy.selectors import ANONYMOUS_KEY, ResidentRecord, is_anonymised, resident_record
 from cdtt.registry.models import Resident, ResidentStatus
 from cdtt.schools.models import Student
+from cdtt.schools.services import class_list_changed
 
 FORMATS = ("xlsx", "json")
 # The name an anonymised resident (and their student records) keeps: stored data, the same in
@@ -215,12 +216,14 @@ def _anonymise(resident: Resident) -> None:
             "updated_at",
         ]
     )
-    for student in Student.objects.filter(resident=resident):
+    students = list(Student.objects.filter(resident=resident))
+    for student in students:
         student.full_name = ANONYMOUS_NAME
         student.name_key = f"{ANONYMOUS_KEY}{student.pk}"
         student.birth_date = None
         student.birth_key = str(student.birth_year)
         student.save(update_fields=["full_name", "name_key", "birth_date", "birth_key"])
+    class_list_changed({s.school_class_id for s in students})
     # Earlier entries of the audit log named the resident: in their changes (the resident's own
     # entries) and in their text (those of the household, the assessments) within the village.
     AuditEntry.objects.filter(object_type=Resident._meta.label, object_id=str(resident.pk)).exclude(

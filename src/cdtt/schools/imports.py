@@ -406,6 +406,11 @@ def _apply(cur, result: _Result, now) -> None:
     )
     result.classes_created = max(cur.rowcount, 0)
     _students_apply(cur, result, now)
+    # Written row by row: the digest of a class's list, if any, is no longer its students'.
+    cur.execute(
+        "UPDATE schools_schoolclass SET list_digest = NULL WHERE list_digest IS NOT NULL AND "
+        f"id IN (SELECT c.id FROM imp_students i {_CLASS_JOIN})"
+    )
 
 
 def _rows_write(cur, good: pl.DataFrame, result: _Result) -> None:

@@ -54,6 +54,13 @@ class SchoolClass(models.Model):
     grade = models.PositiveSmallIntegerField(_("khối"))
     school_year = models.CharField(_("năm học"), max_length=9)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The digest of the list last imported into the class, its students written as it says
+    # (``cdtt.schools.student_load``): the same list again is then known without reading its
+    # students back. Every other write to a student's name, birth, gender, commune or household
+    # code clears it (``services.class_list_changed``). (The move to the 2025 map repoints the
+    # students of closed communes without clearing it: a list naming those communes is refused
+    # after the move, one naming the new communes has another digest.)
+    list_digest = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-school_year", "grade", "name"]

@@ -279,6 +279,15 @@ def completion_record(
     return completion
 
 
+def class_list_changed(class_ids) -> None:
+    """Forget the digest of these classes' lists (``SchoolClass.list_digest``): a student of
+    theirs was written otherwise than by the list's import, and the next import of the list
+    compares it row by row."""
+    SchoolClass.objects.filter(pk__in=list(class_ids), list_digest__isnull=False).update(
+        list_digest=None
+    )
+
+
 @transaction.atomic
 def student_household_code_set(*, actor, student: Student, household_code: str) -> Student:
     """The household code narrows a student's match when two residents fit."""
@@ -287,6 +296,7 @@ def student_household_code_set(*, actor, student: Student, household_code: str) 
         raise ValidationError(_("Học sinh đã được đối chiếu với nhân khẩu."))
     student.household_code = clean(household_code)[:40]
     student.save(update_fields=["household_code"])
+    class_list_changed([student.school_class_id])
     audit_record(
         actor=actor,
         action="school.student_update",

@@ -1,8 +1,12 @@
 """Writing a checked student list on PostgreSQL without a staging table (DESIGN.md §7).
 
 The checked rows arrive as one polars frame. The classes they name are inserted by one
-statement from a small temporary table (a class per few dozen rows); the students already in
-those classes are read back by one ``COPY … TO`` and compared with the file's rows in polars:
+statement from a small temporary table (a class per few dozen rows). A class whose list is the
+one last imported into it, its students unchanged since (the digest of that list is kept with
+the class, and cleared by any other write: ``services.class_list_changed``), needs nothing
+more. The
+students of the other classes that hold some are read back by one ``COPY … TO`` and compared
+with the file's rows in polars:
 the new students are copied straight into their table (its unique key and indexes dropped and
 built again after a load into a table holding no more rows than it brings), the changed ones
 updated from a temporary table of those rows only, the others left alone. The same file again
@@ -49,22 +53,44 @@ _OLD = {
 }
 
 
+def list_digests(good: pl.DataFrame) -> pl.DataFrame:
+    """The digest of each class's rows (``CLASS_KEY``, ``digest``): the sum of a hash of each
+    row's listed columns (48 bits of it: a class's sum stays within 64), whatever the rows'
+    order. A polars of another version hashes otherwise: every list then differs once."""
+    row = pl.struct(
+        "name_key",
+        "birth_key",
+        "full_name",
+        pl.col("gender").fill_null(""),
+        "commune_id",
+        pl.col("household_code").fill_null(""),
+    )
+    return good.group_by(CLASS_KEY).agg(
+        (row.hash(seed=0) // 65536).cast(pl.Int64).sum().alias("digest")
+    )
+
+
 def _classes(cur, good: pl.DataFrame, now) -> tuple[pl.DataFrame, int]:
     """The file's classes (school_id, school_year, class_key, class_id, filled: whether it held
-    a student before), the missing ones created; and how many were."""
+    a student before, ``same``: whether its list is the one last imported into it, students
+    unchanged since, and the file's ``digest`` of it), the missing ones created; and how many
+    were."""
     named = good.select(*CLASS_KEY, "class_name", "grade").unique()
+    named = named.join(list_digests(good), on=CLASS_KEY, how="left")
     cur.execute("DROP TABLE IF EXISTS pg_temp.imp_classes")
     cur.execute(
         "CREATE TEMP TABLE imp_classes (school_id bigint, school_year varchar(9), "
-        "class_key varchar(20), class_name varchar(20), grade smallint) ON COMMIT DROP"
+        "class_key varchar(20), class_name varchar(20), grade smallint, digest bigint) "
+        "ON COMMIT DROP"
     )
     frame_copy(cur, "imp_classes", named.columns, named)
+    # A class made here takes the digest of its list now: its students are the file's.
     cur.execute(
         "INSERT INTO schools_schoolclass (school_id, name, name_key, grade, school_year, "
-        "created_at) SELECT i.school_id, MIN(i.class_name), i.class_key, MIN(i.grade), "
-        "i.school_year, %s FROM imp_classes i WHERE NOT EXISTS (SELECT 1 FROM "
-        "schools_schoolclass c WHERE c.school_id = i.school_id AND c.school_year = "
-        "i.school_year AND c.name_key = i.class_key) "
+        "created_at, list_digest) SELECT i.school_id, MIN(i.class_name), i.class_key, "
+        "MIN(i.grade), i.school_year, %s, MIN(i.digest) FROM imp_classes i WHERE NOT EXISTS "
+        "(SELECT 1 FROM schools_schoolclass c WHERE c.school_id = i.school_id AND "
+        "c.school_year = i.school_year AND c.name_key = i.class_key) "
         "GROUP BY i.school_id, i.school_year, i.class_key "
         "ON CONFLICT (school_id, school_year, name_key) DO NOTHING",
         [now],
@@ -74,12 +100,16 @@ def _classes(cur, good: pl.DataFrame, now) -> tuple[pl.DataFrame, int]:
     cur.execute(
         "CREATE TEMP TABLE imp_class_ids ON COMMIT DROP AS SELECT c.id AS class_id, "
         "c.school_id, c.school_year, c.name_key AS class_key, EXISTS (SELECT 1 FROM "
-        "schools_student s WHERE s.school_class_id = c.id) AS filled "
-        "FROM schools_schoolclass c JOIN (SELECT DISTINCT school_id, school_year, class_key "
-        "FROM imp_classes) i ON c.school_id = i.school_id AND c.school_year = i.school_year "
-        "AND c.name_key = i.class_key"
+        "schools_student s WHERE s.school_class_id = c.id) AS filled, "
+        "COALESCE(c.list_digest = i.digest, FALSE) AS same, i.digest "
+        "FROM schools_schoolclass c JOIN (SELECT DISTINCT school_id, school_year, class_key, "
+        "digest FROM imp_classes) i ON c.school_id = i.school_id AND c.school_year = "
+        "i.school_year AND c.name_key = i.class_key"
     )
-    cur.execute("SELECT school_id, school_year, class_key, class_id, filled FROM imp_class_ids")
+    cur.execute(
+        "SELECT school_id, school_year, class_key, class_id, filled, same, digest "
+        "FROM imp_class_ids"
+    )
     classes = pl.DataFrame(
         cur.fetchall(),
         schema={
@@ -88,10 +118,22 @@ def _classes(cur, good: pl.DataFrame, now) -> tuple[pl.DataFrame, int]:
             "class_key": pl.String,
             "class_id": pl.Int64,
             "filled": pl.Boolean,
+            "same": pl.Boolean,
+            "digest": pl.Int64,
         },
         orient="row",
     )
     return classes, created
+
+
+def _digests_keep(cur, classes: pl.DataFrame) -> None:
+    """Keep with each class the digest of the list just written into it."""
+    if classes.filter(~pl.col("same")).is_empty():
+        return
+    cur.execute(
+        "UPDATE schools_schoolclass c SET list_digest = i.digest FROM imp_class_ids i "
+        "WHERE c.id = i.class_id AND NOT i.same"
+    )
 
 
 def _existing(cur, classes: pl.Series) -> pl.DataFrame:
@@ -192,10 +234,13 @@ def students_load(cur, good: pl.DataFrame, now) -> tuple[int, int]:
     classes and the students created. The rows of classes that held students are compared
     with them row by row."""
     classes, classes_created = _classes(cur, good, now)
+    # A class whose list is the one last imported, unchanged since, brings nothing to write.
+    listed = classes.filter(~(pl.col("filled") & pl.col("same"))).drop("same", "digest")
     # One chunk: the comparison's join is several times faster than over the file's batches.
-    rows = good.join(classes, on=CLASS_KEY, how="inner").rechunk()
-    compared = classes.filter(pl.col("filled")).get_column("class_id")
+    rows = good.join(listed, on=CLASS_KEY, how="inner").rechunk()
+    compared = listed.filter(pl.col("filled")).get_column("class_id")
     new, changed = _compared(rows, _existing(cur, compared))
     _insert(cur, new, now)
     _update(cur, changed)
+    _digests_keep(cur, classes)
     return classes_created, new.height

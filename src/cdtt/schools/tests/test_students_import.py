@@ -218,22 +218,11 @@ def test_a_concurrent_write_falls_back_to_the_staged_upsert(tmp_path, teacher, m
     assert Student.objects.count() == 2
 
 
-def test_a_class_listed_again_is_compared_row_by_row(tmp_path, teacher, monkeypatch):
-    """PostgreSQL: the students of the classes the file names are read back and compared with
-    its rows; the same rows update nothing, a changed one updates that student alone."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("the comparison in memory is PostgreSQL's")
+def _watched(monkeypatch):
+    """The classes whose students an import reads back, and the students it updates, call by
+    call."""
     from cdtt.schools import student_load
 
-    rows = [
-        ROW,
-        ["TH001", "6A", "2025-2026", "Lê Văn Cường", "2013", "", "16000", ""],
-        ["TH001", "7A", "2025-2026", "Trần Thị Dung", "2012", "Nữ", "16000", "HK\\9"],
-    ]
-    first = run(teacher, student_file(tmp_path, rows, name="a.csv"))
-    assert first.ok, first.errors
     compared, updated = [], []
     existing, update = student_load._existing, student_load._update
 
@@ -242,17 +231,91 @@ def test_a_class_listed_again_is_compared_row_by_row(tmp_path, teacher, monkeypa
         return existing(cur, classes)
 
     def write(cur, changed):
-        updated.append(sorted(changed.get_column("id").to_list()))
+        updated.append(sorted(changed.get_column("id")) if "id" in changed.columns else [])
         return update(cur, changed)
 
     monkeypatch.setattr(student_load, "_existing", read)
     monkeypatch.setattr(student_load, "_update", write)
-    classes = sorted(SchoolClass.objects.values_list("pk", flat=True))
+    return compared, updated
+
+
+ROWS = [
+    ROW,
+    ["TH001", "6A", "2025-2026", "Lê Văn Cường", "2013", "", "16000", ""],
+    ["TH001", "7A", "2025-2026", "Trần Thị Dung", "2012", "Nữ", "16000", "HK\\9"],
+]
+
+
+def _postgresql_only():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the comparison in memory and the lists' digests are PostgreSQL's")
+
+
+def test_a_class_listed_again_is_compared_row_by_row(tmp_path, teacher, monkeypatch):
+    """PostgreSQL: the students of a class whose list differs from the one last imported are
+    read back and compared with its rows; a changed one updates that student alone. The same
+    list again reads nothing back and writes nothing."""
+    _postgresql_only()
+    rows = [list(r) for r in ROWS]
+    first = run(teacher, student_file(tmp_path, rows, name="a.csv"))
+    assert first.ok, first.errors
+    assert SchoolClass.objects.filter(list_digest__isnull=True).count() == 0
+    compared, updated = _watched(monkeypatch)
     again = run(teacher, student_file(tmp_path, rows, name="b.csv"))
     assert again.counts["students_created"] == 0
-    assert compared == [classes] and updated == [[]]
+    assert compared == [[]] and updated == [[]]
     rows[2] = [*rows[2][:5], "Nam", *rows[2][6:]]
     changed = run(teacher, student_file(tmp_path, rows, name="c.csv"))
     dung = Student.objects.get(school_class__name="7A")
     assert changed.counts["students_created"] == 0 and updated[-1] == [dung.pk]
+    assert compared[-1] == [dung.school_class_id]
     assert dung.gender == "M" and dung.household_code == "HK\\9"
+    run(teacher, student_file(tmp_path, rows, name="d.csv"))
+    assert compared[-1] == [] and updated[-1] == []
+
+
+def test_a_student_written_otherwise_makes_the_same_list_compared_again(
+    tmp_path, teacher, monkeypatch
+):
+    """A household code a teacher sets after the import clears the digest of the student's
+    class: the same list again is compared row by row, and its code stands, as it would have
+    without the digest; the other class is not read."""
+    from cdtt.schools.services import student_household_code_set
+
+    _postgresql_only()
+    path = student_file(tmp_path, [list(r) for r in ROWS], name="a.csv")
+    run(teacher, path)
+    an = Student.objects.get(name_key="nguyen van an")
+    student_household_code_set(actor=teacher, student=an, household_code="HK7777")
+    assert SchoolClass.objects.get(pk=an.school_class_id).list_digest is None
+    compared, updated = _watched(monkeypatch)
+    again = run(teacher, path)
+    assert compared == [[an.school_class_id]] and updated == [[an.pk]]
+    assert again.counts["students_updated"] == 3
+    assert Student.objects.get(pk=an.pk).household_code == "HK0001"
+    assert SchoolClass.objects.filter(list_digest__isnull=True).count() == 0
+
+
+def test_a_list_written_row_by_row_forgets_the_classes_digests(tmp_path, teacher, monkeypatch):
+    """The staged upsert (a concurrent import, SQLite) keeps no digest: the next import of the
+    list compares its classes."""
+    from django.db import IntegrityError
+
+    from cdtt.schools import imports
+
+    _postgresql_only()
+    path = student_file(tmp_path, [list(r) for r in ROWS], name="a.csv")
+    run(teacher, path)
+
+    def refused(cur, good, now):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(imports, "students_load", refused)
+        assert run(teacher, path).ok
+    assert SchoolClass.objects.filter(list_digest__isnull=False).count() == 0
+    compared, _updated = _watched(monkeypatch)
+    run(teacher, path)
+    assert compared == [sorted(SchoolClass.objects.values_list("pk", flat=True))]
