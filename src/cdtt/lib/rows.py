@@ -103,7 +103,10 @@ def _together(groups: tuple[list[models.Model], ...], then, query, many) -> tupl
         params += values
         if keyed:  # the keys beside the query's rows; one row of them when it has none
             keys = ", ".join(f"(SELECT array_agg({pk}) FROM g{i})" for i, pk in keyed)
-            main = f"SELECT {keys}, q.* FROM (SELECT 1) one LEFT JOIN (SELECT 1, * FROM ({main}) q0) q ON TRUE"
+            main = (
+                f"SELECT {keys}, q.* FROM (SELECT 1) one "
+                f"LEFT JOIN (SELECT 1, * FROM ({main}) q0) q ON TRUE"
+            )
     with connection.cursor() as cursor:
         cursor.execute(("WITH " + ", ".join(clauses) + " " if clauses else "") + main, params)
         rows = cursor.fetchall() if query is not None or keyed else []

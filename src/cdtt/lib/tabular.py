@@ -393,7 +393,7 @@ class CsvText:
                 piece,
                 has_header=False,
                 new_columns=["record"],
-                separator="\x00",  # never in a CSV (the reader refuses a file holding one)
+                separator="\x00",  # a line holding a NUL is refused: the piece is parsed
                 quote_char=None,
                 infer_schema=False,
                 schema={"record": pl.String},
@@ -487,19 +487,14 @@ def _stream_csv(path: str) -> Table:
         raise FileProblem(_("Tệp không có dữ liệu."))
     headers = [clean(h) for h in header]
 
-    def frames(clean: bool = True):
+    def blocks() -> Iterator[bytes]:
         handle.close()
         with open(path, "rb") as raw:
             start = _header_end(raw.read(1 << 20))
-            yield from csv_frames(
-                _blocks(raw, start), len(headers), delimiter, first_row=2, clean=clean
-            )
+            yield from _blocks(raw, start)
 
-    def pieces() -> Iterator[bytes]:
-        handle.close()
-        with open(path, "rb") as raw:
-            start = _header_end(raw.read(1 << 20))
-            yield from _whole_records(_blocks(raw, start))
+    def frames(clean: bool = True):
+        yield from csv_frames(blocks(), len(headers), delimiter, first_row=2, clean=clean)
 
     def body():
         number = 1
@@ -520,7 +515,7 @@ def _stream_csv(path: str) -> Table:
         finally:
             handle.close()
 
-    text = CsvText(pieces, len(headers), delimiter)
+    text = CsvText(lambda: _whole_records(blocks()), len(headers), delimiter)
     return Table(
         headers, [header_key(h) for h in headers], body(), frames, text, _lines_about(path)
     )

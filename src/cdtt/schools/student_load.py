@@ -4,13 +4,11 @@ The checked rows arrive as one polars frame. The classes they name are inserted 
 statement from a small temporary table (a class per few dozen rows). A class whose list is the
 one last imported into it, its students unchanged since (the digest of that list is kept with
 the class, and cleared by any other write: ``services.class_list_changed``), needs nothing
-more. The
-students of the other classes that hold some are read back by one ``COPY … TO`` and compared
-with the file's rows in polars:
-the new students are copied straight into their table (its unique key and indexes dropped and
-built again after a load into a table holding no more rows than it brings), the changed ones
-updated from a temporary table of those rows only, the others left alone. The same file again
-writes nothing.
+more. The students of the other classes that hold some are read back by one ``COPY … TO`` and
+compared with the file's rows in polars: the new students are copied straight into their table
+(its unique key and indexes dropped and built again after a load into a table holding no more
+rows than it brings), the changed ones updated from a temporary table of those rows only, the
+others left alone. The same file again writes nothing.
 
 A student written by someone else between the reading and the writing (two lists of one class
 imported at once) makes the copy, or the unique key built after it, fail: ``students_load``
@@ -231,8 +229,9 @@ def _update(cur, changed: pl.DataFrame) -> None:
 
 def students_load(cur, good: pl.DataFrame, now) -> tuple[int, int]:
     """Write the checked rows ``good`` (the staging columns, no student twice): returns the
-    classes and the students created. The rows of classes that held students are compared
-    with them row by row."""
+    classes and the students created. A class whose list is the one last imported into it is
+    left alone; the rows of the other classes that held students are compared with them row
+    by row. Each class then keeps the digest of its list."""
     classes, classes_created = _classes(cur, good, now)
     # A class whose list is the one last imported, unchanged since, brings nothing to write.
     listed = classes.filter(~(pl.col("filled") & pl.col("same"))).drop("same", "digest")

@@ -163,24 +163,14 @@ def test_erasure_anonymises_the_resident_s_students_and_their_lists_digests(fiel
     last imported into the student's class is forgotten: the next import compares it."""
     from cdtt.privacy.services import resident_erase
     from cdtt.schools.models import SchoolClass, Student
-    from cdtt.schools.services import school_create
+    from cdtt.schools.tests.factories import ApiSeed
 
-    school = school_create(
-        actor=None, name="Trường Thử", code="TT01", level="lower", commune=field.tree.commune
-    )
-    school_class = SchoolClass.objects.create(
-        school=school, name="6A", name_key="6a", grade=6, school_year="2025-2026", list_digest=7
-    )
-    student = Student.objects.create(
-        school_class=school_class,
-        full_name="Lê Văn Chủ",
-        name_key="le van chu",
-        birth_year=2013,
-        birth_key="2013",
-        commune=field.tree.commune,
-        resident=field.head,
-    )
+    seed = ApiSeed(field.tree.commune, field.head)
+    name = seed.student.full_name
+    assert name == "Lê Văn Chủ"
+    Student.objects.filter(pk=seed.student.pk).update(resident=field.head)
+    SchoolClass.objects.filter(pk=seed.school_class.pk).update(list_digest=7)
     resident_erase(actor=field.officer, resident=field.head, reason=PURPOSE)
-    student.refresh_from_db()
-    assert student.full_name != "Lê Văn Chủ"
-    assert SchoolClass.objects.get(pk=school_class.pk).list_digest is None
+    seed.student.refresh_from_db()
+    assert seed.student.full_name != name
+    assert SchoolClass.objects.get(pk=seed.school_class.pk).list_digest is None
