@@ -10,7 +10,6 @@ closed. Its writes (the kernel's copy into the page cache, slow on some disks) r
 of their own, beside the reading of the next piece.
 """
 
-import io
 import queue
 import tempfile
 import threading
@@ -31,7 +30,7 @@ class Spill:
         self.parts: list[list[tuple[int, int, int, int]]] = [[] for _ in range(groups)]
         self.rows = [0] * groups
         self.size = 0  # of the file once every write handed over is done
-        self.writes: queue.Queue = queue.Queue(maxsize=2)
+        self.writes: queue.Queue = queue.Queue(maxsize=4)  # two adds: their texts and numbers
         self.failure: BaseException | None = None
         self.writer = threading.Thread(target=self._write, name="spill-write", daemon=True)
         self.writer.start()
@@ -77,12 +76,14 @@ class Spill:
         )
         if self.failure is not None:
             raise self.failure
-        text = io.BytesIO()  # one write to the file: polars writes to a Python file in pieces
-        records.select("record").write_csv(text, include_header=False, quote_style="never")
+        # The records joined by polars and taken as bytes (no text decoded by Python): half
+        # the time of writing them as a CSV.
+        text = records.get_column("record").str.join("\n").cast(pl.Binary).item() + b"\n"
         numbers = records.get_column("row_no").cast(pl.Int64).to_numpy().tobytes()
-        text_start, rows_start = self.size, self.size + text.tell()
+        text_start, rows_start = self.size, self.size + len(text)
         self.size = rows_start + len(numbers)
-        self.writes.put(text.getvalue() + numbers)
+        self.writes.put(text)
+        self.writes.put(numbers)
         for number, n, size in sizes.iter_rows():
             self.parts[number].append((text_start, size, rows_start, n))
             self.rows[number] += n

@@ -400,20 +400,25 @@ class CsvText:
             )
         except pl.exceptions.ComputeError:
             return None
+        if b'"' not in piece:  # the usual piece: no quote, no line to count them in
+            return lines
         record = pl.col("record")
         if lines.select((record.str.count_matches('"', literal=True) % 2 == 1).any()).item():
             return None
         return lines
 
-    def field(self, records, index: int):
+    def field(self, records, index: int, quoted: bool = True):
         """The text of cell ``index`` of each record (``records``: a Series of their texts), its
         quotes taken off. Split at the delimiter when no cell up to it holds a quote (the usual
-        file: codes come first, the quoted addresses after), read by a pattern otherwise."""
+        file: codes come first, the quoted addresses after), read by a pattern otherwise.
+        ``quoted`` False: the caller knows that no record holds a quote."""
         import re
 
         import polars as pl
 
         cells = records.str.split_exact(self.delimiter, index).struct.unnest()
+        if not quoted:
+            return cells.get_column(f"field_{index}").fill_null("")
         if not cells.select(
             pl.any_horizontal(pl.all().str.contains('"', literal=True)).any()
         ).item():

@@ -490,7 +490,7 @@ class LoadOrder:
                 )
             else:
                 records = lines.with_columns(
-                    text.field(lines.get_column("record"), commune).alias("code")
+                    text.field(lines.get_column("record"), commune, b'"' in piece).alias("code")
                 )
             records = records.with_columns(pl.int_range(row, row + pl.len()).alias("row_no"))
             row += records.height
