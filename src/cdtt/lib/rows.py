@@ -24,13 +24,36 @@ def _columns(model: type[models.Model]) -> tuple[str, list[models.Field]]:
     return f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({head}) VALUES ", fields
 
 
+@cache
+def _arrays(model: type[models.Model]) -> str | None:
+    """PostgreSQL: ``SELECT`` of the model's columns from one array a column (``unnest``), the
+    arrays' types without their lengths (a cast to ``varchar(n)`` would cut a value, not refuse
+    it), as Django's ``bulk_create`` writes them; None when a column's type is not one of the
+    backend's own (an array, say)."""
+    _head, fields = _columns(model)
+    types = [(f.target_field if f.is_relation else f).get_internal_type() for f in fields]
+    if any(t not in connection.data_types for t in types):
+        return None
+    casts = [f.db_type(connection).split("(")[0] for f in fields]
+    return "SELECT * FROM unnest(" + ", ".join(f"%s::{t}[]" for t in casts) + ")"
+
+
 def _insert(objs: list[models.Model], returning: bool) -> tuple[str, list]:
+    """The insert of ``objs`` and its parameters. On PostgreSQL several rows are sent as one
+    array a column: the statement has one shape whatever their number (a visit's assessments,
+    one to a dozen), so that it is prepared once a connection and planned once."""
     head, fields = _columns(type(objs[0]))
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    sql = head + ", ".join([one] * len(objs))
+    rows = [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objs]
+    arrays = _arrays(type(objs[0])) if len(objs) > 1 and connection.vendor == "postgresql" else None
+    if arrays is not None:
+        sql = head.removesuffix("VALUES ") + arrays
+        params = [list(column) for column in zip(*rows, strict=True)]
+    else:
+        one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        sql = head + ", ".join([one] * len(objs))
+        params = [value for row in rows for value in row]
     if returning:
         sql += f" RETURNING {connection.ops.quote_name(objs[0]._meta.pk.column)}"
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
     return sql, params
 
 

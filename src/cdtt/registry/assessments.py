@@ -19,7 +19,7 @@ from cdtt.audit.services import audit_record
 from cdtt.lib.rows import rows_insert
 from cdtt.lib.text import clean
 from cdtt.registry.rollups import household_after_query, household_change, level_columns
-from cdtt.skills.models import ChecklistItem, Level, Method, Skill, SkillAssessment
+from cdtt.skills.models import SKILL_CODES, ChecklistItem, Level, Method, Skill, SkillAssessment
 
 
 @dataclass(frozen=True)
@@ -182,10 +182,11 @@ def _assessments_insert(
     """Insert the assessments and move the residents' levels; ``together`` (PostgreSQL): in one
     statement that also reads the household before and after them, its rows left in ``state``
     for ``household_change``, which then writes the flags and counters by a second one."""
-    levels, params = _levels_update(observations, skills, assessments[0].assessed_at)
     if not together:
+        levels, params = _levels_update(observations, skills, assessments[0].assessed_at)
         rows_insert(assessments, then=((levels, params),))
         return
+    levels, params = _levels_arrays(observations, skills, assessments[0].assessed_at)
     state["rows"] = rows_insert(
         assessments,
         then=((f"{levels} RETURNING id, {level_columns()}", params, "new_levels"),),
@@ -215,6 +216,54 @@ def _observations_audit(
     )
 
 
+def _latest(observations: list[Observation]) -> dict[int, dict[str, int]]:
+    """resident id -> {skill code: level}: the last observation of each skill of each resident."""
+    latest: dict[int, dict[str, int]] = {}
+    for o in observations:
+        latest.setdefault(o.resident.pk, {})[o.skill_code] = o.level
+    return latest
+
+
+# Not observed, in ``_levels_arrays``' arrays (a level is 0, 1 or 2): the arrays keep one type.
+_UNSEEN = -1
+
+
+def _levels_arrays(
+    observations: list[Observation], skills: dict[str, Skill], assessed_at: dt.datetime
+) -> tuple[str, list]:
+    """PostgreSQL: ``_levels_update`` as a statement of one shape whatever the observations:
+    the residents and the level observed in each skill (``_UNSEEN`` where none was) as arrays,
+    every level column set (to itself where nothing was observed, or where a later assessment
+    of the skill is stored: all of a resident's later ones read by one index scan). Prepared
+    once a connection and planned once, where the statement of ``_levels_update`` has a shape
+    for each set of skills and residents, parsed and planned anew each time (the costliest part
+    of an assessed visit for the server). The later assessments are an aggregate of a lateral
+    subquery, not ``EXISTS``: a plan made for any values would scan the whole table to hash
+    the ``EXISTS``."""
+    latest = _latest(observations)
+    ids = sorted(latest)
+    at = transaction.get_connection().ops.adapt_datetimefield_value(assessed_at)
+    sets = [
+        f"level_{c} = CASE WHEN o.l_{c} = {_UNSEEN} OR later.s_{c} THEN r.level_{c} "
+        f"ELSE o.l_{c} END"
+        for c in SKILL_CODES
+    ]
+    # A skill not observed matches no assessment (ids start at 1).
+    skill_ids = [skills[c].pk if c in skills else 0 for c in SKILL_CODES]
+    later = ", ".join(f"COALESCE(bool_or(a.skill_id = %s), FALSE) AS s_{c}" for c in SKILL_CODES)
+    arrays = [[latest[i].get(c, _UNSEEN) for i in ids] for c in SKILL_CODES]
+    sql = (
+        f"UPDATE registry_resident r SET {', '.join(sets)} FROM unnest(%s::bigint[], "
+        + ", ".join(["%s::smallint[]"] * len(SKILL_CODES))
+        + f") AS o(rid, {', '.join(f'l_{c}' for c in SKILL_CODES)}) "
+        f"CROSS JOIN LATERAL (SELECT {later} FROM skills_skillassessment a "
+        "WHERE a.resident_id = o.rid AND a.assessed_at > %s) later "
+        "WHERE r.id = o.rid AND NOT EXISTS (SELECT 1 FROM registry_populationimport i "
+        "WHERE i.id = r.levels_import_id AND i.created_at > %s)"
+    )
+    return sql, [ids, *arrays, *skill_ids, at, at]
+
+
 def _levels_update(
     observations: list[Observation], skills: dict[str, Skill], assessed_at: dt.datetime
 ) -> tuple[str, list]:
@@ -222,9 +271,7 @@ def _levels_update(
     unless a later statement about that level is stored: a later assessment of the skill, or a
     later population file that set the resident's levels (ties: the later record wins, as in
     rollups_rebuild). An offline visit synced late thus never overrides what came after it."""
-    latest: dict[int, dict[str, int]] = {}
-    for o in observations:
-        latest.setdefault(o.resident.pk, {})[o.skill_code] = o.level
+    latest = _latest(observations)
     connection = transaction.get_connection()
     at = connection.ops.adapt_datetimefield_value(assessed_at)
     sets, params = [], []

@@ -2,7 +2,7 @@
 set on the objects, with or without a query sent along, and a statement's rows read by name."""
 
 import pytest
-from django.db import connection
+from django.db import DataError, connection
 
 from cdtt.audit.models import AuditEntry
 from cdtt.audit.services import audit_entry
@@ -65,3 +65,28 @@ def test_the_query_reads_what_a_named_statement_returns_on_postgresql():
     assert rows == [(2, "changed")]
     assert AuditEntry.objects.filter(summary="changed").count() == 2
     assert AuditEntry.objects.count() == 4
+
+
+def test_several_rows_go_as_arrays_in_one_statement_shape_on_postgresql():
+    """However many rows, the statement is the same text (prepared once a connection): their
+    values go as one array a column; a text is not cut to the column's length on the way."""
+    if connection.vendor != "postgresql":
+        pytest.skip("arrays of values: PostgreSQL")
+    texts = []
+
+    def sent(execute, sql, params, many, context):
+        texts.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(sent):
+        two, three = _entries(2), _entries(3)
+        rows_insert(two)
+        rows_insert(three)
+    assert len(texts) == 2 and "unnest" in texts[0]
+    assert texts[0] == texts[1]
+    stored = dict(AuditEntry.objects.values_list("pk", "summary"))
+    assert [stored[e.pk] for e in [*two, *three]] == [f"entry {i}" for i in (0, 1, 0, 1, 2)]
+    long = _entries(2)
+    long[1].summary = "x" * 400  # longer than the column: refused, not cut
+    with pytest.raises(DataError, match="too long"):
+        rows_insert(long)

@@ -223,3 +223,32 @@ def test_the_worklist_document_whatever_the_skills_and_levels(field, inactive):
         assert head["levels"]["payment"] == 3 and "payment" not in head["lacks"]
     if connection.vendor == "postgresql":
         assert document.endswith(b'"households":[' + worklist_items_json(village) + b"]}")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_generic_plans_last_for_the_visit_s_transaction_only(field, api_as):
+    """On PostgreSQL the household's statement makes the visit's later statements use plans
+    made for any values (the assessments' statement would be planned at every run otherwise);
+    the connection's next requests (a worklist, a search) plan as usual."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("plan_cache_mode is PostgreSQL's")
+    seen = []
+
+    def mode_after_household(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if 'INSERT INTO "skills_skillassessment"' in sql:
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW plan_cache_mode")
+                seen.append(cursor.fetchone()[0])
+        return result
+
+    api = api_as(field.member)
+    with connection.execute_wrapper(mode_after_household):
+        r = api.post("/visits", payload(field))
+    assert r.status_code == 201, r.content
+    assert seen == ["force_generic_plan"]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "auto"

@@ -142,6 +142,66 @@ def test_an_older_assessment_does_not_override_the_latest(tree):
     assert rollups_check() == []
 
 
+def test_several_residents_and_skills_at_once_each_level_on_its_own(tree):
+    """One household's observations of two residents in several skills: each level taken where
+    no later assessment of that skill of that resident is stored, the skills not observed left
+    as they are; on PostgreSQL by one statement text whatever the residents and skills."""
+    from django.db import connection
+
+    from cdtt.registry.assessments import Observation, assessments_record
+
+    hh = household_create(actor=None, village=tree.village, code="HK01")
+    a = resident_create(actor=None, household=hh, full_name="An", birth_date=None, birth_year=1990)
+    b = resident_create(
+        actor=None, household=hh, full_name="Bình", birth_date=None, birth_year=1991
+    )
+    assessment_record(actor=None, resident=a, skill_code="payment", level=1, method="self_test")
+    assessment_record(actor=None, resident=b, skill_code="safety", level=2, method="self_test")
+    texts = []
+
+    def sent(execute, sql, params, many, context):
+        texts.append(sql)
+        return execute(sql, params, many, context)
+
+    earlier = timezone.now() - dt.timedelta(days=1)  # synced late: older than the above
+    with connection.execute_wrapper(sent):
+        assessments_record(
+            actor=None,
+            observations=[
+                Observation(a, "payment", 2),
+                Observation(a, "shopping", 2),
+                Observation(b, "payment", 1),
+                Observation(b, "local_platform", 2),
+                Observation(b, "local_platform", 1),  # the last one of a skill counts
+            ],
+            method="home_visit",
+            assessed_at=earlier,
+        )
+        assessments_record(
+            actor=None,
+            observations=[Observation(b, "shopping", 2)],
+            method="home_visit",
+            assessed_at=earlier,
+        )
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.level_payment, a.level_shopping, a.level_safety) == (1, 2, 0)
+    assert (b.level_payment, b.level_local_platform, b.level_safety, b.level_shopping) == (
+        1,
+        1,
+        2,
+        2,
+    )
+    assert rollups_check() == []
+    if connection.vendor == "postgresql":  # the levels' statement: one text
+        levels = [
+            t[t.index("UPDATE registry_resident r") : t.index("RETURNING")]
+            for t in texts
+            if "UPDATE registry_resident r SET level_" in t
+        ]
+        assert len(levels) == 2 and levels[0] == levels[1]
+
+
 HEADER = (
     "Mã xã,Thôn,Mã hộ,Họ và tên,Ngày sinh,Dịch vụ công trực tuyến,Mua sắm trực tuyến,"
     "Thanh toán trực tuyến,An toàn trên không gian mạng,Nền tảng số khác\n"
