@@ -82,3 +82,18 @@ def _fresh_login_throttle():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def wsgi_connection_kept():
+    """For tests that call the WSGI application itself: its request signals would close a
+    database connection that is not in autocommit, the test's own transaction on PostgreSQL.
+    Django's test client disconnects them for its requests; so does this fixture."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)

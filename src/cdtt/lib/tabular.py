@@ -426,9 +426,9 @@ class CsvText:
         sep = re.escape(self.delimiter)
         cell = f'"(?:[^"]|"")*"|[^{sep}"]*'
         value = records.str.extract(f"^(?:(?:{cell}){sep}){{{index}}}({cell})", 1).fill_null("")
-        quoted = value.str.starts_with('"')
+        in_quotes = value.str.starts_with('"')
         unquoted = value.str.slice(1, value.str.len_chars() - 2).str.replace_all('""', '"')
-        return unquoted.zip_with(quoted, value)
+        return unquoted.zip_with(in_quotes, value)
 
 
 def frame_records(frame, names: list[str], delimiter: str):

@@ -19,21 +19,6 @@ EXAMPLES = 8
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
-@pytest.fixture(autouse=True)
-def _connection_kept_between_requests():
-    """The calls go straight to the WSGI application, whose request signals close a database
-    connection that is not in autocommit: the test's own transaction on PostgreSQL. Django's
-    test client disconnects them for its requests; so does this test."""
-    from django.core import signals
-    from django.db import close_old_connections
-
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
-
-
 @pytest.fixture
 def caller(tree, make_user):
     """A province officer's token over seeded field data (a team, households, a campaign)."""
@@ -46,6 +31,7 @@ def caller(tree, make_user):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("wsgi_connection_kept")  # calls the WSGI application itself
 @schema.parametrize()
 @settings(
     max_examples=EXAMPLES,

@@ -12,21 +12,8 @@ from cdtt.campaigns.tests.factories import Field, token_for
 from cdtt.campaigns.tests.test_visits_api import payload
 from cdtt.core.lanes import BROWSER_ONLY, bearer_middleware, is_bearer_request
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _connection_kept_between_requests():
-    """The WSGI application's request signals would close the test's connection (see
-    test_api_fuzz): kept open, as Django's test client keeps it."""
-    from django.core import signals
-    from django.db import close_old_connections
-
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
+# The calls go straight to the WSGI application: see ``wsgi_connection_kept``.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("wsgi_connection_kept")]
 
 
 def call(method: str, path: str, body: dict | None = None, token: str | None = None):
