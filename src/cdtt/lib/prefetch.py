@@ -1,4 +1,5 @@
-"""Running an iterator one step ahead of its consumer, in a thread of its own.
+"""Running an iterator one step ahead of its consumer, in a thread of its own (``prefetched``),
+or a function over items in a few threads at once, in order (``mapped``).
 
 For pipelines whose stages wait on different things: while the database ingests one batch of a
 file, the next batch is read and checked (polars releases the GIL while it works). The producer
@@ -9,12 +10,15 @@ producer writes speak the consumer's language.
 
 import queue
 import threading
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 from django.utils import translation
 
 T = TypeVar("T")
+R = TypeVar("R")
 _DONE = object()
 
 
@@ -64,3 +68,31 @@ def prefetched(items: Iterable[T], depth: int = 1) -> Iterator[T]:
     finally:
         stop.set()
         worker.join()
+
+
+def mapped(fn: Callable[[T], R], items: Iterable[T], workers: int = 2) -> Iterator[R]:
+    """``fn`` of each item of ``items``, worked out by ``workers`` threads at once, in the
+    items' order: while the caller handles one result, the next ``workers`` items are being
+    worked on (``fn`` should spend its time where the GIL is let go, in polars say). The items
+    are taken in the caller's thread, at most ``workers`` + 1 ahead of it; an exception of
+    ``fn`` is raised to the caller at its item; a caller that stops early leaves the items not
+    started undone. The caller's language is ``fn``'s."""
+    language = translation.get_language()
+
+    def call(item: T) -> R:
+        with translation.override(language):
+            return fn(item)
+
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mapped")
+    pending: deque = deque()
+    try:
+        for item in items:
+            pending.append(pool.submit(call, item))
+            if len(pending) > workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
+        pool.shutdown(wait=True)

@@ -14,9 +14,37 @@ import queue
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
+
+
+@dataclass(frozen=True)
+class Part:
+    """Records cut by group, ready to be set aside (``spill_part``): their text, their row
+    numbers in the same order, and (group, records, bytes) of each group, in that order."""
+
+    text: bytes
+    numbers: np.ndarray
+    sizes: list[tuple[int, int, int]]
+
+
+def spill_part(records: pl.DataFrame) -> Part | None:
+    """``records`` (``Spill.add``'s columns) cut by group, each group's in the order they come
+    in; None when there is none. Touches no spill: pieces of a file may be cut in several
+    threads at once, then put in their order."""
+    if records.is_empty():
+        return None
+    records = records.sort("group", maintain_order=True)
+    sizes = records.group_by("group", maintain_order=True).agg(
+        pl.len().alias("n"), (pl.col("record").str.len_bytes() + 1).sum().alias("bytes")
+    )
+    # The records joined by polars and taken as bytes (no text decoded by Python): half the
+    # time of writing them as a CSV.
+    text = records.get_column("record").str.join("\n").cast(pl.Binary).item() + b"\n"
+    numbers = records.get_column("row_no").cast(pl.Int64).to_numpy()
+    return Part(text, numbers, list(sizes.iter_rows()))
 
 
 class Spill:
@@ -68,23 +96,21 @@ class Spill:
         """Set records aside: ``records`` has the columns ``group`` (a number), ``row_no`` and
         ``record`` (the text of a CSV record, without its line end). Each group's records keep
         the order they come in."""
-        if records.is_empty():
-            return
-        records = records.sort("group", maintain_order=True)
-        sizes = records.group_by("group", maintain_order=True).agg(
-            pl.len().alias("n"), (pl.col("record").str.len_bytes() + 1).sum().alias("bytes")
-        )
+        self.put(spill_part(records))
+
+    def put(self, part: "Part | None", first_row: int = 0) -> None:
+        """Set aside the records of ``part`` (``spill_part``), ``first_row`` added to their row
+        numbers. Parts are set aside in the order they are put."""
         if self.failure is not None:
             raise self.failure
-        # The records joined by polars and taken as bytes (no text decoded by Python): half
-        # the time of writing them as a CSV.
-        text = records.get_column("record").str.join("\n").cast(pl.Binary).item() + b"\n"
-        numbers = records.get_column("row_no").cast(pl.Int64).to_numpy().tobytes()
-        text_start, rows_start = self.size, self.size + len(text)
+        if part is None:
+            return
+        numbers = (part.numbers + first_row if first_row else part.numbers).tobytes()
+        text_start, rows_start = self.size, self.size + len(part.text)
         self.size = rows_start + len(numbers)
-        self.writes.put(text)
+        self.writes.put(part.text)
         self.writes.put(numbers)
-        for number, n, size in sizes.iter_rows():
+        for number, n, size in part.sizes:
             self.parts[number].append((text_start, size, rows_start, n))
             self.rows[number] += n
             text_start += size

@@ -190,6 +190,8 @@ def _record_end(buf, quotes_before: int = 0) -> int:
     """Index just after the last line break of ``buf`` that lies outside quotes (an even number
     of quote characters before it, counting ``quotes_before`` of the text ahead of ``buf``); 0
     if none."""
+    if b'"' not in buf:  # the usual block: one search, no quotes counted
+        return 0 if quotes_before % 2 else buf.rfind(b"\n") + 1
     pos = buf.rfind(b"\n")
     while pos != -1:
         if (quotes_before + buf.count(b'"', 0, pos)) % 2 == 0:

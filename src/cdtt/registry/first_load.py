@@ -14,9 +14,9 @@ a third copies the one before into the database (``_Writer``).
 
 The rows are written village by village, household by household (``LoadOrder``). A file
 exported so is written as it is read; a large file in any other order (shuffled, sorted by
-name) is read to its end first and set aside in a temporary file by groups of communes (one
-thread parsing the next batch while another sets this one aside: nothing more, since the server
-has nothing to do meanwhile), then cleaned, checked and written from there in that order, by the
+name) is read to its end first and set aside in a temporary file by groups of communes (two
+threads cutting pieces of the file by group at once, since the server has nothing to do
+meanwhile), then cleaned, checked and written from there in that order, by the
 three threads above: its households are then found by runs, never met again in a later batch,
 and the indexes built after the load find their rows nearly in order.
 
@@ -44,8 +44,8 @@ from psycopg import sql
 from cdtt.geo.models import AdminUnit
 from cdtt.lib.frames import key_runs
 from cdtt.lib.pgcopy import copy_sql, frame_copy, frame_text, objects_frame
-from cdtt.lib.prefetch import prefetched
-from cdtt.lib.spill import Spill
+from cdtt.lib.prefetch import mapped, prefetched
+from cdtt.lib.spill import Part, Spill, spill_part
 from cdtt.lib.tabular import CsvText, clean_column, csv_cells, frame_records
 from cdtt.registry import rollups
 from cdtt.registry.models import PopulationImport, ResidentStatus
@@ -479,23 +479,39 @@ class LoadOrder:
     def _pieces_aside(
         self, spill: Spill, text: CsvText, pieces: Iterator[bytes], commune: int
     ) -> None:
+        """The pieces cut by group in two threads at once (the server idles meanwhile), set
+        aside in their order; a piece whose record spans lines is parsed here, where the row
+        number its messages name is known."""
+        cut = functools.partial(self._piece_cut, text, commune)
         row = 2
-        for piece in prefetched(pieces):  # the next piece read while this one is set aside
-            lines = text.lines(piece)
-            if lines is None:  # a record spans lines: parsed
+        for piece, height, part in mapped(cut, pieces):
+            if piece is not None:  # a record spans lines: parsed
                 cells = text.cells(piece, row)
                 records = cells.select(
                     frame_records(cells, cells.columns, text.delimiter),
                     pl.col(f"c{commune}").fill_null("").alias("code"),
+                    pl.int_range(row, row + pl.len()).alias("row_no"),
                 )
+                part, height = spill_part(self._grouped(records)), records.height
+                spill.put(part)
             else:
-                records = lines.with_columns(
-                    text.field(lines.get_column("record"), commune, b'"' in piece).alias("code")
-                )
-            records = records.with_columns(pl.int_range(row, row + pl.len()).alias("row_no"))
-            row += records.height
-            self._add(spill, records.filter(pl.col("record").is_not_null()))
+                spill.put(part, first_row=row)
+            row += height
             self.reading(row - 2)
+
+    def _piece_cut(
+        self, text: CsvText, commune: int, piece: bytes
+    ) -> tuple[bytes | None, int, Part | None]:
+        """A piece's records one a line cut by group, their row numbers counted from 0: (None,
+        its lines, the part); or (the piece, 0, None) when a record spans lines."""
+        lines = text.lines(piece)
+        if lines is None:
+            return piece, 0, None
+        records = lines.with_columns(
+            text.field(lines.get_column("record"), commune, b'"' in piece).alias("code"),
+            pl.int_range(0, pl.len()).alias("row_no"),
+        )
+        return None, lines.height, spill_part(self._grouped(records))
 
     def _frames_aside(
         self, spill: Spill, first: pl.DataFrame, batches: Iterator[pl.DataFrame], commune: int
@@ -515,10 +531,15 @@ class LoadOrder:
             self.reading(read)
 
     def _add(self, spill: Spill, records: pl.DataFrame) -> None:
-        """Records (``row_no``, ``record``, the commune's ``code`` as written) set aside by the
-        group of their commune."""
+        spill.add(self._grouped(records))
+
+    def _grouped(self, records: pl.DataFrame) -> pl.DataFrame:
+        """Records (``row_no``, ``record``, the commune's ``code`` as written) with the group of
+        their commune, as ``Spill.add`` takes them; the blank lines left out."""
         group = self._group(clean_column("code"))
-        spill.add(records.select(group.alias("group"), "row_no", "record"))
+        return records.filter(pl.col("record").is_not_null()).select(
+            group.alias("group"), "row_no", "record"
+        )
 
     def sort(self, batch: pl.DataFrame) -> pl.DataFrame:
         """A checked batch (villages resolved) in the load's order."""

@@ -6,7 +6,7 @@ import threading
 import pytest
 from django.utils import translation
 
-from cdtt.lib.prefetch import prefetched
+from cdtt.lib.prefetch import mapped, prefetched
 
 
 def test_items_come_in_order_from_another_thread():
@@ -55,3 +55,38 @@ def test_the_producer_speaks_the_caller_s_language():
 
     with translation.override("en"):
         assert list(prefetched(items())) == ["en"]
+
+
+def test_a_function_mapped_in_threads_gives_its_results_in_order_taking_few_items_ahead():
+    taken = []
+    workers = set()
+
+    def items():
+        for i in range(40):
+            taken.append(i)
+            yield i
+
+    def square(i):
+        workers.add(threading.current_thread().name)
+        return i * i
+
+    got = []
+    for result in mapped(square, items(), workers=2):
+        assert len(taken) <= len(got) + 3  # the item handed and at most two more
+        got.append(result)
+    assert got == [i * i for i in range(40)]
+    assert all(name.startswith("mapped") for name in workers)
+
+
+def test_an_error_of_the_mapped_function_is_raised_at_its_item_and_the_caller_s_language_kept():
+    def judge(i):
+        if i == 3:
+            raise ValueError("bad piece")
+        return translation.get_language()
+
+    got = []
+    with translation.override("en"), pytest.raises(ValueError, match="bad piece"):
+        for result in mapped(judge, range(10)):
+            got.append(result)
+    assert got == ["en", "en", "en"]
+    assert not any(t.name.startswith("mapped") for t in threading.enumerate())

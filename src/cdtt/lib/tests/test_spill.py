@@ -1,7 +1,7 @@
 import polars as pl
 import pytest
 
-from cdtt.lib.spill import Spill
+from cdtt.lib.spill import Spill, spill_part
 from cdtt.lib.tabular import csv_cells
 
 
@@ -44,3 +44,18 @@ def test_records_read_back_as_more_or_fewer_are_refused():
         spill.add(_records([0], [2], ["a\nb,1"]))  # two records, not one
         with pytest.raises(ValueError):
             list(spill.batches(1, _parse))
+
+
+def test_parts_cut_apart_are_set_aside_in_the_order_they_are_put_with_their_first_row():
+    first = spill_part(_records([1, 0, 1], [0, 1, 2], ["a,1", "b,2", "c,3"]))
+    second = spill_part(_records([0, 1], [0, 1], ["d,4", "e,5"]))
+    assert spill_part(_records([], [], [])) is None
+    with Spill(2) as spill:
+        spill.put(first, first_row=2)
+        spill.put(None, first_row=5)
+        spill.put(second, first_row=5)
+        batches = [b.rows() for b in spill.batches(1, _parse)]
+    assert batches == [
+        [(3, "b", "2"), (5, "d", "4")],
+        [(2, "a", "1"), (4, "c", "3"), (6, "e", "5")],
+    ]

@@ -165,3 +165,13 @@ def test_records_written_from_a_frame_are_read_back_the_same():
         ("", "3"),
         ("e\nf", "4"),
     ]
+
+
+def test_a_block_cut_at_its_last_record_end_outside_quotes():
+    record_end = tabular._record_end
+    assert record_end(b"a,b\nc,d\ne") == 8  # no quote: the last line break
+    assert record_end(b"a,b\nc,d\ne", quotes_before=1) == 0  # inside a quote opened before
+    assert record_end(b'a,"b\nc",d\ne') == 10  # the line break inside quotes is not an end
+    assert record_end(b'x\n"y\nz') == 2
+    assert record_end(b'y\nz",1\nw', quotes_before=1) == 7  # the quote closes in this block
+    assert record_end(b"no line break") == 0
