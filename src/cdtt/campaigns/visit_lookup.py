@@ -22,6 +22,7 @@ from cdtt.campaigns.models import Visit
 from cdtt.core.access import scope_path
 from cdtt.core.errors import NotFound
 from cdtt.geo.models import AdminUnit
+from cdtt.lib.rows import pg_array
 from cdtt.registry.models import Household
 
 
@@ -110,7 +111,7 @@ def _household_sql(data: dict) -> tuple[str, list]:
         if not codes:
             continue
         if connection.vendor == "postgresql":  # one statement shape, prepared once
-            match, values = "code = ANY(%s)", [list(codes)]
+            match, values = "code = ANY(%s::text[])", [pg_array(list(codes))]
         else:
             match, values = f"code IN ({', '.join(['%s'] * len(codes))})", list(codes)
         parts.append(

@@ -11,9 +11,14 @@ statement (data-modifying WITH clauses): one round trip instead of one per table
 they are sent one after another. Either way they run in the caller's transaction.
 """
 
+import datetime as dt
+import decimal
+import json
+import uuid
 from functools import cache
 
 from django.db import connection, models
+from psycopg.types.json import Json, Jsonb
 
 
 @cache
@@ -38,6 +43,45 @@ def _arrays(model: type[models.Model]) -> str | None:
     return "SELECT * FROM unnest(" + ", ".join(f"%s::{t}[]" for t in casts) + ")"
 
 
+# Values written into an array's text as their ``str``, quoted (PostgreSQL reads each with its
+# element type's input).
+_AS_TEXT = (dt.datetime, dt.date, dt.time, uuid.UUID, decimal.Decimal)
+
+
+def _element(value) -> str | None:
+    """A prepared value as an element of an array's text; None if it is of another type."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, int):  # an enumeration's member too: its number
+        return int.__repr__(value)
+    if isinstance(value, str):  # an enumeration's member too: its text
+        text = str.__str__(value)
+    elif isinstance(value, (Json, Jsonb)):
+        text = (value.dumps or json.dumps)(value.obj)
+    elif isinstance(value, _AS_TEXT):
+        text = str(value)
+    else:
+        return None
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def pg_array(values: list) -> str | list:
+    """PostgreSQL: the text of an array of ``values`` (prepared as for a column: numbers, texts,
+    times, UUIDs, JSON), for a parameter cast to the array's type (``%s::bigint[]``). psycopg's
+    own adaptation of a list looks at every element's type in Python: for the arrays of a visit
+    it cost more than anything else the statement's parameters need. A list holding a value of
+    another type is returned as it is, for psycopg."""
+    elements = []
+    for value in values:
+        element = _element(value)
+        if element is None:
+            return values
+        elements.append(element)
+    return "{" + ",".join(elements) + "}"
+
+
 def _insert(objs: list[models.Model], returning: bool) -> tuple[str, list]:
     """The insert of ``objs`` and its parameters. On PostgreSQL several rows are sent as one
     array a column: the statement has one shape whatever their number (a visit's assessments,
@@ -47,7 +91,7 @@ def _insert(objs: list[models.Model], returning: bool) -> tuple[str, list]:
     arrays = _arrays(type(objs[0])) if len(objs) > 1 and connection.vendor == "postgresql" else None
     if arrays is not None:
         sql = head.removesuffix("VALUES ") + arrays
-        params = [list(column) for column in zip(*rows, strict=True)]
+        params = [pg_array(list(column)) for column in zip(*rows, strict=True)]
     else:
         one = "(" + ", ".join(["%s"] * len(fields)) + ")"
         sql = head + ", ".join([one] * len(objs))

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cdtt.audit.services import audit_record
-from cdtt.lib.rows import rows_insert
+from cdtt.lib.rows import pg_array, rows_insert
 from cdtt.lib.text import clean
 from cdtt.registry.rollups import household_after_query, household_change, level_columns
 from cdtt.skills.models import SKILL_CODES, ChecklistItem, Level, Method, Skill, SkillAssessment
@@ -261,7 +261,7 @@ def _levels_arrays(
         "WHERE r.id = o.rid AND NOT EXISTS (SELECT 1 FROM registry_populationimport i "
         "WHERE i.id = r.levels_import_id AND i.created_at > %s)"
     )
-    return sql, [ids, *arrays, *skill_ids, at, at]
+    return sql, [pg_array(ids), *map(pg_array, arrays), *skill_ids, at, at]
 
 
 def _levels_update(

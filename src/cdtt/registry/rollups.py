@@ -26,7 +26,7 @@ from django.db.models import F
 
 from cdtt.geo.models import AdminUnit
 from cdtt.geo.models import Level as UnitLevel
-from cdtt.lib.rows import rows_insert
+from cdtt.lib.rows import pg_array, rows_insert
 from cdtt.registry.models import (
     CoverageSnapshot,
     Household,
@@ -205,7 +205,10 @@ def household_after_query(household_id: int, levels: str) -> tuple[str, list]:
 # On PostgreSQL what a change leaves to write, in one statement of fixed shapes (prepared once
 # a connection): the residents' flags, the household's covered flag, the village's counters
 # (all of them, a zero moving nothing), the last telling whether the village had its row.
-_FLAGS_SQL = "UPDATE registry_resident SET proficient = (id = ANY(%s)) WHERE id = ANY(%s)"
+_FLAGS_SQL = (
+    "UPDATE registry_resident SET proficient = (id = ANY(%s::bigint[])) "
+    "WHERE id = ANY(%s::bigint[])"
+)
 _COVERED_SQL = "UPDATE registry_household SET covered = %s WHERE id = %s"
 _VILLAGE_SQL = (
     "UPDATE registry_villagecoverage SET "
@@ -229,7 +232,8 @@ def _after_write(household_id, changed, covered, village_id, delta) -> None:
         return
     then = []
     if changed[True] or changed[False]:
-        then.append((_FLAGS_SQL, [changed[True], changed[True] + changed[False]]))
+        flags = [pg_array(changed[True]), pg_array(changed[True] + changed[False])]
+        then.append((_FLAGS_SQL, flags))
     if covered is not None:
         then.append((_COVERED_SQL, [covered, household_id]))
     if not then and not moves:

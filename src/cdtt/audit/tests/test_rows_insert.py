@@ -1,12 +1,19 @@
 """``cdtt.lib.rows.rows_insert`` on the audit log's rows (keys drawn by the database): the keys
-set on the objects, with or without a query sent along, and a statement's rows read by name."""
+set on the objects, with or without a query sent along, and a statement's rows read by name;
+``pg_array``'s text of an array read back as psycopg's own list would be."""
+
+import datetime as dt
+import decimal
+import json
+import uuid
 
 import pytest
 from django.db import DataError, connection
+from psycopg.types.json import Jsonb
 
 from cdtt.audit.models import AuditEntry
 from cdtt.audit.services import audit_entry
-from cdtt.lib.rows import rows_insert
+from cdtt.lib.rows import pg_array, rows_insert
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +97,40 @@ def test_several_rows_go_as_arrays_in_one_statement_shape_on_postgresql():
     long[1].summary = "x" * 400  # longer than the column: refused, not cut
     with pytest.raises(DataError, match="too long"):
         rows_insert(long)
+
+
+_TRICKY = ['a"b', "back\\slash", "", "NULL", "{x,y}", " spaced ", "Nguyễn Thị Ánh"]
+
+
+@pytest.mark.parametrize(
+    ("cast", "values"),
+    [
+        ("bigint", [1, None, -5, 2**40]),
+        ("smallint", [0, 2, None]),
+        ("boolean", [True, False, None]),
+        ("text", [*_TRICKY, None]),
+        ("timestamptz", [dt.datetime(2026, 12, 6, 22, 46, 25, 887079, tzinfo=dt.UTC), None]),
+        ("date", [dt.date(2013, 3, 5), None]),
+        ("uuid", [uuid.UUID(int=5), uuid.uuid4()]),
+        ("numeric", [decimal.Decimal("1.50"), decimal.Decimal("-1E+3")]),
+        ("jsonb", [Jsonb([]), Jsonb({"a": _TRICKY}), Jsonb(["Bench", "x\\y"]), None]),
+    ],
+)
+def test_an_array_s_text_reads_back_as_psycopg_would_send_the_list(cast, values):
+    if connection.vendor != "postgresql":
+        pytest.skip("arrays of values: PostgreSQL")
+    text = pg_array(values)
+    assert isinstance(text, str)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT %s::{cast}[] = %s::{cast}[], %s::{cast}[]", [text, values, text])
+        same, read = cur.fetchone()
+    assert same
+    if cast == "jsonb":  # Django's connection reads JSON as its text
+        read = [None if v is None else json.loads(v) for v in read]
+    assert read == [v.obj if isinstance(v, Jsonb) else v for v in values]
+
+
+def test_a_list_holding_a_value_of_another_type_is_left_to_psycopg():
+    values = [1.5, 2.5]
+    assert pg_array(values) is values
+    assert pg_array([b"bytes"]) == [b"bytes"]
