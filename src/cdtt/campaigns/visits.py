@@ -126,8 +126,8 @@ _RESIDENT_FIELDS: list[str] = []
 
 def _check_assessments(data: dict, household: Household, skills: dict) -> dict:
     """Residents of another household, checklist items of another skill. Returns the
-    household's current residents (id -> Resident, read with the household), which the write
-    then uses."""
+    household's current residents the visit assesses (id -> Resident, read with the
+    household), which the write then uses."""
     if not data["assessments"]:
         return {}
     from cdtt.registry.models import Resident
@@ -138,7 +138,10 @@ def _check_assessments(data: dict, household: Household, skills: dict) -> dict:
             _fields(Resident, {"id", "household_id", "village_id", "full_name", "proficient"})
         )
     residents = {}
+    assessed = {a["resident_id"] for a in data["assessments"]}
     for pk, village_id, full_name, proficient in household.resident_rows:
+        if pk not in assessed:  # only the residents assessed are written
+            continue
         values = {
             "id": pk,
             "household_id": household.pk,

@@ -17,7 +17,7 @@ import json
 import uuid
 from functools import cache
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from psycopg.types.json import Json, Jsonb
 
 
@@ -87,7 +87,8 @@ def _insert(objs: list[models.Model], returning: bool) -> tuple[str, list]:
     array a column: the statement has one shape whatever their number (a visit's assessments,
     one to a dozen), so that it is prepared once a connection and planned once."""
     head, fields = _columns(type(objs[0]))
-    rows = [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objs]
+    db = transaction.get_connection()  # the connection itself: the proxy looks it up each time
+    rows = [[f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields] for obj in objs]
     arrays = _arrays(type(objs[0])) if len(objs) > 1 and connection.vendor == "postgresql" else None
     if arrays is not None:
         sql = head.removesuffix("VALUES ") + arrays
