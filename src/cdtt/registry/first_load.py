@@ -519,19 +519,14 @@ class LoadOrder:
         read = 0
         for batch in prefetched(chain([first], batches)):
             names = [c for c in batch.columns if c != "row_no"]
-            self._add(
-                spill,
-                batch.select(
-                    "row_no",
-                    frame_records(batch, names, ","),
-                    pl.col(f"c{commune}").fill_null("").alias("code"),
-                ),
+            records = batch.select(
+                "row_no",
+                frame_records(batch, names, ","),
+                pl.col(f"c{commune}").fill_null("").alias("code"),
             )
+            spill.add(self._grouped(records))
             read += batch.height
             self.reading(read)
-
-    def _add(self, spill: Spill, records: pl.DataFrame) -> None:
-        spill.add(self._grouped(records))
 
     def _grouped(self, records: pl.DataFrame) -> pl.DataFrame:
         """Records (``row_no``, ``record``, the commune's ``code`` as written) with the group of
