@@ -1,5 +1,7 @@
 """Helpers for polars frames of file rows."""
 
+from collections.abc import Callable
+
 import polars as pl
 
 
@@ -11,3 +13,44 @@ def key_runs(frame: pl.DataFrame, keys: list[str]) -> tuple[pl.Series, pl.Series
     changed = pl.any_horizontal(pl.col(k) != pl.col(k).shift(1) for k in keys).fill_null(True)
     starts = frame.select(changed.alias("start")).get_column("start")
     return starts, starts.cast(pl.UInt32).cum_sum() - 1
+
+
+class Judged:
+    """Distinct values of a column judged once in Python (``judge(value) -> (outputs…, error
+    or None)``, the outputs named and typed by ``schema``), remembered across batches, mapped
+    back: a column of a handful of values (levels, genders) by comparing with each, others by
+    a join. Shared by the imports that check a file column by column."""
+
+    FEW = 8
+
+    def __init__(self, judge: Callable[[str], tuple], schema: dict):
+        self.judge, self.schema = judge, schema
+        self.seen: dict[str, tuple] = {}
+        self.table = pl.DataFrame(schema={"value": pl.String, **schema})
+
+    def join(self, frame: pl.DataFrame, column: str) -> pl.DataFrame:
+        values = frame.get_column(column).unique().to_list()
+        new = [v for v in values if v not in self.seen]
+        if new:
+            judged = [self.judge(v) for v in new]
+            self.seen.update(zip(new, judged, strict=True))
+            rows = {k: [j[i] for j in judged] for i, k in enumerate(self.schema)}
+            self.table = pl.concat(
+                [self.table, pl.DataFrame({"value": new, **rows}, schema=self.table.schema)]
+            )
+        if len(values) <= self.FEW and None not in values:
+            return frame.with_columns(
+                self._compared(pl.col(column), values, i, name, dtype)
+                for i, (name, dtype) in enumerate(self.schema.items())
+            )
+        table = self.table.rename({"value": column})
+        return frame.join(table, on=column, how="left", maintain_order="left")
+
+    def _compared(self, cell: pl.Expr, values: list[str], i: int, name: str, dtype) -> pl.Expr:
+        """Output ``name`` (the judgement's ``i``-th part) of a column of these few values."""
+        mapped = pl.lit(None, dtype)
+        for value in values:
+            mapped = (
+                pl.when(cell == value).then(pl.lit(self.seen[value][i], dtype)).otherwise(mapped)
+            )
+        return mapped.alias(name)

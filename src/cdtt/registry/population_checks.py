@@ -16,6 +16,7 @@ import polars as pl
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cdtt.lib.frames import Judged
 from cdtt.lib.phone import PhoneInvalid, phone_normalize
 from cdtt.lib.text import fold
 from cdtt.registry.services import MIN_BIRTH_YEAR
@@ -113,45 +114,6 @@ def _name_keys(names: pl.Series) -> pl.Series:
     )
 
 
-class _Judged:
-    """Distinct values judged once in Python, remembered across batches, mapped back: a column
-    of a handful of values (levels, genders) by comparing with each, others by a join."""
-
-    FEW = 8
-
-    def __init__(self, judge: Callable[[str], tuple], schema: dict):
-        self.judge, self.schema = judge, schema
-        self.seen: dict[str, tuple] = {}
-        self.table = pl.DataFrame(schema={"value": pl.String, **schema})
-
-    def join(self, frame: pl.DataFrame, column: str) -> pl.DataFrame:
-        values = frame.get_column(column).unique().to_list()
-        new = [v for v in values if v not in self.seen]
-        if new:
-            judged = [self.judge(v) for v in new]
-            self.seen.update(zip(new, judged, strict=True))
-            rows = {k: [j[i] for j in judged] for i, k in enumerate(self.schema)}
-            self.table = pl.concat(
-                [self.table, pl.DataFrame({"value": new, **rows}, schema=self.table.schema)]
-            )
-        if len(values) <= self.FEW and None not in values:
-            return frame.with_columns(
-                self._compared(pl.col(column), values, i, name, dtype)
-                for i, (name, dtype) in enumerate(self.schema.items())
-            )
-        table = self.table.rename({"value": column})
-        return frame.join(table, on=column, how="left", maintain_order="left")
-
-    def _compared(self, cell: pl.Expr, values: list[str], i: int, name: str, dtype) -> pl.Expr:
-        """Output ``name`` (the judgement's ``i``-th part) of a column of these few values."""
-        mapped = pl.lit(None, dtype)
-        for value in values:
-            mapped = (
-                pl.when(cell == value).then(pl.lit(self.seen[value][i], dtype)).otherwise(mapped)
-            )
-        return mapped.alias(name)
-
-
 class RowChecks:
     """The checks of one file: ``named`` maps the display headers present to their column
     index, ``skills`` skill codes to theirs; ``communes`` commune codes to ids; births are
@@ -166,13 +128,13 @@ class RowChecks:
     ):
         self.named, self.skills, self.communes = named, skills, communes
         self.today = today = today or timezone.localdate()
-        self.births = _Judged(
+        self.births = Judged(
             self._birth(today),
             {"b_date": pl.String, "b_year": pl.Int64, "b_key": pl.String, "b_error": pl.String},
         )
-        self.genders = _Judged(self._gender, {"g_value": pl.String, "g_error": pl.String})
-        self.levels = _Judged(self._level, {"l_value": pl.Int64, "l_error": pl.String})
-        self.phones = _Judged(self._phone, {"p_value": pl.String, "p_error": pl.String})
+        self.genders = Judged(self._gender, {"g_value": pl.String, "g_error": pl.String})
+        self.levels = Judged(self._level, {"l_value": pl.Int64, "l_error": pl.String})
+        self.phones = Judged(self._phone, {"p_value": pl.String, "p_error": pl.String})
 
     @staticmethod
     def _birth(today: dt.date) -> Callable[[str], tuple]:

@@ -1,8 +1,8 @@
 """Importing a school's student list (DESIGN.md §10): classes and students, set-based.
 
 The file (XLSX or CSV; headers ``Mã trường``, ``Lớp``, ``Năm học``, ``Họ và tên``, ``Ngày sinh``,
-``Giới tính``, ``Mã xã``, optional ``Mã hộ``) is read in column batches and checked column by
-column, each distinct value judged once (school codes, classes, school years, births, genders,
+``Giới tính``, ``Mã xã``, optional ``Mã hộ``) is read in column batches and checked as one frame,
+column by column, each distinct value judged once (school codes, classes, school years, births, genders,
 communes) and joined back, as the population import does; a student listed twice in a class is
 found in the whole file's good rows. On PostgreSQL the good rows are then compared with the
 students of their classes in memory and only the new ones copied, the changed ones updated
@@ -14,7 +14,7 @@ write to (a teacher's list naming a class of another school) is refused.
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -27,6 +27,7 @@ from cdtt.audit.services import audit_record
 from cdtt.core import roles
 from cdtt.core.imports import Column, ImportKind, ImportResult, Progress, import_kind_register
 from cdtt.geo.models import AdminUnit, Level
+from cdtt.lib.frames import Judged
 from cdtt.lib.pgcopy import frame_copy
 from cdtt.lib.tabular import FileProblem, RowError, Table, open_table_path
 from cdtt.lib.text import fold, header_key
@@ -157,29 +158,6 @@ def _frames(table: Table) -> Iterator[pl.DataFrame]:
         yield frame()
 
 
-class _Judge:
-    """Distinct values of a column judged once in Python (remembered across batches) and
-    joined back: ``judge(value) -> (outputs…, error or None)``."""
-
-    def __init__(self, column: str, judge: Callable[[str], tuple], schema: dict):
-        self.column, self.judge, self.schema = column, judge, schema
-        self.seen: dict[str, tuple] = {}
-
-    def join(self, frame: pl.DataFrame) -> pl.DataFrame:
-        values = frame.get_column(self.column).unique().to_list()
-        for v in values:
-            if v not in self.seen:
-                self.seen[v] = self.judge(v)
-        table = pl.DataFrame(
-            {
-                self.column: values,
-                **{name: [self.seen[v][i] for v in values] for i, name in enumerate(self.schema)},
-            },
-            schema={self.column: pl.String, **self.schema},
-        )
-        return frame.join(table, on=self.column, how="left", maintain_order="left")
-
-
 def _class_judged(raw: str) -> tuple:
     """A class cell as (name, key, grade, error)."""
     if not raw:
@@ -216,27 +194,24 @@ class _Checks:
         self.schools, self.allowed, self.communes = schools, allowed, communes
         self.today = timezone.localdate()
         S, N = pl.String, pl.Int64  # noqa: N806
+        # (header, the file's column, its judge) of each column judged value by value.
         self.judges = [
-            ("Mã trường", _Judge("school_raw", self._school, {"school_id": N, "e_school": S})),
+            ("Mã trường", "school_raw", Judged(self._school, {"school_id": N, "e_school": S})),
             (
                 "Lớp",
-                _Judge(
-                    "class_raw",
-                    _class_judged,
-                    {"class_name": S, "class_key": S, "grade": N, "e_class": S},
-                ),
+                "class_raw",
+                Judged(_class_judged, {"class_name": S, "class_key": S, "grade": N, "e_class": S}),
             ),
-            ("Năm học", _Judge("year_raw", _year_judged, {"school_year": S, "e_year": S})),
+            ("Năm học", "year_raw", Judged(_year_judged, {"school_year": S, "e_year": S})),
             (
                 "Ngày sinh",
-                _Judge(
-                    "birth_raw",
-                    self._birth,
-                    {"birth_date": S, "birth_year": N, "birth_key": S, "e_birth": S},
+                "birth_raw",
+                Judged(
+                    self._birth, {"birth_date": S, "birth_year": N, "birth_key": S, "e_birth": S}
                 ),
             ),
-            ("Giới tính", _Judge("gender_raw", _gender_judged, {"gender": S, "e_gender": S})),
-            ("Mã xã", _Judge("commune_raw", self._commune, {"commune_id": N, "e_commune": S})),
+            ("Giới tính", "gender_raw", Judged(_gender_judged, {"gender": S, "e_gender": S})),
+            ("Mã xã", "commune_raw", Judged(self._commune, {"commune_id": N, "e_commune": S})),
         ]
 
     def _school(self, raw: str) -> tuple:
@@ -268,8 +243,8 @@ class _Checks:
         return found, None
 
     def check(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[RowError]]:
-        for _header, judge in self.judges:
-            frame = judge.join(frame)
+        for _header, column, judge in self.judges:
+            frame = judge.join(frame, column)
         frame = frame.with_columns(
             name_keys(frame.get_column("full_name")).alias("name_key"),
             pl.when(pl.col("full_name") == "")
@@ -283,7 +258,7 @@ class _Checks:
         )
         # (header, error column) of each check, in the file's column order: the errors of a
         # row are reported in that order. A judge's last output is its error.
-        judged = {header: list(judge.schema)[-1] for header, judge in self.judges}
+        judged = {header: list(judge.schema)[-1] for header, _c, judge in self.judges}
         errors_of = {**judged, "Họ và tên": "e_name", "Mã hộ": "e_household"}
         checks = [(c.header, errors_of[c.header]) for c in COLUMNS]
         errors = pl.concat(
@@ -464,17 +439,21 @@ def _required_columns_check(table: Table, result: _Result) -> None:
 def _students_check(
     table: Table, checks: _Checks, result: _Result, progress: Progress | None
 ) -> pl.DataFrame:
-    """Check the file batch by batch, reporting the bad rows; the good ones, each student
-    once (a student listed twice in a class is reported at the later rows)."""
-    goods = [pl.DataFrame(schema=STAGING_SCHEMA)]
+    """Read the file (its batches counted as read) and check it as one frame (a province's
+    list of 350,000 rows: each judge's join once, not once a batch), reporting the bad rows; the good ones, each student once (a student listed twice in a class is reported at
+    the later rows)."""
+    read = []
     for frame in _frames(table):
-        good, errors = checks.check(frame)
+        read.append(frame)
         result.rows += frame.height
+        if progress:
+            progress(result.rows, max(table.lines - 1, result.rows))
+    goods = [pl.DataFrame(schema=STAGING_SCHEMA)]
+    if read:
+        good, errors = checks.check(pl.concat(read).rechunk())
         goods.append(good)
         for e in errors:
             result.error(e.row, e.column, e.reason)
-        if progress:
-            progress(result.rows, max(table.lines - 1, result.rows))
     good = _duplicates(pl.concat(goods, how="vertical_relaxed"), result)
     result.imported = good.height
     return good

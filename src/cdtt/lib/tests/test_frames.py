@@ -1,6 +1,7 @@
 import polars as pl
+import pytest
 
-from cdtt.lib.frames import key_runs
+from cdtt.lib.frames import Judged, key_runs
 
 
 def test_runs_of_equal_keys_one_after_another():
@@ -13,3 +14,19 @@ def test_runs_of_equal_keys_one_after_another():
 def test_no_rows_no_runs():
     starts, runs = key_runs(pl.DataFrame(schema={"c": pl.Int64}), ["c"])
     assert starts.to_list() == [] and runs.to_list() == []
+
+
+@pytest.mark.parametrize("distinct", [3, 20])
+def test_judged_values_map_back_alike_whether_few_or_many(distinct):
+    """A column of a few values is mapped by comparisons, one of many by a join: the same."""
+    judged = Judged(
+        lambda v: (len(v), None if v.startswith("x") else f"bad {v}"),
+        {"n": pl.Int64, "error": pl.String},
+    )
+    values = [("x" if i % 2 else "y") * (i + 1) for i in range(distinct)] + [""]
+    cells = [values[(7 * i) % len(values)] for i in range(60)]
+    frame = judged.join(pl.DataFrame({"raw": cells, "row": range(60)}), "raw")
+    assert frame.get_column("row").to_list() == list(range(60))
+    assert list(frame.select("n", "error").iter_rows()) == [
+        (len(v), None if v.startswith("x") else f"bad {v}") for v in cells
+    ]

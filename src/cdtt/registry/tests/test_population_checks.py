@@ -4,14 +4,12 @@ birth dates checked as columns against ``parse_birth``, name keys against ``fold
 import datetime as dt
 
 import polars as pl
-import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cdtt.lib.text import clean, fold
 from cdtt.registry.population_checks import (
     RowChecks,
-    _Judged,
     _name_keys,
     name_key,
     name_keys,
@@ -106,19 +104,3 @@ def test_vietnamese_name_keys_are_the_folded_names():
     names = ["Nguyễn Văn An", "ĐỖ THỊ HỒNG", "Lê Thị Ánh Tuyết", "Phạm Quốc Đạt", "x" * 130]
     keys = _name_keys(pl.Series("full_name", names, dtype=pl.String)).to_list()
     assert keys == [fold(n)[:120] for n in names]
-
-
-@pytest.mark.parametrize("distinct", [3, 20])
-def test_judged_values_map_back_alike_whether_few_or_many(distinct):
-    """A column of a few values is mapped by comparisons, one of many by a join: the same."""
-    judged = _Judged(
-        lambda v: (len(v), None if v.startswith("x") else f"bad {v}"),
-        {"n": pl.Int64, "error": pl.String},
-    )
-    values = [("x" if i % 2 else "y") * (i + 1) for i in range(distinct)] + [""]
-    cells = [values[(7 * i) % len(values)] for i in range(60)]
-    frame = judged.join(pl.DataFrame({"raw": cells, "row": range(60)}), "raw")
-    assert frame.get_column("row").to_list() == list(range(60))
-    assert list(frame.select("n", "error").iter_rows()) == [
-        (len(v), None if v.startswith("x") else f"bad {v}") for v in cells
-    ]
