@@ -3,12 +3,14 @@
 Run apart from the bench itself so that the peak memory the bench reads (``wait4``) is the
 import's alone. With ``--profile`` it also times every SQL statement the import sends and
 prints the costliest (to stderr), with the import's logged phases, which shows where an
-import's time goes.
+import's time goes. The JSON holds the CPU the import took and the machine's meanwhile
+(``CpuAccount``).
 """
 
 import dataclasses
 import json
 import logging
+import os
 import re
 import sys
 import time
@@ -37,6 +39,43 @@ class StatementTimes:
         print(f"   SQL: {spent:.1f} s of {total:.1f} s; the rest is Python", file=sys.stderr)
         for shape, (seconds, count) in sorted(self.totals.items(), key=lambda kv: -kv[1][0])[:15]:
             print(f"   {seconds:8.2f} s {count:7d}×  {shape}", file=sys.stderr)
+
+
+class CpuAccount:
+    """The CPU spent during a block: this process's (every thread's, user and system) and the
+    whole machine's, busy and idle, from ``/proc/stat`` (Linux; elsewhere only the process's).
+    The machine's busy time less the process's is mostly the database server's. On two cores
+    a block of ``wall`` seconds has ``2 × wall`` core-seconds to give: what an import uses of
+    them, and what it leaves idle, shows whether the machine or the import's order of work
+    bounds it."""
+
+    TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+    @classmethod
+    def _machine(cls) -> tuple[float, float] | None:
+        try:
+            with open("/proc/stat") as f:
+                fields = [int(v) for v in f.readline().split()[1:]]
+        except OSError:
+            return None
+        idle = fields[3] + fields[4]  # idle and waiting for the disk
+        return (sum(fields[:8]) - idle) / cls.TICKS, idle / cls.TICKS
+
+    def __enter__(self):
+        self.process, self.machine = os.times(), self._machine()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        process, machine = os.times(), self._machine()
+        self.figures = {
+            "importer_s": round(
+                process.user + process.system - self.process.user - self.process.system, 2
+            ),
+            "cores": os.cpu_count(),
+        }
+        if machine is not None and self.machine is not None:
+            self.figures["machine_busy_s"] = round(machine[0] - self.machine[0], 2)
+            self.figures["machine_idle_s"] = round(machine[1] - self.machine[1], 2)
 
 
 def main(path: str, profile: bool) -> None:
@@ -74,11 +113,12 @@ def main(path: str, profile: bool) -> None:
 
         wrapper._commit = timed_commit
     started = time.perf_counter()
-    if profile:
-        with connection.execute_wrapper(times):
+    with CpuAccount() as cpu:
+        if profile:
+            with connection.execute_wrapper(times):
+                result = population_import(actor=None, path=path, progress=progress)
+        else:
             result = population_import(actor=None, path=path, progress=progress)
-    else:
-        result = population_import(actor=None, path=path, progress=progress)
     seconds = time.perf_counter() - started
     if profile:
         times.report(seconds)
@@ -86,7 +126,9 @@ def main(path: str, profile: bool) -> None:
         k: v for k, v in dataclasses.asdict(result).items() if isinstance(v, (int, float, bool))
     }
     summary["errors"] = [str(e) for e in list(getattr(result, "errors", []))[:5]]
-    print(json.dumps({"seconds": seconds, "result": summary}, ensure_ascii=False))
+    print(
+        json.dumps({"seconds": seconds, "cpu": cpu.figures, "result": summary}, ensure_ascii=False)
+    )
     if getattr(result, "errors", None):
         sys.exit(1)
 

@@ -166,6 +166,18 @@ def _import_rounds(run) -> tuple[int, list[float], dict[str, list[tuple[float, i
     return copied, copies, imports
 
 
+def cpu_account(child: dict) -> str:
+    """The CPU of an import (``import_run.CpuAccount``) as the reference text shows it."""
+    cpu = child.get("cpu") or {}
+    if "machine_busy_s" not in cpu:
+        return f"; the importer's CPU {cpu['importer_s']:.1f} s" if cpu else ""
+    offered = cpu["machine_busy_s"] + cpu["machine_idle_s"]
+    return (
+        f"; CPU meanwhile: the importer {cpu['importer_s']:.1f} s, the machine busy "
+        f"{cpu['machine_busy_s']:.1f} of {offered:.1f} core-seconds ({cpu['cores']} cores)"
+    )
+
+
 def _order_measure(run, order, copied, copies, imports) -> None:
     """The rows of one order: its best import against the best COPY, and its peak memory."""
     import_s, _peak, child = min(imports, key=lambda i: i[0])
@@ -191,6 +203,7 @@ def _order_measure(run, order, copied, copies, imports) -> None:
                 + ", ".join(f"{i[0]:.1f}" for i in imports)
                 + " s)"
                 + spelled
+                + cpu_account(child)
             ),
             budget="≤ 3×",
             passed=ratio <= 3,
@@ -202,6 +215,7 @@ def _order_measure(run, order, copied, copies, imports) -> None:
                 "copies_s": [round(c, 2) for c in copies],
                 "rows": copied,
                 "result": child.get("result"),
+                "cpu": child.get("cpu"),
             },
         )
     )

@@ -4,6 +4,7 @@ address the app server uses to reach the bench's database. The measures themselv
 PostgreSQL and a live server: ``cdtt bench`` runs them."""
 
 import json
+import time
 
 import pytest
 from bench import remap, report, run
@@ -250,3 +251,29 @@ def test_of_the_runs_of_some_steps_the_newest_is_shown_reused_or_not():
     assert report._rank(reused) > report._rank(fresh)
     full, full_reused = {**fresh, "only": None}, {**reused, "only": None}
     assert report._rank(full) > report._rank(full_reused)
+
+
+def test_the_cpu_of_a_block_counts_this_process_and_the_machine():
+    from bench.import_run import CpuAccount
+
+    with CpuAccount() as cpu:
+        deadline = time.process_time() + 0.05
+        while time.process_time() < deadline:  # busy in this process
+            pass
+    assert cpu.figures["importer_s"] >= 0.04
+    assert cpu.figures["cores"] >= 1
+    # On Linux the machine was busy at least as long as this process was.
+    if "machine_busy_s" in cpu.figures:
+        assert cpu.figures["machine_busy_s"] + 0.05 >= cpu.figures["importer_s"]
+        assert cpu.figures["machine_idle_s"] >= 0
+
+
+def test_an_imports_cpu_reads_as_core_seconds_used_of_those_offered():
+    from bench.population import cpu_account
+
+    child = {"cpu": {"importer_s": 14.2, "machine_busy_s": 29.0, "machine_idle_s": 6.4, "cores": 2}}
+    assert cpu_account(child) == (
+        "; CPU meanwhile: the importer 14.2 s, the machine busy 29.0 of 35.4 core-seconds (2 cores)"
+    )
+    assert cpu_account({"cpu": {"importer_s": 3.0, "cores": 2}}) == "; the importer's CPU 3.0 s"
+    assert cpu_account({}) == ""
