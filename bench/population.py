@@ -3,6 +3,7 @@ timed beside a bare COPY of the same rows, the importing process's peak memory, 
 roll-ups checked afterwards (or, with ``--reuse-db``, an earlier run's import figures carried
 over)."""
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -269,6 +270,25 @@ def after_load_run(run) -> None:
     )
 
 
+def _measured_import(data: dict) -> bool:
+    return any(m["key"] == "import_vs_copy" and m["measured"] is not None for m in data["measures"])
+
+
+def earlier_import(scale: str, folder: Path = RESULTS_DIR) -> tuple[Path, dict] | None:
+    """(path, data) of the newest run of ``scale`` (by its start) that measured the import
+    itself: a run that reused a database carried its import over and is passed by."""
+    found = []
+    for path in folder.glob(f"{scale}-*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("scale") == scale and not data.get("import_from") and _measured_import(data):
+            started = dt.datetime.fromisoformat(data.get("started_at") or "1970-01-01T00:00Z")
+            found.append((started, path, data))
+    if not found:
+        return None
+    _started, path, data = max(found, key=lambda f: f[0])
+    return path, data
+
+
 def import_carry_over(run) -> None:
     """--reuse-db: the database holds the population an earlier run imported; carry that
     run's import figures over, saying so, and measure the rest afresh."""
@@ -276,13 +296,7 @@ def import_carry_over(run) -> None:
 
     if not Household.objects.exists():
         raise RuntimeError(f"--reuse-db: {run.db.name} holds no population")
-    earlier = None
-    for path in sorted(RESULTS_DIR.glob(f"{run.scale}-*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("scale") == run.scale and any(
-            m["key"] == "import_vs_copy" and m["measured"] is not None for m in data["measures"]
-        ):
-            earlier = (path, data)
+    earlier = earlier_import(run.scale)
     if earlier is None:
         raise NotMeasured("no earlier run of this scale measured the import")
     path, data = earlier

@@ -277,3 +277,68 @@ def test_an_imports_cpu_reads_as_core_seconds_used_of_those_offered():
     )
     assert cpu_account({"cpu": {"importer_s": 3.0, "cores": 2}}) == "; the importer's CPU 3.0 s"
     assert cpu_account({}) == ""
+
+
+def test_the_students_step_measures_both_shapes_each_against_its_own_copy(monkeypatch):
+    from bench import schools
+
+    def figures(rows, n_schools, shape="generated"):
+        first = {"generated": 1.5, "exported": 1.2}[shape]
+        return {
+            "bare_load_s": 0.3,
+            "bare_loads_s": [0.3, 0.31],
+            "bare_temporary_s": 0.25,
+            "import_s": first,
+            "reimport_s": 0.5,
+            "ratio": round(first / 0.3, 2),
+            "reimport_ratio": 1.67,
+            "within_budget": first / 0.3 <= 3,
+            "reimport_within_budget": True,
+        }
+
+    monkeypatch.setattr(schools, "schools_bench", figures)
+    lines: list[str] = []
+    bench = _run(lines)
+    schools.students_measure(bench)
+    rows = {m.key: m for m in bench.measures}
+    assert list(rows) == [
+        "students_import",
+        "students_reimport",
+        "students_import_exported",
+        "students_reimport_exported",
+    ]
+    assert rows["students_import"].measured == 1.5 and not rows["students_import"].passed
+    assert rows["students_import_exported"].measured == 1.2
+    assert "as schools export them" in rows["students_import_exported"].what
+    assert "× 4.0" in rows["students_import_exported"].reference
+    assert rows["students_reimport_exported"].passed
+
+
+def test_a_reused_database_carries_the_import_of_the_newest_run_that_measured_it(tmp_path):
+    from bench.population import earlier_import
+
+    def write(name: str, started: str, ratio, carried_from: str | None = None) -> None:
+        data = {
+            "scale": "province",
+            "started_at": started,
+            "measures": [{"key": "import_vs_copy", "measured": ratio}],
+        }
+        if carried_from:
+            data["import_from"] = carried_from
+        (tmp_path / name).write_text(json.dumps(data), encoding="utf-8")
+
+    write("province-2026-12-06.json", "2026-12-06T12:00:00+07:00", 3.5)
+    write("province-2026-12-07-0823.json", "2026-12-07T08:23:00+07:00", 2.9)
+    write("province-2026-12-07-0900.json", "2026-12-07T09:00:00+07:00", None)  # failed import
+    # Later, and last by name, but it carried an older import over: passed by.
+    write(
+        "province-reuse-only-visits-2026-12-07.json",
+        "2026-12-07T10:00:00+07:00",
+        3.5,
+        carried_from="province-2026-12-06.json",
+    )
+    write("small-2026-12-08.json", "2026-12-08T00:00:00+07:00", 1.0)
+    path, data = earlier_import("province", tmp_path)
+    assert path.name == "province-2026-12-07-0823.json"
+    assert data["measures"][0]["measured"] == 2.9
+    assert earlier_import("medium", tmp_path) is None
