@@ -440,14 +440,16 @@ def _students_check(
     table: Table, checks: _Checks, result: _Result, progress: Progress | None
 ) -> pl.DataFrame:
     """Read the file (its batches counted as read) and check it as one frame (a province's
-    list of 350,000 rows: each judge's join once, not once a batch), reporting the bad rows; the good ones, each student once (a student listed twice in a class is reported at
-    the later rows)."""
+    list of 350,000 rows: each judge's join once, not once a batch), reporting the bad rows;
+    the good ones, each student once (a student listed twice in a class is reported at the
+    later rows)."""
     read = []
     for frame in _frames(table):
         read.append(frame)
         result.rows += frame.height
         if progress:
             progress(result.rows, max(table.lines - 1, result.rows))
+    # The staging columns' types first: a column the file leaves empty takes them.
     goods = [pl.DataFrame(schema=STAGING_SCHEMA)]
     if read:
         good, errors = checks.check(pl.concat(read).rechunk())
