@@ -1,5 +1,6 @@
 """Helpers for polars frames of file rows."""
 
+import threading
 from collections.abc import Callable
 
 import polars as pl
@@ -19,7 +20,8 @@ class Judged:
     """Distinct values of a column judged once in Python (``judge(value) -> (outputs…, error
     or None)``, the outputs named and typed by ``schema``), remembered across batches, mapped
     back: a column of a handful of values (levels, genders) by comparing with each, others by
-    a join. Shared by the imports that check a file column by column."""
+    a join. Shared by the imports that check a file column by column; parts of one file may be
+    checked in several threads at once (what is learnt is shared under a lock)."""
 
     FEW = 8
 
@@ -27,9 +29,23 @@ class Judged:
         self.judge, self.schema = judge, schema
         self.seen: dict[str, tuple] = {}
         self.table = pl.DataFrame(schema={"value": pl.String, **schema})
+        self.lock = threading.Lock()
 
     def join(self, frame: pl.DataFrame, column: str) -> pl.DataFrame:
         values = frame.get_column(column).unique().to_list()
+        with self.lock:
+            table = self._learnt(values)
+        if len(values) <= self.FEW and None not in values:
+            return frame.with_columns(
+                self._compared(pl.col(column), values, i, name, dtype)
+                for i, (name, dtype) in enumerate(self.schema.items())
+            )
+        return frame.join(
+            table.rename({"value": column}), on=column, how="left", maintain_order="left"
+        )
+
+    def _learnt(self, values: list[str]) -> pl.DataFrame:
+        """The table of every value judged so far, ``values`` judged first when new."""
         new = [v for v in values if v not in self.seen]
         if new:
             judged = [self.judge(v) for v in new]
@@ -38,13 +54,7 @@ class Judged:
             self.table = pl.concat(
                 [self.table, pl.DataFrame({"value": new, **rows}, schema=self.table.schema)]
             )
-        if len(values) <= self.FEW and None not in values:
-            return frame.with_columns(
-                self._compared(pl.col(column), values, i, name, dtype)
-                for i, (name, dtype) in enumerate(self.schema.items())
-            )
-        table = self.table.rename({"value": column})
-        return frame.join(table, on=column, how="left", maintain_order="left")
+        return self.table
 
     def _compared(self, cell: pl.Expr, values: list[str], i: int, name: str, dtype) -> pl.Expr:
         """Output ``name`` (the judgement's ``i``-th part) of a column of these few values."""

@@ -29,6 +29,7 @@ from cdtt.core.imports import Column, ImportKind, ImportResult, Progress, import
 from cdtt.geo.models import AdminUnit, Level
 from cdtt.lib.frames import Judged
 from cdtt.lib.pgcopy import frame_copy
+from cdtt.lib.prefetch import mapped
 from cdtt.lib.tabular import FileProblem, RowError, Table, open_table_path
 from cdtt.lib.text import fold, header_key
 from cdtt.registry.population_checks import GENDERS, name_keys, parse_birth
@@ -38,6 +39,9 @@ from cdtt.schools.services import class_grade, school_year_check
 from cdtt.schools.student_load import students_load
 
 CHUNK = 20_000
+# The list is checked in this many parts at once (polars lets go of the GIL as it works): the
+# checks of a province's list on one core leave the other idle.
+CHECK_THREADS = 2
 MAX_ERRORS = 10_000
 COLUMNS = (
     Column("Mã trường", True, _lazy("mã trường")),
@@ -436,13 +440,19 @@ def _required_columns_check(table: Table, result: _Result) -> None:
         raise _Rollback
 
 
+def _parts(rows: pl.DataFrame, n: int) -> list[pl.DataFrame]:
+    """``rows`` in ``n`` parts of consecutive rows (fewer for a short list)."""
+    size = max(-(-rows.height // n), CHUNK)
+    return [rows.slice(start, size) for start in range(0, rows.height, size)]
+
+
 def _students_check(
     table: Table, checks: _Checks, result: _Result, progress: Progress | None
 ) -> pl.DataFrame:
-    """Read the file (its batches counted as read) and check it as one frame (a province's
-    list of 350,000 rows: each judge's join once, not once a batch), reporting the bad rows;
-    the good ones, each student once (a student listed twice in a class is reported at the
-    later rows)."""
+    """Read the file (its batches counted as read) and check it in a few large parts at once (a
+    province's list of 350,000 rows: each judge's join once a part, not once a batch),
+    reporting the bad rows in the file's order; the good ones, each student once (a student
+    listed twice in a class is reported at the later rows)."""
     read = []
     for frame in _frames(table):
         read.append(frame)
@@ -452,10 +462,11 @@ def _students_check(
     # The staging columns' types first: a column the file leaves empty takes them.
     goods = [pl.DataFrame(schema=STAGING_SCHEMA)]
     if read:
-        good, errors = checks.check(pl.concat(read).rechunk())
-        goods.append(good)
-        for e in errors:
-            result.error(e.row, e.column, e.reason)
+        rows = pl.concat(read).rechunk()
+        for good, errors in mapped(checks.check, _parts(rows, CHECK_THREADS)):
+            goods.append(good)
+            for e in errors:
+                result.error(e.row, e.column, e.reason)
     good = _duplicates(pl.concat(goods, how="vertical_relaxed"), result)
     result.imported = good.height
     return good

@@ -1,3 +1,5 @@
+from concurrent.futures import ThreadPoolExecutor
+
 import polars as pl
 import pytest
 
@@ -30,3 +32,14 @@ def test_judged_values_map_back_alike_whether_few_or_many(distinct):
     assert list(frame.select("n", "error").iter_rows()) == [
         (len(v), None if v.startswith("x") else f"bad {v}") for v in cells
     ]
+
+
+def test_judged_parts_of_one_file_in_threads_at_once():
+    """Parts checked in threads at once, each meeting values new to the judge: every value of
+    every part is judged and mapped back, none lost to the other thread's learning."""
+    judged = Judged(lambda v: (int(v) * 2, None), {"twice": pl.Int64, "error": pl.String})
+    parts = [pl.DataFrame({"raw": [str(i % (50 + p)) for i in range(2_000)]}) for p in range(8)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        mapped = list(pool.map(lambda part: judged.join(part, "raw"), parts))
+    for part, out in zip(parts, mapped, strict=True):
+        assert out.get_column("twice").to_list() == [int(v) * 2 for v in part.get_column("raw")]

@@ -3,6 +3,7 @@
 import pytest
 
 from cdtt.core.imports import import_kind
+from cdtt.schools import imports
 from cdtt.schools.imports import students_import
 from cdtt.schools.models import SchoolClass, Student
 from cdtt.schools.tests.conftest import student_file
@@ -74,6 +75,30 @@ def test_every_bad_cell_is_reported_by_row_and_column(tmp_path, teacher):
         (4, "Họ và tên"),  # listed twice in one class
     ]
     assert Student.objects.count() == 0
+
+
+def test_a_list_checked_in_parts_reports_as_one(tmp_path, teacher, monkeypatch):
+    """A list checked in parts at once (a province's is): the bad rows of every part reported
+    in the file's order, a student listed again in a later part found, the same values judged
+    in both parts."""
+    monkeypatch.setattr(imports, "CHUNK", 3)
+    given = ["An", "Bình", "Chi", "Dũng", "Hà", "Lan", "Nam", "Yến"]
+    rows = [[*ROW[:3], f"Nguyễn Văn {g}", *ROW[4:]] for g in given]
+    rows[1][4] = "31/02/2013"  # first part
+    rows[6][5] = "X"  # second part
+    rows.append(rows[0])  # listed again, in the second part (parts of five rows)
+    result = run(teacher, student_file(tmp_path, rows))
+    assert [(e.row, e.column) for e in result.errors] == [
+        (3, "Ngày sinh"),
+        (8, "Giới tính"),
+        (10, "Họ và tên"),
+    ]
+    assert "dòng 2" in result.errors[2].reason
+    assert result.counts["rows"] == 9 and Student.objects.count() == 0
+    rows[1][4], rows[6][5] = ROW[4], ROW[5]
+    result = run(teacher, student_file(tmp_path, rows[:-1]))
+    assert result.ok and result.counts["students_created"] == 8
+    assert set(Student.objects.values_list("birth_key", "gender")) == {("2013-03-05", "M")}
 
 
 def test_a_missing_column_is_reported(tmp_path, teacher):
