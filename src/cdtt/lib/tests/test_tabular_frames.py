@@ -1,6 +1,8 @@
 """A CSV read as column batches (polars) gives the rows the row reader gives: same row numbers,
 same cleaned cells, whatever the batch boundaries cut through."""
 
+import re
+
 import polars as pl
 import pytest
 from hypothesis import given, settings
@@ -175,3 +177,24 @@ def test_a_block_cut_at_its_last_record_end_outside_quotes():
     assert record_end(b'x\n"y\nz') == 2
     assert record_end(b'y\nz",1\nw', quotes_before=1) == 7  # the quote closes in this block
     assert record_end(b"no line break") == 0
+
+
+def test_a_large_block_is_cut_where_counting_every_quote_cuts_it():
+    """Past 64 KB the quotes are counted otherwise: the same end as the line breaks' parities
+    counted one by one, whether the block's last line breaks lie inside quotes or not."""
+
+    def counted(buf: bytes, quotes_before: int) -> int:
+        quotes, start, end = quotes_before, 0, 0
+        for found in re.finditer(b"\n", buf):
+            quotes += buf.count(b'"', start, found.start())
+            start = found.start()
+            end = found.end() if quotes % 2 == 0 else end
+        return end
+
+    record = b'1,"Th\xc3\xb4n 5, x\xc3\xa3 A",2\n'
+    body = record * 5_000
+    assert len(body) > 1 << 16
+    for tail in [b"", b'3,"a\nb",4\n', b'5,"c\nd', b'3,"a\nb",4\n5,"c\nd\ne\n', b"x"]:
+        for quotes_before in (0, 1):
+            block = body + tail
+            assert tabular._record_end(block, quotes_before) == counted(block, quotes_before)
