@@ -1,16 +1,16 @@
 """Importing a school's student list (DESIGN.md §10): classes and students, set-based.
 
 The file (XLSX or CSV; headers ``Mã trường``, ``Lớp``, ``Năm học``, ``Họ và tên``, ``Ngày sinh``,
-``Giới tính``, ``Mã xã``, optional ``Mã hộ``) is read in column batches and checked as one frame,
-column by column, each distinct value judged once (school codes, classes, school years, births,
-genders, communes) and joined back, as the population import does; a student listed twice in a
-class is found in the whole file's good rows. On PostgreSQL the good rows are then compared with
-the students of their classes in memory and only the new ones copied, the changed ones updated
-(``cdtt.schools.student_load``); on SQLite (and on PostgreSQL when a concurrent import wrote one of
-the file's students meanwhile) they go into a staging table and the classes and the students are
-each upserted by one statement. All or nothing unless ``skip_invalid``; a dry run rolls back;
-re-importing the same file changes nothing. A row of a school the importer may not write to (a
-teacher's list naming a class of another school) is refused.
+``Giới tính``, ``Mã xã``, optional ``Mã hộ``) is read in column batches and checked in two large
+parts at once, column by column, each distinct value judged once (school codes, classes, school
+years, births, genders, communes) and joined back, as the population import does; a student listed
+twice in a class is found in the whole file's good rows. On PostgreSQL the good rows are then
+compared with the students of their classes in memory and only the new ones copied, the changed
+ones updated (``cdtt.schools.student_load``); on SQLite (and on PostgreSQL when a concurrent import
+wrote one of the file's students meanwhile) they go into a staging table and the classes and the
+students are each upserted by one statement. All or nothing unless ``skip_invalid``; a dry run
+rolls back; re-importing the same file changes nothing. A row of a school the importer may not
+write to (a teacher's list naming a class of another school) is refused.
 """
 
 import datetime as dt
